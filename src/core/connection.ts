@@ -1,0 +1,494 @@
+/**
+ * One ASoc v1 connection, client or server side, as a sans-io machine (see endpoint.ts): the
+ * handshake (HELLO → ACCEPT), then any number of concurrent streams in both directions, with the
+ * violations and timeouts of RFC-0001 §9.2/§9.3. It never touches a socket, a timer or a clock.
+ */
+import type { CryptoBackend } from '../crypto/backend.ts';
+import type { ReplayCache } from '../crypto/replay-cache.ts';
+import { ACCEPT_SIZE, decodeAccept } from '../wire/accept.ts';
+import { RECEIPT_SIZE, decodeReceipt, encodeReceipt } from '../wire/control.ts';
+import { WireError } from '../wire/errors.ts';
+import { FrameType, HEADER_SIZE, encodeHeader, frameTypeName, type FrameHeader } from '../wire/frame.ts';
+import { FrameReader, type ReaderItem } from '../wire/frame-reader.ts';
+import { HELLO_SIZE, decodeHello } from '../wire/hello.ts';
+import type { Endpoint } from './endpoint.ts';
+import type { AuthFailure, CloseReason, ConnectionEvent } from './events.ts';
+import type { AsocProfile } from './profile.ts';
+import type { RandomSource } from './random.ts';
+import { signAccept, signHello, verifyAccept, verifyHello, type V1Keys } from './v1-auth.ts';
+
+export type Role = 'client' | 'server';
+
+export interface ConnectionLimits {
+  /** HELLO→ACCEPT must complete within this (§9.3: 10 s). */
+  handshakeTimeoutMs: number;
+  /** Queued bytes the transport has not taken for this long mean the peer is dead (§9.3: 10 s). */
+  sendStallTimeoutMs: number;
+  /** An inbound stream with no frame for this long is dead (§9.3: 30 s). */
+  streamIdleTimeoutMs: number;
+  /** Inbound streams open at once on one connection; one more closes the connection. */
+  maxConcurrentStreams: number;
+  /** Outbound DATA frames carry at most this many bytes (RFC-0001 default chunk: 1 MiB). */
+  chunkSize: number;
+}
+
+export const DEFAULT_LIMITS: ConnectionLimits = {
+  handshakeTimeoutMs: 10_000,
+  sendStallTimeoutMs: 10_000,
+  streamIdleTimeoutMs: 30_000,
+  maxConcurrentStreams: 1024,
+  chunkSize: 1024 * 1024,
+};
+
+export interface ConnectionConfig {
+  role: Role;
+  profile: AsocProfile;
+  nodeId: Uint8Array;
+  apiKey: Uint8Array;
+  crypto: CryptoBackend;
+  random: RandomSource;
+  now: number;
+  /** Server only, shared by all of a server's connections: where HELLO challenges are remembered. */
+  helloReplay?: ReplayCache;
+  limits?: Partial<ConnectionLimits>;
+}
+
+export type ConnectionState = 'handshaking' | 'established' | 'closed';
+
+interface InboundStream {
+  nextSeq: number;
+  bytes: number;
+  frames: number;
+  lastActivity: number;
+}
+
+interface OutboundStream {
+  nextSeq: number;
+  bytes: number;
+}
+
+/** Counters a driver, a bench or a scenario reads as evidence (wire bytes include frame headers). */
+export interface ConnectionStats {
+  bytesSent: number;
+  bytesReceived: number;
+  framesSent: number;
+  framesReceived: number;
+  /** Payload bytes of HELLO and ACCEPT (claim P1 counts these). */
+  handshakePayloadBytes: number;
+  payloadBytesSent: number;
+  payloadBytesReceived: number;
+}
+
+const EMPTY = new Uint8Array(0);
+
+export class AsocConnection implements Endpoint<ConnectionEvent> {
+  readonly role: Role;
+  readonly limits: ConnectionLimits;
+  readonly stats: ConnectionStats = {
+    bytesSent: 0,
+    bytesReceived: 0,
+    framesSent: 0,
+    framesReceived: 0,
+    handshakePayloadBytes: 0,
+    payloadBytesSent: 0,
+    payloadBytesReceived: 0,
+  };
+
+  private stateValue: ConnectionState = 'handshaking';
+  private readonly keys: V1Keys;
+  private readonly reader: FrameReader;
+  private readonly inbound = new Map<number, InboundStream>();
+  private readonly outbound = new Map<number, OutboundStream>();
+  private nextLocalStreamId: number;
+  private transmitQueue: Uint8Array[] = [];
+  private queued = 0;
+  private stalledSince: number | null = null;
+  private readonly events: ConnectionEvent[] = [];
+  private eventHead = 0;
+  private readonly handshakeDeadline: number;
+  private now: number;
+  private sessionTokenValue: Uint8Array | null = null;
+  private peerNodeIdValue: Uint8Array | null = null;
+
+  constructor(private readonly config: ConnectionConfig) {
+    this.role = config.role;
+    this.limits = { ...DEFAULT_LIMITS, ...config.limits };
+    this.keys = { crypto: config.crypto, apiKey: config.apiKey };
+    this.now = config.now;
+    this.handshakeDeadline = config.now + this.limits.handshakeTimeoutMs;
+    // Client-initiated streams are odd, server-initiated even (RFC-0001 §5.3); 0 is reserved.
+    this.nextLocalStreamId = config.role === 'client' ? 1 : 2;
+    if (config.role === 'server' && config.profile.helloReplay && !config.helloReplay) {
+      throw new Error(`profile ${config.profile.name} tracks HELLO challenges: give the server's shared helloReplay cache`);
+    }
+    this.reader = new FrameReader({
+      maxFrameSize: config.profile.maxFrameSize,
+      streamed: (h) => isStreamed(h),
+      checkHeader: (h) => checkHandshakeLength(h),
+    });
+    if (config.role === 'client') {
+      const hello = signHello(this.keys, config.nodeId, config.random.u32());
+      this.stats.handshakePayloadBytes += hello.length;
+      this.queueFrame(FrameType.HELLO, 0, 0, hello);
+    }
+  }
+
+  get state(): ConnectionState {
+    return this.stateValue;
+  }
+
+  /** The ACCEPT token (RFC-0002 §5): issued by the server, unused after the handshake in v1. */
+  get sessionToken(): Uint8Array | null {
+    return this.sessionTokenValue;
+  }
+
+  /** The peer's node id, when the handshake told it (a v1 server learns it; a v1 client does not). */
+  get peerNodeId(): Uint8Array | null {
+    return this.peerNodeIdValue;
+  }
+
+  /** Bytes queued here and not yet taken by pollTransmit: drivers add it to their socket's buffer for backpressure. */
+  get queuedBytes(): number {
+    return this.queued;
+  }
+
+  get openInboundStreams(): number {
+    return this.inbound.size;
+  }
+
+  // ---- input -------------------------------------------------------------------------------
+
+  receive(bytes: Uint8Array, now: number): void {
+    this.advanceTo(now);
+    if (this.isClosed()) return;
+    this.stats.bytesReceived += bytes.length;
+    this.reader.push(bytes);
+    while (!this.isClosed()) {
+      let item: ReaderItem | null;
+      try {
+        item = this.reader.read();
+      } catch (err) {
+        this.fail(closeReasonFor(err as WireError), (err as WireError).message);
+        return;
+      }
+      if (item === null) return;
+      if (item.kind === 'frame') this.onFrame(item.header, item.payload);
+      else this.onPiece(item.header, item.data, item.offset, item.last);
+    }
+  }
+
+  /** The transport ended (FIN, reset or error): streams still open are aborted. */
+  transportClosed(now: number, detail = 'connection closed by peer'): void {
+    this.advanceTo(now);
+    if (this.stateValue !== 'closed') this.closeWith('transport-closed', detail, false);
+  }
+
+  handleTimeout(now: number): void {
+    this.advanceTo(now);
+    if (this.stateValue === 'closed') return;
+    if (this.stateValue === 'handshaking' && now >= this.handshakeDeadline) {
+      this.fail('handshake-timeout', `no ${this.role === 'server' ? 'HELLO' : 'ACCEPT'} within ${this.limits.handshakeTimeoutMs} ms`);
+      return;
+    }
+    if (this.stalledSince !== null && now >= this.stalledSince + this.limits.sendStallTimeoutMs) {
+      this.fail('send-timeout', `${this.queued} bytes not taken by the transport for ${this.limits.sendStallTimeoutMs} ms`);
+      return;
+    }
+    for (const [streamId, stream] of this.inbound) {
+      if (now >= stream.lastActivity + this.limits.streamIdleTimeoutMs) {
+        this.inbound.delete(streamId);
+        this.emit({ type: 'stream-aborted', streamId, bytes: stream.bytes, reason: 'stream-idle-timeout' });
+      }
+    }
+  }
+
+  // ---- output ------------------------------------------------------------------------------
+
+  pollTransmit(): Uint8Array[] | null {
+    if (this.transmitQueue.length === 0) return null;
+    const out = this.transmitQueue;
+    this.transmitQueue = [];
+    this.queued = 0;
+    this.stalledSince = null;
+    return out;
+  }
+
+  pollEvent(): ConnectionEvent | null {
+    if (this.eventHead === this.events.length) {
+      if (this.eventHead > 0) {
+        this.events.length = 0;
+        this.eventHead = 0;
+      }
+      return null;
+    }
+    return this.events[this.eventHead++]!;
+  }
+
+  pollTimeout(): number | null {
+    if (this.stateValue === 'closed') return null;
+    let deadline = this.stateValue === 'handshaking' ? this.handshakeDeadline : Infinity;
+    if (this.stalledSince !== null) deadline = Math.min(deadline, this.stalledSince + this.limits.sendStallTimeoutMs);
+    for (const stream of this.inbound.values()) deadline = Math.min(deadline, stream.lastActivity + this.limits.streamIdleTimeoutMs);
+    return deadline === Infinity ? null : deadline;
+  }
+
+  // ---- application calls -------------------------------------------------------------------
+
+  /** Allocates the next local stream id. Only once established. */
+  openStream(): number {
+    this.requireEstablished('open a stream');
+    const streamId = this.nextLocalStreamId;
+    if (streamId > 0xffffffff) throw new Error('stream ids exhausted on this connection');
+    this.nextLocalStreamId += 2;
+    this.outbound.set(streamId, { nextSeq: 0, bytes: 0 });
+    return streamId;
+  }
+
+  /** Queues `data` as DATA frames of at most chunkSize bytes; the bytes are referenced, not copied. */
+  sendData(streamId: number, data: Uint8Array, now: number): void {
+    this.advanceTo(now);
+    const stream = this.requireOutbound(streamId);
+    for (let at = 0; at < data.length; at += this.limits.chunkSize) {
+      const chunk = data.subarray(at, Math.min(at + this.limits.chunkSize, data.length));
+      this.queueFrame(FrameType.DATA, streamId, stream.nextSeq++, chunk);
+      stream.bytes += chunk.length;
+      this.stats.payloadBytesSent += chunk.length;
+    }
+  }
+
+  /** Queues END (seq = last DATA seq + 1) and forgets the stream. Returns the bytes it carried. */
+  endStream(streamId: number, now: number): number {
+    this.advanceTo(now);
+    const stream = this.requireOutbound(streamId);
+    this.queueFrame(FrameType.END, streamId, stream.nextSeq, EMPTY);
+    this.outbound.delete(streamId);
+    return stream.bytes;
+  }
+
+  /** Closes from this side. What is already queued is still meant to be written (`flush: true`). */
+  close(now: number, detail = 'closed by the application'): void {
+    this.advanceTo(now);
+    if (this.stateValue !== 'closed') this.closeWith('local', detail, true);
+  }
+
+  // ---- frame handling ----------------------------------------------------------------------
+
+  private onPiece(header: FrameHeader, data: Uint8Array, offset: number, last: boolean): void {
+    if (offset === 0) {
+      this.stats.framesReceived++;
+      if (!this.peerFrameAllowed(header)) return;
+    }
+    if (header.type !== FrameType.DATA) {
+      if (offset === 0) this.emit({ type: 'frame-ignored', frameType: header.type, streamId: header.streamId, length: header.length });
+      return;
+    }
+    const stream = offset === 0 ? this.startDataFrame(header, this.inbound.get(header.streamId)) : this.inbound.get(header.streamId);
+    // No stream: this frame's first piece closed the connection, or the stream idled out mid-frame.
+    if (!stream) return;
+    stream.bytes += data.length;
+    stream.lastActivity = this.now;
+    this.stats.payloadBytesReceived += data.length;
+    if (last) stream.frames++;
+    if (data.length > 0) this.emit({ type: 'stream-data', streamId: header.streamId, data });
+  }
+
+  private startDataFrame(header: FrameHeader, stream: InboundStream | undefined): InboundStream | undefined {
+    if (header.streamId === 0) {
+      this.fail('bad-stream-id', 'DATA on reserved stream 0');
+      return undefined;
+    }
+    if (!stream) {
+      if (header.seq !== 0) {
+        this.fail('bad-seq', `stream ${header.streamId} starts at seq ${header.seq}, expected 0`);
+        return undefined;
+      }
+      if (this.inbound.size >= this.limits.maxConcurrentStreams) {
+        this.fail('too-many-streams', `more than ${this.limits.maxConcurrentStreams} inbound streams open`);
+        return undefined;
+      }
+      stream = { nextSeq: 0, bytes: 0, frames: 0, lastActivity: this.now };
+      this.inbound.set(header.streamId, stream);
+      this.emit({ type: 'stream-opened', streamId: header.streamId });
+    }
+    if (header.seq !== stream.nextSeq) {
+      this.fail('bad-seq', `stream ${header.streamId}: seq ${header.seq}, expected ${stream.nextSeq}`);
+      return undefined;
+    }
+    stream.nextSeq++;
+    return stream;
+  }
+
+  private onFrame(header: FrameHeader, payload: Uint8Array): void {
+    this.stats.framesReceived++;
+    switch (header.type) {
+      case FrameType.HELLO:
+        if (this.role === 'server' && this.stateValue === 'handshaking') return this.onHello(payload);
+        break;
+      case FrameType.ACCEPT:
+        if (this.role === 'client' && this.stateValue === 'handshaking') return this.onAccept(payload);
+        break;
+      case FrameType.END:
+        if (this.peerFrameAllowed(header)) this.onEnd(header);
+        return;
+      case FrameType.CONTROL:
+        if (!this.peerFrameAllowed(header)) return;
+        if (this.onControl(header, payload)) return;
+        break;
+      default:
+        if (!this.peerFrameAllowed(header)) return;
+    }
+    this.emit({ type: 'frame-ignored', frameType: header.type, streamId: header.streamId, length: header.length });
+  }
+
+  /** Before the handshake the first frame must be HELLO (server) or ACCEPT (client), as the reference enforces. */
+  private peerFrameAllowed(header: FrameHeader): boolean {
+    if (this.stateValue === 'established') return true;
+    const expected = this.role === 'server' ? 'expected-hello' : 'expected-accept';
+    this.fail(expected, `${frameTypeName(header.type)} frame before the handshake completed`);
+    return false;
+  }
+
+  private onHello(payload: Uint8Array): void {
+    this.stats.handshakePayloadBytes += payload.length;
+    const hello = decodeHello(payload);
+    if (!verifyHello(this.keys, hello)) return this.authFailed('bad-signature', 'HELLO signature does not verify');
+    const replay = this.config.helloReplay;
+    if (replay) {
+      const verdict = replay.check(hello.challenge, this.now);
+      if (verdict === 'replay') return this.authFailed('replay', `HELLO challenge ${hello.challenge} seen before`);
+      if (verdict === 'full') return this.authFailed('replay-cache-full', 'HELLO replay cache is full');
+    }
+    const token = this.config.random.bytes(8);
+    const accept = signAccept(this.keys, token);
+    this.stats.handshakePayloadBytes += accept.length;
+    this.queueFrame(FrameType.ACCEPT, 0, 0, accept);
+    this.establish(hello.nodeId, token);
+  }
+
+  private onAccept(payload: Uint8Array): void {
+    this.stats.handshakePayloadBytes += payload.length;
+    const accept = decodeAccept(payload);
+    if (!verifyAccept(this.keys, accept.token, accept.sig)) return this.authFailed('bad-signature', 'ACCEPT signature does not verify');
+    this.establish(null, accept.token);
+  }
+
+  private establish(peerNodeId: Uint8Array | null, sessionToken: Uint8Array): void {
+    this.stateValue = 'established';
+    this.peerNodeIdValue = peerNodeId;
+    this.sessionTokenValue = sessionToken;
+    this.emit({ type: 'established', peerNodeId, sessionToken });
+  }
+
+  private onEnd(header: FrameHeader): void {
+    if (header.streamId === 0) return this.fail('bad-stream-id', 'END on reserved stream 0');
+    const stream = this.inbound.get(header.streamId);
+    const expected = stream ? stream.nextSeq : 0; // END at seq 0 on an unseen stream: an empty stream
+    if (header.seq !== expected) return this.fail('bad-seq', `stream ${header.streamId}: END at seq ${header.seq}, expected ${expected}`);
+    const bytes = stream?.bytes ?? 0;
+    const frames = stream?.frames ?? 0;
+    if (stream) this.inbound.delete(header.streamId);
+    else this.emit({ type: 'stream-opened', streamId: header.streamId });
+    this.emit({ type: 'stream-end', streamId: header.streamId, bytes, frames });
+    if (this.config.profile.sendReceipts) this.queueFrame(FrameType.CONTROL, header.streamId, 0, encodeReceipt({ bytes, frames }));
+  }
+
+  private onControl(header: FrameHeader, payload: Uint8Array): boolean {
+    const receipt = decodeReceipt(payload);
+    if (!receipt) return false;
+    this.emit({ type: 'receipt', streamId: header.streamId, ...receipt });
+    return true;
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------
+
+  private queueFrame(type: number, streamId: number, seq: number, payload: Uint8Array): void {
+    const header = encodeHeader(type, streamId, seq, payload.length);
+    this.transmitQueue.push(header);
+    if (payload.length > 0) this.transmitQueue.push(payload);
+    const size = HEADER_SIZE + payload.length;
+    this.queued += size;
+    this.stats.bytesSent += size;
+    this.stats.framesSent++;
+    if (this.stalledSince === null) this.stalledSince = this.now;
+  }
+
+  private authFailed(reason: AuthFailure, detail: string): void {
+    this.emit({ type: 'auth-failed', reason });
+    // RFC-0001 §9.2 / RFC-0002 §6.2.1: close at once, no error frame.
+    this.fail(reason === 'bad-signature' ? 'auth-failed' : reason, detail);
+  }
+
+  /** A violation or timeout: nothing more is sent, queued frames are dropped. */
+  private fail(reason: CloseReason, detail: string): void {
+    this.transmitQueue = [];
+    this.queued = 0;
+    this.closeWith(reason, detail, false);
+  }
+
+  private closeWith(reason: CloseReason, detail: string, flush: boolean): void {
+    this.stateValue = 'closed';
+    this.stalledSince = null;
+    for (const [streamId, stream] of this.inbound) this.emit({ type: 'stream-aborted', streamId, bytes: stream.bytes, reason });
+    this.inbound.clear();
+    this.outbound.clear();
+    this.emit({ type: 'closed', reason, detail, flush });
+  }
+
+  /** A method, not a property test, so TypeScript does not narrow the state across calls that change it. */
+  private isClosed(): boolean {
+    return this.stateValue === 'closed';
+  }
+
+  private emit(event: ConnectionEvent): void {
+    this.events.push(event);
+  }
+
+  private advanceTo(now: number): void {
+    if (now > this.now) this.now = now;
+  }
+
+  private requireEstablished(action: string): void {
+    if (this.stateValue !== 'established') throw new ConnectionStateError(`cannot ${action}: connection is ${this.stateValue}`);
+  }
+
+  private requireOutbound(streamId: number): OutboundStream {
+    this.requireEstablished('send');
+    const stream = this.outbound.get(streamId);
+    if (!stream) throw new ConnectionStateError(`stream ${streamId} is not an open outbound stream`);
+    return stream;
+  }
+}
+
+/** An application call made in a state that does not allow it (a bug in the caller, not the peer). */
+export class ConnectionStateError extends Error {
+  override readonly name = 'ConnectionStateError';
+}
+
+/** DATA, reserved and unknown types are passed through in pieces (never buffered whole); a CONTROL
+ *  frame is assembled only when it is small enough to be a receipt. */
+function isStreamed(h: FrameHeader): boolean {
+  switch (h.type) {
+    case FrameType.END:
+    case FrameType.HELLO:
+    case FrameType.ACCEPT:
+      return false;
+    case FrameType.CONTROL:
+      return h.length > RECEIPT_SIZE;
+    default:
+      return true;
+  }
+}
+
+/** HELLO and ACCEPT have fixed sizes; refuse a wrong one on the header, before buffering it. */
+function checkHandshakeLength(h: FrameHeader): void {
+  const expected = h.type === FrameType.HELLO ? HELLO_SIZE : h.type === FrameType.ACCEPT ? ACCEPT_SIZE : h.type === FrameType.END ? 0 : null;
+  if (expected !== null && h.length !== expected) {
+    throw new WireError('bad-length', `${frameTypeName(h.type)} payload must be ${expected} bytes, header announces ${h.length}`);
+  }
+}
+
+function closeReasonFor(err: WireError): CloseReason {
+  // The reader only raises these three: it decodes headers, and checkHeader refuses bad lengths.
+  if (err.code === 'bad-version' || err.code === 'frame-too-large') return err.code;
+  return 'bad-length';
+}

@@ -1,0 +1,37 @@
+/** What a connection machine tells its driver. */
+
+/** Why a connection closed. Every violation of RFC-0001 §9.2/§9.3 has its own reason. */
+export type CloseReason =
+  | 'local' // the application closed it
+  | 'transport-closed' // the driver saw the TCP connection end
+  | 'bad-version' // unknown frame version (§9.2: close)
+  | 'frame-too-large' // header announced more than the maximum frame size
+  | 'bad-length' // a HELLO or ACCEPT of the wrong size
+  | 'bad-seq' // out-of-order sequence number (§9.2: close)
+  | 'bad-stream-id' // DATA or END on the reserved stream 0
+  | 'expected-hello' // server: the first frame was not HELLO
+  | 'expected-accept' // client: the first frame was not ACCEPT
+  | 'auth-failed' // a signature did not verify (server: close at once, no error frame)
+  | 'replay' // a HELLO challenge seen before (profiles that track them)
+  | 'replay-cache-full' // the bounded replay cache refuses new entries
+  | 'handshake-timeout' // no HELLO/ACCEPT within the handshake timeout
+  | 'send-timeout' // queued bytes not taken by the transport for the send-stall timeout (§9.3)
+  | 'too-many-streams'; // more concurrent inbound streams than allowed
+
+export type AuthFailure = 'bad-signature' | 'replay' | 'replay-cache-full';
+
+export type ConnectionEvent =
+  /** Handshake done. The server learns the client's node id from HELLO; a v1 client learns none. */
+  | { type: 'established'; peerNodeId: Uint8Array | null; sessionToken: Uint8Array }
+  | { type: 'stream-opened'; streamId: number }
+  /** A piece of a stream's bytes, in order; pieces need not match the sender's chunks. */
+  | { type: 'stream-data'; streamId: number; data: Uint8Array }
+  | { type: 'stream-end'; streamId: number; bytes: number; frames: number }
+  /** The stream will never complete: the connection closed under it, or it went idle too long. */
+  | { type: 'stream-aborted'; streamId: number; bytes: number; reason: CloseReason | 'stream-idle-timeout' }
+  /** The peer confirmed a stream we sent (the lab's CONTROL receipt). */
+  | { type: 'receipt'; streamId: number; bytes: number; frames: number }
+  | { type: 'frame-ignored'; frameType: number; streamId: number; length: number }
+  | { type: 'auth-failed'; reason: AuthFailure }
+  /** Last event. `flush`: the driver should write what is still queued before closing the socket. */
+  | { type: 'closed'; reason: CloseReason; detail: string; flush: boolean };

@@ -1,0 +1,22 @@
+/** Truncated HMAC-SHA256, the community hash and constant-time comparison (RFC-0002 §3.3, §4.2, §7.4). */
+import { timingSafeEqual } from 'node:crypto';
+import type { CryptoBackend } from './backend.ts';
+
+export function truncatedHmac(backend: CryptoBackend, key: Uint8Array, data: Uint8Array, length: number): Uint8Array {
+  return backend.hmacSha256(key, data).subarray(0, length);
+}
+
+/** SHA-256(utf8(community))[0:8]: a namespace label, not a secret (RFC-0002 §3.2). */
+export function communityHash(backend: CryptoBackend, community: string): Uint8Array {
+  return backend.sha256(new TextEncoder().encode(community)).subarray(0, 8);
+}
+
+/** Compares in time that depends only on the (public) length, as RFC-0002 §7.4 requires. */
+export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Verifies a MAC truncated to `length` bytes over `data`, in constant time; a sig of another length fails. */
+export function verifyTruncatedHmac(backend: CryptoBackend, key: Uint8Array, data: Uint8Array, sig: Uint8Array, length: number): boolean {
+  return sig.length === length && constantTimeEqual(truncatedHmac(backend, key, data, length), sig);
+}

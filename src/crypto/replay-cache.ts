@@ -1,0 +1,74 @@
+/**
+ * Remembers the challenges (or nonces) already seen, to reject a message seen before.
+ *
+ * Two policies, because the lab must show both:
+ * - `window`: what RFC-0002 §4.3 describes. An entry lives `windowMs`; messages that carry a
+ *   timestamp older than `maxAgeMs` are rejected as stale (the entry could have expired); the
+ *   cache never holds more than `capacity` entries, and when it is full of live entries it refuses
+ *   new ones ("full") rather than forget one, so memory is bounded and no replay slips through.
+ * - `clear-at`: what the Python reference does. The set grows until it passes `limit` entries and
+ *   is then emptied, after which every earlier message can be replayed; no timestamp check.
+ *
+ * Time comes in as an argument (milliseconds); the cache never reads a clock.
+ */
+export type ReplayPolicy =
+  | { kind: 'window'; windowMs: number; maxAgeMs: number; capacity: number }
+  | { kind: 'clear-at'; limit: number };
+
+export type ReplayVerdict = 'fresh' | 'replay' | 'stale' | 'future' | 'full';
+
+export class ReplayCache {
+  /** key → time first seen; Map keeps insertion order, which is time order, so expiry pops from the front. */
+  private readonly seen = new Map<string | number, number>();
+  private clears = 0;
+
+  constructor(readonly policy: ReplayPolicy) {
+    if (policy.kind === 'window' && !(policy.capacity > 0 && policy.windowMs > 0)) {
+      throw new RangeError('replay cache window and capacity must be positive');
+    }
+  }
+
+  get size(): number {
+    return this.seen.size;
+  }
+
+  /** How many times the reference policy emptied the set (each one reopens every old message to replay). */
+  get clearCount(): number {
+    return this.clears;
+  }
+
+  /**
+   * Checks a key and, if fresh, records it. `sentAtMs` is the message's own timestamp when it has
+   * one (discovery); HELLO challenges carry none.
+   */
+  check(key: string | number, now: number, sentAtMs?: number): ReplayVerdict {
+    const policy = this.policy;
+    if (policy.kind === 'clear-at') {
+      if (this.seen.has(key)) return 'replay';
+      this.seen.set(key, now);
+      if (this.seen.size > policy.limit) {
+        this.seen.clear();
+        this.clears++;
+      }
+      return 'fresh';
+    }
+    if (sentAtMs !== undefined) {
+      if (now - sentAtMs > policy.maxAgeMs) return 'stale';
+      if (sentAtMs - now > policy.maxAgeMs) return 'future';
+    }
+    this.expire(now);
+    if (this.seen.has(key)) return 'replay';
+    if (this.seen.size >= policy.capacity) return 'full';
+    this.seen.set(key, now);
+    return 'fresh';
+  }
+
+  private expire(now: number): void {
+    if (this.policy.kind !== 'window') return;
+    const oldest = now - this.policy.windowMs;
+    for (const [key, at] of this.seen) {
+      if (at > oldest) break;
+      this.seen.delete(key);
+    }
+  }
+}

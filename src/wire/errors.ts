@@ -1,0 +1,17 @@
+/** What was wrong with bytes that did not decode. Every decoding failure in the lab is one of these. */
+export type WireErrorCode =
+  | 'bad-version' // frame header version is not the one this decoder speaks
+  | 'frame-too-large' // header announces a payload above the configured maximum
+  | 'bad-length' // a fixed-size message or payload has the wrong length
+  | 'truncated' // fewer bytes than the message needs
+  | 'bad-field'; // a field value outside its range (when encoding)
+
+export class WireError extends Error {
+  override readonly name = 'WireError';
+  constructor(
+    readonly code: WireErrorCode,
+    message: string,
+  ) {
+    super(`${code}: ${message}`);
+  }
+}
