@@ -18,5 +18,5 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 
 /** Verifies a MAC truncated to `length` bytes over `data`, in constant time; a sig of another length fails. */
 export function verifyTruncatedHmac(backend: CryptoBackend, key: Uint8Array, data: Uint8Array, sig: Uint8Array, length: number): boolean {
-  return sig.length === length && constantTimeEqual(truncatedHmac(backend, key, data, length), sig);
+  return length > 0 && sig.length === length && constantTimeEqual(truncatedHmac(backend, key, data, length), sig);
 }
