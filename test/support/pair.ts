@@ -7,6 +7,7 @@ import { nodeBackend } from '../../src/crypto/backend.ts';
 import { AsocConnection, type ConnectionLimits } from '../../src/core/connection.ts';
 import type { ConnectionEvent } from '../../src/core/events.ts';
 import { ASOC_V1, type AsocProfile } from '../../src/core/profile.ts';
+import { pumpUntilIdle } from '../../src/core/memory-pair.ts';
 import { seededRandom } from './random.ts';
 
 export const CLIENT_ID = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
@@ -43,19 +44,7 @@ export class ConnectionPair {
 
   /** Moves bytes both ways until neither side has anything to send; collects events. */
   pump(): void {
-    for (;;) {
-      const fromClient = this.client.pollTransmit();
-      const fromServer = this.server.pollTransmit();
-      if (!fromClient && !fromServer) break;
-      for (const bytes of fromClient ?? []) {
-        this.clientWire.push(bytes);
-        this.server.receive(bytes, this.now);
-      }
-      for (const bytes of fromServer ?? []) {
-        this.serverWire.push(bytes);
-        this.client.receive(bytes, this.now);
-      }
-    }
+    pumpUntilIdle(this.client, this.server, this.now, (from, bytes) => (from === 'client' ? this.clientWire : this.serverWire).push(bytes));
     drain(this.client, this.clientEvents);
     drain(this.server, this.serverEvents);
   }

@@ -1,0 +1,139 @@
+/**
+ * The per-node limits of RFC-0001 §10.4 that the driver consults before it runs an inbound
+ * connection: at most `maxConnections` at once, and an address with `maxAuthFailures` failed
+ * handshakes within `failureWindowMs` (a sliding window) refused for `lockoutMs`. Sans-io: time is
+ * an argument, in the driver's milliseconds.
+ *
+ * Only failed authentications create per-address state, and at most `maxTrackedAddresses` addresses
+ * are tracked, least recently active forgotten first, so a flood of addresses cannot grow memory.
+ * The price: an attacker who fails from more addresses than that can push an address out before it
+ * is locked out. A locked-out address that keeps knocking stays recent, so it is evicted last.
+ */
+
+export interface AdmissionSettings {
+  /** Inbound connections open at once (RFC-0001 §10.4: 100). */
+  maxConnections: number;
+  /** Failed authentications from one address that trigger a lockout (§10.4: 5). */
+  maxAuthFailures: number;
+  /** Failures older than this no longer count. */
+  failureWindowMs: number;
+  /** How long a locked-out address is refused. */
+  lockoutMs: number;
+  /** Addresses with failures or a lockout remembered at once. */
+  maxTrackedAddresses: number;
+}
+
+export const DEFAULT_ADMISSION: AdmissionSettings = {
+  maxConnections: 100,
+  maxAuthFailures: 5,
+  failureWindowMs: 60_000,
+  lockoutMs: 5 * 60_000,
+  maxTrackedAddresses: 10_000,
+};
+
+export type AdmissionVerdict = 'ok' | 'too-many-connections' | 'locked-out';
+
+export interface AdmissionCounters {
+  admitted: number;
+  refused: Record<Exclude<AdmissionVerdict, 'ok'>, number>;
+  authFailures: number;
+  lockouts: number;
+  /** Tracked addresses forgotten to stay within maxTrackedAddresses. */
+  evictions: number;
+}
+
+interface AddressRecord {
+  /** Times of the failures still inside the window, oldest first (never more than maxAuthFailures). */
+  failures: number[];
+  lockedUntil: number | null;
+}
+
+export class Admission {
+  readonly settings: AdmissionSettings;
+  readonly counters: AdmissionCounters = {
+    admitted: 0,
+    refused: { 'too-many-connections': 0, 'locked-out': 0 },
+    authFailures: 0,
+    lockouts: 0,
+    evictions: 0,
+  };
+  private open = 0;
+  /** Least recently active first: any use moves an address to the end. */
+  private readonly records = new Map<string, AddressRecord>();
+
+  constructor(settings: Partial<AdmissionSettings> = {}) {
+    this.settings = { ...DEFAULT_ADMISSION, ...settings };
+    const s = this.settings;
+    if (!(s.maxConnections > 0 && s.maxAuthFailures > 0 && s.failureWindowMs > 0 && s.lockoutMs > 0 && s.maxTrackedAddresses > 0)) {
+      throw new RangeError('admission settings must all be positive');
+    }
+  }
+
+  get openConnections(): number {
+    return this.open;
+  }
+
+  get trackedAddresses(): number {
+    return this.records.size;
+  }
+
+  /** A new inbound connection from `address`: 'ok' counts it as open until release(). */
+  tryAdmit(address: string, now: number): AdmissionVerdict {
+    const verdict = this.isLockedOut(address, now) ? 'locked-out' : this.open >= this.settings.maxConnections ? 'too-many-connections' : 'ok';
+    if (verdict === 'ok') {
+      this.open++;
+      this.counters.admitted++;
+    } else {
+      this.counters.refused[verdict]++;
+    }
+    return verdict;
+  }
+
+  /** An admitted connection closed. */
+  release(): void {
+    if (this.open === 0) throw new Error('release() without an admitted connection');
+    this.open--;
+  }
+
+  /** A handshake from `address` failed authentication; the maxAuthFailures-th within the window locks it out. */
+  recordAuthFailure(address: string, now: number): void {
+    this.counters.authFailures++;
+    const record = this.touch(address) ?? this.track(address);
+    record.failures = record.failures.filter((at) => now - at < this.settings.failureWindowMs);
+    record.failures.push(now);
+    if (record.failures.length >= this.settings.maxAuthFailures) {
+      record.failures = [];
+      record.lockedUntil = now + this.settings.lockoutMs;
+      this.counters.lockouts++;
+    }
+  }
+
+  isLockedOut(address: string, now: number): boolean {
+    const record = this.touch(address);
+    if (record?.lockedUntil == null) return false;
+    if (now < record.lockedUntil) return true;
+    record.lockedUntil = null;
+    if (record.failures.length === 0) this.records.delete(address);
+    return false;
+  }
+
+  private touch(address: string): AddressRecord | undefined {
+    const record = this.records.get(address);
+    if (record) {
+      this.records.delete(address);
+      this.records.set(address, record);
+    }
+    return record;
+  }
+
+  private track(address: string): AddressRecord {
+    const record: AddressRecord = { failures: [], lockedUntil: null };
+    this.records.set(address, record);
+    if (this.records.size > this.settings.maxTrackedAddresses) {
+      const oldest = this.records.keys().next();
+      if (!oldest.done) this.records.delete(oldest.value);
+      this.counters.evictions++;
+    }
+    return record;
+  }
+}

@@ -1,0 +1,14 @@
+/** How the node names a peer to its application. */
+export type PeerDirection = 'outbound' | 'inbound';
+export type PeerSource = 'static' | 'discovered' | 'inbound';
+
+export interface PeerInfo {
+  /** The key `send` takes: the peer's node id (hex) when known, else "host:port" of a static peer. */
+  key: string;
+  /** Hex node id; a v1 client learns a server's id only through discovery, never from the handshake. */
+  nodeId: string | null;
+  address: string;
+  port: number;
+  direction: PeerDirection;
+  source: PeerSource;
+}
