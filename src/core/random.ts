@@ -1,5 +1,5 @@
 /**
- * The randomness the protocol machines need, passed in so the core never calls Math.random() or the
+ * The randomness the protocol machines need, passed in so the core never draws from an unseeded global generator or the
  * OS: the real node gives it node:crypto, the simulator a seeded generator.
  */
 export interface RandomSource {

@@ -1,0 +1,84 @@
+/**
+ * A host's CPU as a single FIFO resource. Sending a packet and receiving one cost CPU time (a fixed
+ * cost per frame plus a cost per payload byte); work queues behind earlier work, so a host that cannot
+ * keep up delays its packets and the CPU, not the link, sets the pace. A "frame" here is one packet
+ * the host puts on or takes off a link (a TCP segment, a bare ACK, a UDP datagram). Received frames
+ * waiting for the CPU form a bounded backlog; beyond it they are dropped, as a kernel does.
+ *
+ * The default constants are placeholders in the range of a kernel TCP stack on a current x86 core;
+ * `asoc-lab calibrate` measures real ones (see cpu-calibration.ts).
+ */
+import type { Packet } from './packet.ts';
+import type { Scheduler } from './scheduler.ts';
+
+export interface CpuCosts {
+  sendPerFrameMs: number;
+  sendPerByteMs: number;
+  receivePerFrameMs: number;
+  receivePerByteMs: number;
+}
+
+export const DEFAULT_CPU_COSTS: Readonly<CpuCosts> = {
+  sendPerFrameMs: 0.001, // 1 µs
+  sendPerByteMs: 1e-7, // 0.1 ns: a copy at 10 GB/s
+  receivePerFrameMs: 0.0015,
+  receivePerByteMs: 2e-7,
+};
+
+/** A CPU that costs nothing: packets pass without waiting and without an extra event. */
+export const FREE_CPU: Readonly<CpuCosts> = {
+  sendPerFrameMs: 0,
+  sendPerByteMs: 0,
+  receivePerFrameMs: 0,
+  receivePerByteMs: 0,
+};
+
+/** Received frames that may wait for the CPU before more are dropped (Linux netdev_max_backlog). */
+export const DEFAULT_RECEIVE_BACKLOG_FRAMES = 1000;
+
+export class Cpu {
+  private freeAt = 0;
+  private busy = 0;
+  private receiveBacklog = 0;
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    readonly costs: Readonly<CpuCosts>,
+    private readonly receiveBacklogFrames = DEFAULT_RECEIVE_BACKLOG_FRAMES,
+  ) {}
+
+  /** Total CPU time spent so far (ms); divide by elapsed virtual time for utilisation. */
+  get busyMs(): number {
+    return this.busy;
+  }
+
+  /** Runs `task` once `costMs` of CPU time has been spent on it, after all work queued before it. */
+  run(costMs: number, task: () => void): void {
+    const now = this.scheduler.now;
+    if (costMs === 0 && this.freeAt <= now) {
+      task();
+      return;
+    }
+    this.freeAt = Math.max(this.freeAt, now) + costMs;
+    this.busy += costMs;
+    this.scheduler.at(this.freeAt, task);
+  }
+
+  send(packet: Packet, task: () => void): void {
+    this.run(this.costs.sendPerFrameMs + this.costs.sendPerByteMs * packet.payload.length, task);
+  }
+
+  /**
+   * Queues the processing of a received frame; returns false, and drops it, when the backlog is full
+   * (a bounded receive queue, so an overloaded host loses packets rather than queueing without end).
+   */
+  receive(packet: Packet, task: () => void): boolean {
+    if (this.receiveBacklog >= this.receiveBacklogFrames) return false;
+    this.receiveBacklog++;
+    this.run(this.costs.receivePerFrameMs + this.costs.receivePerByteMs * packet.payload.length, () => {
+      this.receiveBacklog--;
+      task();
+    });
+    return true;
+  }
+}

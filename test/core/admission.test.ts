@@ -1,0 +1,93 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Admission, DEFAULT_ADMISSION } from '../../src/core/admission.ts';
+
+const MINUTE = 60_000;
+
+function failTimes(admission: Admission, address: string, times: number[]): void {
+  for (const at of times) admission.recordAuthFailure(address, at);
+}
+
+test('defaults are those of RFC-0001 §10.4', () => {
+  assert.deepEqual(DEFAULT_ADMISSION, { maxConnections: 100, maxAuthFailures: 5, failureWindowMs: MINUTE, lockoutMs: 5 * MINUTE, maxTrackedAddresses: 10_000 });
+});
+
+test('at most 100 connections at once by default; a release makes room', () => {
+  const admission = new Admission();
+  const verdicts = Array.from({ length: 101 }, (_, i) => admission.tryAdmit(`10.0.${i >> 8}.${i & 0xff}`, 0));
+  assert.equal(verdicts.filter((v) => v === 'ok').length, 100);
+  assert.equal(verdicts[100], 'too-many-connections');
+  admission.release();
+  assert.equal(admission.tryAdmit('10.1.0.0', 1), 'ok');
+  assert.equal(admission.openConnections, 100);
+  assert.deepEqual(admission.counters.refused, { 'too-many-connections': 1, 'locked-out': 0 });
+});
+
+test('release without an admitted connection is a driver bug', () => {
+  assert.throws(() => new Admission().release(), /without an admitted connection/);
+});
+
+test('5 failed authentications within a minute lock the address out for 5 minutes; then it may try again', () => {
+  const admission = new Admission();
+  failTimes(admission, '10.0.0.6', [0, 1_000, 2_000, 3_000]);
+  assert.equal(admission.tryAdmit('10.0.0.6', 3_500), 'ok', 'four failures are allowed');
+  admission.recordAuthFailure('10.0.0.6', 4_000);
+  assert.equal(admission.tryAdmit('10.0.0.6', 4_001), 'locked-out');
+  assert.equal(admission.tryAdmit('10.0.0.7', 4_001), 'ok', 'other addresses are not affected');
+  assert.equal(admission.tryAdmit('10.0.0.6', 4_000 + 5 * MINUTE - 1), 'locked-out');
+  assert.equal(admission.tryAdmit('10.0.0.6', 4_000 + 5 * MINUTE), 'ok');
+  assert.equal(admission.trackedAddresses, 0, 'an expired lockout is forgotten');
+
+  // After the lockout the count starts over: 4 new failures do not lock it again.
+  failTimes(admission, '10.0.0.6', [400_000, 400_001, 400_002, 400_003]);
+  assert.equal(admission.tryAdmit('10.0.0.6', 400_004), 'ok');
+  assert.deepEqual({ lockouts: admission.counters.lockouts, authFailures: admission.counters.authFailures }, { lockouts: 1, authFailures: 9 });
+});
+
+test('the failure window slides: only failures in the last 60 s count', () => {
+  const admission = new Admission();
+  failTimes(admission, '10.0.0.6', [0, 20_000, 40_000, 60_000, 61_000]); // the one at 0 has left the window at 60 s
+  assert.equal(admission.tryAdmit('10.0.0.6', 61_001), 'ok');
+  admission.recordAuthFailure('10.0.0.6', 62_000); // 20, 40, 60, 61, 62 s
+  assert.equal(admission.tryAdmit('10.0.0.6', 62_001), 'locked-out');
+});
+
+test('a lockout is checked before the connection limit', () => {
+  const admission = new Admission({ maxConnections: 1 });
+  assert.equal(admission.tryAdmit('10.0.0.1', 0), 'ok');
+  failTimes(admission, '10.0.0.6', [0, 0, 0, 0, 0]);
+  assert.equal(admission.tryAdmit('10.0.0.6', 1), 'locked-out');
+  assert.equal(admission.tryAdmit('10.0.0.7', 1), 'too-many-connections');
+});
+
+test('every number is configurable', () => {
+  const admission = new Admission({ maxConnections: 2, maxAuthFailures: 2, failureWindowMs: 1_000, lockoutMs: 10_000 });
+  failTimes(admission, 'a', [0, 999]);
+  assert.equal(admission.tryAdmit('a', 1_000), 'locked-out');
+  assert.equal(admission.tryAdmit('a', 10_999), 'ok');
+  failTimes(admission, 'b', [0, 1_000]);
+  assert.equal(admission.tryAdmit('b', 1_000), 'ok', 'failures 1 s apart are not within a 1 s window');
+  assert.equal(admission.tryAdmit('c', 1_000), 'too-many-connections');
+  assert.throws(() => new Admission({ lockoutMs: 0 }), RangeError);
+});
+
+test('the address table is bounded: past maxTrackedAddresses the least recently active address is forgotten', () => {
+  const admission = new Admission({ maxTrackedAddresses: 3 });
+  failTimes(admission, 'locked', [0, 0, 0, 0, 0]);
+  failTimes(admission, 'a', [1]);
+  failTimes(admission, 'b', [2]);
+  assert.equal(admission.tryAdmit('locked', 3), 'locked-out'); // knocking keeps it recent
+  failTimes(admission, 'c', [4, 4, 4, 4]); // 4 failures: 'a' is evicted
+  assert.equal(admission.trackedAddresses, 3);
+  assert.equal(admission.counters.evictions, 1);
+  assert.equal(admission.tryAdmit('locked', 5), 'locked-out');
+
+  // A flood of failing addresses stays within the bound, at the documented price: what it pushed
+  // out is forgotten, the partial count of 'c' and even the lockout.
+  for (let i = 0; i < 1_000; i++) admission.recordAuthFailure(`flood-${i}`, 6);
+  assert.equal(admission.trackedAddresses, 3);
+  assert.equal(admission.counters.evictions, 1_001);
+  admission.recordAuthFailure('c', 7);
+  assert.equal(admission.tryAdmit('c', 8), 'ok', 'the fifth failure of an evicted address starts a new count');
+  assert.equal(admission.tryAdmit('locked', 8), 'ok', 'an evicted lockout is lifted');
+});

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Simulation, type Host } from '../../sim/index.ts';
+
+const PORT = 9999;
+
+function lan(size: number) {
+  const sim = new Simulation({ seed: 3 });
+  const sw = sim.addSwitch('sw', { bandwidthBps: 1e9, latencyMs: 0.1 });
+  const hosts: Host[] = [];
+  const inbox = new Map<string, string[]>();
+  for (let i = 0; i < size; i++) {
+    const host = sim.addHost({ name: `h${i}`, address: `10.0.0.${i + 1}` });
+    sw.attach(host);
+    hosts.push(host);
+    inbox.set(host.name, []);
+    host.udp.bind(PORT).onMessage = (d) =>
+      inbox.get(host.name)!.push(`${new TextDecoder().decode(d.bytes)}${d.broadcast ? ' (bcast)' : ''} from ${d.fromAddress}`);
+  }
+  return { sim, sw, hosts, inbox };
+}
+
+const say = (host: Host, text: string, to?: string): void => {
+  const socket = host.udp.bind();
+  const bytes = new TextEncoder().encode(text);
+  if (to === undefined) socket.broadcast(PORT, bytes);
+  else socket.send(to, PORT, bytes);
+  socket.close();
+};
+
+test('a UDP broadcast on a switch reaches every other host once, and not the sender', () => {
+  const { sim, hosts, inbox } = lan(6);
+  say(hosts[2]!, 'hello');
+  sim.scheduler.runUntilIdle();
+  for (const host of hosts) {
+    const expected = host === hosts[2] ? [] : ['hello (bcast) from 10.0.0.3'];
+    assert.deepEqual(inbox.get(host.name), expected, host.name);
+  }
+});
+
+test('unicast through the switch reaches only its destination', () => {
+  const { sim, hosts, inbox } = lan(4);
+  say(hosts[0]!, 'psst', '10.0.0.4');
+  sim.scheduler.runUntilIdle();
+  assert.deepEqual(inbox.get('h3'), ['psst from 10.0.0.1']);
+  assert.deepEqual([...inbox.values()].flat().length, 1);
+});
+
+test('a switch partition separates two groups, which still talk inside; hold delivers on heal', () => {
+  const { sim, sw, hosts, inbox } = lan(4);
+  const [h0, h1, h2, h3] = hosts as [Host, Host, Host, Host];
+  sw.partition([h0, h1], [h2, h3]);
+  say(h0, 'one');
+  sim.scheduler.runUntilIdle();
+  assert.deepEqual(inbox.get('h1'), ['one (bcast) from 10.0.0.1']);
+  assert.deepEqual(inbox.get('h2'), []);
+  assert.deepEqual(inbox.get('h3'), []);
+
+  sw.heal();
+  sw.hold([h0], [h3]);
+  say(h0, 'two', '10.0.0.4');
+  say(h0, 'three', '10.0.0.4');
+  sim.scheduler.runUntilIdle();
+  assert.deepEqual(inbox.get('h3'), []);
+  sw.heal();
+  sim.scheduler.runUntilIdle();
+  assert.deepEqual(inbox.get('h3'), ['two from 10.0.0.1', 'three from 10.0.0.1']);
+});
+
+test('senders converging on one port share its bandwidth (the queue is at the switch output)', () => {
+  const sim = new Simulation({ seed: 4 });
+  const sw = sim.addSwitch('sw', { bandwidthBps: 100e6, latencyMs: 0.01, queueBytes: 1e9 });
+  const sink = sim.addHost({ name: 'sink', address: '10.0.1.1' });
+  sw.attach(sink);
+  let last = 0;
+  let count = 0;
+  sink.udp.bind(PORT).onMessage = () => {
+    count++;
+    last = sim.scheduler.now;
+  };
+  const payload = new Uint8Array(1472); // 1500-byte IP packets
+  for (let i = 0; i < 4; i++) {
+    const sender = sim.addHost({ name: `s${i}`, address: `10.0.1.${i + 2}` });
+    sw.attach(sender);
+    const socket = sender.udp.bind();
+    for (let k = 0; k < 250; k++) socket.send('10.0.1.1', PORT, payload);
+  }
+  sim.scheduler.runUntilIdle();
+  assert.equal(count, 1000);
+  const expectedMs = (1000 * (1500 + 38) * 8) / 100e6 * 1000; // the sink's port serialises all of them
+  assert.ok(Math.abs(last - expectedMs) / expectedMs < 0.02, `last arrival ${last} ms, expected about ${expectedMs}`);
+});
