@@ -23,6 +23,8 @@ export class Dialer {
   private timer: NodeJS.Timeout | null = null;
   private pending: net.Socket | null = null;
   private stopped = false;
+  /** Why the last attempt failed (e.g. "connect ECONNREFUSED 127.0.0.1:9000"), for error messages. */
+  lastError: string | null = null;
 
   constructor(private readonly options: DialerOptions) {
     this.policy = new ReconnectPolicy({ forever: options.forever });
@@ -38,8 +40,11 @@ export class Dialer {
   }
 
   /** The connection ended; a connection that never completed its handshake counts as a failure. */
-  disconnected(wasEstablished: boolean): void {
-    if (!wasEstablished) this.policy.recordFailure();
+  disconnected(wasEstablished: boolean, reason: string): void {
+    if (!wasEstablished) {
+      this.lastError = reason;
+      this.policy.recordFailure();
+    }
     this.retryLater();
   }
 
@@ -56,15 +61,16 @@ export class Dialer {
     const socket = net.connect(this.options.target);
     this.pending = socket;
     let failed = false;
-    const fail = () => {
+    const fail = (err?: Error) => {
       if (failed) return;
       failed = true;
+      this.lastError = err?.message ?? `no connection within ${this.options.connectTimeoutMs ?? 5_000} ms`;
       socket.destroy();
       this.pending = null;
       this.policy.recordFailure();
       this.retryLater();
     };
-    socket.setTimeout(this.options.connectTimeoutMs ?? 5_000, fail);
+    socket.setTimeout(this.options.connectTimeoutMs ?? 5_000, () => fail());
     socket.once('error', fail);
     socket.once('connect', () => {
       socket.setTimeout(0);

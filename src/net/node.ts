@@ -16,6 +16,7 @@ import { ReplayCache } from '../crypto/replay-cache.ts';
 import { Admission, type AdmissionSettings } from '../core/admission.ts';
 import { AsocConnection, type ConnectionLimits } from '../core/connection.ts';
 import type { AuthFailure, CloseReason } from '../core/events.ts';
+import { shouldDialDiscovered } from '../core/dial-rule.ts';
 import { ASOC_V1, type AsocProfile } from '../core/profile.ts';
 import { bytesToHex } from '../wire/bytes.ts';
 import { DEFAULT_TCP_PORT } from '../wire/discovery.ts';
@@ -55,6 +56,9 @@ export interface AsocNodeEvents {
   refused: [{ address: string; reason: string }];
   discovered: [{ nodeId: string; address: string; port: number }];
 }
+
+/** How long stop() lets connections close gracefully before destroying them. */
+const STOP_GRACE_MS = 1_000;
 
 export class PeerNotFoundError extends Error {
   override readonly name = 'PeerNotFoundError';
@@ -137,9 +141,12 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
     this.dialers.clear();
     await this.discovery?.stop();
     this.discovery = null;
+    const closing = this.server ? new Promise<void>((resolve) => this.server!.close(() => resolve())) : Promise.resolve();
     for (const conn of this.connections) conn.close();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    // A peer that does not answer our FIN must not hold stop() up: give the goodbyes a moment, then cut.
+    await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
     for (const conn of this.connections) conn.socket.destroy();
+    await closing;
     this.connections.clear();
     this.peersByKey.clear();
   }
@@ -163,7 +170,7 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
       };
       const timer = setTimeout(() => {
         this.off('peer-up', onUp);
-        reject(new PeerNotFoundError(`no matching peer within ${timeoutMs} ms (connected: ${this.peers().map((p) => p.key).join(', ') || 'none'})`));
+        reject(new PeerNotFoundError(`no matching peer within ${timeoutMs} ms (connected: ${this.peers().map((p) => p.key).join(', ') || 'none'}${this.dialFailures()})`));
       }, timeoutMs);
       this.on('peer-up', onUp);
     });
@@ -174,6 +181,12 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
     const conn = this.peersByKey.get(peerKey);
     if (!conn) return Promise.reject(new PeerNotFoundError(`no connected peer "${peerKey}" (connected: ${this.peers().map((p) => p.key).join(', ') || 'none'})`));
     return conn.send(source, options);
+  }
+
+  /** Why dialed peers are not connected, for error messages. */
+  private dialFailures(): string {
+    const failing = [...this.dialers].filter(([, d]) => d.lastError).map(([key, d]) => `${key}: ${d.lastError}`);
+    return failing.length ? `; dialing ${failing.join('; ')}` : '';
   }
 
   // ---- connections -------------------------------------------------------------------------
@@ -248,7 +261,7 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
           if (this.peersByKey.get(conn.peer.key) === conn) this.peersByKey.delete(conn.peer.key);
           this.emit('peer-down', conn.peer, reason, detail);
         }
-        if (this.running) outbound?.dialer.disconnected(conn.peer !== null);
+        if (this.running) outbound?.dialer.disconnected(conn.peer !== null, `${reason}: ${detail}`);
       },
     };
   }
@@ -257,8 +270,7 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
 
   private onDiscovered(peer: { nodeId: string; address: string; tcpPort: number }): void {
     this.emit('discovered', { nodeId: peer.nodeId, address: peer.address, port: peer.tcpPort });
-    // One connection per pair of nodes: the node with the smaller id dials, the other waits for it.
-    if (peer.nodeId <= this.nodeIdHex || this.peersByKey.has(peer.nodeId)) return;
+    if (!shouldDialDiscovered(this.nodeIdHex, peer.nodeId) || this.peersByKey.has(peer.nodeId)) return;
     this.dial({ host: peer.address, port: peer.tcpPort }, 'discovered', peer.nodeId);
   }
 

@@ -77,6 +77,8 @@ export class SocketConnection {
   private unreadBytes = 0;
   private paused = false;
   private timer: NodeJS.Timeout | null = null;
+  /** When the armed timer fires. */
+  private timerDeadline = Infinity;
   private closeError: ConnectionClosedError | null = null;
 
   constructor(
@@ -165,11 +167,18 @@ export class SocketConnection {
     if (!this.socket.writableNeedDrain) this.wakeWriters();
   }
 
+  /**
+   * Keeps one timer that fires no later than the core's next deadline, replaced only when the
+   * deadline moves earlier: a stream's idle deadline moves later with every piece, and a new timer
+   * per socket read was a measurable share of the receive path. A timer that fires before the
+   * deadline (which moved, or went away) is harmless: handleTimeout does nothing early, and
+   * service() arms the next one.
+   */
   private armTimer(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
     const deadline = this.core.pollTimeout();
-    if (deadline === null) return;
+    if (deadline === null || (this.timer && this.timerDeadline <= deadline)) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerDeadline = deadline;
     this.timer = setTimeout(() => {
       this.timer = null;
       this.core.handleTimeout(monotonicNow());
@@ -276,6 +285,7 @@ export class SocketConnection {
   }
 
   private wakeWriters(): void {
+    if (this.writers.size === 0) return; // the common case, on every socket read: skip making an iterator
     for (const wake of this.writers) wake();
     this.writers.clear();
   }
