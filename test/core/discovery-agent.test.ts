@@ -217,14 +217,20 @@ test('asoc-v1/reference: old timestamps and back-to-back repeats are accepted', 
   assert.deepEqual(rejected(a), {});
 });
 
+let crowdCache: Uint8Array[] | undefined;
+
+/** 10,001 announcements at T0 + 10 from nodes 0…10,000, node i with challenge i (signed once, shared by the tests). */
+function crowd(): Uint8Array[] {
+  crowdCache ??= Array.from({ length: 10_001 }, (_, i) => announcement({ challenge: i, nodeId: nodeId(i), at: T0 + 10 }));
+  return crowdCache;
+}
+
 /** Node X announces once, then 10,000 further announcements from the cluster pass; X's first one is replayed. */
 function replayAfterTenThousand(profile: AsocProfile): { agent: DiscoveryAgent; replayed: string } {
   const a = agent({ profile, maxPeers: 20_000 });
   const early = announcement({ challenge: 0, at: T0 });
   assert.equal(verdict(a, early, T0), 'peer-discovered');
-  for (let i = 1; i <= 10_000; i++) {
-    a.receive(announcement({ challenge: i, nodeId: nodeId(i), at: T0 + 10 }), FROM_B, T0 + 10);
-  }
+  for (const datagram of crowd().slice(1)) a.receive(datagram, FROM_B, T0 + 10);
   drain(a);
   assert.equal(a.counters.discovered, 10_001);
   return { agent: a, replayed: verdict(a, early, T0 + 20, { address: '192.0.2.66', port: 1 }) };
@@ -257,7 +263,7 @@ test('the peer table is bounded: a new peer beyond maxPeers is rejected until on
 test('the default peer table holds 10,000 peers', () => {
   const a = agent({ profile: ASOC_V1_REFERENCE });
   assert.equal(a.maxPeers, 10_000);
-  for (let i = 0; i < 10_001; i++) a.receive(announcement({ challenge: i, nodeId: nodeId(i) }), FROM_B, T0);
+  for (const datagram of crowd()) a.receive(datagram, FROM_B, T0 + 10);
   assert.equal(a.peerCount, 10_000);
   assert.deepEqual(rejected(a), { 'peer-table-full': 1 });
 });
