@@ -58,6 +58,13 @@ export class EndpointDriver<Event> {
     this.pump();
   }
 
+  /** Bytes taken from the endpoint that the socket has not accepted yet (they wait for onWritable). */
+  get pendingBytes(): number {
+    let bytes = 0;
+    for (let i = this.waitingIndex; i < this.waiting.length; i++) bytes += this.waiting[i]!.length;
+    return bytes;
+  }
+
   /** Moves everything the endpoint has to give: transmits (as room allows), events, and its next deadline. */
   pump(): void {
     if (this.closed) return;

@@ -1,12 +1,14 @@
 /** The asoc-lab command: one subcommand per job. */
 import { pathToFileURL } from 'node:url';
 import { benchCommand } from './commands/bench.ts';
+import { calibrateCommand } from './commands/calibrate.ts';
 import { UsageError, type Command } from './commands/common.ts';
 import { nodeCommand, recvCommand } from './commands/node.ts';
 import { sendCommand } from './commands/send.ts';
+import { simCommand } from './commands/sim.ts';
 import { verifyCommand } from './commands/verify.ts';
 
-const COMMANDS: Command[] = [verifyCommand, nodeCommand, sendCommand, recvCommand, benchCommand];
+const COMMANDS: Command[] = [verifyCommand, nodeCommand, sendCommand, recvCommand, benchCommand, simCommand, calibrateCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

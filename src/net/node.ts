@@ -183,6 +183,13 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
     return conn.send(source, options);
   }
 
+  /** A peer's listed connection closed: list another open one to the same peer (two nodes may dial each other), if any. */
+  private promoteOrForget(key: string): void {
+    const other = [...this.connections].find((c) => c.isOpen && c.peer?.key === key);
+    if (other) this.peersByKey.set(key, other);
+    else this.peersByKey.delete(key);
+  }
+
   /** Why dialed peers are not connected, for error messages. */
   private dialFailures(): string {
     const failing = [...this.dialers].filter(([, d]) => d.lastError).map(([key, d]) => `${key}: ${d.lastError}`);
@@ -258,7 +265,7 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
         this.connections.delete(conn);
         if (!outbound) this.admission.release();
         if (conn.peer) {
-          if (this.peersByKey.get(conn.peer.key) === conn) this.peersByKey.delete(conn.peer.key);
+          if (this.peersByKey.get(conn.peer.key) === conn) this.promoteOrForget(conn.peer.key);
           this.emit('peer-down', conn.peer, reason, detail);
         }
         if (this.running) outbound?.dialer.disconnected(conn.peer !== null, `${reason}: ${detail}`);

@@ -9,5 +9,7 @@ export const systemRandom: RandomSource = {
 
 /** Unix-epoch milliseconds that never go backwards (the core requires time to only move forward). */
 export function monotonicNow(): number {
-  return performance.timeOrigin + performance.now();
+  return TIME_ORIGIN + performance.now();
 }
+
+const TIME_ORIGIN = performance.timeOrigin;

@@ -119,11 +119,11 @@ export class FrameReader {
     return { kind: 'frame', header, payload };
   }
 
-  /** Removes n bytes (n <= buffered): a view when they sit in one chunk, a copy otherwise (headers only). */
+  /** Removes n bytes (n <= buffered): the chunk itself or a view when they sit in one chunk, a copy otherwise (headers only). */
   private take(n: number): Uint8Array {
     const first = this.chunks[this.head]!;
     if (first.length - this.headOffset >= n) {
-      const out = first.subarray(this.headOffset, this.headOffset + n);
+      const out = this.headOffset === 0 && n === first.length ? first : first.subarray(this.headOffset, this.headOffset + n);
       this.advance(n);
       return out;
     }

@@ -1,0 +1,97 @@
+/** What every command shares: flag parsing, the API key, and errors a user can act on. */
+import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { backendByName, DEFAULT_BACKEND, type CryptoBackend } from '../crypto/backend.ts';
+import { profileByName, ASOC_V1, type AsocProfile } from '../core/profile.ts';
+
+/** A mistake in how the command was called: printed without a stack, exit status 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  help: string;
+  run(argv: string[]): Promise<number>;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export function parseFlags<O extends Options>(argv: string[], options: O, help: string) {
+  try {
+    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: false, strict: true });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n\n${help}`);
+  }
+}
+
+/** The API key, from --api-key-file or ASOC_API_KEY; there is never a default key. */
+export function loadApiKey(file: string | undefined): Uint8Array {
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read --api-key-file ${file}: ${(err as Error).message}`);
+    }
+    const key = text.replace(/\r?\n$/, '');
+    if (!key) throw new UsageError(`--api-key-file ${file} is empty`);
+    return new TextEncoder().encode(key);
+  }
+  const env = process.env.ASOC_API_KEY;
+  if (env) return new TextEncoder().encode(env);
+  throw new UsageError('no API key: give --api-key-file FILE or set ASOC_API_KEY (generate one with: openssl rand -hex 32)');
+}
+
+export function integerFlag(name: string, value: string | undefined, fallback: number, min = 0): number {
+  if (value === undefined) return fallback;
+  const n = parseSize(value);
+  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${value}"`);
+  return n;
+}
+
+/** "64", "64k", "16MiB", "1G": binary units, as a byte count. */
+export function parseSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?$/i.exec(text.trim());
+  if (!match) return NaN;
+  const power = ' kmgt'.indexOf((match[2] || ' ').toLowerCase());
+  return Math.round(Number(match[1]) * 1024 ** power);
+}
+
+export function profileFlag(value: string | undefined): AsocProfile {
+  if (value === undefined) return ASOC_V1;
+  try {
+    return profileByName(value);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+export function cryptoFlag(value: string | undefined): CryptoBackend {
+  if (value === undefined) return DEFAULT_BACKEND;
+  try {
+    return backendByName(value);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return `${i === 0 ? n : n.toFixed(2)} ${units[i]}`;
+}
+
+/** Resolves on SIGINT/SIGTERM, so long-running commands stop cleanly. */
+export function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const done = (signal: string) => resolve(signal);
+    process.once('SIGINT', () => done('SIGINT'));
+    process.once('SIGTERM', () => done('SIGTERM'));
+  });
+}
