@@ -29,6 +29,8 @@ export class EndpointDriver<Event> {
   private waiting: Uint8Array[] = [];
   private waitingIndex = 0;
   private lastNow = -Infinity;
+  /** The endpoint's deadline the timer is armed for (local time). */
+  private armedFor = -Infinity;
   private pumping = false;
   private pumpAgain = false;
   private closed = false;
@@ -40,7 +42,11 @@ export class EndpointDriver<Event> {
     private readonly options: EndpointDriverOptions<Event> = {},
   ) {
     this.timer = new DeadlineTimer(host.scheduler, () => {
-      this.endpoint.handleTimeout(this.localNow());
+      // Local deadline → virtual time → local clock can come back a rounding error short of the
+      // deadline when the host's clock is skewed; the endpoint would do nothing and re-arm the same
+      // instant forever. The timer fired for that deadline, so it is there.
+      this.lastNow = Math.max(this.localNow(), this.armedFor);
+      this.endpoint.handleTimeout(this.lastNow);
       this.pump();
     });
     socket.onData = (bytes) => {
@@ -116,8 +122,12 @@ export class EndpointDriver<Event> {
   private armTimer(): void {
     if (this.closed) return;
     const deadline = this.endpoint.pollTimeout();
-    if (deadline === null) this.timer.clear();
-    else this.timer.set(this.host.toVirtualTime(deadline));
+    if (deadline === null) {
+      this.timer.clear();
+      return;
+    }
+    this.armedFor = deadline;
+    this.timer.set(this.host.toVirtualTime(deadline));
   }
 
   private localNow(): number {
