@@ -1,0 +1,104 @@
+/**
+ * What a host's CPU costs in a scenario, and the calibration file `asoc-lab calibrate` writes.
+ *
+ * The simulator charges CPU in two places, and the calibration file has a figure for each:
+ *
+ * - sim/cpu.ts, per packet: every TCP segment or UDP datagram a host sends or receives costs
+ *   `…PerFrameMs` plus `…PerByteMs` per payload byte. These are the file's `cpu` fields, the ones
+ *   sim/cpu-calibration.ts reads; "frame" there means a packet on the wire.
+ * - SimAsocNode, per ASoc frame: each DATA/END/… frame the node writes or reads costs
+ *   `asocFrame.sendPerFrameMs` / `receivePerFrameMs` on the same CPU.
+ *
+ * `asoc-lab calibrate` measures real loopback transfers, where the kernel moves 64 KiB segments
+ * whatever the frame size, so per-packet cost cannot be told apart from per-byte cost there: it
+ * writes the per-byte cost it measured (kernel, Node and the ASoc core together) into
+ * `cpu.…PerByteMs`, 0 into `cpu.…PerFrameMs`, and the fixed cost of one ASoc frame (the write or
+ * read it takes, framing, parsing, events) into `asocFrame`. See bench/calibrate.ts.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { DEFAULT_CPU_COSTS, FREE_CPU, type CpuCosts } from '../sim/cpu.ts';
+import { CalibrationError, cpuCalibrationSchema } from '../sim/cpu-calibration.ts';
+import { FREE_FRAMES, type FrameCpuCosts } from '../sim/asoc/index.ts';
+import type { CpuSpec } from './schema.ts';
+
+export const DEFAULT_CALIBRATION_FILE = 'reports/calibration.json';
+
+const cost = z.number().nonnegative();
+
+/** The calibration file: sim/cpu-calibration.ts's format plus the per-ASoc-frame costs. */
+export const calibrationFileSchema = cpuCalibrationSchema.extend({
+  asocFrame: z.strictObject({ sendPerFrameMs: cost, receivePerFrameMs: cost }).optional(),
+});
+export type CalibrationFile = z.infer<typeof calibrationFileSchema>;
+
+/** What one host's CPU costs: per packet (sim/cpu.ts) and per ASoc frame (SimAsocNode). */
+export interface HostCpuCosts {
+  packet: CpuCosts;
+  frame: FrameCpuCosts;
+}
+
+export interface Calibration {
+  costs: HostCpuCosts;
+  /** Where the costs came from: the file's `source`, or why the defaults are used. */
+  source: string;
+  /** Set when the file was absent and the defaults stand in: say so to the user. */
+  notice: string | null;
+}
+
+/** Reads a calibration file; an absent file gives the simulator's placeholder costs and a notice, a bad one an error. */
+export function loadCalibration(path: string): Calibration {
+  if (!existsSync(path)) {
+    return {
+      costs: { packet: { ...DEFAULT_CPU_COSTS }, frame: { ...FREE_FRAMES } },
+      source: 'sim/cpu.ts placeholder costs (no calibration file)',
+      notice: `no calibration file at ${path}: hosts with "cpu: calibrated" use the simulator's placeholder costs (run asoc-lab calibrate to measure this machine)`,
+    };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new CalibrationError(`${path}: ${(err as Error).message}`);
+  }
+  const result = calibrationFileSchema.safeParse(json);
+  if (!result.success) throw new CalibrationError(`${path}: ${z.prettifyError(result.error)}`);
+  const file = result.data;
+  return {
+    costs: { packet: file.cpu, frame: file.asocFrame ?? { ...FREE_FRAMES } },
+    source: `${path}: ${file.source ?? 'no source given'}`,
+    notice: null,
+  };
+}
+
+/** Reads the calibration file once, when a host first asks, and passes on the notice if defaults stand in. */
+export class CalibrationSource {
+  private value: Calibration | null = null;
+
+  constructor(
+    private readonly path: string,
+    private readonly onNotice: (text: string) => void = () => {},
+  ) {}
+
+  get(): Calibration {
+    if (this.value === null) {
+      this.value = loadCalibration(this.path);
+      if (this.value.notice !== null) this.onNotice(this.value.notice);
+    }
+    return this.value;
+  }
+
+  /** The calibration, if any host asked for it. */
+  get loaded(): Calibration | null {
+    return this.value;
+  }
+}
+
+/** A host's costs from its scenario entry; `calibration` is read only when a host asks for it. */
+export function hostCpuCosts(spec: CpuSpec, calibration: () => Calibration): HostCpuCosts {
+  if (spec === 'calibrated') return calibration().costs;
+  const frame = { ...FREE_FRAMES };
+  if (spec === 'free') return { packet: { ...FREE_CPU }, frame };
+  if (spec === 'default') return { packet: { ...DEFAULT_CPU_COSTS }, frame };
+  return { packet: { ...DEFAULT_CPU_COSTS, ...spec }, frame };
+}
