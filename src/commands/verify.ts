@@ -1,6 +1,8 @@
 import { decideCodecClaims } from '../claims/codec-claims.ts';
 import { buildReport, verdictTable, writeReport, type Measurement } from '../report/report.ts';
 import { runThroughputBench } from '../../bench/throughput.ts';
+import { runCalibration, writeCalibration } from '../../bench/calibrate.ts';
+import { decideSimulatedClaims } from '../claims/sim-claims.ts';
 import { formatBytes, integerFlag, parseFlags, type Command } from './common.ts';
 
 const help = `Usage: asoc-lab verify [options]
@@ -9,21 +11,25 @@ Decides every claim of SPEC.md the lab can decide today and writes the verdict r
 (reports/latest.json and reports/latest.md). Claims whose instrument is not built yet are listed
 as PENDING with the instrument that will decide them.
 
-Today: P1, P2, X1, X2 and S12 from the real codecs and connection core, and a loopback
+Today: P1, P2, X1, X2 and S12 from the real codecs and connection core; P3, P4 and P9 in the
+simulator (scenarios two-node-10gbe and eight-node-fanout) with CPU costs calibrated on this
+machine first (asoc-lab calibrate, written to reports/calibration.json); and a loopback
 throughput run of ASoc v1 against raw TCP (two processes pinned to their own CPUs, alternating,
 delivery measured: the receiver counts every byte; the SHA-256 check is bench throughput's default).
 
   --out DIR               where to write the report (default reports)
   --bytes SIZE            bytes per throughput run (default 1GiB)
   --runs N                throughput runs per protocol (default 5, after one warm-up each)
-  --no-throughput         skip the loopback throughput run`;
+  --no-throughput         skip the loopback throughput run
+  --calibration FILE      use this calibration instead of measuring one now
+  --no-sim                skip the simulated claims (and the calibration)`;
 
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'decide every claim the lab can decide and write the verdict report',
   help,
   async run(argv) {
-    const { values } = parseFlags(argv, { out: { type: 'string' }, bytes: { type: 'string' }, runs: { type: 'string' }, 'no-throughput': { type: 'boolean' } }, help);
+    const { values } = parseFlags(argv, { out: { type: 'string' }, bytes: { type: 'string' }, runs: { type: 'string' }, 'no-throughput': { type: 'boolean' }, calibration: { type: 'string' }, 'no-sim': { type: 'boolean' } }, help);
     if (values.help) {
       console.log(help);
       return 0;
@@ -32,6 +38,20 @@ export const verifyCommand: Command = {
     console.log('deciding claims from the codecs and the connection core …');
     const claims = decideCodecClaims();
     const measurements: Measurement[] = [];
+    const out = values.out ?? 'reports';
+    if (!values['no-sim']) {
+      let calibrationFile = values.calibration;
+      if (!calibrationFile) {
+        console.log('calibrating the simulator\'s CPU model on this machine (loopback, 1 KiB–1 MiB frames) …');
+        calibrationFile = await writeCalibration(await runCalibration(), `${out}/calibration.json`);
+      }
+      console.log(`simulating the RFC testbeds with ${calibrationFile} …`);
+      const simulated = decideSimulatedClaims({ calibrationFile, onNotice: (text) => console.log(`  note: ${text}`) });
+      claims.push(...simulated.claims);
+      for (const s of simulated.summaries) {
+        measurements.push({ name: `simulation ${s.scenario}`, summary: `seed ${s.seed}, trace hash ${s.traceHash.slice(0, 16)}…, ${(s.virtualMs / 1000).toFixed(2)} s of virtual time in ${(s.wallMs / 1000).toFixed(1)} s wall; rerun with: asoc-lab sim scenarios/topologies/${s.scenario}.yaml --seed ${s.seed} --calibration ${calibrationFile}`, data: s });
+      }
+    }
     if (!values['no-throughput']) {
       const totalBytes = integerFlag('bytes', values.bytes, 1024 * 1024 * 1024, 1);
       const runs = integerFlag('runs', values.runs, 5, 1);
@@ -48,7 +68,7 @@ export const verifyCommand: Command = {
       });
     }
     const report = buildReport(claims, measurements, started);
-    const paths = await writeReport(report, values.out ?? 'reports');
+    const paths = await writeReport(report, out);
     console.log('');
     console.log(verdictTable(report));
     for (const m of measurements) console.log(`\n${m.name}: ${m.summary}`);
