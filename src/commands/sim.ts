@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { progressBar, showsProgress } from '../../bench/progress.ts';
 import { DEFAULT_CALIBRATION_FILE } from '../../scenarios/calibration.ts';
@@ -20,7 +20,7 @@ The same scenario and seed give the same trace hash, always.
 
   --seed N             seed for every random draw (default: the scenario's seed)
   --out DIR            where the JSON summary (and trace) go (default ${DEFAULT_OUT}):
-                       DIR/<scenario>-seed-<seed>.json [and .trace.jsonl]
+                       DIR/<scenario file name>-seed-<seed>.json [and .trace.jsonl]
   --trace jsonl|none   also write every packet and protocol event as JSON lines (default none;
                        large: about 4 lines per TCP segment)
   --until MS           stop at this virtual time instead of the scenario's stop.maxMs (it still
@@ -71,9 +71,10 @@ function simProgressBar(): { update(p: RunProgress): void; stop(): void } {
   };
 }
 
-async function writeOutputs(summary: ScenarioSummary, dir: string, jsonl: string | null): Promise<string[]> {
+/** Outputs are named after the scenario file, not its `name:`, so a variant file never overwrites the original's. */
+async function writeOutputs(summary: ScenarioSummary, file: string, dir: string, jsonl: string | null): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const base = join(dir, `${summary.scenario}-seed-${String(summary.seed).replace(/[^A-Za-z0-9_.-]/g, '_')}`);
+  const base = join(dir, `${basename(file, extname(file))}-seed-${String(summary.seed).replace(/[^A-Za-z0-9_.-]/g, '_')}`);
   const written = [`${base}.json`];
   await writeFile(written[0]!, `${JSON.stringify(summary, null, 2)}\n`);
   if (jsonl !== null) {
@@ -115,7 +116,7 @@ export const simCommand: Command = {
       bar?.stop();
     }
     for (const line of formatSummary(run.summary)) console.log(line);
-    const written = await writeOutputs(run.summary, values.out ?? DEFAULT_OUT, trace === 'jsonl' ? run.trace.toJsonl() : null);
+    const written = await writeOutputs(run.summary, positionals[0]!, values.out ?? DEFAULT_OUT, trace === 'jsonl' ? run.trace.toJsonl() : null);
     console.log('');
     for (const path of written) console.log(`wrote ${path}`);
     if (run.summary.totals.streamsCorrupt > 0) {

@@ -3,7 +3,8 @@ import { buildReport, verdictTable, writeReport, type Measurement } from '../rep
 import { runThroughputBench } from '../../bench/throughput.ts';
 import { runCalibration, writeCalibration } from '../../bench/calibrate.ts';
 import { decideSimulatedClaims } from '../claims/sim-claims.ts';
-import { formatBytes, integerFlag, parseFlags, type Command } from './common.ts';
+import { existsSync } from 'node:fs';
+import { formatBytes, integerFlag, parseFlags, UsageError, type Command } from './common.ts';
 
 const help = `Usage: asoc-lab verify [options]
 
@@ -41,6 +42,7 @@ export const verifyCommand: Command = {
     const out = values.out ?? 'reports';
     if (!values['no-sim']) {
       let calibrationFile = values.calibration;
+      if (calibrationFile && !existsSync(calibrationFile)) throw new UsageError(`--calibration ${calibrationFile}: no such file (asoc-lab calibrate writes one)`);
       if (!calibrationFile) {
         console.log('calibrating the simulator\'s CPU model on this machine (loopback, 1 KiB–1 MiB frames) …');
         calibrationFile = await writeCalibration(await runCalibration(), `${out}/calibration.json`);

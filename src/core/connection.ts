@@ -123,8 +123,8 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
     }
     this.reader = new FrameReader({
       maxFrameSize: config.profile.maxFrameSize,
-      streamed: (h) => isStreamed(h),
-      checkHeader: (h) => checkHandshakeLength(h),
+      streamed: (h) => isStreamed(h, this.stateValue === 'handshaking'),
+      checkHeader: (h) => checkFixedLength(h, this.stateValue === 'handshaking'),
     });
     if (config.role === 'client') {
       const hello = signHello(this.keys, config.nodeId, config.random.u32());
@@ -320,23 +320,14 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
 
   private onFrame(header: FrameHeader, payload: Uint8Array): void {
     this.stats.framesReceived++;
-    switch (header.type) {
-      case FrameType.HELLO:
-        if (this.role === 'server' && this.stateValue === 'handshaking') return this.onHello(payload);
-        break;
-      case FrameType.ACCEPT:
-        if (this.role === 'client' && this.stateValue === 'handshaking') return this.onAccept(payload);
-        break;
-      case FrameType.END:
-        if (this.peerFrameAllowed(header)) this.onEnd(header);
-        return;
-      case FrameType.CONTROL:
-        if (!this.peerFrameAllowed(header)) return;
-        if (this.onControl(header, payload)) return;
-        break;
-      default:
-        if (!this.peerFrameAllowed(header)) return;
+    if (this.stateValue === 'handshaking') {
+      // Only the handshake frame this side waits for may come first; anything else closes (as the reference does).
+      const expected = this.role === 'server' ? FrameType.HELLO : FrameType.ACCEPT;
+      if (header.type !== expected) return void this.peerFrameAllowed(header);
+      return this.role === 'server' ? this.onHello(payload) : this.onAccept(payload);
     }
+    if (header.type === FrameType.END) return this.onEnd(header);
+    if (header.type === FrameType.CONTROL && this.onControl(header, payload)) return;
     this.emit({ type: 'frame-ignored', frameType: header.type, streamId: header.streamId, length: header.length });
   }
 
@@ -465,13 +456,15 @@ export class ConnectionStateError extends Error {
 }
 
 /** DATA, reserved and unknown types are passed through in pieces (never buffered whole); a CONTROL
- *  frame is assembled only when it is small enough to be a receipt. */
-function isStreamed(h: FrameHeader): boolean {
+ *  frame is assembled only when it is small enough to be a receipt, HELLO and ACCEPT only during the
+ *  handshake (afterwards they are ignored like any frame without a use). */
+function isStreamed(h: FrameHeader, handshaking: boolean): boolean {
   switch (h.type) {
     case FrameType.END:
+      return false;
     case FrameType.HELLO:
     case FrameType.ACCEPT:
-      return false;
+      return !handshaking;
     case FrameType.CONTROL:
       return h.length > RECEIPT_SIZE;
     default:
@@ -479,9 +472,10 @@ function isStreamed(h: FrameHeader): boolean {
   }
 }
 
-/** HELLO and ACCEPT have fixed sizes; refuse a wrong one on the header, before buffering it. */
-function checkHandshakeLength(h: FrameHeader): void {
-  const expected = h.type === FrameType.HELLO ? HELLO_SIZE : h.type === FrameType.ACCEPT ? ACCEPT_SIZE : h.type === FrameType.END ? 0 : null;
+/** END is empty; during the handshake HELLO and ACCEPT have fixed sizes. Refused on the header, before buffering. */
+function checkFixedLength(h: FrameHeader, handshaking: boolean): void {
+  const handshakeSize = h.type === FrameType.HELLO ? HELLO_SIZE : h.type === FrameType.ACCEPT ? ACCEPT_SIZE : null;
+  const expected = h.type === FrameType.END ? 0 : handshaking ? handshakeSize : null;
   if (expected !== null && h.length !== expected) {
     throw new WireError('bad-length', `${frameTypeName(h.type)} payload must be ${expected} bytes, header announces ${h.length}`);
   }

@@ -174,7 +174,8 @@ const violations: { name: string; bytes: () => Uint8Array; reason: string }[] = 
   { name: 'END at the wrong seq', bytes: () => concat([encodeFrame({ type: 1, streamId: 1, seq: 0, payload: Uint8Array.of(1) }), encodeFrame({ type: 2, streamId: 1, seq: 5, payload: new Uint8Array(0) })]), reason: 'bad-seq' },
   { name: 'DATA on stream 0', bytes: () => encodeFrame({ type: 1, streamId: 0, seq: 0, payload: Uint8Array.of(1) }), reason: 'bad-stream-id' },
   { name: 'frame above the maximum', bytes: () => encodeHeader(FrameType.DATA, 1, 0, ASOC_V1.maxFrameSize + 1), reason: 'frame-too-large' },
-  { name: 'a second HELLO of the wrong size', bytes: () => encodeHeader(FrameType.HELLO, 0, 0, 4000), reason: 'bad-length' },
+  { name: 'an END with a payload', bytes: () => encodeFrame({ type: FrameType.END, streamId: 7, seq: 1, payload: Uint8Array.of(1) }), reason: 'bad-length' },
+  { name: 'a gap in the middle of a stream', bytes: () => encodeFrame({ type: 1, streamId: 7, seq: 2, payload: Uint8Array.of(1) }), reason: 'bad-seq' },
 ];
 
 for (const v of violations) {
@@ -189,6 +190,27 @@ for (const v of violations) {
     assert.equal(pair.server.pollTransmit(), null, 'a violation sends nothing');
   });
 }
+
+test('after the handshake a HELLO or ACCEPT of any size is ignored, not buffered', () => {
+  const pair = new ConnectionPair();
+  established(pair);
+  pair.server.receive(encodeFrame({ type: FrameType.HELLO, streamId: 0, seq: 0, payload: new Uint8Array(4000) }), 0);
+  pair.server.receive(encodeFrame({ type: FrameType.ACCEPT, streamId: 0, seq: 0, payload: new Uint8Array(16) }), 0);
+  drain(pair.server, pair.serverEvents);
+  assert.deepEqual(eventsOf(pair.serverEvents, 'frame-ignored').map((e) => e.frameType), [FrameType.HELLO, FrameType.ACCEPT]);
+  assert.equal(pair.server.state, 'established');
+});
+
+test('during the handshake the other side\'s handshake frame closes too: a server does not take ACCEPT, a client not HELLO', () => {
+  const pair = new ConnectionPair();
+  const hello = concat(pair.client.pollTransmit()!);
+  pair.client.receive(hello, 0);
+  pair.server.receive(encodeFrame({ type: FrameType.ACCEPT, streamId: 0, seq: 0, payload: new Uint8Array(16) }), 0);
+  drain(pair.server, pair.serverEvents);
+  drain(pair.client, pair.clientEvents);
+  assert.equal(closedReason(pair.serverEvents), 'expected-hello');
+  assert.equal(closedReason(pair.clientEvents), 'expected-accept');
+});
 
 test('a frame before the handshake closes: the server wants HELLO first, the client ACCEPT', () => {
   const pair = new ConnectionPair();

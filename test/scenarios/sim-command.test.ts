@@ -48,10 +48,10 @@ test('asoc-lab sim prints the seed first, then the summary, and writes the JSON 
   assert.match(out[0]!, /^seed 9 /);
   assert.match(out[1]!, /^notice: no calibration file at .*absent\.json/);
   assert.ok(out.some((line) => /^w\s+1\s+1\s+0\s+0\s+1\.0\b/.test(line)), out.join('\n'));
-  const summary = JSON.parse(readFileSync(join(dir, 'cli-small-seed-9.json'), 'utf8'));
+  const summary = JSON.parse(readFileSync(join(dir, 'small-seed-9.json'), 'utf8'));
   assert.equal(summary.seed, 9);
   assert.equal(summary.workloads[0].completed, 1);
-  const trace = readFileSync(join(dir, 'cli-small-seed-9.trace.jsonl'), 'utf8').trimEnd().split('\n');
+  const trace = readFileSync(join(dir, 'small-seed-9.trace.jsonl'), 'utf8').trimEnd().split('\n');
   assert.ok(trace.length > 100);
 });
 
