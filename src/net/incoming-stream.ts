@@ -28,6 +28,8 @@ export class IncomingStream implements AsyncIterable<Uint8Array> {
   private finished: StreamTotals | null = null;
   private failure: StreamAbortedError | null = null;
   private iterating = false;
+  /** The reader stopped early: later bytes are counted and dropped, never left to block the connection. */
+  private abandoned = false;
   private received = 0;
   private resolveDone!: (totals: StreamTotals) => void;
   private rejectDone!: (err: Error) => void;
@@ -54,6 +56,7 @@ export class IncomingStream implements AsyncIterable<Uint8Array> {
 
   push(data: Uint8Array): void {
     this.received += data.length;
+    if (this.abandoned) return this.onConsumed(data.length);
     this.queue.push(data);
     this.wake();
   }
@@ -81,22 +84,37 @@ export class IncomingStream implements AsyncIterable<Uint8Array> {
   async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     if (this.iterating) throw new Error(`stream ${this.streamId} is already being read`);
     this.iterating = true;
-    for (;;) {
-      if (this.queueHead < this.queue.length) {
-        const piece = this.queue[this.queueHead]!;
-        this.queue[this.queueHead++] = EMPTY;
-        if (this.queueHead === this.queue.length) {
-          this.queue.length = 0;
-          this.queueHead = 0;
+    try {
+      for (;;) {
+        if (this.queueHead < this.queue.length) {
+          const piece = this.queue[this.queueHead]!;
+          this.queue[this.queueHead++] = EMPTY;
+          if (this.queueHead === this.queue.length) {
+            this.queue.length = 0;
+            this.queueHead = 0;
+          }
+          this.onConsumed(piece.length);
+          yield piece;
+          continue;
         }
-        this.onConsumed(piece.length);
-        yield piece;
-        continue;
+        if (this.failure) throw this.failure;
+        if (this.finished) return;
+        await new Promise<void>((resolve) => (this.waiting = resolve));
       }
-      if (this.failure) throw this.failure;
-      if (this.finished) return;
-      await new Promise<void>((resolve) => (this.waiting = resolve));
+    } finally {
+      // A reader that breaks out early must not leave bytes parked here: the connection would stay
+      // paused and every other stream on it would stall.
+      this.abandon();
     }
+  }
+
+  private abandon(): void {
+    this.abandoned = true;
+    let unread = 0;
+    for (let i = this.queueHead; i < this.queue.length; i++) unread += this.queue[i]!.length;
+    this.queue.length = 0;
+    this.queueHead = 0;
+    if (unread > 0) this.onConsumed(unread);
   }
 
   private wake(): void {

@@ -242,3 +242,22 @@ test('discovery on loopback: two nodes find each other and connect', async () =>
     await Promise.all([a.stop(), b.stop()]);
   }
 });
+
+test('a reader that stops early does not stall the other streams of its connection', async () => {
+  const { a, b, stop } = await startedPair();
+  try {
+    const later: Promise<{ bytes: number; sha256: string }>[] = [];
+    b.on('stream', async (s) => {
+      if (s.streamId !== 1) return void later.push(hashStream(s));
+      for await (const _piece of s) break; // read one piece of the first stream, then walk away
+    });
+    const peer = await a.waitForPeer(undefined, 10_000);
+    const abandoned = a.send(peer.key, chunksOf(48 * MiB, MiB, 5));
+    const second = await a.send(peer.key, chunksOf(MiB, 4096, 6));
+    assert.equal(second.bytes, MiB);
+    assert.deepEqual(await later[0], { bytes: MiB, sha256: sha256Of(MiB, 4096, 6) });
+    assert.equal((await abandoned).bytes, 48 * MiB, 'the abandoned stream is still received (and dropped) in full');
+  } finally {
+    await stop();
+  }
+});
