@@ -25,6 +25,8 @@ import { ReplayCache } from '../../src/crypto/replay-cache.ts';
 import { PeerNotFoundError } from '../../src/net/node.ts';
 import type { PeerInfo } from '../../src/net/peer.ts';
 import { DEFAULT_FLOW } from '../../src/net/socket-connection.ts';
+import { DEFAULT_CONNECT_TIMEOUT_MS, Dialer } from '../../src/node/dialer.ts';
+import { DiscoveryService } from '../../src/node/discovery-service.ts';
 import { bytesToHex } from '../../src/wire/bytes.ts';
 import { DEFAULT_DISCOVERY_PORT, DEFAULT_TCP_PORT } from '../../src/wire/discovery.ts';
 import type { Host } from '../host.ts';
@@ -34,8 +36,7 @@ import type { TcpSocket } from '../tcp/tcp-socket.ts';
 import { bufferSource, generatedSource } from './byte-source.ts';
 import { SIM_CRYPTO } from './memo-crypto.ts';
 import { SimConnection, type SimConnectionHandlers, type SimConnectionSettings } from './sim-connection.ts';
-import { DEFAULT_CONNECT_TIMEOUT_MS, SimDialer } from './sim-dialer.ts';
-import { SimDiscovery } from './sim-discovery.ts';
+import { SIM_EPOCH_MS, simConnector, simEpochClock, simDatagramSocket, simDeadlineTimer, simTimers } from './sim-transport.ts';
 import { Transfer } from './transfer.ts';
 import { FREE_FRAMES, type DialRecord, type SendOptions, type SimAsocNodeCounters, type SimAsocNodeEvents, type SimAsocNodeOptions } from './types.ts';
 
@@ -51,7 +52,7 @@ interface Outbound {
   nodeId: string | null;
   source: 'static' | 'discovered';
   target: { address: string; port: number };
-  dialer: SimDialer;
+  dialer: Dialer<TcpSocket>;
 }
 
 const ZERO_STATS: Readonly<ConnectionStats> = {
@@ -83,11 +84,11 @@ export class SimAsocNode extends EventEmitter<SimAsocNodeEvents> {
   private readonly admission: Admission;
   private readonly connections = new Set<SimConnection>();
   private readonly peersByKey = new Map<string, SimConnection>();
-  private readonly dialers = new Map<string, SimDialer>();
+  private readonly dialers = new Map<string, Dialer<TcpSocket>>();
   /** Keys of the dialers started for discovered peers (for maxDialedPeers). */
   private readonly discoveredDials = new Set<string>();
   private listener: TcpListener | null = null;
-  private discovery: SimDiscovery | null = null;
+  private discovery: DiscoveryService | null = null;
   private runningValue = false;
   /** Stats of connections already closed (live ones are added on demand). */
   private readonly retired: ConnectionStats = { ...ZERO_STATS };
@@ -139,9 +140,7 @@ export class SimAsocNode extends EventEmitter<SimAsocNodeEvents> {
     for (const target of this.options.staticPeers ?? []) this.dial(target, 'static', null);
     const discovery = this.options.discovery ?? false;
     if (discovery === false) return;
-    this.discovery = new SimDiscovery({
-      host: this.host,
-      port: discovery.port ?? DEFAULT_DISCOVERY_PORT,
+    this.discovery = new DiscoveryService({
       profile: this.profile,
       nodeId: this.nodeId,
       tcpPort: this.port,
@@ -149,11 +148,12 @@ export class SimAsocNode extends EventEmitter<SimAsocNodeEvents> {
       apiKey: this.options.apiKey,
       crypto: this.crypto,
       random: this.discoveryRandom,
-      frameCosts: this.settings.frameCosts,
+      now: simEpochClock(this.host),
+      deadlineTimer: simDeadlineTimer(this.host, SIM_EPOCH_MS),
       onPeer: (peer) => this.onDiscovered(peer),
       onPeerLost: (nodeId) => this.onDiscoveryLost(nodeId),
     });
-    this.discovery.start();
+    this.discovery.start(simDatagramSocket(this.host, discovery.port ?? DEFAULT_DISCOVERY_PORT, this.settings.frameCosts));
   }
 
   /**
@@ -256,19 +256,20 @@ export class SimAsocNode extends EventEmitter<SimAsocNodeEvents> {
   private dial(target: { address: string; port: number }, source: 'static' | 'discovered', nodeId: string | null): void {
     const key = nodeId ?? `${target.address}:${target.port}`;
     if (this.dialers.has(key)) return;
-    const dialer: SimDialer = new SimDialer({
-      host: this.host,
-      peerKey: key,
-      target,
+    const dialer: Dialer<TcpSocket> = new Dialer({
+      target: { host: target.address, port: target.port },
       forever: source === 'static',
       random: this.dialRandom,
       connectTimeoutMs: this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      connector: simConnector(this.host),
+      timers: simTimers(this.host),
       connect: (socket) => {
         const handlers = this.handlers({ key, nodeId, source, target, dialer });
         this.connections.add(new SimConnection(this.host, socket, this.newCore('client'), handlers, this.settings));
       },
       onGiveUp: () => this.forgetDialer(key),
-      log: (record) => {
+      log: (step) => {
+        const record = { ...step, peerKey: key, at: this.host.scheduler.now } as DialRecord;
         if (record.type === 'attempt') this.tallies.dialAttempts++;
         this.dialLog.push(record);
         this.emit('dial', record);

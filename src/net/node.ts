@@ -20,9 +20,10 @@ import { shouldDialDiscovered } from '../core/dial-rule.ts';
 import { ASOC_V1, type AsocProfile } from '../core/profile.ts';
 import { bytesToHex } from '../wire/bytes.ts';
 import { DEFAULT_TCP_PORT } from '../wire/discovery.ts';
-import { Dialer } from './dialer.ts';
-import { DiscoveryService, type DiscoverySettings } from './discovery-service.ts';
+import { DEFAULT_CONNECT_TIMEOUT_MS, Dialer } from '../node/dialer.ts';
+import { DiscoveryService } from '../node/discovery-service.ts';
 import type { IncomingStream } from './incoming-stream.ts';
+import { DEFAULT_DISCOVERY, bindDatagramSocket, netConnector, netDeadlineTimer, netTimers, type DiscoverySettings } from './net-transport.ts';
 import type { PeerInfo } from './peer.ts';
 import { DEFAULT_FLOW, SocketConnection, type ByteSource, type FlowSettings, type SendReceipt } from './socket-connection.ts';
 import { monotonicNow, systemRandom } from './system.ts';
@@ -74,9 +75,10 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
   private readonly admission: Admission;
   private readonly connections = new Set<SocketConnection>();
   private readonly peersByKey = new Map<string, SocketConnection>();
-  private readonly dialers = new Map<string, Dialer>();
+  private readonly dialers = new Map<string, Dialer<net.Socket>>();
   private server: net.Server | null = null;
   private discovery: DiscoveryService | null = null;
+  private discoveryClosed: Promise<void> = Promise.resolve();
   private running = false;
 
   constructor(private readonly options: AsocNodeOptions) {
@@ -119,18 +121,22 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
     for (const target of staticPeers) this.dial(parseHostPort(target), 'static', null);
     const discoveryWanted = this.options.discovery === undefined ? staticPeers.length === 0 : this.options.discovery !== false;
     if (discoveryWanted) {
+      const socket = await bindDatagramSocket({ ...DEFAULT_DISCOVERY, ...(this.options.discovery || {}) });
+      this.discoveryClosed = socket.closed;
       this.discovery = new DiscoveryService({
-        settings: this.options.discovery || {},
         profile: this.profile,
         nodeId: this.nodeId,
         tcpPort: this.address.port,
         community: this.options.community,
         apiKey: this.apiKey,
         crypto: this.crypto,
+        random: systemRandom,
+        now: monotonicNow,
+        deadlineTimer: netDeadlineTimer,
         onPeer: (peer) => this.onDiscovered(peer),
         onPeerLost: (nodeId) => this.onDiscoveryLost(nodeId),
       });
-      await this.discovery.start();
+      this.discovery.start(socket);
     }
   }
 
@@ -139,8 +145,9 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
     this.running = false;
     for (const dialer of this.dialers.values()) dialer.stop();
     this.dialers.clear();
-    await this.discovery?.stop();
+    this.discovery?.stop();
     this.discovery = null;
+    await this.discoveryClosed;
     const closing = this.server ? new Promise<void>((resolve) => this.server!.close(() => resolve())) : Promise.resolve();
     for (const conn of this.connections) conn.close();
     // A peer that does not answer our FIN must not hold stop() up: give the goodbyes a moment, then cut.
@@ -214,10 +221,13 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
   private dial(target: { host: string; port: number }, source: 'static' | 'discovered', nodeId: string | null): void {
     const key = nodeId ?? `${target.host}:${target.port}`;
     if (this.dialers.has(key)) return;
-    const dialer = new Dialer({
+    const dialer: Dialer<net.Socket> = new Dialer({
       target,
       forever: source === 'static',
       random: systemRandom,
+      connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
+      connector: netConnector,
+      timers: netTimers,
       connect: (socket) => {
         const conn = new SocketConnection(socket, this.newCore('client'), this.handlers({ key, nodeId, source, target, dialer }), this.flow);
         this.connections.add(conn);
@@ -242,7 +252,7 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
     });
   }
 
-  private handlers(outbound: { key: string; nodeId: string | null; source: 'static' | 'discovered'; target: { host: string; port: number }; dialer: Dialer } | null) {
+  private handlers(outbound: { key: string; nodeId: string | null; source: 'static' | 'discovered'; target: { host: string; port: number }; dialer: Dialer<net.Socket> } | null) {
     return {
       established: (conn: SocketConnection, peerNodeId: Uint8Array | null) => {
         const nodeId = outbound ? outbound.nodeId : bytesToHex(peerNodeId!);

@@ -1,0 +1,85 @@
+/**
+ * Runs the sans-io DiscoveryAgent over a bound UDP socket: announcements are broadcast on the
+ * discovery port every 3 s, datagrams received on it are checked by the agent, and what it learns
+ * reaches the node through two callbacks. The socket, the clock (Unix-epoch milliseconds, as the
+ * announcements carry it) and the timer come from the driver.
+ */
+import { DiscoveryAgent, type DiscoveryAgentConfig, type DiscoveryCounters } from '../core/discovery-agent.ts';
+import type { DatagramSocket, DatagramSource, DeadlineTimer, DeadlineTimerFactory } from './transport.ts';
+
+export interface DiscoveryServiceOptions extends Omit<DiscoveryAgentConfig, 'now'> {
+  /** Unix-epoch milliseconds, never going backwards. */
+  now(): number;
+  deadlineTimer: DeadlineTimerFactory;
+  onPeer(peer: { nodeId: string; address: string; tcpPort: number }): void;
+  onPeerLost(nodeId: string): void;
+}
+
+export class DiscoveryService {
+  private readonly agent: DiscoveryAgent;
+  private readonly timer: DeadlineTimer;
+  private socket: DatagramSocket | null = null;
+  /** The agent's deadline the timer is armed for (see onTimer). */
+  private armedFor = -Infinity;
+
+  constructor(private readonly options: DiscoveryServiceOptions) {
+    const { now, deadlineTimer, onPeer, onPeerLost, ...config } = options;
+    this.agent = new DiscoveryAgent({ ...config, now: now() });
+    this.timer = deadlineTimer(() => this.onTimer());
+  }
+
+  /** The agent's verdict counters (accepted, rejected by reason), for evidence. */
+  get counters(): DiscoveryCounters {
+    return this.agent.counters;
+  }
+
+  get peerCount(): number {
+    return this.agent.peerCount;
+  }
+
+  /** Starts announcing on `socket` (bound to the discovery port) and listening to it. */
+  start(socket: DatagramSocket): void {
+    this.socket = socket;
+    socket.onMessage = (bytes, from) => this.receive(bytes, from);
+    this.service();
+  }
+
+  stop(): void {
+    this.timer.clear();
+    this.socket?.close();
+    this.socket = null;
+  }
+
+  private receive(bytes: Uint8Array, from: DatagramSource): void {
+    if (this.socket === null) return;
+    this.agent.receive(bytes, from, this.options.now());
+    this.service();
+  }
+
+  /**
+   * A timer can fire a rounding error short of the deadline (the simulator converts it to virtual
+   * time and back); it fired for that deadline, so the agent is told it is there (else it would
+   * re-arm the same instant forever).
+   */
+  private onTimer(): void {
+    this.agent.handleTimeout(Math.max(this.options.now(), this.armedFor));
+    this.service();
+  }
+
+  private service(): void {
+    const socket = this.socket;
+    if (socket === null) return;
+    for (const datagram of this.agent.pollTransmit() ?? []) socket.broadcast(datagram);
+    for (let e = this.agent.pollEvent(); e !== null; e = this.agent.pollEvent()) {
+      if (e.type === 'peer-discovered') this.options.onPeer({ nodeId: e.nodeId, address: e.address, tcpPort: e.tcpPort });
+      else if (e.type === 'peer-lost') this.options.onPeerLost(e.nodeId);
+    }
+    const deadline = this.agent.pollTimeout();
+    if (deadline === null) {
+      this.timer.clear();
+      return;
+    }
+    this.armedFor = deadline;
+    this.timer.set(deadline);
+  }
+}
