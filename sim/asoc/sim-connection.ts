@@ -19,9 +19,10 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { AsocConnection } from '../../src/core/connection.ts';
-import type { AuthFailure, CloseReason, ConnectionEvent } from '../../src/core/events.ts';
-import type { PeerInfo } from '../../src/net/peer.ts';
+import type { CloseReason, ConnectionEvent } from '../../src/core/events.ts';
 import { ConnectionClosedError, ReceiptTimeoutError } from '../../src/net/socket-connection.ts';
+import type { ConnectionLifecycle } from '../../src/node/orchestrator.ts';
+import type { PeerInfo } from '../../src/node/peer.ts';
 import { EndpointDriver } from '../endpoint-driver.ts';
 import type { Host } from '../host.ts';
 import type { ScheduledEvent } from '../scheduler.ts';
@@ -29,14 +30,13 @@ import type { TcpSocket } from '../tcp/tcp-socket.ts';
 import type { FrameCpuCosts, SimFlowSettings, StreamAborted, StreamEnd } from './types.ts';
 import type { Transfer } from './transfer.ts';
 
-export interface SimConnectionHandlers {
-  established(conn: SimConnection, peerNodeId: Uint8Array | null): void;
+export interface SimStreamHandlers {
   streamOpened(conn: SimConnection, streamId: number): void;
   streamEnd(conn: SimConnection, end: Omit<StreamEnd, 'peerKey'>): void;
   streamAborted(conn: SimConnection, aborted: Omit<StreamAborted, 'peerKey'>): void;
-  authFailed(conn: SimConnection, reason: AuthFailure): void;
-  closed(conn: SimConnection, reason: CloseReason, detail: string): void;
 }
+
+export type SimConnectionHandlers = ConnectionLifecycle<SimConnection> & SimStreamHandlers;
 
 export interface SimConnectionSettings {
   flow: SimFlowSettings;
@@ -87,6 +87,18 @@ export class SimConnection {
       writable();
       this.afterWrite();
     };
+  }
+
+  get remoteAddress(): string {
+    return this.socket.remoteAddress;
+  }
+
+  get remotePort(): number {
+    return this.socket.remotePort;
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
   }
 
   /** Starts streaming `transfer` (its stream was opened with core.openStream()). */

@@ -11,9 +11,10 @@
  */
 import type { Socket } from 'node:net';
 import type { AsocConnection } from '../core/connection.ts';
-import type { AuthFailure, CloseReason, ConnectionEvent } from '../core/events.ts';
+import type { CloseReason, ConnectionEvent } from '../core/events.ts';
+import type { ConnectionLifecycle } from '../node/orchestrator.ts';
+import type { PeerInfo } from '../node/peer.ts';
 import { IncomingStream } from './incoming-stream.ts';
-import type { PeerInfo } from './peer.ts';
 import { monotonicNow } from './system.ts';
 
 export interface FlowSettings {
@@ -35,11 +36,8 @@ export const DEFAULT_FLOW: FlowSettings = {
   receiptTimeoutMs: 60_000,
 };
 
-export interface ConnectionHandlers {
-  established(conn: SocketConnection, peerNodeId: Uint8Array | null): void;
-  stream(conn: SocketConnection, stream: IncomingStream): void;
-  authFailed(conn: SocketConnection, reason: AuthFailure): void;
-  closed(conn: SocketConnection, reason: CloseReason, detail: string): void;
+export interface ConnectionHandlers extends ConnectionLifecycle<SocketConnection> {
+  stream(stream: IncomingStream): void;
 }
 
 /** What a send resolves to. `confirmed`: the receiver's receipt arrived (else: written to the kernel only). */
@@ -105,6 +103,10 @@ export class SocketConnection {
 
   get remoteAddress(): string {
     return this.socket.remoteAddress ?? 'unknown';
+  }
+
+  get remotePort(): number {
+    return this.socket.remotePort ?? 0;
   }
 
   get isOpen(): boolean {
@@ -198,7 +200,7 @@ export class SocketConnection {
       case 'stream-opened': {
         const stream = new IncomingStream(e.streamId, this.peer!, (n) => this.consumed(n));
         this.inbound.set(e.streamId, stream);
-        return this.handlers.stream(this, stream);
+        return this.handlers.stream(stream);
       }
       case 'stream-data':
         this.unreadBytes += e.data.length;
