@@ -4,14 +4,14 @@ import type { ConnectionLimits } from '../../src/core/connection.ts';
 import type { AuthFailure, CloseReason } from '../../src/core/events.ts';
 import type { AsocProfile } from '../../src/core/profile.ts';
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
-import type { PeerInfo } from '../../src/node/peer.ts';
-import type { SendReceipt } from '../../src/net/socket-connection.ts';
+import type { SendReceipt } from '../../src/node/connection-driver.ts';
 import type { DialStep } from '../../src/node/dialer.ts';
+import type { PeerInfo } from '../../src/node/peer.ts';
 import type { Host } from '../host.ts';
 import type { Simulation } from '../simulation.ts';
 
+export type { SendReceipt } from '../../src/node/connection-driver.ts';
 export type { PeerInfo } from '../../src/node/peer.ts';
-export type { SendReceipt } from '../../src/net/socket-connection.ts';
 
 /**
  * CPU time per ASoc frame (and per discovery datagram), charged on the host's CPU (host.cpu.run)

@@ -1,10 +1,11 @@
 /**
  * The operating system as the shared orchestration's transport (src/node/transport.ts): real
- * timers (unref'd: only sockets keep a process alive), node:net connects, and the discovery UDP
- * socket on node:dgram.
+ * timers (unref'd: only sockets keep a process alive), node:net connects and connected sockets as
+ * byte streams, and the discovery UDP socket on node:dgram.
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
+import type { ByteStream } from '../node/connection-driver.ts';
 import type { Cancel, Connector, DatagramSocket, DeadlineTimerFactory, Timers } from '../node/transport.ts';
 import { DEFAULT_DISCOVERY_PORT } from '../wire/discovery.ts';
 import { monotonicNow } from './system.ts';
@@ -17,20 +18,41 @@ export const netTimers: Timers = {
   },
 };
 
-/** Deadlines on monotonicNow()'s clock. */
+/**
+ * Deadlines on monotonicNow()'s clock. Moving a deadline later keeps the armed timer (a
+ * connection's idle deadline moves with every piece, and a new timer per socket read was a
+ * measurable share of the receive path): it fires at the old time, sees the deadline moved, and
+ * waits again. Only an earlier deadline replaces it.
+ */
 export const netDeadlineTimer: DeadlineTimerFactory = (onExpire) => {
-  let cancel: Cancel | null = null;
+  let deadline = Infinity;
+  let timer: NodeJS.Timeout | null = null;
+  let timerAt = Infinity;
+  const arm = () => {
+    timerAt = deadline;
+    timer = setTimeout(fire, Math.max(0, deadline - monotonicNow()));
+    timer.unref();
+  };
+  const fire = () => {
+    timer = null;
+    if (deadline > monotonicNow()) return arm();
+    deadline = Infinity;
+    onExpire();
+  };
+  const disarm = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+  };
   return {
-    set: (deadline) => {
-      cancel?.();
-      cancel = netTimers.after(Math.max(0, deadline - monotonicNow()), () => {
-        cancel = null;
-        onExpire();
-      });
+    set: (at) => {
+      deadline = at;
+      if (timer && timerAt <= at) return;
+      disarm();
+      arm();
     },
     clear: () => {
-      cancel?.();
-      cancel = null;
+      deadline = Infinity;
+      disarm();
     },
   };
 };
@@ -58,6 +80,43 @@ export const netConnector: Connector<net.Socket> = {
     };
   },
 };
+
+/** A connected node:net socket as the connection driver's byte stream (Nagle off: frames go out at once). */
+export function netByteStream(socket: net.Socket): ByteStream {
+  socket.setNoDelay(true);
+  return {
+    get remoteAddress() {
+      return socket.remoteAddress ?? 'unknown';
+    },
+    get remotePort() {
+      return socket.remotePort ?? 0;
+    },
+    get canWrite() {
+      return !socket.destroyed;
+    },
+    get hasRoom() {
+      return !socket.writableNeedDrain;
+    },
+    // node:net buffers whatever it is given, so everything is taken; cork makes header and payload one writev.
+    write: (pieces) => {
+      socket.cork();
+      for (const piece of pieces) socket.write(piece);
+      socket.uncork();
+      return null;
+    },
+    pause: () => socket.pause(),
+    resume: () => socket.resume(),
+    end: () => socket.end(),
+    destroy: () => socket.destroy(),
+    attach: (events) => {
+      socket.on('data', events.data);
+      socket.on('drain', events.writable);
+      socket.on('error', (err) => events.ended(err.message));
+      socket.on('end', () => events.ended('peer ended the connection'));
+      socket.on('close', () => events.closed('socket closed'));
+    },
+  };
+}
 
 export interface DiscoverySettings {
   /** UDP port every node of the cluster listens on (default 9999). */

@@ -16,13 +16,14 @@ import type { AdmissionSettings } from '../core/admission.ts';
 import type { ConnectionLimits } from '../core/connection.ts';
 import type { AuthFailure, CloseReason } from '../core/events.ts';
 import { ASOC_V1, type AsocProfile } from '../core/profile.ts';
+import type { SendReceipt } from '../node/connection-driver.ts';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../node/dialer.ts';
 import { NodeOrchestrator } from '../node/orchestrator.ts';
 import type { PeerInfo } from '../node/peer.ts';
 import { DEFAULT_TCP_PORT } from '../wire/discovery.ts';
 import type { IncomingStream } from './incoming-stream.ts';
 import { DEFAULT_DISCOVERY, bindDatagramSocket, netConnector, netDeadlineTimer, netTimers, type DiscoverySettings } from './net-transport.ts';
-import { DEFAULT_FLOW, SocketConnection, type ByteSource, type FlowSettings, type SendReceipt } from './socket-connection.ts';
+import { DEFAULT_FLOW, SocketConnection, type ByteSource, type FlowSettings } from './socket-connection.ts';
 import { monotonicNow, systemRandom } from './system.ts';
 
 export interface AsocNodeOptions {
