@@ -32,7 +32,7 @@ import type { TcpSocket } from '../tcp/tcp-socket.ts';
 import { bufferSource, generatedSource } from './byte-source.ts';
 import { SIM_CRYPTO } from './memo-crypto.ts';
 import { SimConnection, type SimConnectionSettings, type SimStreamHandlers } from './sim-connection.ts';
-import { SIM_EPOCH_MS, simConnector, simDatagramSocket, simDeadlineTimer, simEpochClock, simTimers } from './sim-transport.ts';
+import { SIM_EPOCH_MS, SimDatagramSocket, simConnector, simDeadlineTimer, simEpochClock, simTimers } from './sim-transport.ts';
 import { Transfer } from './transfer.ts';
 import { FREE_FRAMES, type DialRecord, type SendOptions, type SimAsocNodeCounters, type SimAsocNodeEvents, type SimAsocNodeOptions } from './types.ts';
 
@@ -155,7 +155,7 @@ export class SimAsocNode extends EventEmitter<SimAsocNodeEvents> {
     this.orchestrator.start((this.options.staticPeers ?? []).map(({ address, port }) => ({ host: address, port })));
     const discovery = this.options.discovery ?? false;
     if (discovery === false) return;
-    const socket = simDatagramSocket(this.host, discovery.port ?? DEFAULT_DISCOVERY_PORT, this.settings.frameCosts);
+    const socket = new SimDatagramSocket(this.host, discovery.port ?? DEFAULT_DISCOVERY_PORT, this.settings.frameCosts);
     this.orchestrator.startDiscovery(socket, {
       tcpPort: this.port,
       random: this.discoveryRandom,

@@ -8,6 +8,7 @@ import type { Cancel, Connector, DatagramSocket, DeadlineTimerFactory, Timers } 
 import { DeadlineTimer } from '../deadline-timer.ts';
 import type { Host } from '../host.ts';
 import type { TcpSocket } from '../tcp/tcp-socket.ts';
+import type { Datagram, UdpSocket } from '../udp.ts';
 import type { FrameCpuCosts } from './types.ts';
 
 /** Virtual time 0 as a Unix time: 2025-01-01T00:00:00Z. */
@@ -19,8 +20,8 @@ export const SIM_EPOCH_MS = 1_735_689_600_000;
  * timestamps as real ones do.
  */
 export function simEpochClock(host: Host): () => number {
-  let last = -Infinity;
-  return () => (last = Math.max(last, host.now() + SIM_EPOCH_MS));
+  const clock = { last: -Infinity }; // a field keeps the double unboxed; a closure variable would box it on every call
+  return () => (clock.last = Math.max(clock.last, host.now() + SIM_EPOCH_MS));
 }
 
 export function simTimers(host: Host): Timers {
@@ -99,31 +100,41 @@ export function simConnector(host: Host): Connector<TcpSocket> {
 }
 
 /** A datagram counts as one frame: receiving one costs receivePerFrameMs, broadcasting one sendPerFrameMs. */
-export function simDatagramSocket(host: Host, port: number, costs: FrameCpuCosts): DatagramSocket {
-  const udp = host.udp.bind(port);
-  let open = true;
-  const socket: DatagramSocket = {
-    onMessage: null,
-    broadcast: (bytes) => {
-      const cost = costs.sendPerFrameMs;
-      if (cost === 0) udp.broadcast(port, bytes);
-      else
-        host.cpu.run(cost, () => {
-          if (open) udp.broadcast(port, bytes);
-        });
-    },
-    close: () => {
-      open = false;
-      udp.close();
-    },
-  };
-  udp.onMessage = (datagram) => {
-    const deliver = () => {
-      if (open) socket.onMessage?.(datagram.bytes, { address: datagram.fromAddress, port: datagram.fromPort });
-    };
-    const cost = costs.receivePerFrameMs;
-    if (cost === 0) deliver();
-    else host.cpu.run(cost, deliver);
-  };
-  return socket;
+export class SimDatagramSocket implements DatagramSocket {
+  onMessage: DatagramSocket['onMessage'] = null;
+  private readonly udp: UdpSocket;
+  private open = true;
+
+  constructor(
+    private readonly host: Host,
+    private readonly port: number,
+    private readonly costs: FrameCpuCosts,
+  ) {
+    this.udp = host.udp.bind(port);
+    this.udp.onMessage = (datagram) => this.receive(datagram);
+  }
+
+  broadcast(bytes: Uint8Array): void {
+    const cost = this.costs.sendPerFrameMs;
+    if (cost === 0) this.udp.broadcast(this.port, bytes);
+    else
+      this.host.cpu.run(cost, () => {
+        if (this.open) this.udp.broadcast(this.port, bytes);
+      });
+  }
+
+  close(): void {
+    this.open = false;
+    this.udp.close();
+  }
+
+  private receive(datagram: Datagram): void {
+    const cost = this.costs.receivePerFrameMs;
+    if (cost === 0) this.deliver(datagram);
+    else this.host.cpu.run(cost, () => this.deliver(datagram));
+  }
+
+  private deliver(datagram: Datagram): void {
+    if (this.open) this.onMessage?.(datagram.bytes, { address: datagram.fromAddress, port: datagram.fromPort });
+  }
 }

@@ -18,12 +18,14 @@ export interface DiscoveryServiceOptions extends Omit<DiscoveryAgentConfig, 'now
 export class DiscoveryService {
   private readonly agent: DiscoveryAgent;
   private readonly timer: DeadlineTimer;
+  private readonly now: () => number;
   private socket: DatagramSocket | null = null;
   /** The agent's deadline the timer is armed for (see onTimer). */
   private armedFor = -Infinity;
 
   constructor(private readonly options: DiscoveryServiceOptions) {
     const { now, deadlineTimer, onPeer, onPeerLost, ...config } = options;
+    this.now = now;
     this.agent = new DiscoveryAgent({ ...config, now: now() });
     this.timer = deadlineTimer(() => this.onTimer());
   }
@@ -52,7 +54,7 @@ export class DiscoveryService {
 
   private receive(bytes: Uint8Array, from: DatagramSource): void {
     if (this.socket === null) return;
-    this.agent.receive(bytes, from, this.options.now());
+    this.agent.receive(bytes, from, this.now());
     this.service();
   }
 
@@ -62,7 +64,7 @@ export class DiscoveryService {
    * re-arm the same instant forever).
    */
   private onTimer(): void {
-    this.agent.handleTimeout(Math.max(this.options.now(), this.armedFor));
+    this.agent.handleTimeout(Math.max(this.now(), this.armedFor));
     this.service();
   }
 
