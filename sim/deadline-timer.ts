@@ -4,6 +4,8 @@
  * sees the deadline moved, and re-schedules itself. Only an earlier deadline or a clear costs a heap
  * operation.
  */
+import type { DeadlineTimerFactory } from '../src/node/transport.ts';
+import type { Host } from './host.ts';
 import type { Scheduler, ScheduledEvent } from './scheduler.ts';
 
 export class DeadlineTimer {
@@ -50,4 +52,12 @@ export class DeadlineTimer {
     this.deadline = Infinity;
     this.onExpire();
   }
+}
+
+/** Deadline timers for deadlines on `host`'s local clock shifted by `epochMs` (0: the local clock itself). */
+export function hostDeadlineTimer(host: Host, epochMs: number): DeadlineTimerFactory {
+  return (onExpire) => {
+    const timer = new DeadlineTimer(host.scheduler, onExpire);
+    return { set: (deadline) => timer.set(host.toVirtualTime(deadline - epochMs)), clear: () => timer.clear() };
+  };
 }

@@ -21,9 +21,11 @@ import { createHash, type Hash } from 'node:crypto';
 import type { AsocConnection } from '../../src/core/connection.ts';
 import { ConnectionDriver, type ConnectionClosedError } from '../../src/node/connection-driver.ts';
 import type { ConnectionLifecycle } from '../../src/node/orchestrator.ts';
+import { hostDeadlineTimer } from '../deadline-timer.ts';
 import type { Host } from '../host.ts';
+import { tcpByteStream } from '../tcp/tcp-byte-stream.ts';
 import type { TcpSocket } from '../tcp/tcp-socket.ts';
-import { simByteStream, simDeadlineTimer, simTimers } from './sim-transport.ts';
+import { simTimers } from './sim-transport.ts';
 import type { FrameCpuCosts, SimFlowSettings, StreamAborted, StreamEnd } from './types.ts';
 import type { Transfer } from './transfer.ts';
 
@@ -60,7 +62,7 @@ export class SimConnection extends ConnectionDriver<Hash | null> {
     private readonly handlers: SimConnectionHandlers,
     private readonly settings: SimConnectionSettings,
   ) {
-    super(simByteStream(socket), core, handlers, { now: () => host.now(), deadlineTimer: simDeadlineTimer(host, 0), timers: simTimers(host) });
+    super(tcpByteStream(socket), core, handlers, { now: () => host.now(), deadlineTimer: hostDeadlineTimer(host, 0), timers: simTimers(host) });
     this.pump();
   }
 

@@ -25,6 +25,7 @@ import { DEFAULT_CONNECT_TIMEOUT_MS } from '../../src/node/dialer.ts';
 import { NodeOrchestrator } from '../../src/node/orchestrator.ts';
 import type { PeerInfo } from '../../src/node/peer.ts';
 import { DEFAULT_DISCOVERY_PORT, DEFAULT_TCP_PORT } from '../../src/wire/discovery.ts';
+import { hostDeadlineTimer } from '../deadline-timer.ts';
 import type { Host } from '../host.ts';
 import type { SimRandom } from '../random.ts';
 import type { TcpListener } from '../tcp/tcp-stack.ts';
@@ -32,7 +33,7 @@ import type { TcpSocket } from '../tcp/tcp-socket.ts';
 import { bufferSource, generatedSource } from './byte-source.ts';
 import { SIM_CRYPTO } from './memo-crypto.ts';
 import { SimConnection, type SimConnectionSettings, type SimStreamHandlers } from './sim-connection.ts';
-import { SIM_EPOCH_MS, SimDatagramSocket, simConnector, simDeadlineTimer, simEpochClock, simTimers } from './sim-transport.ts';
+import { SIM_EPOCH_MS, SimDatagramSocket, simConnector, simEpochClock, simTimers } from './sim-transport.ts';
 import { Transfer } from './transfer.ts';
 import { FREE_FRAMES, type DialRecord, type SendOptions, type SimAsocNodeCounters, type SimAsocNodeEvents, type SimAsocNodeOptions } from './types.ts';
 
@@ -160,7 +161,7 @@ export class SimAsocNode extends EventEmitter<SimAsocNodeEvents> {
       tcpPort: this.port,
       random: this.discoveryRandom,
       now: simEpochClock(this.host),
-      deadlineTimer: simDeadlineTimer(this.host, SIM_EPOCH_MS),
+      deadlineTimer: hostDeadlineTimer(this.host, SIM_EPOCH_MS),
     });
   }
 

@@ -1,11 +1,10 @@
 /**
  * The simulated host as the shared orchestration's transport (src/node/transport.ts): timers on
- * the virtual clock, TCP connects on the host's stack and connected sockets as byte streams, and
- * the discovery UDP socket, whose datagrams cost frame CPU on the host's CPU both ways.
+ * the virtual clock, TCP connects on the host's stack, and the discovery UDP socket, whose
+ * datagrams cost frame CPU on the host's CPU both ways. (Connected sockets: tcp/tcp-byte-stream.ts;
+ * deadlines: deadline-timer.ts.)
  */
-import type { ByteStream } from '../../src/node/connection-driver.ts';
-import type { Cancel, Connector, DatagramSocket, DeadlineTimerFactory, Timers } from '../../src/node/transport.ts';
-import { DeadlineTimer } from '../deadline-timer.ts';
+import type { Cancel, Connector, DatagramSocket, Timers } from '../../src/node/transport.ts';
 import type { Host } from '../host.ts';
 import type { TcpSocket } from '../tcp/tcp-socket.ts';
 import type { Datagram, UdpSocket } from '../udp.ts';
@@ -30,47 +29,6 @@ export function simTimers(host: Host): Timers {
     after: (delayMs, fn) => {
       const event = scheduler.after(delayMs, fn);
       return () => scheduler.cancel(event);
-    },
-  };
-}
-
-/** Deadlines on the host's local clock shifted by `epochMs` (0 for the local clock itself). */
-export function simDeadlineTimer(host: Host, epochMs: number): DeadlineTimerFactory {
-  return (onExpire) => {
-    const timer = new DeadlineTimer(host.scheduler, onExpire);
-    return { set: (deadline) => timer.set(host.toVirtualTime(deadline - epochMs)), clear: () => timer.clear() };
-  };
-}
-
-/** A connected simulated TCP socket as the connection driver's byte stream. */
-export function simByteStream(socket: TcpSocket): ByteStream {
-  return {
-    remoteAddress: socket.remoteAddress,
-    remotePort: socket.remotePort,
-    get canWrite() {
-      const state = socket.state;
-      return state === 'ESTABLISHED' || state === 'CLOSE_WAIT';
-    },
-    get hasRoom() {
-      return socket.writableBytes > 0;
-    },
-    write: (pieces) => {
-      for (let i = 0; i < pieces.length; i++) {
-        const piece = pieces[i]!;
-        const accepted = socket.write(piece);
-        if (accepted < piece.length) return [piece.subarray(accepted), ...pieces.slice(i + 1)];
-      }
-      return null;
-    },
-    pause: () => socket.pause(),
-    resume: () => socket.resume(),
-    end: () => socket.end(),
-    destroy: () => socket.destroy(),
-    attach: (events) => {
-      socket.onData = events.data;
-      socket.onWritable = events.writable;
-      socket.onEnd = () => events.ended('peer ended the connection');
-      socket.onClose = (reason) => events.closed(`TCP connection closed (${reason})`);
     },
   };
 }

@@ -1,32 +1,21 @@
 /**
- * Drives one sans-io AsocConnection over a byte stream, for both drivers: bytes and timer expiries
- * go in, frames go out while the stream has room (what it has no room for waits, by reference, for
- * its writable signal), events are dispatched, receipts settle the sends waiting for them (with a
- * timeout that starts at END), and the close is carried out: queued frames then FIN, or a reset.
- * What a driver does with inbound streams and how it feeds outbound ones are its subclass's, which
- * calls pump() at the end of its constructor (the client's HELLO goes out then).
- *
- * Time given to the core never goes backwards, even when the clock does (a simulated host's skew
- * stepped back). A timer can fire a rounding error short of the deadline it was armed for (the
- * simulator converts it to virtual time and back); it fired for that deadline, so the core is told
- * it is there (else it would re-arm the same instant forever).
+ * Drives one sans-io AsocConnection over a byte stream, for both drivers: an EndpointPump moves
+ * bytes, time and events; here the events are dispatched, receipts settle the sends waiting for
+ * them (with a timeout that starts at END), and the close is carried out: queued frames then FIN,
+ * or a reset. What a driver does with inbound streams and how it feeds outbound ones are its
+ * subclass's, which calls pump() at the end of its constructor (the client's HELLO goes out then).
  */
 import type { AsocConnection } from '../core/connection.ts';
 import type { CloseReason, ConnectionEvent } from '../core/events.ts';
 import type { ConnectionLifecycle } from './orchestrator.ts';
 import type { PeerInfo } from './peer.ts';
-import type { Cancel, DeadlineTimer, DeadlineTimerFactory, Timers } from './transport.ts';
+import { EndpointPump, type ByteSink } from './endpoint-pump.ts';
+import type { Cancel, DeadlineTimerFactory, Timers } from './transport.ts';
 
 /** A connected TCP socket as the driver sees it. */
-export interface ByteStream {
+export interface ByteStream extends ByteSink {
   readonly remoteAddress: string;
   readonly remotePort: number;
-  /** Connected and not closed for writing. */
-  readonly canWrite: boolean;
-  /** Takes more now (else: wait for the writable signal). */
-  readonly hasRoom: boolean;
-  /** Takes `pieces` in order, by reference; returns what it had no room for (the first maybe cut), or null. */
-  write(pieces: Uint8Array[]): Uint8Array[] | null;
   pause(): void;
   resume(): void;
   /** FIN after what was written. */
@@ -49,6 +38,7 @@ export interface DriverClock {
   now(): number;
   /** Deadlines on that clock. */
   deadlineTimer: DeadlineTimerFactory;
+  /** For receipt timeouts and the deferred FIN. */
   timers: Timers;
 }
 
@@ -82,18 +72,10 @@ export type ReceiptOutcome = { bytes: number; frames: number } | Error;
 export abstract class ConnectionDriver<Inbound> {
   /** Set by the orchestration once the handshake completed. */
   peer: PeerInfo | null = null;
-  private readonly timer: DeadlineTimer;
+  private readonly pumper: EndpointPump<ConnectionEvent>;
   /** Inbound streams open now, with the subclass's state for each. */
   private readonly inbound = new Map<number, Inbound>();
   private readonly receipts = new Map<number, { settle(outcome: ReceiptOutcome): void; cancelTimeout: Cancel }>();
-  /** Frames taken from the core that the stream had no room for yet. */
-  private waiting: Uint8Array[] | null = null;
-  private lastNow = -Infinity;
-  /** The core's deadline the timer is armed for. */
-  private armedFor = -Infinity;
-  private pumping = false;
-  private pumpAgain = false;
-  private streamClosed = false;
   private endWhenWritten = false;
   protected closeError: ConnectionClosedError | null = null;
 
@@ -103,15 +85,15 @@ export abstract class ConnectionDriver<Inbound> {
     private readonly lifecycle: ConnectionLifecycle<ConnectionDriver<Inbound>>,
     private readonly clock: DriverClock,
   ) {
-    this.timer = clock.deadlineTimer(() => {
-      this.lastNow = Math.max(this.now(), this.armedFor);
-      this.core.handleTimeout(this.lastNow);
-      this.pump();
+    this.pumper = new EndpointPump(stream, core, {
+      now: clock.now,
+      deadlineTimer: clock.deadlineTimer,
+      onEvent: (e) => this.dispatch(e),
+      afterPump: () => this.pumped(),
     });
     stream.attach({
       data: (bytes) => {
-        this.core.receive(bytes, this.now());
-        this.pump();
+        this.pumper.receive(bytes);
         this.received();
       },
       writable: () => {
@@ -121,8 +103,7 @@ export abstract class ConnectionDriver<Inbound> {
       },
       ended: (detail) => this.transportEnded(detail),
       closed: (detail) => {
-        this.streamClosed = true;
-        this.timer.clear();
+        this.pumper.stop();
         this.transportEnded(detail);
       },
     });
@@ -146,41 +127,19 @@ export abstract class ConnectionDriver<Inbound> {
     this.pump();
   }
 
-  /**
-   * Moves everything the core has to give: frames (as room allows), events, and its next deadline.
-   * Code that drives the core from outside (opens a stream, sends) calls it afterwards.
-   */
+  /** Moves what the core has to give; code that drives the core from outside (opens a stream, sends) calls it afterwards. */
   protected pump(): void {
-    if (this.streamClosed) return;
-    if (this.pumping) {
-      this.pumpAgain = true; // an event handler drove the core; go round once more
-      return;
-    }
-    this.pumping = true;
-    try {
-      do {
-        this.pumpAgain = false;
-        this.transmit();
-        for (let e = this.core.pollEvent(); e !== null; e = this.core.pollEvent()) this.dispatch(e);
-      } while (this.pumpAgain && !this.streamClosed);
-      this.armTimer();
-    } finally {
-      this.pumping = false;
-    }
-    this.pumped();
+    this.pumper.pump();
   }
 
   /** Bytes taken from the core that the stream has not taken yet. */
   protected get unsentBytes(): number {
-    let bytes = 0;
-    for (const piece of this.waiting ?? []) bytes += piece.length;
-    return bytes;
+    return this.pumper.unsentBytes;
   }
 
   /** The connection's clock, never going backwards. */
   protected now(): number {
-    this.lastNow = Math.max(this.lastNow, this.clock.now());
-    return this.lastNow;
+    return this.pumper.now();
   }
 
   /** Settles `settle` with the receipt of `streamId` (whose END was just queued), a timeout, or the close. */
@@ -207,32 +166,7 @@ export abstract class ConnectionDriver<Inbound> {
   /** After every pump. */
   protected pumped(): void {}
 
-  // ---- the loop ----------------------------------------------------------------------------
-
-  private transmit(): void {
-    const stream = this.stream;
-    if (!stream.canWrite) return;
-    if (this.waiting !== null) {
-      this.waiting = stream.write(this.waiting);
-      if (this.waiting !== null) return;
-    }
-    while (stream.hasRoom) {
-      const out = this.core.pollTransmit();
-      if (out === null) return;
-      this.waiting = stream.write(out);
-      if (this.waiting !== null) return;
-    }
-  }
-
-  private armTimer(): void {
-    const deadline = this.core.pollTimeout();
-    if (deadline === null) {
-      this.timer.clear();
-      return;
-    }
-    this.armedFor = deadline;
-    this.timer.set(deadline);
-  }
+  // ---- events ------------------------------------------------------------------------------
 
   private dispatch(e: ConnectionEvent): void {
     switch (e.type) {
@@ -293,7 +227,7 @@ export abstract class ConnectionDriver<Inbound> {
 
   /** After a close with flush: FIN once the core and the stream hold nothing more to write. */
   protected endIfWritten(): void {
-    if (this.endWhenWritten && this.core.queuedBytes === 0 && this.waiting === null) {
+    if (this.endWhenWritten && this.core.queuedBytes === 0 && this.pumper.unsentBytes === 0) {
       this.endWhenWritten = false;
       this.stream.end();
     }
