@@ -25,8 +25,6 @@ export function tcpByteStream(socket: TcpSocket): ByteStream {
       }
       return null;
     },
-    pause: () => socket.pause(),
-    resume: () => socket.resume(),
     end: () => socket.end(),
     destroy: () => socket.destroy(),
     attach: (events) => {

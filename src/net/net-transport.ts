@@ -104,8 +104,6 @@ export function netByteStream(socket: net.Socket): ByteStream {
       socket.uncork();
       return null;
     },
-    pause: () => socket.pause(),
-    resume: () => socket.resume(),
     end: () => socket.end(),
     destroy: () => socket.destroy(),
     attach: (events) => {

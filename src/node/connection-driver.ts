@@ -16,8 +16,6 @@ import type { Cancel, DeadlineTimerFactory, Timers } from './transport.ts';
 export interface ByteStream extends ByteSink {
   readonly remoteAddress: string;
   readonly remotePort: number;
-  pause(): void;
-  resume(): void;
   /** FIN after what was written. */
   end(): void;
   destroy(): void;

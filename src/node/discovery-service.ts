@@ -5,7 +5,8 @@
  * announcements carry it) and the timer come from the driver.
  */
 import { DiscoveryAgent, type DiscoveryAgentConfig, type DiscoveryCounters } from '../core/discovery-agent.ts';
-import type { DatagramSocket, DatagramSource, DeadlineTimer, DeadlineTimerFactory } from './transport.ts';
+import { MachineTimer } from './machine-timer.ts';
+import type { DatagramSocket, DatagramSource, DeadlineTimerFactory } from './transport.ts';
 
 export interface DiscoveryServiceOptions extends Omit<DiscoveryAgentConfig, 'now'> {
   /** Unix-epoch milliseconds, never going backwards. */
@@ -17,17 +18,18 @@ export interface DiscoveryServiceOptions extends Omit<DiscoveryAgentConfig, 'now
 
 export class DiscoveryService {
   private readonly agent: DiscoveryAgent;
-  private readonly timer: DeadlineTimer;
+  private readonly timer: MachineTimer;
   private readonly now: () => number;
   private socket: DatagramSocket | null = null;
-  /** The agent's deadline the timer is armed for (see onTimer). */
-  private armedFor = -Infinity;
 
   constructor(private readonly options: DiscoveryServiceOptions) {
     const { now, deadlineTimer, onPeer, onPeerLost, ...config } = options;
     this.now = now;
     this.agent = new DiscoveryAgent({ ...config, now: now() });
-    this.timer = deadlineTimer(() => this.onTimer());
+    this.timer = new MachineTimer(deadlineTimer, now, (at) => {
+      this.agent.handleTimeout(at);
+      this.service();
+    });
   }
 
   /** The agent's verdict counters (accepted, rejected by reason), for evidence. */
@@ -58,16 +60,6 @@ export class DiscoveryService {
     this.service();
   }
 
-  /**
-   * A timer can fire a rounding error short of the deadline (the simulator converts it to virtual
-   * time and back); it fired for that deadline, so the agent is told it is there (else it would
-   * re-arm the same instant forever).
-   */
-  private onTimer(): void {
-    this.agent.handleTimeout(Math.max(this.now(), this.armedFor));
-    this.service();
-  }
-
   private service(): void {
     const socket = this.socket;
     if (socket === null) return;
@@ -76,12 +68,6 @@ export class DiscoveryService {
       if (e.type === 'peer-discovered') this.options.onPeer({ nodeId: e.nodeId, address: e.address, tcpPort: e.tcpPort });
       else if (e.type === 'peer-lost') this.options.onPeerLost(e.nodeId);
     }
-    const deadline = this.agent.pollTimeout();
-    if (deadline === null) {
-      this.timer.clear();
-      return;
-    }
-    this.armedFor = deadline;
-    this.timer.set(deadline);
+    this.timer.arm(this.agent.pollTimeout());
   }
 }

@@ -5,12 +5,11 @@
  * after driving the endpoint from outside and when the stream signals room again.
  *
  * Time given to the endpoint never goes backwards, even when the clock does (a simulated host's
- * skew stepped back). A timer can fire a rounding error short of the deadline it was armed for (the
- * simulator converts it to virtual time and back); it fired for that deadline, so the endpoint is
- * told it is there (else it would re-arm the same instant forever).
+ * skew stepped back).
  */
 import type { Endpoint } from '../core/endpoint.ts';
-import type { DeadlineTimer, DeadlineTimerFactory } from './transport.ts';
+import { MachineTimer } from './machine-timer.ts';
+import type { DeadlineTimerFactory } from './transport.ts';
 
 /** Where the pump writes: a connected TCP socket's sending side. */
 export interface ByteSink {
@@ -33,12 +32,10 @@ export interface PumpOptions<Event> {
 }
 
 export class EndpointPump<Event> {
-  private readonly timer: DeadlineTimer;
+  private readonly timer: MachineTimer;
   /** Frames taken from the endpoint that the sink had no room for yet. */
   private waiting: Uint8Array[] | null = null;
   private lastNow = -Infinity;
-  /** The endpoint's deadline the timer is armed for. */
-  private armedFor = -Infinity;
   private pumping = false;
   private pumpAgain = false;
   private stopped = false;
@@ -48,9 +45,9 @@ export class EndpointPump<Event> {
     private readonly endpoint: Endpoint<Event>,
     private readonly options: PumpOptions<Event>,
   ) {
-    this.timer = options.deadlineTimer(() => {
-      this.lastNow = Math.max(this.now(), this.armedFor);
-      this.endpoint.handleTimeout(this.lastNow);
+    this.timer = new MachineTimer(options.deadlineTimer, () => this.now(), (now) => {
+      this.lastNow = now;
+      this.endpoint.handleTimeout(now);
       this.pump();
     });
   }
@@ -93,7 +90,7 @@ export class EndpointPump<Event> {
         this.transmit();
         for (let e = this.endpoint.pollEvent(); e !== null; e = this.endpoint.pollEvent()) this.options.onEvent(e);
       } while (this.pumpAgain && !this.stopped);
-      this.armTimer();
+      if (!this.stopped) this.timer.arm(this.endpoint.pollTimeout());
     } finally {
       this.pumping = false;
     }
@@ -113,16 +110,5 @@ export class EndpointPump<Event> {
       this.waiting = sink.write(out);
       if (this.waiting !== null) return;
     }
-  }
-
-  private armTimer(): void {
-    if (this.stopped) return;
-    const deadline = this.endpoint.pollTimeout();
-    if (deadline === null) {
-      this.timer.clear();
-      return;
-    }
-    this.armedFor = deadline;
-    this.timer.set(deadline);
   }
 }
