@@ -15,7 +15,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { AdmissionCounters } from '../../src/core/admission.ts';
-import { DEFAULT_LIMITS, type ConnectionStats } from '../../src/core/connection.ts';
+import { DEFAULT_LIMITS, addStats, zeroStats, type ConnectionStats } from '../../src/core/connection.ts';
 import type { DiscoveryCounters } from '../../src/core/discovery-agent.ts';
 import type { CloseReason } from '../../src/core/events.ts';
 import { ASOC_V1, type AsocProfile } from '../../src/core/profile.ts';
@@ -44,16 +44,6 @@ export type * from './types.ts';
 /** How long stop() lets connections close gracefully before destroying their sockets (as src/net). */
 const STOP_GRACE_MS = 1_000;
 
-const ZERO_STATS: Readonly<ConnectionStats> = {
-  bytesSent: 0,
-  bytesReceived: 0,
-  framesSent: 0,
-  framesReceived: 0,
-  handshakePayloadBytes: 0,
-  payloadBytesSent: 0,
-  payloadBytesReceived: 0,
-};
-
 export class SimAsocNode extends EventEmitter<SimAsocNodeEvents> {
   readonly host: Host;
   readonly nodeId: Uint8Array;
@@ -69,7 +59,7 @@ export class SimAsocNode extends EventEmitter<SimAsocNodeEvents> {
   private readonly discoveryRandom: SimRandom;
   private listener: TcpListener | null = null;
   /** Stats of connections already closed (live ones are added on demand). */
-  private readonly retired: ConnectionStats = { ...ZERO_STATS };
+  private readonly retired: ConnectionStats = zeroStats();
   private readonly tallies = {
     handshakes: 0,
     authFailures: 0,
@@ -257,14 +247,4 @@ export class SimAsocNode extends EventEmitter<SimAsocNodeEvents> {
       this.emit('stream-aborted', { peerKey: conn.peer!.key, ...aborted });
     },
   };
-}
-
-function addStats(into: ConnectionStats, from: Readonly<ConnectionStats>): void {
-  into.bytesSent += from.bytesSent;
-  into.bytesReceived += from.bytesReceived;
-  into.framesSent += from.framesSent;
-  into.framesReceived += from.framesReceived;
-  into.handshakePayloadBytes += from.handshakePayloadBytes;
-  into.payloadBytesSent += from.payloadBytesSent;
-  into.payloadBytesReceived += from.payloadBytesReceived;
 }
