@@ -7,9 +7,9 @@
  */
 import type { AsocConnection } from '../core/connection.ts';
 import type { CloseReason, ConnectionEvent } from '../core/events.ts';
+import { EndpointPump, type ByteSink } from './endpoint-pump.ts';
 import type { ConnectionLifecycle } from './orchestrator.ts';
 import type { PeerInfo } from './peer.ts';
-import { EndpointPump, type ByteSink } from './endpoint-pump.ts';
 import type { Cancel, DeadlineTimerFactory, Timers } from './transport.ts';
 
 /** A connected TCP socket as the driver sees it. */
@@ -78,7 +78,7 @@ export abstract class ConnectionDriver<Inbound> {
   protected closeError: ConnectionClosedError | null = null;
 
   constructor(
-    protected readonly stream: ByteStream,
+    private readonly stream: ByteStream,
     readonly core: AsocConnection,
     private readonly lifecycle: ConnectionLifecycle<ConnectionDriver<Inbound>>,
     private readonly clock: DriverClock,
