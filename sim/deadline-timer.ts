@@ -56,8 +56,22 @@ export class DeadlineTimer {
 
 /** Deadline timers for deadlines on `host`'s local clock shifted by `epochMs` (0: the local clock itself). */
 export function hostDeadlineTimer(host: Host, epochMs: number): DeadlineTimerFactory {
-  return (onExpire) => {
-    const timer = new DeadlineTimer(host.scheduler, onExpire);
-    return { set: (deadline) => timer.set(host.toVirtualTime(deadline - epochMs)), clear: () => timer.clear() };
-  };
+  return (onExpire) => new HostDeadlineTimer(host, epochMs, new DeadlineTimer(host.scheduler, onExpire));
+}
+
+// A class rather than a closure pair: discovery re-arms on every datagram, and methods inline better.
+class HostDeadlineTimer {
+  constructor(
+    private readonly host: Host,
+    private readonly epochMs: number,
+    private readonly timer: DeadlineTimer,
+  ) {}
+
+  set(deadline: number): void {
+    this.timer.set(this.host.toVirtualTime(deadline - this.epochMs));
+  }
+
+  clear(): void {
+    this.timer.clear();
+  }
 }

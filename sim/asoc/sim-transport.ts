@@ -4,7 +4,7 @@
  * datagrams cost frame CPU on the host's CPU both ways. (Connected sockets: tcp/tcp-byte-stream.ts;
  * deadlines: deadline-timer.ts.)
  */
-import type { Cancel, Connector, DatagramSocket, Timers } from '../../src/node/transport.ts';
+import type { Cancel, Connector, DatagramReceiver, DatagramSocket, Timers } from '../../src/node/transport.ts';
 import type { Host } from '../host.ts';
 import type { TcpSocket } from '../tcp/tcp-socket.ts';
 import type { Datagram, UdpSocket } from '../udp.ts';
@@ -59,7 +59,7 @@ export function simConnector(host: Host): Connector<TcpSocket> {
 
 /** A datagram counts as one frame: receiving one costs receivePerFrameMs, broadcasting one sendPerFrameMs. */
 export class SimDatagramSocket implements DatagramSocket {
-  onMessage: DatagramSocket['onMessage'] = null;
+  private receiver: DatagramReceiver | null = null;
   private readonly udp: UdpSocket;
   private open = true;
 
@@ -70,6 +70,10 @@ export class SimDatagramSocket implements DatagramSocket {
   ) {
     this.udp = host.udp.bind(port);
     this.udp.onMessage = (datagram) => this.receive(datagram);
+  }
+
+  listen(receiver: DatagramReceiver): void {
+    this.receiver = receiver;
   }
 
   broadcast(bytes: Uint8Array): void {
@@ -88,11 +92,11 @@ export class SimDatagramSocket implements DatagramSocket {
 
   private receive(datagram: Datagram): void {
     const cost = this.costs.receivePerFrameMs;
-    if (cost === 0) this.deliver(datagram);
-    else this.host.cpu.run(cost, () => this.deliver(datagram));
+    if (cost !== 0) this.host.cpu.run(cost, () => this.deliver(datagram));
+    else if (this.open) this.receiver?.receive(datagram.bytes, { address: datagram.fromAddress, port: datagram.fromPort });
   }
 
   private deliver(datagram: Datagram): void {
-    if (this.open) this.onMessage?.(datagram.bytes, { address: datagram.fromAddress, port: datagram.fromPort });
+    if (this.open) this.receiver?.receive(datagram.bytes, { address: datagram.fromAddress, port: datagram.fromPort });
   }
 }

@@ -6,7 +6,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import type { ByteStream } from '../node/connection-driver.ts';
-import type { Cancel, Connector, DatagramSocket, DeadlineTimerFactory, Timers } from '../node/transport.ts';
+import type { Cancel, Connector, DatagramReceiver, DatagramSocket, DeadlineTimerFactory, Timers } from '../node/transport.ts';
 import { DEFAULT_DISCOVERY_PORT } from '../wire/discovery.ts';
 import { monotonicNow } from './system.ts';
 
@@ -141,12 +141,12 @@ export async function bindDatagramSocket(settings: DiscoverySettings): Promise<D
   });
   let closeNow!: () => void;
   const closed = new Promise<void>((resolve) => (closeNow = () => udp.close(() => resolve())));
-  const socket = {
-    onMessage: null as DatagramSocket['onMessage'],
-    broadcast: (bytes: Uint8Array) => udp.send(bytes, settings.port, settings.broadcastAddress),
+  let receiver: DatagramReceiver | null = null;
+  udp.on('message', (msg, rinfo) => receiver?.receive(msg, { address: rinfo.address, port: rinfo.port }));
+  return {
+    listen: (to) => (receiver = to),
+    broadcast: (bytes) => udp.send(bytes, settings.port, settings.broadcastAddress),
     close: () => closeNow(),
     closed,
   };
-  udp.on('message', (msg, rinfo) => socket.onMessage?.(msg, { address: rinfo.address, port: rinfo.port }));
-  return socket;
 }

@@ -6,7 +6,7 @@
  */
 import { DiscoveryAgent, type DiscoveryAgentConfig, type DiscoveryCounters } from '../core/discovery-agent.ts';
 import { MachineTimer } from './machine-timer.ts';
-import type { DatagramSocket, DatagramSource, DeadlineTimerFactory } from './transport.ts';
+import type { DatagramReceiver, DatagramSocket, DatagramSource, DeadlineTimerFactory } from './transport.ts';
 
 export interface DiscoveryServiceOptions extends Omit<DiscoveryAgentConfig, 'now'> {
   /** Unix-epoch milliseconds, never going backwards. */
@@ -16,7 +16,7 @@ export interface DiscoveryServiceOptions extends Omit<DiscoveryAgentConfig, 'now
   onPeerLost(nodeId: string): void;
 }
 
-export class DiscoveryService {
+export class DiscoveryService implements DatagramReceiver {
   private readonly agent: DiscoveryAgent;
   private readonly timer: MachineTimer;
   private readonly now: () => number;
@@ -44,7 +44,7 @@ export class DiscoveryService {
   /** Starts announcing on `socket` (bound to the discovery port) and listening to it. */
   start(socket: DatagramSocket): void {
     this.socket = socket;
-    socket.onMessage = (bytes, from) => this.receive(bytes, from);
+    socket.listen(this);
     this.service();
   }
 
@@ -54,7 +54,8 @@ export class DiscoveryService {
     this.socket = null;
   }
 
-  private receive(bytes: Uint8Array, from: DatagramSource): void {
+  /** A datagram on the discovery port (from the socket). */
+  receive(bytes: Uint8Array, from: DatagramSource): void {
     if (this.socket === null) return;
     this.agent.receive(bytes, from, this.now());
     this.service();

@@ -40,9 +40,15 @@ export interface DatagramSource {
   port: number;
 }
 
+/** Takes the datagrams a DatagramSocket receives. */
+export interface DatagramReceiver {
+  receive(bytes: Uint8Array, from: DatagramSource): void;
+}
+
 /** A bound UDP socket on the discovery port. */
 export interface DatagramSocket {
-  onMessage: ((bytes: Uint8Array, from: DatagramSource) => void) | null;
+  /** Where received datagrams go from now on (an object, not a closure: its method call inlines on the hot path). */
+  listen(receiver: DatagramReceiver): void;
   /** Sends to every host in reach on the discovery port. */
   broadcast(bytes: Uint8Array): void;
   close(): void;
