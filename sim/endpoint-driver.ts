@@ -10,11 +10,14 @@
  * onWritable.
  *
  * The driver takes over the socket's handlers. Code that drives the endpoint from outside (asks it
- * to open a stream, to send) must call pump() afterwards, as with any sans-io machine.
+ * to open a stream, to send) must call pump() afterwards, as with any sans-io machine. The loop is
+ * the one the ASoc drivers run (src/node/endpoint-pump.ts).
  */
 import type { Endpoint } from '../src/core/endpoint.ts';
-import { DeadlineTimer } from './deadline-timer.ts';
+import { EndpointPump } from '../src/node/endpoint-pump.ts';
+import { hostDeadlineTimer } from './deadline-timer.ts';
 import type { Host } from './host.ts';
+import { tcpByteStream } from './tcp/tcp-byte-stream.ts';
 import type { CloseReason, TcpSocket } from './tcp/tcp-socket.ts';
 
 export interface EndpointDriverOptions<Event> {
@@ -25,114 +28,37 @@ export interface EndpointDriverOptions<Event> {
 }
 
 export class EndpointDriver<Event> {
-  private readonly timer: DeadlineTimer;
-  private waiting: Uint8Array[] = [];
-  private waitingIndex = 0;
-  private lastNow = -Infinity;
-  /** The endpoint's deadline the timer is armed for (local time). */
-  private armedFor = -Infinity;
-  private pumping = false;
-  private pumpAgain = false;
-  private closed = false;
+  private readonly pumper: EndpointPump<Event>;
 
   constructor(
-    private readonly host: Host,
+    host: Host,
     readonly socket: TcpSocket,
     readonly endpoint: Endpoint<Event>,
-    private readonly options: EndpointDriverOptions<Event> = {},
+    options: EndpointDriverOptions<Event> = {},
   ) {
-    this.timer = new DeadlineTimer(host.scheduler, () => {
-      // Local deadline → virtual time → local clock can come back a rounding error short of the
-      // deadline when the host's clock is skewed; the endpoint would do nothing and re-arm the same
-      // instant forever. The timer fired for that deadline, so it is there.
-      this.lastNow = Math.max(this.localNow(), this.armedFor);
-      this.endpoint.handleTimeout(this.lastNow);
-      this.pump();
+    this.pumper = new EndpointPump(tcpByteStream(socket), endpoint, {
+      now: () => host.now(),
+      deadlineTimer: hostDeadlineTimer(host, 0),
+      onEvent: (event) => options.onEvent?.(event),
     });
-    socket.onData = (bytes) => {
-      this.endpoint.receive(bytes, this.localNow());
-      this.pump();
-    };
+    socket.onData = (bytes) => this.pumper.receive(bytes);
     socket.onWritable = () => this.pump();
     socket.onConnect = () => this.pump();
-    socket.onEnd = () => this.options.onEnd?.();
+    socket.onEnd = () => options.onEnd?.();
     socket.onClose = (reason) => {
-      this.closed = true;
-      this.timer.clear();
-      this.options.onClose?.(reason);
+      this.pumper.stop();
+      options.onClose?.(reason);
     };
     this.pump();
   }
 
   /** Bytes taken from the endpoint that the socket has not accepted yet (they wait for onWritable). */
   get pendingBytes(): number {
-    let bytes = 0;
-    for (let i = this.waitingIndex; i < this.waiting.length; i++) bytes += this.waiting[i]!.length;
-    return bytes;
+    return this.pumper.unsentBytes;
   }
 
   /** Moves everything the endpoint has to give: transmits (as room allows), events, and its next deadline. */
   pump(): void {
-    if (this.closed) return;
-    if (this.pumping) {
-      this.pumpAgain = true; // an event handler drove the endpoint; go round once more
-      return;
-    }
-    this.pumping = true;
-    try {
-      do {
-        this.pumpAgain = false;
-        this.transmit();
-        for (let event = this.endpoint.pollEvent(); event !== null; event = this.endpoint.pollEvent()) {
-          this.options.onEvent?.(event);
-        }
-      } while (this.pumpAgain && !this.closed);
-      this.armTimer();
-    } finally {
-      this.pumping = false;
-    }
-  }
-
-  private transmit(): void {
-    if (!this.canWrite()) return;
-    for (;;) {
-      while (this.waitingIndex < this.waiting.length) {
-        const piece = this.waiting[this.waitingIndex]!;
-        const accepted = this.socket.write(piece);
-        if (accepted < piece.length) {
-          this.waiting[this.waitingIndex] = piece.subarray(accepted);
-          return;
-        }
-        this.waitingIndex++;
-      }
-      if (this.socket.writableBytes === 0) return;
-      const pieces = this.endpoint.pollTransmit();
-      if (pieces === null) return;
-      this.waiting = pieces;
-      this.waitingIndex = 0;
-    }
-  }
-
-  /** Writes are possible once the socket is connected and until it is closed or half-closed. */
-  private canWrite(): boolean {
-    const state = this.socket.state;
-    return state === 'ESTABLISHED' || state === 'CLOSE_WAIT';
-  }
-
-  private armTimer(): void {
-    if (this.closed) return;
-    const deadline = this.endpoint.pollTimeout();
-    if (deadline === null) {
-      this.timer.clear();
-      return;
-    }
-    this.armedFor = deadline;
-    this.timer.set(this.host.toVirtualTime(deadline));
-  }
-
-  private localNow(): number {
-    this.lastNow = Math.max(this.lastNow, this.host.now());
-    return this.lastNow;
+    this.pumper.pump();
   }
 }
-

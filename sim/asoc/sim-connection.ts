@@ -1,7 +1,7 @@
 /**
- * Drives one core AsocConnection over a simulated TCP socket (through the simulator's
- * EndpointDriver) and turns its events into the node's: established, inbound streams counted (and
- * hashed), receipts settling transfers, and the close.
+ * One ASoc connection over a simulated TCP socket (the shared ConnectionDriver does the loop):
+ * inbound streams become the node's events (and are hashed), transfers are fed to the core and
+ * settled by receipts or by the socket taking their last byte.
  *
  * Sending (the same rule as src/net/socket-connection.ts): a transfer's next piece is handed to the
  * core only while the core holds less than `sendWindow` bytes the socket has not taken; when the
@@ -19,24 +19,23 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { AsocConnection } from '../../src/core/connection.ts';
-import type { AuthFailure, CloseReason, ConnectionEvent } from '../../src/core/events.ts';
-import type { PeerInfo } from '../../src/net/peer.ts';
-import { ConnectionClosedError, ReceiptTimeoutError } from '../../src/net/socket-connection.ts';
-import { EndpointDriver } from '../endpoint-driver.ts';
+import { ConnectionDriver, type ConnectionClosedError } from '../../src/node/connection-driver.ts';
+import type { ConnectionLifecycle } from '../../src/node/orchestrator.ts';
+import { hostDeadlineTimer } from '../deadline-timer.ts';
 import type { Host } from '../host.ts';
-import type { ScheduledEvent } from '../scheduler.ts';
+import { tcpByteStream } from '../tcp/tcp-byte-stream.ts';
 import type { TcpSocket } from '../tcp/tcp-socket.ts';
+import { simTimers } from './sim-transport.ts';
 import type { FrameCpuCosts, SimFlowSettings, StreamAborted, StreamEnd } from './types.ts';
 import type { Transfer } from './transfer.ts';
 
-export interface SimConnectionHandlers {
-  established(conn: SimConnection, peerNodeId: Uint8Array | null): void;
+export interface SimStreamHandlers {
   streamOpened(conn: SimConnection, streamId: number): void;
   streamEnd(conn: SimConnection, end: Omit<StreamEnd, 'peerKey'>): void;
   streamAborted(conn: SimConnection, aborted: Omit<StreamAborted, 'peerKey'>): void;
-  authFailed(conn: SimConnection, reason: AuthFailure): void;
-  closed(conn: SimConnection, reason: CloseReason, detail: string): void;
 }
+
+export type SimConnectionHandlers = ConnectionLifecycle<SimConnection> & SimStreamHandlers;
 
 export interface SimConnectionSettings {
   flow: SimFlowSettings;
@@ -44,49 +43,27 @@ export interface SimConnectionSettings {
   hashStreams: boolean;
 }
 
-export class SimConnection {
-  /** Set by the node once the handshake completed. */
-  peer: PeerInfo | null = null;
-  private readonly driver: EndpointDriver<ConnectionEvent>;
-  /** Inbound streams open now, with their running hash when streams are hashed. */
-  private readonly inbound = new Map<number, Hash | null>();
+export class SimConnection extends ConnectionDriver<Hash | null> {
   /** Transfers still queuing bytes, taking turns. */
   private readonly sending: Transfer[] = [];
   private turn = 0;
-  /** Transfers whose END is queued: waiting for a receipt (with its timeout) or to be handed to TCP. */
-  private readonly awaitingReceipt = new Map<number, { transfer: Transfer; timeout: ScheduledEvent }>();
+  /** Unconfirmed transfers whose END is queued: done once the socket has taken every byte. */
   private readonly awaitingWrite: Transfer[] = [];
   /** A piece is on the CPU; the next one waits for it. */
   private producing = false;
   private recheckScheduled = false;
   private framesCharged = 0;
   private cpuHolds = 0;
-  private closed = false;
-  private endWhenWritten = false;
 
   constructor(
     private readonly host: Host,
     readonly socket: TcpSocket,
-    readonly core: AsocConnection,
+    core: AsocConnection,
     private readonly handlers: SimConnectionHandlers,
     private readonly settings: SimConnectionSettings,
   ) {
-    this.driver = new EndpointDriver(host, socket, core, {
-      onEvent: (event) => this.dispatch(event),
-      onEnd: () => this.transportEnded('peer ended the connection'),
-      onClose: (reason) => this.transportEnded(`TCP connection closed (${reason})`),
-    });
-    // On top of the driver's own handlers: CPU for decoded frames, and production when there is room.
-    const deliver = socket.onData!;
-    socket.onData = (bytes) => {
-      deliver(bytes);
-      this.chargeReceivedFrames();
-    };
-    const writable = socket.onWritable!;
-    socket.onWritable = () => {
-      writable();
-      this.afterWrite();
-    };
+    super(tcpByteStream(socket), core, handlers, { now: () => host.now(), deadlineTimer: hostDeadlineTimer(host, 0), timers: simTimers(host) });
+    this.pump();
   }
 
   /** Starts streaming `transfer` (its stream was opened with core.openStream()). */
@@ -94,12 +71,6 @@ export class SimConnection {
     this.sending.push(transfer);
     transfer.onResume(() => this.produce());
     this.produce();
-  }
-
-  /** Closes gracefully: what is queued is still written, then FIN. */
-  close(detail?: string): void {
-    this.core.close(this.host.now(), detail);
-    this.driver.pump();
   }
 
   // ---- sending -----------------------------------------------------------------------------
@@ -141,7 +112,7 @@ export class SimConnection {
 
   /** Queues a piece (or, for null, the END) of `transfer` in the core and lets the driver move it. */
   private queue(transfer: Transfer, piece: Uint8Array | null, frames: number): void {
-    const now = this.host.now();
+    const now = this.now();
     if (piece !== null) {
       this.core.sendData(transfer.streamId, piece, now);
       transfer.bytesQueued += piece.length;
@@ -150,50 +121,55 @@ export class SimConnection {
       this.core.endStream(transfer.streamId, now);
       transfer.endedAt = this.host.scheduler.now;
       this.sending.splice(this.sending.indexOf(transfer), 1);
-      if (transfer.confirm) this.expectReceipt(transfer);
+      if (transfer.confirm) this.expectTransferReceipt(transfer);
       else this.awaitingWrite.push(transfer);
     }
-    this.driver.pump();
+    this.pump();
     this.settleWritten();
-    // Bytes left in the core although the socket has room: this runs inside the driver's pump (from
-    // an event handler), which takes them once the handler returns, and no onWritable will follow.
+    // Bytes left in the core although the socket has room: this runs inside the pump (from an
+    // event handler), which takes them once the handler returns, and no onWritable will follow.
     // Look again after that pump, to queue more and to settle what it wrote.
     if (this.core.queuedBytes > 0 && this.socket.writableBytes > 0 && !this.recheckScheduled) {
       this.recheckScheduled = true;
       this.host.scheduler.after(0, () => {
         this.recheckScheduled = false;
-        this.afterWrite();
+        this.settleWritten();
+        this.endIfWritten();
+        this.produce();
       });
     }
   }
 
-  private expectReceipt(transfer: Transfer): void {
+  private expectTransferReceipt(transfer: Transfer): void {
     transfer.state = 'awaiting-receipt';
-    const timeoutMs = this.settings.flow.receiptTimeoutMs;
-    const timeout = this.host.scheduler.after(timeoutMs, () => {
-      this.awaitingReceipt.delete(transfer.streamId);
-      transfer.fail(this.host.scheduler.now, new ReceiptTimeoutError(`no delivery receipt for stream ${transfer.streamId} within ${timeoutMs} ms of its END`));
+    this.expectReceipt(transfer.streamId, this.settings.flow.receiptTimeoutMs, (outcome) => {
+      if (outcome instanceof Error) transfer.fail(this.host.scheduler.now, outcome);
+      else transfer.succeed(this.host.scheduler.now, { ...outcome, confirmed: true });
     });
-    this.awaitingReceipt.set(transfer.streamId, { transfer, timeout });
   }
 
   /** Unconfirmed transfers are done once the socket has accepted every byte of them. */
   private settleWritten(): void {
-    if (this.awaitingWrite.length === 0 || this.core.queuedBytes > 0 || this.driver.pendingBytes > 0) return;
+    if (this.awaitingWrite.length === 0 || this.core.queuedBytes > 0 || this.unsentBytes > 0) return;
     for (const transfer of this.awaitingWrite.splice(0)) {
       transfer.succeed(this.host.scheduler.now, { bytes: transfer.bytesQueued, frames: transfer.framesQueued, confirmed: false });
     }
   }
 
-  private afterWrite(): void {
+  protected override writable(): void {
     this.settleWritten();
-    this.endIfWritten();
     this.produce();
+  }
+
+  protected override abandonSends(error: ConnectionClosedError): void {
+    const now = this.host.scheduler.now;
+    for (const transfer of this.sending.splice(0)) transfer.fail(now, error);
+    for (const transfer of this.awaitingWrite.splice(0)) transfer.fail(now, error);
   }
 
   // ---- receiving ---------------------------------------------------------------------------
 
-  private chargeReceivedFrames(): void {
+  protected override received(): void {
     const frames = this.core.stats.framesReceived;
     const fresh = frames - this.framesCharged;
     this.framesCharged = frames;
@@ -206,79 +182,21 @@ export class SimConnection {
     });
   }
 
-  private dispatch(e: ConnectionEvent): void {
-    switch (e.type) {
-      case 'established':
-        return this.handlers.established(this, e.peerNodeId);
-      case 'stream-opened':
-        this.inbound.set(e.streamId, this.settings.hashStreams ? createHash('sha256') : null);
-        return this.handlers.streamOpened(this, e.streamId);
-      case 'stream-data':
-        this.inbound.get(e.streamId)?.update(e.data);
-        return;
-      case 'stream-end': {
-        const hash = this.inbound.get(e.streamId);
-        this.inbound.delete(e.streamId);
-        const end = { streamId: e.streamId, bytes: e.bytes, frames: e.frames };
-        return this.handlers.streamEnd(this, hash ? { ...end, sha256: hash.digest('hex') } : end);
-      }
-      case 'stream-aborted':
-        this.inbound.delete(e.streamId);
-        return this.handlers.streamAborted(this, { streamId: e.streamId, bytes: e.bytes, reason: e.reason });
-      case 'receipt': {
-        const pending = this.awaitingReceipt.get(e.streamId);
-        if (pending === undefined) return;
-        this.awaitingReceipt.delete(e.streamId);
-        this.host.scheduler.cancel(pending.timeout);
-        pending.transfer.succeed(this.host.scheduler.now, { bytes: e.bytes, frames: e.frames, confirmed: true });
-        return;
-      }
-      case 'frame-ignored':
-        return;
-      case 'auth-failed':
-        return this.handlers.authFailed(this, e.reason);
-      case 'closed':
-        return this.onClosed(e.reason, e.detail, e.flush);
-    }
+  protected override streamOpened(streamId: number): Hash | null {
+    const hash = this.settings.hashStreams ? createHash('sha256') : null;
+    this.handlers.streamOpened(this, streamId);
+    return hash;
   }
 
-  // ---- closing -----------------------------------------------------------------------------
-
-  private onClosed(reason: CloseReason, detail: string, flush: boolean): void {
-    const error = new ConnectionClosedError(reason, detail);
-    this.closed = true;
-    const now = this.host.scheduler.now;
-    for (const transfer of this.sending.splice(0)) transfer.fail(now, error);
-    for (const { transfer, timeout } of this.awaitingReceipt.values()) {
-      this.host.scheduler.cancel(timeout);
-      transfer.fail(now, error);
-    }
-    this.awaitingReceipt.clear();
-    for (const transfer of this.awaitingWrite.splice(0)) transfer.fail(now, error);
-    if (flush) {
-      // The driver writes the rest once this event is handled; FIN follows the last byte.
-      this.endWhenWritten = true;
-      this.driver.pump();
-      this.host.scheduler.after(0, () => this.endIfWritten());
-    } else {
-      this.socket.destroy();
-    }
-    this.handlers.closed(this, reason, detail);
+  protected override streamData(hash: Hash | null | undefined, data: Uint8Array): void {
+    hash?.update(data);
   }
 
-  private endIfWritten(): void {
-    if (this.endWhenWritten && this.core.queuedBytes === 0 && this.driver.pendingBytes === 0) {
-      this.endWhenWritten = false;
-      this.socket.end();
-    }
+  protected override streamEnded(hash: Hash | null | undefined, end: { streamId: number; bytes: number; frames: number }): void {
+    this.handlers.streamEnd(this, hash ? { ...end, sha256: hash.digest('hex') } : end);
   }
 
-  /** The TCP connection ended under the core (FIN, reset, retransmissions exhausted, destroyed). */
-  private transportEnded(detail: string): void {
-    if (this.closed) return;
-    this.core.transportClosed(this.host.now(), detail);
-    this.driver.pump();
-    // The driver pumps no more once the socket is closed: hand the core's last events on here.
-    for (let e = this.core.pollEvent(); e !== null; e = this.core.pollEvent()) this.dispatch(e);
+  protected override streamAborted(_hash: Hash | null | undefined, aborted: { streamId: number; bytes: number; reason: string }): void {
+    this.handlers.streamAborted(this, aborted);
   }
 }

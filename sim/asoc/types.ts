@@ -4,13 +4,14 @@ import type { ConnectionLimits } from '../../src/core/connection.ts';
 import type { AuthFailure, CloseReason } from '../../src/core/events.ts';
 import type { AsocProfile } from '../../src/core/profile.ts';
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
-import type { PeerInfo } from '../../src/net/peer.ts';
-import type { SendReceipt } from '../../src/net/socket-connection.ts';
+import type { SendReceipt } from '../../src/node/connection-driver.ts';
+import type { DialStep } from '../../src/node/dialer.ts';
+import type { PeerInfo } from '../../src/node/peer.ts';
 import type { Host } from '../host.ts';
 import type { Simulation } from '../simulation.ts';
 
-export type { PeerInfo } from '../../src/net/peer.ts';
-export type { SendReceipt } from '../../src/net/socket-connection.ts';
+export type { SendReceipt } from '../../src/node/connection-driver.ts';
+export type { PeerInfo } from '../../src/node/peer.ts';
 
 /**
  * CPU time per ASoc frame (and per discovery datagram), charged on the host's CPU (host.cpu.run)
@@ -52,7 +53,7 @@ export interface SimAsocNodeOptions {
   frameCosts?: Partial<FrameCpuCosts>;
   /** SHA-256 every inbound stream; 'stream-end' then carries the hex digest. Default false. */
   hashStreams?: boolean;
-  /** TCP connect timeout for dials (default 5 s, as src/net/dialer.ts). */
+  /** TCP connect timeout for dials (default 5 s, src/node/dialer.ts). */
   connectTimeoutMs?: number;
 }
 
@@ -100,15 +101,8 @@ export interface SimAsocNodeEvents {
   dial: [DialRecord];
 }
 
-/** What a dialer did, with the virtual time it did it. */
-export type DialRecord =
-  | { type: 'attempt'; peerKey: string; at: number; attempt: number }
-  /** The attempt or the handshake failed (a connection that never got established). */
-  | { type: 'failed'; peerKey: string; at: number; reason: string; failures: number }
-  /** An established connection ended (not a failure: the backoff starts over). */
-  | { type: 'disconnected'; peerKey: string; at: number; reason: string }
-  | { type: 'retry'; peerKey: string; at: number; delayMs: number; failures: number }
-  | { type: 'given-up'; peerKey: string; at: number; failures: number };
+/** What a dialer did (src/node/dialer.ts), with the peer and the virtual time it did it. */
+export type DialRecord = DialStep & { peerKey: string; at: number };
 
 /** Evidence counters of one node; wire bytes include frame headers. Closed connections are included. */
 export interface SimAsocNodeCounters {

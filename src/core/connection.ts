@@ -79,20 +79,21 @@ export interface ConnectionStats {
   payloadBytesReceived: number;
 }
 
+export function zeroStats(): ConnectionStats {
+  return { bytesSent: 0, bytesReceived: 0, framesSent: 0, framesReceived: 0, handshakePayloadBytes: 0, payloadBytesSent: 0, payloadBytesReceived: 0 };
+}
+
+/** Adds `from` into `into` (a node's totals over its connections). */
+export function addStats(into: ConnectionStats, from: Readonly<ConnectionStats>): void {
+  for (const key of Object.keys(into) as (keyof ConnectionStats)[]) into[key] += from[key];
+}
+
 const EMPTY = new Uint8Array(0);
 
 export class AsocConnection implements Endpoint<ConnectionEvent> {
   readonly role: Role;
   readonly limits: ConnectionLimits;
-  readonly stats: ConnectionStats = {
-    bytesSent: 0,
-    bytesReceived: 0,
-    framesSent: 0,
-    framesReceived: 0,
-    handshakePayloadBytes: 0,
-    payloadBytesSent: 0,
-    payloadBytesReceived: 0,
-  };
+  readonly stats: ConnectionStats = zeroStats();
 
   private stateValue: ConnectionState = 'handshaking';
   private readonly keys: V1Keys;

@@ -12,19 +12,18 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { DEFAULT_BACKEND, type CryptoBackend } from '../crypto/backend.ts';
-import { ReplayCache } from '../crypto/replay-cache.ts';
-import { Admission, type AdmissionSettings } from '../core/admission.ts';
-import { AsocConnection, type ConnectionLimits } from '../core/connection.ts';
+import type { AdmissionSettings } from '../core/admission.ts';
+import type { ConnectionLimits } from '../core/connection.ts';
 import type { AuthFailure, CloseReason } from '../core/events.ts';
-import { shouldDialDiscovered } from '../core/dial-rule.ts';
 import { ASOC_V1, type AsocProfile } from '../core/profile.ts';
-import { bytesToHex } from '../wire/bytes.ts';
+import type { SendReceipt } from '../node/connection-driver.ts';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from '../node/dialer.ts';
+import { NodeOrchestrator } from '../node/orchestrator.ts';
+import type { PeerInfo } from '../node/peer.ts';
 import { DEFAULT_TCP_PORT } from '../wire/discovery.ts';
-import { Dialer } from './dialer.ts';
-import { DiscoveryService, type DiscoverySettings } from './discovery-service.ts';
 import type { IncomingStream } from './incoming-stream.ts';
-import type { PeerInfo } from './peer.ts';
-import { DEFAULT_FLOW, SocketConnection, type ByteSource, type FlowSettings, type SendReceipt } from './socket-connection.ts';
+import { DEFAULT_DISCOVERY, bindDatagramSocket, netConnector, netDeadlineTimer, netTimers, type DiscoverySettings } from './net-transport.ts';
+import { DEFAULT_FLOW, SocketConnection, type ByteSource, type FlowSettings } from './socket-connection.ts';
 import { monotonicNow, systemRandom } from './system.ts';
 
 export interface AsocNodeOptions {
@@ -70,14 +69,9 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
   private readonly apiKey: Uint8Array;
   private readonly crypto: CryptoBackend;
   private readonly flow: FlowSettings;
-  private readonly helloReplay: ReplayCache | undefined;
-  private readonly admission: Admission;
-  private readonly connections = new Set<SocketConnection>();
-  private readonly peersByKey = new Map<string, SocketConnection>();
-  private readonly dialers = new Map<string, Dialer>();
+  private readonly orchestrator: NodeOrchestrator<net.Socket, SocketConnection>;
   private server: net.Server | null = null;
-  private discovery: DiscoveryService | null = null;
-  private running = false;
+  private discoveryClosed: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: AsocNodeOptions) {
     super();
@@ -89,12 +83,37 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
     this.profile = options.profile ?? ASOC_V1;
     this.crypto = options.crypto ?? DEFAULT_BACKEND;
     this.flow = { ...DEFAULT_FLOW, ...options.flow };
-    this.helloReplay = this.profile.helloReplay ? new ReplayCache(this.profile.helloReplay) : undefined;
-    this.admission = new Admission(options.admission);
+    this.orchestrator = new NodeOrchestrator({
+      nodeId: this.nodeId,
+      profile: this.profile,
+      community: options.community,
+      apiKey: this.apiKey,
+      crypto: this.crypto,
+      limits: options.limits,
+      admission: options.admission,
+      now: monotonicNow,
+      random: systemRandom,
+      dialRandom: systemRandom,
+      connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
+      maxDialedPeers: Infinity,
+      connector: netConnector,
+      timers: netTimers,
+      drive: (socket, core, lifecycle) => new SocketConnection(socket, core, { ...lifecycle, stream: (stream) => this.onStream(stream) }, this.flow),
+      refuse: (socket) => socket.destroy(),
+      reports: {
+        peerUp: (conn) => this.emit('peer-up', conn.peer),
+        authFailed: (conn, reason) => this.emit('auth-failed', { address: conn.remoteAddress, reason }),
+        closed: (conn, reason, detail) => {
+          if (conn.peer) this.emit('peer-down', conn.peer, reason, detail);
+        },
+        refused: (address, reason) => this.emit('refused', { address, reason }),
+        discovered: (peer) => this.emit('discovered', peer),
+      },
+    });
   }
 
   get nodeIdHex(): string {
-    return bytesToHex(this.nodeId);
+    return this.orchestrator.nodeIdHex;
   }
 
   /** Where the node listens (after start). */
@@ -105,9 +124,8 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
   }
 
   async start(): Promise<void> {
-    if (this.running) throw new Error('node already started');
-    this.running = true;
-    this.server = net.createServer((socket) => this.accept(socket));
+    if (this.orchestrator.running || this.server) throw new Error('node already started');
+    this.server = net.createServer((socket) => this.orchestrator.accept(socket, socket.remoteAddress ?? 'unknown'));
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(this.options.port ?? DEFAULT_TCP_PORT, this.options.host ?? '0.0.0.0', () => {
@@ -116,44 +134,34 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
       });
     });
     const staticPeers = this.options.staticPeers ?? [];
-    for (const target of staticPeers) this.dial(parseHostPort(target), 'static', null);
+    this.orchestrator.start(staticPeers.map(parseHostPort));
     const discoveryWanted = this.options.discovery === undefined ? staticPeers.length === 0 : this.options.discovery !== false;
     if (discoveryWanted) {
-      this.discovery = new DiscoveryService({
-        settings: this.options.discovery || {},
-        profile: this.profile,
-        nodeId: this.nodeId,
-        tcpPort: this.address.port,
-        community: this.options.community,
-        apiKey: this.apiKey,
-        crypto: this.crypto,
-        onPeer: (peer) => this.onDiscovered(peer),
-        onPeerLost: (nodeId) => this.onDiscoveryLost(nodeId),
-      });
-      await this.discovery.start();
+      const socket = await bindDatagramSocket({ ...DEFAULT_DISCOVERY, ...(this.options.discovery || {}) });
+      this.discoveryClosed = socket.closed;
+      this.orchestrator.startDiscovery(socket, { tcpPort: this.address.port, random: systemRandom, now: monotonicNow, deadlineTimer: netDeadlineTimer });
     }
   }
 
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    for (const dialer of this.dialers.values()) dialer.stop();
-    this.dialers.clear();
-    await this.discovery?.stop();
-    this.discovery = null;
-    const closing = this.server ? new Promise<void>((resolve) => this.server!.close(() => resolve())) : Promise.resolve();
-    for (const conn of this.connections) conn.close();
+    if (!this.orchestrator.running) return;
+    this.orchestrator.stop();
+    await this.discoveryClosed;
+    const server = this.server;
+    this.server = null;
+    const closing = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+    const connections = [...this.orchestrator.connections];
+    for (const conn of connections) conn.close();
     // A peer that does not answer our FIN must not hold stop() up: give the goodbyes a moment, then cut.
     await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
-    for (const conn of this.connections) conn.socket.destroy();
+    for (const conn of this.orchestrator.connections) conn.socket.destroy();
     await closing;
-    this.connections.clear();
-    this.peersByKey.clear();
+    this.orchestrator.forgetConnections();
   }
 
   /** Peers with an established connection. */
   peers(): PeerInfo[] {
-    return [...this.peersByKey.values()].map((conn) => conn.peer!);
+    return this.orchestrator.peers();
   }
 
   /** Resolves with the first established peer that matches (any peer when no key is given). */
@@ -178,115 +186,20 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
 
   /** Streams `source` to a peer; resolves with the receipt once the peer has every byte. */
   send(peerKey: string, source: ByteSource, options: { confirm?: boolean } = {}): Promise<SendReceipt> {
-    const conn = this.peersByKey.get(peerKey);
+    const conn = this.orchestrator.connectionTo(peerKey);
     if (!conn) return Promise.reject(new PeerNotFoundError(`no connected peer "${peerKey}" (connected: ${this.peers().map((p) => p.key).join(', ') || 'none'})`));
     return conn.send(source, options);
   }
 
-  /** A peer's listed connection closed: list another open one to the same peer (two nodes may dial each other), if any. */
-  private promoteOrForget(key: string): void {
-    const other = [...this.connections].find((c) => c.isOpen && c.peer?.key === key);
-    if (other) this.peersByKey.set(key, other);
-    else this.peersByKey.delete(key);
-  }
-
   /** Why dialed peers are not connected, for error messages. */
   private dialFailures(): string {
-    const failing = [...this.dialers].filter(([, d]) => d.lastError).map(([key, d]) => `${key}: ${d.lastError}`);
+    const failing = this.orchestrator.dialFailures();
     return failing.length ? `; dialing ${failing.join('; ')}` : '';
   }
 
-  // ---- connections -------------------------------------------------------------------------
-
-  private accept(socket: net.Socket): void {
-    const address = socket.remoteAddress ?? 'unknown';
-    const verdict = this.running ? this.admission.tryAdmit(address, monotonicNow()) : 'stopping';
-    if (verdict !== 'ok') {
-      socket.destroy();
-      this.emit('refused', { address, reason: verdict });
-      return;
-    }
-    const core = this.newCore('server');
-    const conn = new SocketConnection(socket, core, this.handlers(null), this.flow);
-    this.connections.add(conn);
-  }
-
-  private dial(target: { host: string; port: number }, source: 'static' | 'discovered', nodeId: string | null): void {
-    const key = nodeId ?? `${target.host}:${target.port}`;
-    if (this.dialers.has(key)) return;
-    const dialer = new Dialer({
-      target,
-      forever: source === 'static',
-      random: systemRandom,
-      connect: (socket) => {
-        const conn = new SocketConnection(socket, this.newCore('client'), this.handlers({ key, nodeId, source, target, dialer }), this.flow);
-        this.connections.add(conn);
-      },
-      onGiveUp: () => this.dialers.delete(key),
-    });
-    this.dialers.set(key, dialer);
-    dialer.start();
-  }
-
-  private newCore(role: 'client' | 'server'): AsocConnection {
-    return new AsocConnection({
-      role,
-      profile: this.profile,
-      nodeId: this.nodeId,
-      apiKey: this.apiKey,
-      crypto: this.crypto,
-      random: systemRandom,
-      now: monotonicNow(),
-      helloReplay: role === 'server' ? this.helloReplay : undefined,
-      limits: this.options.limits ?? {},
-    });
-  }
-
-  private handlers(outbound: { key: string; nodeId: string | null; source: 'static' | 'discovered'; target: { host: string; port: number }; dialer: Dialer } | null) {
-    return {
-      established: (conn: SocketConnection, peerNodeId: Uint8Array | null) => {
-        const nodeId = outbound ? outbound.nodeId : bytesToHex(peerNodeId!);
-        conn.peer = outbound
-          ? { key: outbound.key, nodeId, address: outbound.target.host, port: outbound.target.port, direction: 'outbound', source: outbound.source }
-          : { key: nodeId!, nodeId, address: conn.remoteAddress, port: conn.socket.remotePort ?? 0, direction: 'inbound', source: 'inbound' };
-        outbound?.dialer.connected();
-        if (!this.peersByKey.has(conn.peer.key)) this.peersByKey.set(conn.peer.key, conn);
-        this.emit('peer-up', conn.peer);
-      },
-      stream: (_conn: SocketConnection, stream: IncomingStream) => {
-        if (this.listenerCount('stream') > 0) this.emit('stream', stream);
-        else void stream.discard().catch(() => {});
-      },
-      authFailed: (conn: SocketConnection, reason: AuthFailure) => {
-        if (!outbound) this.admission.recordAuthFailure(conn.remoteAddress, monotonicNow());
-        this.emit('auth-failed', { address: conn.remoteAddress, reason });
-      },
-      closed: (conn: SocketConnection, reason: CloseReason, detail: string) => {
-        this.connections.delete(conn);
-        if (!outbound) this.admission.release();
-        if (conn.peer) {
-          if (this.peersByKey.get(conn.peer.key) === conn) this.promoteOrForget(conn.peer.key);
-          this.emit('peer-down', conn.peer, reason, detail);
-        }
-        if (this.running) outbound?.dialer.disconnected(conn.peer !== null, `${reason}: ${detail}`);
-      },
-    };
-  }
-
-  // ---- discovery ---------------------------------------------------------------------------
-
-  private onDiscovered(peer: { nodeId: string; address: string; tcpPort: number }): void {
-    this.emit('discovered', { nodeId: peer.nodeId, address: peer.address, port: peer.tcpPort });
-    if (!shouldDialDiscovered(this.nodeIdHex, peer.nodeId) || this.peersByKey.has(peer.nodeId)) return;
-    this.dial({ host: peer.address, port: peer.tcpPort }, 'discovered', peer.nodeId);
-  }
-
-  private onDiscoveryLost(nodeId: string): void {
-    const dialer = this.dialers.get(nodeId);
-    if (dialer && !this.peersByKey.has(nodeId)) {
-      dialer.stop();
-      this.dialers.delete(nodeId);
-    }
+  private onStream(stream: IncomingStream): void {
+    if (this.listenerCount('stream') > 0) this.emit('stream', stream);
+    else void stream.discard().catch(() => {});
   }
 }
 

@@ -1,0 +1,152 @@
+/**
+ * The operating system as the shared orchestration's transport (src/node/transport.ts): real
+ * timers (unref'd: only sockets keep a process alive), node:net connects and connected sockets as
+ * byte streams, and the discovery UDP socket on node:dgram.
+ */
+import dgram from 'node:dgram';
+import net from 'node:net';
+import type { ByteStream } from '../node/connection-driver.ts';
+import type { Cancel, Connector, DatagramReceiver, DatagramSocket, DeadlineTimerFactory, Timers } from '../node/transport.ts';
+import { DEFAULT_DISCOVERY_PORT } from '../wire/discovery.ts';
+import { monotonicNow } from './system.ts';
+
+export const netTimers: Timers = {
+  after: (delayMs, fn) => {
+    const timer = setTimeout(fn, delayMs);
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
+};
+
+/**
+ * Deadlines on monotonicNow()'s clock. Moving a deadline later keeps the armed timer (a
+ * connection's idle deadline moves with every piece, and a new timer per socket read was a
+ * measurable share of the receive path): it fires at the old time, sees the deadline moved, and
+ * waits again. Only an earlier deadline replaces it.
+ */
+export const netDeadlineTimer: DeadlineTimerFactory = (onExpire) => {
+  let deadline = Infinity;
+  let timer: NodeJS.Timeout | null = null;
+  let timerAt = Infinity;
+  const arm = () => {
+    timerAt = deadline;
+    timer = setTimeout(fire, Math.max(0, deadline - monotonicNow()));
+    timer.unref();
+  };
+  const fire = () => {
+    timer = null;
+    if (deadline > monotonicNow()) return arm();
+    deadline = Infinity;
+    onExpire();
+  };
+  const disarm = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+  };
+  return {
+    set: (at) => {
+      deadline = at;
+      if (timer && timerAt <= at) return;
+      disarm();
+      arm();
+    },
+    clear: () => {
+      deadline = Infinity;
+      disarm();
+    },
+  };
+};
+
+export const netConnector: Connector<net.Socket> = {
+  connect: (host, port, handlers): Cancel => {
+    const socket = net.connect({ host, port });
+    let pending = true;
+    const fail = (err: Error) => {
+      if (!pending) return;
+      pending = false;
+      socket.destroy();
+      handlers.failed(err.message);
+    };
+    socket.once('error', fail);
+    socket.once('connect', () => {
+      pending = false;
+      socket.off('error', fail);
+      handlers.connected(socket);
+    });
+    return () => {
+      if (!pending) return;
+      pending = false;
+      socket.destroy();
+    };
+  },
+};
+
+/** A connected node:net socket as the connection driver's byte stream (Nagle off: frames go out at once). */
+export function netByteStream(socket: net.Socket): ByteStream {
+  socket.setNoDelay(true);
+  return {
+    get remoteAddress() {
+      return socket.remoteAddress ?? 'unknown';
+    },
+    get remotePort() {
+      return socket.remotePort ?? 0;
+    },
+    get canWrite() {
+      return !socket.destroyed;
+    },
+    get hasRoom() {
+      return !socket.writableNeedDrain;
+    },
+    // node:net buffers whatever it is given, so everything is taken; cork makes header and payload one writev.
+    write: (pieces) => {
+      socket.cork();
+      for (const piece of pieces) socket.write(piece);
+      socket.uncork();
+      return null;
+    },
+    end: () => socket.end(),
+    destroy: () => socket.destroy(),
+    attach: (events) => {
+      socket.on('data', events.data);
+      socket.on('drain', events.writable);
+      socket.on('error', (err) => events.ended(err.message));
+      socket.on('end', () => events.ended('peer ended the connection'));
+      socket.on('close', () => events.closed('socket closed'));
+    },
+  };
+}
+
+export interface DiscoverySettings {
+  /** UDP port every node of the cluster listens on (default 9999). */
+  port: number;
+  /** Where announcements are sent: 127.255.255.255 reaches this machine only; a LAN needs its own. */
+  broadcastAddress: string;
+  /** Address the UDP socket binds (default 0.0.0.0, which receives broadcasts). */
+  bindAddress: string;
+}
+
+export const DEFAULT_DISCOVERY: DiscoverySettings = { port: DEFAULT_DISCOVERY_PORT, broadcastAddress: '127.255.255.255', bindAddress: '0.0.0.0' };
+
+/** A bound, broadcasting UDP socket; `closed` settles once close() has released the port. */
+export async function bindDatagramSocket(settings: DiscoverySettings): Promise<DatagramSocket & { closed: Promise<void> }> {
+  const udp = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+  udp.on('error', () => {}); // a failed send (no route) must not kill the node; the next interval retries
+  await new Promise<void>((resolve, reject) => {
+    udp.once('error', reject);
+    udp.bind(settings.port, settings.bindAddress, () => {
+      udp.off('error', reject);
+      udp.setBroadcast(true);
+      resolve();
+    });
+  });
+  let closeNow!: () => void;
+  const closed = new Promise<void>((resolve) => (closeNow = () => udp.close(() => resolve())));
+  let receiver: DatagramReceiver | null = null;
+  udp.on('message', (msg, rinfo) => receiver?.receive(msg, { address: rinfo.address, port: rinfo.port }));
+  return {
+    listen: (to) => (receiver = to),
+    broadcast: (bytes) => udp.send(bytes, settings.port, settings.broadcastAddress),
+    close: () => closeNow(),
+    closed,
+  };
+}
