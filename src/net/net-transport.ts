@@ -82,6 +82,9 @@ export const netConnector: Connector<net.Socket> = {
 };
 
 /** A connected node:net socket as the connection driver's byte stream (Nagle off: frames go out at once). */
+/** Pieces up to this size are joined before they are written (see netByteStream's write). */
+const SMALL_PIECE_BYTES = 4096;
+
 export function netByteStream(socket: net.Socket): ByteStream {
   socket.setNoDelay(true);
   return {
@@ -97,10 +100,26 @@ export function netByteStream(socket: net.Socket): ByteStream {
     get hasRoom() {
       return !socket.writableNeedDrain;
     },
-    // node:net buffers whatever it is given, so everything is taken; cork makes header and payload one writev.
+    // node:net buffers whatever it is given, so everything is taken; cork makes the pieces one writev.
+    // Runs of small pieces (headers, receipts, handshake frames) are joined first: node keeps a
+    // request object per write, which costs more than the bytes when thousands of tiny frames queue
+    // up, while large payloads are written as they are, never copied.
     write: (pieces) => {
       socket.cork();
-      for (const piece of pieces) socket.write(piece);
+      let small: Uint8Array[] = [];
+      const flushSmall = () => {
+        if (small.length > 0) socket.write(small.length === 1 ? small[0]! : Buffer.concat(small));
+        small = [];
+      };
+      for (const piece of pieces) {
+        if (piece.length <= SMALL_PIECE_BYTES) {
+          small.push(piece);
+          continue;
+        }
+        flushSmall();
+        socket.write(piece);
+      }
+      flushSmall();
       socket.uncork();
       return null;
     },

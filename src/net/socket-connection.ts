@@ -42,6 +42,9 @@ export interface ConnectionHandlers extends ConnectionLifecycle<SocketConnection
 
 export type ByteSource = Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
 
+/** Bytes waiting in the socket's write queue beyond which we stop reading the peer (see updateReading). */
+const OWED_WRITE_LIMIT = 8 * 1024 * 1024;
+
 const NET_CLOCK = { now: monotonicNow, deadlineTimer: netDeadlineTimer, timers: netTimers };
 
 export class SocketConnection extends ConnectionDriver<IncomingStream> {
@@ -96,6 +99,11 @@ export class SocketConnection extends ConnectionDriver<IncomingStream> {
 
   protected override pumped(): void {
     if (!this.socket.writableNeedDrain) this.wakeWriters();
+    this.updateReading();
+  }
+
+  protected override received(): void {
+    this.updateReading();
   }
 
   protected override abandonSends(): void {
@@ -113,10 +121,7 @@ export class SocketConnection extends ConnectionDriver<IncomingStream> {
   protected override streamData(stream: IncomingStream | undefined, data: Uint8Array): void {
     this.unreadBytes += data.length;
     stream?.push(data);
-    if (!this.paused && this.unreadBytes > this.flow.receiveWindow) {
-      this.paused = true;
-      this.socket.pause();
-    }
+    this.updateReading();
   }
 
   protected override streamEnded(stream: IncomingStream | undefined, end: { bytes: number; frames: number }): void {
@@ -129,7 +134,22 @@ export class SocketConnection extends ConnectionDriver<IncomingStream> {
 
   private consumed(bytes: number): void {
     this.unreadBytes -= bytes;
-    if (this.paused && this.unreadBytes <= this.flow.receiveWindow / 2) {
+    this.updateReading();
+  }
+
+  /**
+   * Reads the socket only while (1) the application keeps up with what arrived and (2) what we owe
+   * the peer is being taken. (2) stops a peer that sends END after END (each owed a receipt) without
+   * reading ours from growing our write queues without bound. Our own streams cannot trip it: they
+   * wait while a send window is queued, and are written only when the socket has room.
+   */
+  private updateReading(): void {
+    const owedLimit = Math.max(OWED_WRITE_LIMIT, 4 * this.flow.sendWindow);
+    const owed = this.core.queuedBytes + this.unsentBytes + this.socket.writableLength;
+    if (!this.paused && (this.unreadBytes > this.flow.receiveWindow || owed > owedLimit)) {
+      this.paused = true;
+      this.socket.pause();
+    } else if (this.paused && this.unreadBytes <= this.flow.receiveWindow / 2 && owed <= owedLimit / 2) {
       this.paused = false;
       this.socket.resume();
     }

@@ -261,3 +261,39 @@ test('a reader that stops early does not stall the other streams of its connecti
     await stop();
   }
 });
+
+test('a peer that sends END after END and never reads its receipts is paused, not buffered without bound', async () => {
+  const node = loopbackNode();
+  await node.start();
+  let streams = 0;
+  node.on('stream', (s) => {
+    streams++;
+    void s.discard();
+  });
+  const socket = net.connect(node.address.port, '127.0.0.1');
+  socket.on('error', () => {});
+  await once(socket, 'connect');
+  socket.pause(); // never read: every END is owed a 27-byte receipt
+  socket.write(encodeFrame({ type: FrameType.HELLO, streamId: 0, seq: 0, payload: signHello({ crypto: nodeBackend, apiKey: new TextEncoder().encode(KEY) }, new Uint8Array(16).fill(7), 1) }));
+  const ends = 1_000_000;
+  const flood = Buffer.alloc(14 * ends);
+  for (let i = 0; i < ends; i++) Buffer.from(encodeFrame({ type: FrameType.END, streamId: 2 * i + 1, seq: 0, payload: new Uint8Array(0) })).copy(flood, 14 * i);
+  socket.write(flood);
+  // Wait until the node stops taking ENDs (the kernel's buffers fill with receipts, then ours), at most 10 s.
+  for (let last = -1, waited = 0; streams !== last && waited < 10_000; waited += 500) {
+    last = streams;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  try {
+    assert.ok(streams > 1000, `the node read the flood at first (${streams} streams)`);
+    assert.ok(streams < ends, `the node stopped reading once ${streams} receipts were owed, before the ${ends} ENDs were all taken`);
+    const client = loopbackNode({ staticPeers: [`127.0.0.1:${node.address.port}`] });
+    await client.start();
+    const peer = await client.waitForPeer(undefined, 5_000);
+    assert.equal((await client.send(peer.key, new Uint8Array(4096))).bytes, 4096, 'other connections are unharmed');
+    await client.stop();
+  } finally {
+    socket.destroy();
+    await node.stop();
+  }
+});
