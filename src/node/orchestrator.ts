@@ -20,6 +20,9 @@ import type { PeerDirection, PeerInfo, PeerSource } from './peer.ts';
 import type { Connector, DatagramSocket, DeadlineTimerFactory, Timers } from './transport.ts';
 
 /** What the orchestration needs of a driver's connection. */
+/** Inbound closes before the handshake that count toward the address's lockout (auth failures count on their own). */
+const UNAUTHENTICATED_FAILURES: ReadonlySet<CloseReason> = new Set(['handshake-timeout', 'expected-hello', 'bad-length', 'bad-version', 'frame-too-large']);
+
 export interface NodeConnection {
   /** Set here once the handshake completed. */
   peer: PeerInfo | null;
@@ -234,12 +237,16 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
         reports.peerUp(conn as Conn & { peer: PeerInfo });
       },
       authFailed: (conn, reason) => {
-        if (!outbound) this.admission.recordAuthFailure(conn.remoteAddress, this.options.now());
+        // A full replay cache is our limit, not the client's fault: it must not lock honest clients out.
+        if (!outbound && reason !== 'replay-cache-full') this.admission.recordAuthFailure(conn.remoteAddress, this.options.now());
         reports.authFailed(conn, reason, outbound ? 'outbound' : 'inbound');
       },
       closed: (conn, reason, detail) => {
         this.connectionSet.delete(conn);
         if (!outbound) this.admission.release();
+        // Holding a slot without authenticating (no HELLO in time, or garbage instead) counts like a
+        // failed authentication, so an address cannot keep every slot busy by reconnecting.
+        if (!outbound && conn.peer === null && UNAUTHENTICATED_FAILURES.has(reason)) this.admission.recordAuthFailure(conn.remoteAddress, this.options.now());
         if (conn.peer && this.peersByKey.get(conn.peer.key) === conn) this.promoteOrForget(conn.peer.key);
         reports.closed(conn, reason, detail);
         if (this.runningValue) outbound?.dialer.disconnected(conn.peer !== null, `${reason}: ${detail}`);

@@ -297,3 +297,29 @@ test('a peer that sends END after END and never reads its receipts is paused, no
     await node.stop();
   }
 });
+
+test('connections that never authenticate count toward the lockout, so they cannot hold every slot', async () => {
+  const node = loopbackNode({ admission: { maxConnections: 5 }, limits: { handshakeTimeoutMs: 200 } });
+  await node.start();
+  const refused: string[] = [];
+  node.on('refused', (e) => refused.push(`${e.address} ${e.reason}`));
+  const idle = () => {
+    const s = net.connect({ port: node.address.port, host: '127.0.0.1', localAddress: '127.0.0.2' });
+    s.on('error', () => {});
+    return s;
+  };
+  const first = Array.from({ length: 5 }, idle);
+  try {
+    await Promise.all(first.map((s) => once(s, 'close'))); // each closed by the handshake timeout
+    const again = idle();
+    await once(again, 'close');
+    assert.deepEqual(refused, ['127.0.0.2 locked-out']);
+    const client = loopbackNode({ staticPeers: [`127.0.0.1:${node.address.port}`] });
+    await client.start();
+    await client.waitForPeer(undefined, 5_000);
+    await client.stop();
+  } finally {
+    first.forEach((s) => s.destroy());
+    await node.stop();
+  }
+});
