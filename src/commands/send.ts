@@ -19,7 +19,9 @@ the clock then stops when the last byte is written to the kernel).
   --no-confirm            do not wait for the delivery receipt
   --timeout SECONDS       give up connecting after this long (default 30)
 
-${NODE_FLAGS_HELP}`;
+${NODE_FLAGS_HELP}
+  (send itself listens on 127.0.0.1 with a free port, and never runs discovery, whatever the
+  defaults above say for a long-running node)`;
 
 /** SIZE bytes in `chunk`-sized pieces of one reused, never-modified pattern buffer. */
 async function* generated(total: number, chunk: number): AsyncGenerator<Uint8Array> {

@@ -180,6 +180,7 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
         this.off('peer-up', onUp);
         reject(new PeerNotFoundError(`no matching peer within ${timeoutMs} ms (connected: ${this.peers().map((p) => p.key).join(', ') || 'none'}${this.dialFailures()})`));
       }, timeoutMs);
+      timer.unref(); // a wait must not keep the process alive on its own
       this.on('peer-up', onUp);
     });
   }

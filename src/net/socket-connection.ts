@@ -42,6 +42,13 @@ export interface ConnectionHandlers extends ConnectionLifecycle<SocketConnection
 
 export type ByteSource = Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
 
+/** The receiver confirmed a stream with another byte count than was sent. */
+export class DeliveryMismatchError extends Error {
+  override readonly name = 'DeliveryMismatchError';
+}
+
+const EMPTY = new Uint8Array(0);
+
 /** Bytes waiting in the socket's write queue beyond which we stop reading the peer (see updateReading). */
 const OWED_WRITE_LIMIT = 8 * 1024 * 1024;
 
@@ -87,13 +94,18 @@ export class SocketConnection extends ConnectionDriver<IncomingStream> {
       );
       this.pump();
       const confirmed = await receipt;
+      if (confirmed.bytes !== bytes) throw new DeliveryMismatchError(`stream ${streamId}: sent ${bytes} bytes, the receiver's receipt says ${confirmed.bytes}`);
       return { streamId, ...confirmed, confirmed: true, elapsedMs: monotonicNow() - started };
     }
     this.pump();
-    while (this.core.queuedBytes > 0 || this.unsentBytes > 0 || this.socket.writableLength > 0) {
+    while (this.core.queuedBytes > 0 || this.unsentBytes > 0) {
       await this.writableAgain();
       this.throwIfClosed();
     }
+    // 'drain' only follows a write that filled the buffer; an empty write's callback comes after
+    // everything before it has reached the kernel, however full the buffer was.
+    await new Promise<void>((resolve) => this.socket.write(EMPTY, () => resolve()));
+    this.throwIfClosed();
     return { streamId, bytes, frames, confirmed: false, elapsedMs: monotonicNow() - started };
   }
 
