@@ -13,6 +13,8 @@ export interface DiscoveryServiceOptions extends Omit<DiscoveryAgentConfig, 'now
   now(): number;
   deadlineTimer: DeadlineTimerFactory;
   onPeer(peer: { nodeId: string; address: string; tcpPort: number }): void;
+  /** A known peer announced again (every few seconds per peer). */
+  onPeerRefreshed(peer: { nodeId: string; address: string; tcpPort: number }): void;
   onPeerLost(nodeId: string): void;
 }
 
@@ -23,7 +25,7 @@ export class DiscoveryService implements DatagramReceiver {
   private socket: DatagramSocket | null = null;
 
   constructor(private readonly options: DiscoveryServiceOptions) {
-    const { now, deadlineTimer, onPeer, onPeerLost, ...config } = options;
+    const { now, deadlineTimer, onPeer, onPeerRefreshed, onPeerLost, ...config } = options;
     this.now = now;
     this.agent = new DiscoveryAgent({ ...config, now: now() });
     this.timer = new MachineTimer(deadlineTimer, now, (at) => {
@@ -67,6 +69,7 @@ export class DiscoveryService implements DatagramReceiver {
     for (const datagram of this.agent.pollTransmit() ?? []) socket.broadcast(datagram);
     for (let e = this.agent.pollEvent(); e !== null; e = this.agent.pollEvent()) {
       if (e.type === 'peer-discovered') this.options.onPeer({ nodeId: e.nodeId, address: e.address, tcpPort: e.tcpPort });
+      else if (e.type === 'peer-refreshed') this.options.onPeerRefreshed({ nodeId: e.nodeId, address: e.address, tcpPort: e.tcpPort });
       else if (e.type === 'peer-lost') this.options.onPeerLost(e.nodeId);
     }
     this.timer.arm(this.agent.pollTimeout());

@@ -90,6 +90,8 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
   private readonly connectionSet = new Set<Conn>();
   private readonly peersByKey = new Map<string, Conn>();
   private readonly dialers = new Map<string, Dialer<Socket>>();
+  /** Discovered peers given up, by node id: the address that failed (bounded by the discovery table). */
+  private readonly givenUp = new Map<string, string>();
   /** Keys of the dialers started for discovered peers (for maxDialedPeers). */
   private readonly discoveredDials = new Set<string>();
   private discoveryService: DiscoveryService | null = null;
@@ -150,6 +152,7 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
       crypto,
       ...driver,
       onPeer: (peer) => this.onDiscovered(peer),
+      onPeerRefreshed: (peer) => this.onRefreshed(peer),
       onPeerLost: (nodeId) => this.onDiscoveryLost(nodeId),
     });
     this.discoveryService.start(socket);
@@ -195,7 +198,10 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
         const lifecycle = this.lifecycle({ key, nodeId, source, target, dialer });
         this.connectionSet.add(this.options.drive(socket, this.newCore('client'), lifecycle));
       },
-      onGiveUp: () => this.forgetDialer(key),
+      onGiveUp: () => {
+        this.forgetDialer(key);
+        if (source === 'discovered') this.givenUp.set(key, `${target.host}:${target.port}`);
+      },
       log: dialStep && ((step) => dialStep(key, step)),
     });
     this.dialers.set(key, dialer);
@@ -263,12 +269,26 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
 
   private onDiscovered(peer: { nodeId: string; address: string; tcpPort: number }): void {
     this.options.reports.discovered({ nodeId: peer.nodeId, address: peer.address, port: peer.tcpPort });
+    this.dialIfWanted(peer);
+  }
+
+  /** A peer given up after 3 failed dials stays given up at that address; announced from another one, it is dialed again. */
+  private onRefreshed(peer: { nodeId: string; address: string; tcpPort: number }): void {
+    const failedAt = this.givenUp.get(peer.nodeId);
+    if (failedAt === undefined || failedAt === `${peer.address}:${peer.tcpPort}`) return;
+    this.givenUp.delete(peer.nodeId);
+    this.dialIfWanted(peer);
+  }
+
+  /** Dials a discovered peer unless the other side dials, it is connected, it is being dialed, or enough are. */
+  private dialIfWanted(peer: { nodeId: string; address: string; tcpPort: number }): void {
     if (!shouldDialDiscovered(this.nodeIdHex, peer.nodeId) || this.peersByKey.has(peer.nodeId)) return;
     if (this.discoveredDials.size >= this.options.maxDialedPeers) return;
     this.dial({ host: peer.address, port: peer.tcpPort }, 'discovered', peer.nodeId);
   }
 
   private onDiscoveryLost(nodeId: string): void {
+    this.givenUp.delete(nodeId);
     const dialer = this.dialers.get(nodeId);
     if (dialer && !this.peersByKey.has(nodeId)) {
       dialer.stop();

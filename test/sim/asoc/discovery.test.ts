@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildCluster, type SimAsocNode } from '../../../sim/asoc/index.ts';
+import { buildCluster, CLUSTER_API_KEY, CLUSTER_COMMUNITY, SimAsocNode } from '../../../sim/asoc/index.ts';
 import { Protocol } from '../../../sim/index.ts';
 
 test('discovery on one switch: 5 nodes find each other and form exactly one connection per pair, dialed by the smaller id', () => {
@@ -52,6 +52,27 @@ test('a discovered peer that cannot be reached is given up after 3 failures and 
   assert.equal(dialing.counters().dialAttempts, 3);
   assert.equal(unreachable.counters().dialAttempts, 0);
   assert.equal(cluster.connectionCount(), 0);
+});
+
+test('a given-up peer that comes back from another address is dialed again', () => {
+  const cluster = buildCluster({ seed: 10, size: 2, topology: 'discovery' });
+  const [dialing, unreachable] = [...cluster.nodes].sort((x, y) => (x.nodeIdHex < y.nodeIdHex ? -1 : 1)) as [SimAsocNode, SimAsocNode];
+  const removeRule = cluster.switch.port(unreachable.host).downlink.addRule((packet) => (packet.protocol === Protocol.TCP ? 'drop' : 'pass'));
+  cluster.start();
+  cluster.sim.scheduler.runUntilTime(60_000);
+  assert.equal(dialing.dialLog.at(-1)!.type, 'given-up');
+  // The same node (same id) moves to a new host on the switch, port 9100.
+  unreachable.stop();
+  removeRule();
+  const newHost = cluster.sim.addHost({ name: 'moved', address: '10.0.0.200' });
+  cluster.switch.attach(newHost);
+  const moved = new SimAsocNode({ sim: cluster.sim, host: newHost, community: CLUSTER_COMMUNITY, apiKey: CLUSTER_API_KEY, nodeId: unreachable.nodeId, port: 9100, discovery: {} });
+  moved.start();
+  cluster.sim.scheduler.runUntilTime(80_000);
+  assert.deepEqual(
+    dialing.peers().map((p) => [p.nodeId, p.address, p.port]),
+    [[unreachable.nodeIdHex, '10.0.0.200', 9100]],
+  );
 });
 
 test('a discovery cluster with staggered boots replays exactly from its seed', () => {
