@@ -1,16 +1,76 @@
 /**
- * Wall-clock measurement for the simulator benchmark (sim/bench.ts). It lives here because nothing
- * under sim/ may read the real clock.
+ * Simulator throughput benchmark: one bulk TCP transfer between two hosts, reported as JSON with
+ * simulated events per wall-clock second and memory. Run: npx tsx bench/sim-events.ts [MiB] [--no-hash]
  */
-import { performance } from 'node:perf_hooks';
+import { measureWallTime } from './wall-time.ts';
+import { Simulation } from '../sim/simulation.ts';
+import type { TcpSocket } from '../sim/tcp/tcp-socket.ts';
 
-export interface Timed<T> {
-  result: T;
-  wallMs: number;
+const CHUNK = new Uint8Array(1024 * 1024);
+
+function writeAll(socket: TcpSocket, chunks: number): void {
+  let left = chunks;
+  let rest: Uint8Array = CHUNK;
+  const fill = (): void => {
+    while (left > 0) {
+      const accepted = socket.write(rest);
+      if (accepted < rest.length) {
+        rest = rest.subarray(accepted);
+        return;
+      }
+      rest = CHUNK;
+      left--;
+    }
+    socket.end();
+  };
+  socket.onConnect = fill;
+  socket.onWritable = fill;
 }
 
-export function measureWallTime<T>(run: () => T): Timed<T> {
-  const start = performance.now();
-  const result = run();
-  return { result, wallMs: performance.now() - start };
+function run(mebibytes: number, hash: boolean) {
+  const sim = new Simulation({ seed: 'bench', trace: { hash } });
+  const sender = sim.addHost({ name: 'sender', address: '10.0.0.1' });
+  const receiver = sim.addHost({ name: 'receiver', address: '10.0.0.2' });
+  sim.link(sender, receiver, { bandwidthBps: 10e9, latencyMs: 0.05, queueBytes: 8 * 1024 * 1024 });
+  let received = 0;
+  let doneAt = 0;
+  receiver.tcp.listen(9000, (socket) => {
+    socket.onData = (bytes) => {
+      received += bytes.length;
+    };
+    socket.onEnd = () => {
+      doneAt = sim.scheduler.now;
+      socket.end();
+    };
+  });
+  writeAll(sender.tcp.connect('10.0.0.2', 9000), mebibytes);
+  sim.scheduler.runUntil(() => doneAt > 0);
+  if (received !== mebibytes * CHUNK.length) throw new Error(`received ${received} bytes, expected ${mebibytes} MiB`);
+  return { sim, doneAt, received };
 }
+
+const mebibytes = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? 256);
+const hash = !process.argv.includes('--no-hash');
+run(4, hash); // warm-up
+const { result, wallMs } = measureWallTime(() => run(mebibytes, hash));
+const events = result.sim.scheduler.eventsExecuted;
+const memory = process.memoryUsage();
+console.log(
+  JSON.stringify(
+    {
+      scenario: 'bulk TCP, 10 Gbit/s, 0.1 ms RTT, default CPU costs',
+      traceHash: hash,
+      simulatedMiB: mebibytes,
+      simulatedMs: result.doneAt,
+      simulatedGoodputGbps: (result.received * 8) / (result.doneAt / 1000) / 1e9,
+      events,
+      wallMs: Math.round(wallMs),
+      eventsPerSecond: Math.round(events / (wallMs / 1000)),
+      simulatedMiBPerWallSecond: mebibytes / (wallMs / 1000),
+      heapUsedMiB: memory.heapUsed / 2 ** 20,
+      rssMiB: memory.rss / 2 ** 20,
+    },
+    null,
+    2,
+  ),
+);

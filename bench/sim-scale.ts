@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_BACKEND } from '../src/crypto/backend.ts';
 import { memoizingBackend } from '../sim/asoc/memo-crypto.ts';
 import { runScale } from '../sim/asoc/scale.ts';
-import { measureWallTime } from './sim-events.ts';
+import { measureWallTime } from './wall-time.ts';
 
 const { values } = parseArgs({
   options: {
