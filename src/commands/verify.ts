@@ -13,7 +13,8 @@ Decides every claim of SPEC.md the lab can decide today and writes the verdict r
 as PENDING with the instrument that will decide them.
 
 Today: P1, P2, X1, X2 and S12 from the real codecs and connection core; P3, P4 and P9 in the
-simulator (scenarios two-node-10gbe and eight-node-fanout) with CPU costs calibrated on this
+simulator (scenario two-node-10gbe both ways for P3 and one way for P9, eight-node-fanout for
+P4) with CPU costs calibrated on this
 machine first (asoc-lab calibrate, written to reports/calibration.json); and a loopback
 throughput run of ASoc v1 against raw TCP (two processes pinned to their own CPUs, alternating,
 delivery measured: the receiver counts every byte; the SHA-256 check is bench throughput's default).
@@ -51,7 +52,12 @@ export const verifyCommand: Command = {
       const simulated = decideSimulatedClaims({ calibrationFile, onNotice: (text) => console.log(`  note: ${text}`) });
       claims.push(...simulated.claims);
       for (const s of simulated.summaries) {
-        measurements.push({ name: `simulation ${s.scenario}`, summary: `seed ${s.seed}, trace hash ${s.traceHash.slice(0, 16)}…, ${(s.virtualMs / 1000).toFixed(2)} s of virtual time in ${(s.wallMs / 1000).toFixed(1)} s wall; rerun with: asoc-lab sim scenarios/topologies/${s.scenario}.yaml --seed ${s.seed} --calibration ${calibrationFile}`, data: s });
+        const workloads = s.workloads.map((w) => w.name).join(', ');
+        measurements.push({
+          name: `simulation ${s.scenario} (${workloads})`,
+          summary: `seed ${s.seed}, trace hash ${s.traceHash.slice(0, 16)}…, ${(s.virtualMs / 1000).toFixed(2)} s of virtual time in ${(s.wallMs / 1000).toFixed(1)} s wall; the scenario file (all its workloads): asoc-lab sim scenarios/topologies/${s.scenario}.yaml --seed ${s.seed} --calibration ${calibrationFile}`,
+          data: s,
+        });
       }
     }
     if (!values['no-throughput']) {
