@@ -59,22 +59,22 @@ export function parseSize(text: string): number {
   return Math.round(Number(match[1]) * 1024 ** power);
 }
 
-export function profileFlag(value: string | undefined): AsocProfile {
-  if (value === undefined) return ASOC_V1;
+/** A registry lookup (profile, crypto backend) whose "unknown name" error is the user's to fix. */
+function lookup<T>(value: string | undefined, fallback: T, byName: (name: string) => T): T {
+  if (value === undefined) return fallback;
   try {
-    return profileByName(value);
+    return byName(value);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
 }
 
+export function profileFlag(value: string | undefined): AsocProfile {
+  return lookup(value, ASOC_V1, profileByName);
+}
+
 export function cryptoFlag(value: string | undefined): CryptoBackend {
-  if (value === undefined) return DEFAULT_BACKEND;
-  try {
-    return backendByName(value);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  return lookup(value, DEFAULT_BACKEND, backendByName);
 }
 
 export function formatBytes(n: number): string {
