@@ -8,7 +8,7 @@ import net from 'node:net';
 import type { ByteStream } from '../node/connection-driver.ts';
 import type { Cancel, Connector, DatagramReceiver, DatagramSocket, DeadlineTimerFactory, Timers } from '../node/transport.ts';
 import { DEFAULT_DISCOVERY_PORT } from '../wire/discovery.ts';
-import { monotonicNow } from './system.ts';
+import { monotonicNow, wallClockNow } from './system.ts';
 
 export const netTimers: Timers = {
   after: (delayMs, fn) => {
@@ -19,23 +19,23 @@ export const netTimers: Timers = {
 };
 
 /**
- * Deadlines on monotonicNow()'s clock. Moving a deadline later keeps the armed timer (a
+ * Deadlines on the given clock. Moving a deadline later keeps the armed timer (a
  * connection's idle deadline moves with every piece, and a new timer per socket read was a
  * measurable share of the receive path): it fires at the old time, sees the deadline moved, and
  * waits again. Only an earlier deadline replaces it.
  */
-export const netDeadlineTimer: DeadlineTimerFactory = (onExpire) => {
+export const deadlineTimerOn = (clock: () => number): DeadlineTimerFactory => (onExpire) => {
   let deadline = Infinity;
   let timer: NodeJS.Timeout | null = null;
   let timerAt = Infinity;
   const arm = () => {
     timerAt = deadline;
-    timer = setTimeout(fire, Math.max(0, deadline - monotonicNow()));
+    timer = setTimeout(fire, Math.max(0, deadline - clock()));
     timer.unref();
   };
   const fire = () => {
     timer = null;
-    if (deadline > monotonicNow()) return arm();
+    if (deadline > clock()) return arm();
     deadline = Infinity;
     onExpire();
   };
@@ -56,6 +56,12 @@ export const netDeadlineTimer: DeadlineTimerFactory = (onExpire) => {
     },
   };
 };
+
+/** Connections keep time on the monotonic clock. */
+export const netDeadlineTimer = deadlineTimerOn(monotonicNow);
+
+/** Discovery keeps time on the wall clock: its datagrams carry Unix timestamps that peers check. */
+export const wallDeadlineTimer = deadlineTimerOn(wallClockNow);
 
 export const netConnector: Connector<net.Socket> = {
   connect: (host, port, handlers): Cancel => {

@@ -22,9 +22,9 @@ import { NodeOrchestrator } from '../node/orchestrator.ts';
 import type { PeerInfo } from '../node/peer.ts';
 import { DEFAULT_TCP_PORT } from '../wire/discovery.ts';
 import type { IncomingStream } from './incoming-stream.ts';
-import { DEFAULT_DISCOVERY, bindDatagramSocket, netConnector, netDeadlineTimer, netTimers, type DiscoverySettings } from './net-transport.ts';
+import { DEFAULT_DISCOVERY, bindDatagramSocket, netConnector, netTimers, wallDeadlineTimer, type DiscoverySettings } from './net-transport.ts';
 import { DEFAULT_FLOW, SocketConnection, type ByteSource, type FlowSettings } from './socket-connection.ts';
-import { monotonicNow, systemRandom } from './system.ts';
+import { monotonicNow, systemRandom, wallClockNow } from './system.ts';
 
 export interface AsocNodeOptions {
   community: string;
@@ -139,7 +139,7 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
     if (discoveryWanted) {
       const socket = await bindDatagramSocket({ ...DEFAULT_DISCOVERY, ...(this.options.discovery || {}) });
       this.discoveryClosed = socket.closed;
-      this.orchestrator.startDiscovery(socket, { tcpPort: this.address.port, random: systemRandom, now: monotonicNow, deadlineTimer: netDeadlineTimer });
+      this.orchestrator.startDiscovery(socket, { tcpPort: this.address.port, random: systemRandom, now: wallClockNow, deadlineTimer: wallDeadlineTimer });
     }
   }
 

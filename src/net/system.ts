@@ -1,4 +1,4 @@
-/** What the real-socket driver gives the sans-io core: the OS's randomness and a monotonic clock. */
+/** What the real-socket driver gives the sans-io core: the OS's randomness and its clocks. */
 import { randomBytes, randomInt } from 'node:crypto';
 import type { RandomSource } from '../core/random.ts';
 
@@ -13,3 +13,15 @@ export function monotonicNow(): number {
 }
 
 const TIME_ORIGIN = performance.timeOrigin;
+
+let lastWallClock = 0;
+
+/**
+ * Unix-epoch milliseconds from the system clock (which NTP may step), never going backwards: for
+ * discovery, whose timestamps peers compare with their own clocks. After a backward step it stands
+ * still until the system clock catches up (announcements pause meanwhile).
+ */
+export function wallClockNow(): number {
+  lastWallClock = Math.max(lastWallClock, Date.now());
+  return lastWallClock;
+}
