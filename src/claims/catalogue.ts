@@ -48,9 +48,3 @@ export const CLAIMS: readonly Claim[] = [
   other('T3', 'STT: session keys rotate after a data, time or message threshold without breaking the session'),
   other('T4', 'STT: custom frame types 0x80–0xFF dispatched to handlers; out-of-order segments reassembled'),
 ];
-
-export function claimById(id: string): Claim {
-  const claim = CLAIMS.find((c) => c.id === id);
-  if (!claim) throw new Error(`unknown claim id ${id}`);
-  return claim;
-}

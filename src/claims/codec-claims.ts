@@ -12,7 +12,7 @@ import type { RandomSource } from '../core/random.ts';
 import { signDiscovery } from '../core/v1-auth.ts';
 import { readFileSync } from 'node:fs';
 import { concatBytes, hexToBytes, view } from '../wire/bytes.ts';
-import { FrameType, HEADER_SIZE, encodeFrame, encodeHeader } from '../wire/frame.ts';
+import { FrameType, encodeFrame, encodeHeader } from '../wire/frame.ts';
 import type { ClaimResult } from './verdict.ts';
 
 const MiB = 1024 * 1024;
