@@ -1,5 +1,6 @@
 /** The asoc-lab command: one subcommand per job. */
 import { pathToFileURL } from 'node:url';
+import { attackCommand } from './commands/attack.ts';
 import { benchCommand } from './commands/bench.ts';
 import { calibrateCommand } from './commands/calibrate.ts';
 import { UsageError, type Command } from './commands/common.ts';
@@ -8,7 +9,7 @@ import { sendCommand } from './commands/send.ts';
 import { simCommand } from './commands/sim.ts';
 import { verifyCommand } from './commands/verify.ts';
 
-const COMMANDS: Command[] = [verifyCommand, nodeCommand, sendCommand, recvCommand, benchCommand, simCommand, calibrateCommand];
+const COMMANDS: Command[] = [verifyCommand, nodeCommand, sendCommand, recvCommand, benchCommand, simCommand, calibrateCommand, attackCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
