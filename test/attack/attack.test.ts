@@ -1,0 +1,177 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { AsocNode, type AsocNodeOptions } from '../../src/net/node.ts';
+import { ASOC_V1, ASOC_V1_REFERENCE, type AsocProfile } from '../../src/core/profile.ts';
+import { connectionFlood, failedAuthBurst, helloReplay, oversizedFrame, resolveAttackTarget, slowHandshake, TargetNotAllowedError, type AttackTarget } from '../../src/attack/index.ts';
+import { main } from '../../src/cli.ts';
+
+const KEY = randomBytes(32).toString('hex');
+const apiKey = new TextEncoder().encode(KEY);
+const MiB = 1024 * 1024;
+
+/** A node on 127.0.0.1 with a free port; `run` gets its address and the node is stopped afterwards. */
+async function withNode<T>(profile: AsocProfile, run: (target: AttackTarget, node: AsocNode) => Promise<T>, extra: Partial<AsocNodeOptions> = {}): Promise<T> {
+  const node = new AsocNode({ community: 'attack-test', apiKey: KEY, host: '127.0.0.1', port: 0, discovery: false, profile, ...extra });
+  await node.start();
+  try {
+    return await run({ host: '127.0.0.1', port: node.address.port }, node);
+  } finally {
+    await node.stop();
+  }
+}
+
+type Attempt = { target: string; accepted: boolean; succeeded: boolean; receiptBytes: number | null; reply: string };
+
+test('hello-replay against asoc-v1: refused by the server that saw the HELLO, accepted by a second server with the same key', async () => {
+  await withNode(ASOC_V1, (first) =>
+    withNode(ASOC_V1, async (second) => {
+      const result = await helloReplay({ target: first, apiKey, replayTargets: [first, second], timeoutMs: 5_000, settleMs: 200 });
+      const attempts = result.details.attempts as Attempt[];
+      assert.equal(result.outcome, 'SUCCEEDED', result.summary);
+      assert.deepEqual(result.claims, ['S2', 'S1']);
+      assert.equal(attempts.length, 2);
+      assert.equal(attempts[0]!.accepted, false, 'the first server remembers the challenge');
+      assert.equal(attempts[0]!.reply, 'closed');
+      assert.equal(attempts[1]!.succeeded, true);
+      assert.equal(attempts[1]!.receiptBytes, 64 * 1024, 'the second server delivered the forged stream and said so');
+      assert.equal(result.counts.proxiedConnections, 1);
+    }),
+  );
+});
+
+test('hello-replay against asoc-v1/reference: the same server accepts its own HELLO again, at once and after a delay', async () => {
+  await withNode(ASOC_V1_REFERENCE, async (target) => {
+    const result = await helloReplay({ target, apiKey, profile: ASOC_V1_REFERENCE, delayMs: 100, timeoutMs: 5_000, settleMs: 200 });
+    const attempts = result.details.attempts as Attempt[];
+    assert.equal(result.outcome, 'SUCCEEDED', result.summary);
+    assert.deepEqual(attempts.map((a) => a.succeeded), [true, true]);
+    assert.equal(result.counts.succeeded, 2);
+  });
+});
+
+test('hello-replay without a client through the proxy is INCONCLUSIVE, within its wait', async () => {
+  await withNode(ASOC_V1, async (target) => {
+    const result = await helloReplay({ target, waitMs: 150, timeoutMs: 2_000 });
+    assert.equal(result.outcome, 'INCONCLUSIVE');
+    assert.ok(result.wallMs < 1_000, `waited ${result.wallMs} ms`);
+  });
+});
+
+test('oversized-frame: asoc-v1 closes on the header, asoc-v1/reference keeps reading', async () => {
+  const options = { apiKey, frameBytes: 1024 ** 3, pushBytes: 24 * MiB, timeoutMs: 8_000 };
+  const v1 = await withNode(ASOC_V1, (target) => oversizedFrame({ ...options, target }));
+  assert.equal(v1.outcome, 'REFUSED', v1.summary);
+  assert.ok(v1.counts.payloadBytesWritten! < 24 * MiB, `v1 took ${v1.counts.payloadBytesWritten} B`);
+  assert.ok(v1.timesMs.closeAfterHeader! < 1_000, `v1 closed after ${v1.timesMs.closeAfterHeader} ms`);
+  const reference = await withNode(ASOC_V1_REFERENCE, (target) => oversizedFrame({ ...options, target, profile: ASOC_V1_REFERENCE }));
+  assert.equal(reference.outcome, 'SUCCEEDED', reference.summary);
+  assert.equal(reference.counts.payloadBytesWritten, 24 * MiB);
+});
+
+test('oversized-frame without a key meets the pre-handshake checks of both profiles', async () => {
+  for (const profile of [ASOC_V1, ASOC_V1_REFERENCE]) {
+    const result = await withNode(profile, (target) => oversizedFrame({ target, pushBytes: 4 * MiB, timeoutMs: 5_000 }));
+    assert.equal(result.outcome, 'REFUSED', `${profile.name}: ${result.summary}`);
+    assert.equal(result.details.stage, 'before the handshake');
+  }
+});
+
+test('failed-auth-burst: asoc-v1 locks the address out after 5 failures, and a legitimate client with it', async () => {
+  await withNode(ASOC_V1, async (target) => {
+    const result = await failedAuthBurst({ target, apiKey, count: 8, probeMs: 60, timeoutMs: 8_000 });
+    assert.equal(result.outcome, 'REFUSED', result.summary);
+    assert.equal(result.counts.closedAfterHello, 5);
+    assert.equal(result.counts.firstRefusedAttempt, 6);
+    assert.equal(result.counts.refusedAtOnce, 3);
+    assert.equal(result.counts.legitimateClientAdmitted, 0);
+  });
+});
+
+test('failed-auth-burst against a node allowing 20 failures: the attack SUCCEEDS (no lockout within 8)', async () => {
+  await withNode(
+    ASOC_V1,
+    async (target) => {
+      const result = await failedAuthBurst({ target, count: 8, probeMs: 30, timeoutMs: 8_000 });
+      assert.equal(result.outcome, 'SUCCEEDED', result.summary);
+      assert.equal(result.counts.closedAfterHello, 8);
+    },
+    { admission: { maxAuthFailures: 20 } },
+  );
+});
+
+test('connection-flood: asoc-v1 keeps 100 of 150 open, and the cap keeps a legitimate client out meanwhile', async () => {
+  await withNode(ASOC_V1, async (target) => {
+    const result = await connectionFlood({ target, apiKey, count: 150, holdMs: 300, timeoutMs: 8_000 });
+    assert.equal(result.outcome, 'REFUSED', result.summary);
+    assert.equal(result.counts.keptOpen, 100);
+    assert.equal(result.counts.closedByServer! + result.counts.connectFailed!, 50);
+    assert.equal(result.counts.legitimateClientAdmitted, 0);
+  });
+});
+
+test('slow-handshake: silent connections are closed at the handshake timeout; a longer server timeout than claimed SUCCEEDS', async () => {
+  await withNode(
+    ASOC_V1,
+    async (target) => {
+      const result = await slowHandshake({ target, count: 4, claimedTimeoutMs: 1_000, timeoutMs: 5_000 });
+      assert.equal(result.outcome, 'REFUSED', result.summary);
+      assert.equal(result.counts.closedByServer, 4);
+      assert.ok(result.timesMs.lastClose! >= 290 && result.timesMs.lastClose! < 1_300, `last close after ${result.timesMs.lastClose} ms`);
+      const tooLong = await slowHandshake({ target, count: 1, claimedTimeoutMs: 50, timeoutMs: 5_000 });
+      assert.equal(tooLong.outcome, 'SUCCEEDED', tooLong.summary);
+    },
+    { limits: { handshakeTimeoutMs: 300 }, admission: { maxAuthFailures: 50 } },
+  );
+});
+
+test('slow-handshake with a budget shorter than the claimed timeout is INCONCLUSIVE, and stops on time', async () => {
+  await withNode(ASOC_V1, async (target) => {
+    const result = await slowHandshake({ target, count: 2, timeoutMs: 400 });
+    assert.equal(result.outcome, 'INCONCLUSIVE', result.summary);
+    assert.equal(result.counts.stillOpen, 2);
+    assert.ok(result.wallMs < 1_000, `ran ${result.wallMs} ms`);
+  });
+});
+
+test('targets: loopback only, names resolved and checked, anything else refused', async () => {
+  assert.deepEqual(await resolveAttackTarget('127.0.0.1:9000'), { host: '127.0.0.1', port: 9000 });
+  assert.deepEqual(await resolveAttackTarget('[::1]:9000'), { host: '::1', port: 9000 });
+  assert.equal((await resolveAttackTarget('127.8.9.10:1')).host, '127.8.9.10');
+  for (const bad of ['10.0.0.1:9000', '8.8.8.8:53', '[2001:db8::1]:9000', '0.0.0.0:9000']) {
+    await assert.rejects(resolveAttackTarget(bad), TargetNotAllowedError, bad);
+  }
+  await assert.rejects(resolveAttackTarget('127.0.0.1:9000', { allowNetns: 'not-ours' }), /only namespaces the project made/);
+  await assert.rejects(resolveAttackTarget('127.0.0.1'), TypeError);
+});
+
+test('asoc-lab attack: the CLI runs an attack, writes its JSON, and refuses a non-loopback target', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'asoc-attack-'));
+  const out = path.join(dir, 'burst.json');
+  const log = console.log;
+  const error = console.error;
+  const printed: string[] = [];
+  console.log = (...args: unknown[]) => void printed.push(args.join(' '));
+  console.error = (...args: unknown[]) => void printed.push(args.join(' '));
+  try {
+    await withNode(ASOC_V1, async (target) => {
+      const code = await main(['attack', 'failed-auth-burst', '--target', `127.0.0.1:${target.port}`, '--count', '7', '--timeout', '10', '--out', out]);
+      assert.equal(code, 0, printed.join('\n'));
+    });
+    const report = JSON.parse(await readFile(out, 'utf8'));
+    assert.equal(report.attack, 'failed-auth-burst');
+    assert.equal(report.outcome, 'REFUSED');
+    assert.equal(report.counts.firstRefusedAttempt, 6);
+    assert.match(printed.join('\n'), /failed-auth-burst REFUSED \[S10 S1\]/);
+    assert.equal(await main(['attack', 'connection-flood', '--target', '192.0.2.1:9000']), 2);
+    assert.match(printed.at(-1)!, /refusing to attack 192\.0\.2\.1:9000/);
+    assert.equal(await main(['attack', 'no-such-attack', '--target', '127.0.0.1:1']), 2);
+  } finally {
+    console.log = log;
+    console.error = error;
+    await rm(dir, { recursive: true, force: true });
+  }
+});
