@@ -7,6 +7,7 @@
  * The attacker never learns the key: the DATA and END frames it pushes are plain v1 frames (with the
  * recorded HELLO's version byte), which is all a v1 server asks for after ACCEPT.
  */
+import { performance } from 'node:perf_hooks';
 import { FrameType, HEADER_SIZE, encodeHeader } from '../wire/frame.ts';
 import { decodeReceipt } from '../wire/control.ts';
 import { concatBytes } from '../wire/bytes.ts';

@@ -23,6 +23,9 @@ export class ConnectFailedError extends Error {
   }
 }
 
+/** Frames from the server kept for nextFrame(); later ones are dropped, so a server flooding frames nobody reads cannot grow memory. */
+const MAX_UNREAD_FRAMES = 1024;
+
 export type CloseKind = 'fin' | 'reset' | 'error' | 'local';
 
 export interface ConnectOptions {
@@ -67,7 +70,7 @@ export class RawConnection {
   constructor(readonly socket: net.Socket) {
     socket.on('data', (bytes: Buffer) => {
       this.bytesReceivedValue += bytes.length;
-      this.frames.push(...this.scanner.push(bytes));
+      for (const frame of this.scanner.push(bytes)) if (this.frames.length < MAX_UNREAD_FRAMES) this.frames.push(frame);
       this.wake();
     });
     socket.on('end', () => this.markClosed('fin'));
