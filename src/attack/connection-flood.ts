@@ -9,7 +9,7 @@
 import { checkCount, pause } from './bounds.ts';
 import { RawConnection, connectSocket } from './raw-connection.ts';
 import type { AttackResult } from './result.ts';
-import { runAttack, tryLegitimateClient, type CommonAttackOptions } from './run.ts';
+import { noConnection, runAttack, tryLegitimateClient, type CommonAttackOptions } from './run.ts';
 
 export const CONNECTION_FLOOD_CLAIMS = ['S10'];
 export const CLAIMED_CONNECTION_LIMIT = 100;
@@ -32,6 +32,7 @@ export function connectionFlood(options: ConnectionFloodOptions): Promise<Attack
     const openedMs = context.deadline.elapsedMs();
     const connections = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const connectErrors = settled.flatMap((s) => (s.status === 'rejected' ? [(s.reason as Error).message] : []));
+    if (connections.length === 0) return noConnection(connectErrors, { attempted: count, connectFailed: count });
     await pause(options.holdMs ?? 1_000, context.deadline);
     const legit = await tryLegitimateClient(context);
     const open = connections.filter((c) => !c.closed);

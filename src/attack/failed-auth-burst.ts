@@ -14,7 +14,7 @@ import { concatBytes } from '../wire/bytes.ts';
 import { checkCount } from './bounds.ts';
 import { RawConnection, connectSocket } from './raw-connection.ts';
 import type { AttackResult } from './result.ts';
-import { runAttack, tryLegitimateClient, type AttackContext, type CommonAttackOptions } from './run.ts';
+import { noConnection, runAttack, tryLegitimateClient, type AttackContext, type CommonAttackOptions } from './run.ts';
 
 export const FAILED_AUTH_BURST_CLAIMS = ['S10', 'S1'];
 export const CLAIMED_FAILURES_BEFORE_LOCKOUT = 5;
@@ -34,6 +34,7 @@ interface Attempt {
   closeKind: string | null;
   /** From the connect (closed at once) or from the HELLO (closed after it). */
   closedAfterMs: number | null;
+  connectError?: string;
 }
 
 const AFTER_HELLO_WAIT_MS = 2_000;
@@ -49,6 +50,7 @@ export function failedAuthBurst(options: FailedAuthBurstOptions): Promise<Attack
   return runAttack('failed-auth-burst', FAILED_AUTH_BURST_CLAIMS, options, async (context) => {
     const attempts: Attempt[] = [];
     for (let i = 1; i <= count && !context.deadline.expired; i++) attempts.push(await attemptOnce(context, i, options.probeMs ?? 100));
+    if (attempts.every((a) => a.outcome === 'refused-at-connect')) return noConnection(attempts.map((a) => a.connectError ?? ''), { attempts: attempts.length });
     const legit = await tryLegitimateClient(context);
     const refused = attempts.filter((a) => a.outcome === 'refused-at-connect' || a.outcome === 'closed-at-once');
     const firstRefused = refused[0]?.attempt ?? null;
@@ -83,7 +85,7 @@ async function attemptOnce(context: AttackContext, attempt: number, probeMs: num
   try {
     connection = new RawConnection(await connectSocket(context.target, context));
   } catch (err) {
-    return { attempt, outcome: 'refused-at-connect', closeKind: (err as { code?: string }).code ?? null, closedAfterMs: null };
+    return { attempt, outcome: 'refused-at-connect', closeKind: null, closedAfterMs: null, connectError: (err as Error).message };
   }
   try {
     if (await connection.waitClosed(context.deadline.cap(probeMs))) {

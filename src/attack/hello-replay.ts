@@ -54,6 +54,7 @@ interface ReplayAttempt {
 }
 
 const REPLY_WAIT_MS = 2_000;
+const CONNECT_FAILED = 'connect failed';
 
 export function helloReplay(options: HelloReplayOptions): Promise<AttackResult> {
   return runAttack('hello-replay', HELLO_REPLAY_CLAIMS, options, async (context) => {
@@ -106,7 +107,7 @@ async function replayOnce(context: AttackContext, target: AttackTarget, captured
   try {
     connection = new RawConnection(await connectSocket(target, context));
   } catch (err) {
-    attempt.reply = `connect failed: ${(err as Error).message}`;
+    attempt.reply = `${CONNECT_FAILED}: ${(err as Error).message}`;
     return attempt;
   }
   await connection.write(captured.hello.bytes);
@@ -158,6 +159,7 @@ function judge(captured: CapturedHandshake, attempts: ReplayAttempt[], proxied: 
     return { outcome: 'SUCCEEDED', summary: `a recorded HELLO replayed without the key was accepted and took ${succeeded[0]!.dataBytesSent} B of DATA at ${where}`, counts, timesMs, details };
   }
   if (attempts.length === 0) return { outcome: 'INCONCLUSIVE', summary: 'the budget ran out before any replay', counts, timesMs, details };
+  if (attempts.every((a) => a.reply.startsWith(CONNECT_FAILED))) return { outcome: 'INCONCLUSIVE', summary: `no replay connection opened (${attempts[0]!.reply})`, counts, timesMs, details };
   const answers = [...new Set(attempts.map((a) => (a.accepted ? `${a.reply}, then closed after the data` : a.reply)))].join('; ');
   return { outcome: 'REFUSED', summary: `every replay was stopped (${answers})`, counts, timesMs, details };
 }

@@ -50,6 +50,11 @@ export async function runAttack(name: string, claims: string[], options: CommonA
   }
 }
 
+/** The findings of a run in which no TCP connection to the target ever opened: nothing was tested. */
+export function noConnection(connectErrors: string[], counts: Record<string, number>): AttackFindings {
+  return { outcome: 'INCONCLUSIVE', summary: `no connection to the target opened (${[...new Set(connectErrors)].join('; ')})`, counts, timesMs: {}, details: {} };
+}
+
 /** A legitimate client's handshake with the context's key (closed again at once), or null without a key. */
 export async function tryLegitimateClient(context: AttackContext, target = context.target): Promise<SessionResult | null> {
   if (!context.apiKey) return null;

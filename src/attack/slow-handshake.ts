@@ -7,7 +7,7 @@
 import { checkCount } from './bounds.ts';
 import { RawConnection, connectSocket } from './raw-connection.ts';
 import type { AttackResult } from './result.ts';
-import { runAttack, tryLegitimateClient, type CommonAttackOptions } from './run.ts';
+import { noConnection, runAttack, tryLegitimateClient, type CommonAttackOptions } from './run.ts';
 
 export const SLOW_HANDSHAKE_CLAIMS = ['S10'];
 export const CLAIMED_HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -31,6 +31,7 @@ export function slowHandshake(options: SlowHandshakeOptions): Promise<AttackResu
     const settled = await Promise.allSettled(Array.from({ length: count }, () => connectSocket(context.target, context).then((socket) => new RawConnection(socket))));
     const connections = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const connectFailed = settled.length - connections.length;
+    if (connections.length === 0) return noConnection(settled.flatMap((s) => (s.status === 'rejected' ? [(s.reason as Error).message] : [])), { attempted: count, connectFailed });
     // Wait for the server to close them all, or for the budget (keeping a little for the legitimate client).
     const waitMs = Math.max(0, context.deadline.remainingMs() - (context.apiKey ? 1_000 : 0));
     await Promise.all(connections.map((c) => c.waitClosed(waitMs)));
@@ -45,7 +46,7 @@ export function slowHandshake(options: SlowHandshakeOptions): Promise<AttackResu
     const details = { closeKinds: connections.map((c) => c.closeKind), legitimateClient: legit ? (legit.established ? 'admitted' : legit.reason) : 'not tried (no key)' };
     const legitNote = legit ? `; afterwards a legitimate client from this address ${legit.established ? 'got in' : `was kept out (${legit.reason})`}` : '';
     const limit = claimedMs + slackMs(claimedMs);
-    if (stillOpen === 0 && connections.length > 0) {
+    if (stillOpen === 0) {
       const last = Math.max(...closeTimes);
       return last <= limit
         ? { outcome: 'REFUSED', summary: `the server closed all ${connections.length} silent connections, the last after ${(last / 1000).toFixed(2)} s (claimed timeout ${claimedMs / 1000} s)${legitNote}`, counts, timesMs, details }

@@ -137,6 +137,17 @@ test('slow-handshake with a budget shorter than the claimed timeout is INCONCLUS
   });
 });
 
+test('nothing listening: every attack is INCONCLUSIVE, not REFUSED', async () => {
+  const closed = await withNode(ASOC_V1, async (target) => target); // the port is free again once the node stopped
+  const results = await Promise.all([
+    connectionFlood({ target: closed, count: 3, timeoutMs: 2_000 }),
+    failedAuthBurst({ target: closed, count: 2, timeoutMs: 2_000 }),
+    slowHandshake({ target: closed, count: 2, timeoutMs: 2_000 }),
+    oversizedFrame({ target: closed, timeoutMs: 2_000 }),
+  ]);
+  for (const result of results) assert.equal(result.outcome, 'INCONCLUSIVE', `${result.attack}: ${result.summary}`);
+});
+
 test('targets: loopback only, names resolved and checked, anything else refused', async () => {
   assert.deepEqual(await resolveAttackTarget('127.0.0.1:9000'), { host: '127.0.0.1', port: 9000 });
   assert.deepEqual(await resolveAttackTarget('[::1]:9000'), { host: '::1', port: 9000 });
