@@ -6,13 +6,11 @@
  * unprompted. The result is the attempt from which that happens; RFC-0001 §10.4 says after 5.
  */
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_BACKEND } from '../crypto/backend.ts';
-import { AsocConnection } from '../core/connection.ts';
 import type { AsocProfile } from '../core/profile.ts';
-import { monotonicNow, systemRandom } from '../net/system.ts';
+import { systemRandom } from '../net/system.ts';
 import { concatBytes } from '../wire/bytes.ts';
 import { checkCount } from './bounds.ts';
-import { RawConnection, connectSocket } from './raw-connection.ts';
+import { RawConnection, clientCore, connectSocket } from './raw-connection.ts';
 import type { AttackResult } from './result.ts';
 import { noConnection, runAttack, tryLegitimateClient, type AttackContext, type CommonAttackOptions } from './run.ts';
 
@@ -41,8 +39,7 @@ const AFTER_HELLO_WAIT_MS = 2_000;
 
 /** A HELLO as a client holding a random (wrong) key sends it. */
 export function wrongKeyHello(profile: AsocProfile): Uint8Array {
-  const core = new AsocConnection({ role: 'client', profile, nodeId: systemRandom.bytes(16), apiKey: systemRandom.bytes(32), crypto: DEFAULT_BACKEND, random: systemRandom, now: monotonicNow() });
-  return concatBytes(...(core.pollTransmit() ?? []));
+  return concatBytes(...(clientCore(profile, systemRandom.bytes(32)).pollTransmit() ?? []));
 }
 
 export function failedAuthBurst(options: FailedAuthBurstOptions): Promise<AttackResult> {

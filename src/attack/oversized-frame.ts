@@ -39,7 +39,7 @@ export function oversizedFrame(options: OversizedFrameOptions): Promise<AttackRe
     const { connection, stage } = opened;
     const headerAt = performance.now();
     const written0 = connection.bytesWritten;
-    await connection.write(encodeHeader(FrameType.DATA, 1, 0, frameBytes));
+    await connection.write(encodeHeader(FrameType.DATA, 1, 0, frameBytes, context.profile.wireVersion));
     const push = await pushPayload(context, connection, pushBytes);
     if (!connection.closed) await connection.waitClosed(context.deadline.cap(CLOSE_GRACE_MS));
     const payloadWritten = Math.max(0, connection.bytesWritten - written0 - HEADER_SIZE);

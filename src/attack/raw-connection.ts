@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { DEFAULT_BACKEND } from '../crypto/backend.ts';
 import { AsocConnection } from '../core/connection.ts';
 import type { AsocProfile } from '../core/profile.ts';
-import { monotonicNow, systemRandom } from '../net/system.ts';
+import { monotonicNow, systemRandom, wallClockNow } from '../net/system.ts';
 import { Deadline, SocketSet } from './bounds.ts';
 import { FrameScanner, type ScannedFrame } from './frame-scan.ts';
 import type { AttackTarget } from './target.ts';
@@ -155,6 +155,13 @@ export class RawConnection {
   }
 }
 
+/** The project's own client core, as a node would build it (its HELLO is the first thing it transmits). */
+export function clientCore(profile: AsocProfile, apiKey: Uint8Array): AsocConnection {
+  const now = monotonicNow();
+  // asoc-hardened HELLOs carry Unix time; the connection runs on the monotonic clock, as AsocNode's do.
+  return new AsocConnection({ role: 'client', profile, nodeId: systemRandom.bytes(16), apiKey, crypto: DEFAULT_BACKEND, random: systemRandom, now, unixOffsetMs: wallClockNow() - now });
+}
+
 export interface SessionOptions extends ConnectOptions {
   apiKey: Uint8Array;
   profile: AsocProfile;
@@ -176,15 +183,7 @@ export async function openSession(target: AttackTarget, options: SessionOptions)
   } catch (err) {
     return { established: false, reason: `connect failed: ${(err as Error).message}`, handshakeMs: elapsed() };
   }
-  const core = new AsocConnection({
-    role: 'client',
-    profile: options.profile,
-    nodeId: systemRandom.bytes(16),
-    apiKey: options.apiKey,
-    crypto: DEFAULT_BACKEND,
-    random: systemRandom,
-    now: monotonicNow(),
-  });
+  const core = clientCore(options.profile, options.apiKey);
   const timeoutMs = options.deadline.cap(core.limits.handshakeTimeoutMs);
   const outcome = await new Promise<'established' | string>((resolve) => {
     const flush = () => {

@@ -5,7 +5,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AsocNode, type AsocNodeOptions } from '../../src/net/node.ts';
-import { ASOC_V1, ASOC_V1_REFERENCE, type AsocProfile } from '../../src/core/profile.ts';
+import { ASOC_HARDENED, ASOC_V1, ASOC_V1_REFERENCE, type AsocProfile } from '../../src/core/profile.ts';
+import type { CloseReason } from '../../src/core/events.ts';
+import { openSession } from '../../src/attack/raw-connection.ts';
+import { Deadline, SocketSet } from '../../src/attack/bounds.ts';
 import { connectionFlood, failedAuthBurst, helloReplay, oversizedFrame, resolveAttackTarget, slowHandshake, TargetNotAllowedError, type AttackTarget } from '../../src/attack/index.ts';
 import { main } from '../../src/cli.ts';
 
@@ -135,6 +138,65 @@ test('slow-handshake with a budget shorter than the claimed timeout is INCONCLUS
     assert.equal(result.counts.stillOpen, 2);
     assert.ok(result.wallMs < 1_000, `ran ${result.wallMs} ms`);
   });
+});
+
+/** Close reasons of a node's connections that never completed a handshake, in order. */
+function unauthenticatedCloses(node: AsocNode): CloseReason[] {
+  const reasons: CloseReason[] = [];
+  node.on('connection-closed', (c) => void (!c.established && reasons.push(c.reason)));
+  return reasons;
+}
+
+test('asoc-hardened: a replayed HELLO is refused by its server, and the second server\'s ACCEPT is useless without the key', async () => {
+  await withNode(ASOC_HARDENED, (first, firstNode) =>
+    withNode(ASOC_HARDENED, async (second, secondNode) => {
+      const closes = [unauthenticatedCloses(firstNode), unauthenticatedCloses(secondNode)];
+      const result = await helloReplay({ target: first, apiKey, profile: ASOC_HARDENED, replayTargets: [first, second], timeoutMs: 5_000, settleMs: 200 });
+      const attempts = result.details.attempts as (Attempt & { closedAfterData: boolean })[];
+      assert.equal(result.outcome, 'REFUSED', result.summary);
+      assert.match(result.details.recordedHello as string, /^HELLO v2 /);
+      assert.equal(attempts[0]!.accepted, false);
+      assert.equal(attempts[1]!.succeeded, false);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // The second server has not seen the nonce, so it answers; the pushed DATA carries no valid tag (no session keys).
+      assert.equal(attempts[1]!.accepted, true);
+      assert.equal(attempts[1]!.closedAfterData, true);
+      assert.deepEqual(closes, [['replay'], ['integrity-failed']]);
+    }),
+  );
+});
+
+test('asoc-hardened: a v1 client is closed with version-mismatch', async () => {
+  await withNode(ASOC_HARDENED, async (target, node) => {
+    const closes = unauthenticatedCloses(node);
+    const sockets = new SocketSet();
+    try {
+      const session = await openSession(target, { apiKey, profile: ASOC_V1, deadline: new Deadline(3_000), sockets });
+      assert.equal(session.established, false);
+    } finally {
+      sockets.destroyAll();
+    }
+    assert.deepEqual(closes, ['version-mismatch']);
+  });
+});
+
+test('asoc-hardened: oversized frame, flood, failed-auth burst and slow handshake are all REFUSED', async () => {
+  const oversized = await withNode(ASOC_HARDENED, async (target, node) => {
+    const closes: CloseReason[] = [];
+    node.on('connection-closed', (c) => void closes.push(c.reason));
+    const result = await oversizedFrame({ target, apiKey, profile: ASOC_HARDENED, frameBytes: 1024 ** 3, pushBytes: 24 * MiB, timeoutMs: 5_000 });
+    assert.deepEqual(closes, ['frame-too-large']);
+    return result;
+  });
+  assert.equal(oversized.outcome, 'REFUSED', oversized.summary);
+  const flood = await withNode(ASOC_HARDENED, (target) => connectionFlood({ target, apiKey, profile: ASOC_HARDENED, count: 150, holdMs: 300, timeoutMs: 8_000 }));
+  assert.equal(flood.outcome, 'REFUSED', flood.summary);
+  assert.equal(flood.counts.keptOpen, 8, 'at most 8 handshaking connections per address');
+  const burst = await withNode(ASOC_HARDENED, (target) => failedAuthBurst({ target, profile: ASOC_HARDENED, count: 8, probeMs: 60, timeoutMs: 8_000 }));
+  assert.equal(burst.outcome, 'REFUSED', burst.summary);
+  assert.equal(burst.counts.firstRefusedAttempt, 6);
+  const slow = await withNode(ASOC_HARDENED, (target) => slowHandshake({ target, count: 4, claimedTimeoutMs: 1_000, timeoutMs: 5_000 }), { limits: { handshakeTimeoutMs: 300 } });
+  assert.equal(slow.outcome, 'REFUSED', slow.summary);
 });
 
 test('nothing listening: every attack is INCONCLUSIVE, not REFUSED', async () => {
