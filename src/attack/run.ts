@@ -17,7 +17,7 @@ export interface CommonAttackOptions {
   timeoutMs?: number;
   /** The key of a legitimate client, for attacks that run one (victim, authenticated session, "does a real client still get in"). */
   apiKey?: Uint8Array | null;
-  /** What that legitimate client speaks (default asoc-v1). */
+  /** What the target speaks (default asoc-v1): the legitimate client's profile and the wire version of forged frames. */
   profile?: AsocProfile;
 }
 

@@ -45,7 +45,8 @@ Options:
                           hello-replay runs its own victim client through the proxy; oversized-frame
                           sends its frame on an authenticated connection; the others check whether a
                           legitimate client still gets in after (or during) the attack
-  --profile NAME          what that legitimate client speaks (default asoc-v1)
+  --profile NAME          what the target speaks (default asoc-v1): the legitimate client's profile,
+                          and the wire version of forged frames and wrong-key HELLOs
   --count N               connection-flood: connections (default 150); failed-auth-burst: bad HELLOs
                           (default 10); slow-handshake: silent connections (default 10); at most ${MAX_ATTACK_COUNT}
 
