@@ -1,5 +1,6 @@
 /** The machine a benchmark ran on, as every report records it. */
 import { cpus, release } from 'node:os';
+import { z } from 'zod';
 
 export interface MachineInfo {
   cpuModel: string;
@@ -22,3 +23,13 @@ export function machineInfo(): MachineInfo {
     kernel: release(),
   };
 }
+
+/** MachineInfo as a zod schema, for the benches' report schemas. */
+export const machineSchema = z.object({
+  cpuModel: z.string(),
+  cores: z.number().int().positive(),
+  nodeVersion: z.string(),
+  platform: z.string(),
+  arch: z.string(),
+  kernel: z.string(),
+});
