@@ -1,0 +1,33 @@
+/**
+ * Every baseline the benchmarks can run, by name. Add a protocol by writing one module that
+ * implements Baseline (types.ts) and listing it here.
+ */
+import { randomBytes } from 'node:crypto';
+import { ASOC_V1 } from '../core/profile.ts';
+import { asocBaseline } from './asoc.ts';
+import { rawTcp } from './raw-tcp.ts';
+import type { Baseline, BaselineSecrets } from './types.ts';
+
+export type { Baseline, BaselineSecrets } from './types.ts';
+
+export const BASELINES: readonly Baseline[] = [
+  rawTcp,
+  asocBaseline({ name: 'asoc-v1', summary: 'ASoc v1 (the lab’s AsocNode, profile asoc-v1) over plain TCP', profile: ASOC_V1 }),
+];
+
+export const BASELINE_NAMES: readonly string[] = BASELINES.map((b) => b.name);
+
+export class UnknownBaselineError extends Error {
+  override readonly name = 'UnknownBaselineError';
+}
+
+export function baselineByName(name: string): Baseline {
+  const found = BASELINES.find((b) => b.name === name);
+  if (!found) throw new UnknownBaselineError(`unknown protocol "${name}" (expected one of: ${BASELINE_NAMES.join(', ')})`);
+  return found;
+}
+
+/** Fresh secrets for one run, given to both sides. */
+export function runSecrets(): BaselineSecrets {
+  return { community: 'asoc-lab-bench', apiKey: randomBytes(32).toString('hex'), tls: { cert: '', key: '' } };
+}
