@@ -1,5 +1,6 @@
 import { parseThroughputArgs, printThroughputSummary, runThroughputBench, writeThroughputReport } from '../../bench/throughput.ts';
 import { runCryptoCli } from '../../bench/crypto.ts';
+import { runHandshakeCli } from '../../bench/handshake.ts';
 import { UsageError, type Command } from './common.ts';
 
 interface Benchmark {
@@ -22,6 +23,7 @@ const BENCHMARKS: Benchmark[] = [
     },
   },
   { name: 'crypto', summary: 'hashing, codecs, Ed25519, BLAKE3/SipHash (D2), per-frame MAC/AEAD (tinybench)', run: runCryptoCli },
+  { name: 'handshake', summary: 'handshake bytes (application and wire) and handshakes/s per protocol, JWT and TLS included', run: runHandshakeCli },
 ];
 
 const width = Math.max(...BENCHMARKS.map((b) => b.name.length));
