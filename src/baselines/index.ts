@@ -5,7 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import { ASOC_V1 } from '../core/profile.ts';
 import { asocBaseline } from './asoc.ts';
+import { tlsTransport } from './asoc-tls.ts';
+import { grpcStream, grpcUnary } from './grpc.ts';
+import { http1 } from './http1.ts';
 import { rawTcp } from './raw-tcp.ts';
+import { selfSignedLoopbackCertificate } from './tls-cert.ts';
+import { websocket } from './websocket.ts';
 import type { Baseline, BaselineSecrets } from './types.ts';
 
 export type { Baseline, BaselineSecrets } from './types.ts';
@@ -13,6 +18,11 @@ export type { Baseline, BaselineSecrets } from './types.ts';
 export const BASELINES: readonly Baseline[] = [
   rawTcp,
   asocBaseline({ name: 'asoc-v1', summary: 'ASoc v1 (the lab’s AsocNode, profile asoc-v1) over plain TCP', profile: ASOC_V1 }),
+  asocBaseline({ name: 'asoc-v1/tls', summary: 'ASoc v1 inside TLS 1.3 (node:tls, self-signed certificate made at run time)', profile: ASOC_V1, transport: tlsTransport }),
+  grpcStream,
+  grpcUnary,
+  http1,
+  websocket,
 ];
 
 export const BASELINE_NAMES: readonly string[] = BASELINES.map((b) => b.name);
@@ -27,7 +37,7 @@ export function baselineByName(name: string): Baseline {
   return found;
 }
 
-/** Fresh secrets for one run, given to both sides. */
+/** Fresh secrets for one run (an API key, a TLS certificate and key), given to both sides. */
 export function runSecrets(): BaselineSecrets {
-  return { community: 'asoc-lab-bench', apiKey: randomBytes(32).toString('hex'), tls: { cert: '', key: '' } };
+  return { community: 'asoc-lab-bench', apiKey: randomBytes(32).toString('hex'), tls: selfSignedLoopbackCertificate() };
 }

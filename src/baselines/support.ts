@@ -1,7 +1,7 @@
 /** What several baselines share: listening on loopback, counting setup bytes, matching echo replies. */
 import { once } from 'node:events';
 import type net from 'node:net';
-import { BaselineProtocolError, LOOPBACK, type ByteCounts } from './types.ts';
+import { BaselineProtocolError, LOOPBACK, type ByteCounts, type SinkFactory, type TransferSink } from './types.ts';
 
 /** Listens on 127.0.0.1 on a free port; resolves with the port. */
 export async function listenOnLoopback(server: net.Server): Promise<number> {
@@ -62,3 +62,24 @@ export class ReplyQueue<T> {
 export async function writeWithBackpressure(stream: NodeJS.WritableStream & { writableNeedDrain?: boolean }, chunk: Uint8Array): Promise<void> {
   if (!stream.write(chunk)) await once(stream as unknown as NodeJS.EventEmitter, 'drain');
 }
+
+/** For message-based baselines: each non-empty message is a transfer's data, an empty one ends the transfer. */
+export class MessageTransfers {
+  private current: TransferSink | null = null;
+  constructor(
+    private readonly protocol: string,
+    private readonly sink: SinkFactory | undefined,
+  ) {}
+
+  take(message: Uint8Array): void {
+    if (!this.sink) throw new BaselineProtocolError(`${this.protocol}: a transfer arrived at a side that takes none`);
+    if (message.length === 0) {
+      (this.current ?? this.sink()).end();
+      this.current = null;
+      return;
+    }
+    this.current ??= this.sink();
+    this.current.data(message);
+  }
+}
+
