@@ -1,6 +1,7 @@
-import { parseThroughputArgs, printThroughputSummary, runThroughputBench, writeThroughputReport } from '../../bench/throughput.ts';
+import { parseThroughputArgs, throughputMain } from '../../bench/throughput.ts';
 import { runCryptoCli } from '../../bench/crypto.ts';
 import { runHandshakeCli } from '../../bench/handshake.ts';
+import { runLatencyCli } from '../../bench/latency.ts';
 import { UsageError, type Command } from './common.ts';
 
 interface Benchmark {
@@ -24,6 +25,7 @@ const BENCHMARKS: Benchmark[] = [
   },
   { name: 'crypto', summary: 'hashing, codecs, Ed25519, BLAKE3/SipHash (D2), per-frame MAC/AEAD (tinybench)', run: runCryptoCli },
   { name: 'handshake', summary: 'handshake bytes (application and wire) and handshakes/s per protocol, JWT and TLS included', run: runHandshakeCli },
+  { name: 'latency', summary: 'echo latency (ping-pong and open loop at a fixed rate) per protocol, HDR percentiles, CPU, ratios to raw TCP', run: runLatencyCli },
 ];
 
 const width = Math.max(...BENCHMARKS.map((b) => b.name.length));
