@@ -1,4 +1,5 @@
-import { parseThroughputArgs, throughputMain } from '../../bench/throughput.ts';
+import { runThroughputCli } from '../../bench/throughput.ts';
+import { runCpuCli } from '../../bench/cpu.ts';
 import { runCryptoCli } from '../../bench/crypto.ts';
 import { runHandshakeCli } from '../../bench/handshake.ts';
 import { runLatencyCli } from '../../bench/latency.ts';
@@ -11,21 +12,11 @@ interface Benchmark {
 }
 
 const BENCHMARKS: Benchmark[] = [
-  {
-    name: 'throughput',
-    summary: 'ASoc v1 vs raw node:net over loopback, two processes, delivery measured',
-    async run(argv) {
-      const options = parseThroughputArgs(argv);
-      if (!options) return 0; // --help was printed
-      const report = await runThroughputBench(options);
-      printThroughputSummary(report);
-      console.log(`report: ${await writeThroughputReport(report, options.out)}`);
-      return 0;
-    },
-  },
+  { name: 'throughput', summary: 'every baseline vs raw TCP over loopback, like iperf3: two processes, delivery measured, ratios, targets', run: runThroughputCli },
   { name: 'crypto', summary: 'hashing, codecs, Ed25519, BLAKE3/SipHash (D2), per-frame MAC/AEAD (tinybench)', run: runCryptoCli },
   { name: 'handshake', summary: 'handshake bytes (application and wire) and handshakes/s per protocol, JWT and TLS included', run: runHandshakeCli },
   { name: 'latency', summary: 'echo latency (ping-pong and open loop at a fixed rate) per protocol, HDR percentiles, CPU, ratios to raw TCP', run: runLatencyCli },
+  { name: 'cpu', summary: 'CPU % of client and server and CPU s/GB at a fixed offered rate (default 446 MB/s, P6)', run: runCpuCli },
 ];
 
 const width = Math.max(...BENCHMARKS.map((b) => b.name.length));
