@@ -22,12 +22,12 @@ import {
   type Baseline,
   type BaselineSecrets,
   type ClientSession,
+  DEFAULT_CONNECT_TIMEOUT_MS,
   type ConnectOptions,
   type ServeOptions,
   type SinkFactory,
 } from './types.ts';
 
-const CONNECT_TIMEOUT_MS = 10_000;
 
 export interface AsocBaselineSpec {
   name: string;
@@ -108,6 +108,7 @@ export function asocBaseline(spec: AsocBaselineSpec): Baseline {
     },
 
     async connect(port: number, options: ConnectOptions): Promise<ClientSession> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
       const transport = transportFor(options.secrets);
       const node = new AsocNode({ ...nodeOptions(options.secrets), port: 0, staticPeers: [`${LOOPBACK}:${port}`], transport });
       const replies = new ReplyQueue<Uint8Array>();
@@ -123,7 +124,7 @@ export function asocBaseline(spec: AsocBaselineSpec): Baseline {
       node.on('peer-down', (_peer, reason, detail) => replies.failAll(new BaselineProtocolError(`${spec.name}: connection closed (${reason}: ${detail})`)));
       await node.start();
       try {
-        const peer = await node.waitForPeer(undefined, CONNECT_TIMEOUT_MS);
+        const peer = await node.waitForPeer(undefined, timeoutMs);
         return {
           async send(chunks) {
             await node.send(peer.key, chunks);

@@ -29,12 +29,12 @@ import {
   UnsupportedError,
   type Baseline,
   type ClientSession,
+  DEFAULT_CONNECT_TIMEOUT_MS,
   type ConnectOptions,
   type ServeOptions,
 } from './types.ts';
 
 export const GRPC_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
-const CONNECT_TIMEOUT_MS = 10_000;
 const EMPTY = Buffer.alloc(0);
 
 const CHANNEL_OPTIONS: grpc.ChannelOptions = {
@@ -107,8 +107,8 @@ function newClient(port: number): BenchClient {
   return new BenchClient(`${LOOPBACK}:${port}`, grpc.credentials.createInsecure(), { ...CHANNEL_OPTIONS, 'grpc.use_local_subchannel_pool': 1 });
 }
 
-function waitForReady(client: BenchClient): Promise<void> {
-  return new Promise((resolve, reject) => client.waitForReady(Date.now() + CONNECT_TIMEOUT_MS, (err) => (err ? reject(err) : resolve())));
+function waitForReady(client: BenchClient, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => client.waitForReady(Date.now() + timeoutMs, (err) => (err ? reject(err) : resolve())));
 }
 
 const streamError = (err: unknown) => (err instanceof Error ? err : new BaselineProtocolError(String(err)));
@@ -155,9 +155,10 @@ export const grpcStream: Baseline = {
   },
 
   async connect(port: number, options: ConnectOptions): Promise<ClientSession> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const client = newClient(port);
     try {
-      await waitForReady(client);
+      await waitForReady(client, timeoutMs);
       const call = client.transfer();
       const replies = new ReplyQueue<Uint8Array>();
       const transfers = new MessageTransfers('grpc-stream', options.sink);
@@ -243,9 +244,10 @@ export const grpcUnary: Baseline = {
   },
 
   async connect(port: number, options: ConnectOptions): Promise<ClientSession> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const client = newClient(port);
     try {
-      await waitForReady(client);
+      await waitForReady(client, timeoutMs);
       await unary(client, 'open', EMPTY);
     } catch (err) {
       client.close();

@@ -10,9 +10,8 @@ import { once } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
 import { closeServer, listenOnLoopback, MessageTransfers, trackSockets } from './support.ts';
-import { BaselineProtocolError, LOOPBACK, UnsupportedError, type Baseline, type ClientSession, type ConnectOptions, type ServeOptions } from './types.ts';
+import { BaselineProtocolError, LOOPBACK, UnsupportedError, type Baseline, type ClientSession, DEFAULT_CONNECT_TIMEOUT_MS, type ConnectOptions, type ServeOptions } from './types.ts';
 
-const CONNECT_TIMEOUT_MS = 10_000;
 const END_HEADER = 'x-transfer-end';
 const EMPTY = new Uint8Array(0);
 
@@ -58,8 +57,9 @@ export const http1: Baseline = {
   },
 
   async connect(port: number, options: ConnectOptions): Promise<ClientSession> {
-    const socket = net.connect({ host: LOOPBACK, port, noDelay: true, timeout: CONNECT_TIMEOUT_MS });
-    socket.once('timeout', () => socket.destroy(new Error(`http1: no connection to ${LOOPBACK}:${port} within ${CONNECT_TIMEOUT_MS} ms`)));
+    const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const socket = net.connect({ host: LOOPBACK, port, noDelay: true, timeout: timeoutMs });
+    socket.once('timeout', () => socket.destroy(new Error(`http1: no connection to ${LOOPBACK}:${port} within ${timeoutMs} ms`)));
     await once(socket, 'connect');
     socket.setTimeout(0);
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });

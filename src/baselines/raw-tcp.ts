@@ -8,9 +8,8 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import { closeServer, listenOnLoopback, ReplyQueue, setupBytes, trackSockets, writeWithBackpressure } from './support.ts';
-import { BaselineProtocolError, LOOPBACK, UnsupportedError, type Baseline, type ClientSession, type ConnectOptions, type ServeOptions, type SinkFactory, type TransferSink } from './types.ts';
+import { BaselineProtocolError, LOOPBACK, UnsupportedError, type Baseline, type ClientSession, DEFAULT_CONNECT_TIMEOUT_MS, type ConnectOptions, type ServeOptions, type SinkFactory, type TransferSink } from './types.ts';
 
-const CONNECT_TIMEOUT_MS = 10_000;
 
 /** Sends a transfer on `socket` and half-closes it (the FIN ends the transfer). */
 async function sendAndFinish(socket: net.Socket, chunks: Iterable<Uint8Array>): Promise<void> {
@@ -107,8 +106,9 @@ export const rawTcp: Baseline = {
   },
 
   async connect(port: number, options: ConnectOptions): Promise<ClientSession> {
-    const socket = net.connect({ host: LOOPBACK, port, allowHalfOpen: true, noDelay: true, timeout: CONNECT_TIMEOUT_MS });
-    socket.once('timeout', () => socket.destroy(new Error(`raw-tcp: no connection to ${LOOPBACK}:${port} within ${CONNECT_TIMEOUT_MS} ms`)));
+    const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const socket = net.connect({ host: LOOPBACK, port, allowHalfOpen: true, noDelay: true, timeout: timeoutMs });
+    socket.once('timeout', () => socket.destroy(new Error(`raw-tcp: no connection to ${LOOPBACK}:${port} within ${timeoutMs} ms`)));
     await once(socket, 'connect');
     socket.setTimeout(0);
     const echo = options.role === 'echo' ? echoReplies(socket) : null;

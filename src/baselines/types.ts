@@ -94,7 +94,11 @@ export interface ConnectOptions {
   sink?: SinkFactory;
   /** A failure after connect (session-level), as for ServeOptions.onError. */
   onError?(err: Error): void;
+  /** How long connect() may take before it rejects. Default 10 s. */
+  timeoutMs?: number;
 }
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 export interface BaselineServer {
   /** The TCP port on 127.0.0.1. */

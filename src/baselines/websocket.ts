@@ -10,9 +10,8 @@ import http from 'node:http';
 import type net from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { closeServer, listenOnLoopback, MessageTransfers, ReplyQueue, setupBytes, trackSockets } from './support.ts';
-import { BaselineProtocolError, LOOPBACK, UnsupportedError, type Baseline, type ClientSession, type ConnectOptions, type ServeOptions, type SinkFactory } from './types.ts';
+import { BaselineProtocolError, LOOPBACK, UnsupportedError, type Baseline, type ClientSession, DEFAULT_CONNECT_TIMEOUT_MS, type ConnectOptions, type ServeOptions, type SinkFactory } from './types.ts';
 
-const CONNECT_TIMEOUT_MS = 10_000;
 /** ws queues whatever it is given; past this many unsent bytes a sender waits for its last send to be written. */
 const SEND_HIGH_WATER_BYTES = 4 * 1024 * 1024;
 const MAX_MESSAGE_BYTES = 100 * 1024 * 1024;
@@ -83,7 +82,8 @@ export const websocket: Baseline = {
   },
 
   async connect(port: number, options: ConnectOptions): Promise<ClientSession> {
-    const ws = new WebSocket(`ws://${LOOPBACK}:${port}/`, { perMessageDeflate: false, maxPayload: MAX_MESSAGE_BYTES, handshakeTimeout: CONNECT_TIMEOUT_MS });
+    const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const ws = new WebSocket(`ws://${LOOPBACK}:${port}/`, { perMessageDeflate: false, maxPayload: MAX_MESSAGE_BYTES, handshakeTimeout: timeoutMs });
     ws.binaryType = 'nodebuffer';
     await Promise.race([once(ws, 'open'), once(ws, 'error').then(([err]) => Promise.reject(err))]);
     (ws as unknown as { _socket: net.Socket })._socket.setNoDelay(true);
