@@ -68,7 +68,9 @@ export interface ServerSession {
   /**
    * Bytes on the TCP connection from accept until the session was ready (the server had sent
    * everything the handshake asks of it and received the client's part): the protocol's setup cost.
-   * Raw TCP and HTTP/1.1 have none (0); see each baseline for where "ready" is.
+   * Raw TCP and HTTP/1.1 have none (0); see each baseline for where "ready" is. Where the client's
+   * part ends first (asoc-hardened's FINISH), a client that sends before this session is reported
+   * has its first data counted too: to measure setup, send only after onSession (the bench does).
    */
   readonly setup: ByteCounts;
   /** Sends a transfer to the client (sink role, only where `serverSends`); else throws UnsupportedError. */
