@@ -1,20 +1,26 @@
 /**
- * The parent's handle on an echo server child (bench/echo-server-child.ts): one baseline's echo
- * server in another process (on its own CPU when asked), so client and server do not share an
- * event loop. It also reports its CPU time, for the CPU bench.
+ * The parent's handle on a server child (bench/echo-server-child.ts): one baseline's echo server
+ * (or counting sink) in another process (on its own CPU when asked), so client and server do not
+ * share an event loop. It also reports its CPU time and, as a sink, the bytes it received.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import type { BaselineSecrets } from '../src/baselines/types.ts';
+import type { BaselineSecrets, ServerRole } from '../src/baselines/types.ts';
 import { onCpu } from './cpu-pinning.ts';
 import { withDeadline } from './deadline.ts';
 
-export type EchoChildRequest = { type: 'serve'; protocol: string; secrets: BaselineSecrets } | { type: 'cpu' };
+export type EchoChildRequest = { type: 'serve'; protocol: string; role: ServerRole; secrets: BaselineSecrets } | { type: 'cpu' };
 export type EchoChildReply =
   | { type: 'listening'; port: number }
   | { type: 'failed'; message: string }
-  | { type: 'cpu'; userUs: number; systemUs: number; errors: string[] };
+  | { type: 'cpu'; userUs: number; systemUs: number; errors: string[]; received: Received };
+
+/** What a sink-role server has received so far: bytes, and transfers ended. */
+export interface Received {
+  bytes: number;
+  transfers: number;
+}
 
 const CHILD_FILE = fileURLToPath(new URL('./echo-server-child.ts', import.meta.url));
 const TSX_LOADER = import.meta.resolve('tsx');
@@ -25,6 +31,7 @@ export interface CpuReading {
   cpuUs: number;
   /** Session errors the server saw since the last reading. */
   errors: string[];
+  received: Received;
 }
 
 export class EchoServerProcess {
@@ -39,10 +46,10 @@ export class EchoServerProcess {
   }
 
   /** Starts a child serving `protocol`; resolves once it listens. */
-  static async start(protocol: string, secrets: BaselineSecrets, cpu: number | null): Promise<{ server: EchoServerProcess; port: number }> {
+  static async start(protocol: string, secrets: BaselineSecrets, cpu: number | null, role: ServerRole = 'echo'): Promise<{ server: EchoServerProcess; port: number }> {
     const server = new EchoServerProcess(cpu);
     try {
-      const reply = await server.ask({ type: 'serve', protocol, secrets });
+      const reply = await server.ask({ type: 'serve', protocol, role, secrets });
       if (reply.type !== 'listening') throw new Error(`echo server for ${protocol}: ${reply.type === 'failed' ? reply.message : `unexpected "${reply.type}"`}`);
       return { server, port: reply.port };
     } catch (err) {
@@ -54,7 +61,7 @@ export class EchoServerProcess {
   async cpu(): Promise<CpuReading> {
     const reply = await this.ask({ type: 'cpu' });
     if (reply.type !== 'cpu') throw new Error(`echo server sent "${reply.type}" when asked for its CPU time`);
-    return { cpuUs: reply.userUs + reply.systemUs, errors: reply.errors };
+    return { cpuUs: reply.userUs + reply.systemUs, errors: reply.errors, received: reply.received };
   }
 
   /** Disconnects (the child closes its server and exits); kills it if it has not gone within 5 s. */

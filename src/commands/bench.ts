@@ -2,6 +2,7 @@ import { runThroughputCli } from '../../bench/throughput.ts';
 import { runCpuCli } from '../../bench/cpu.ts';
 import { runCryptoCli } from '../../bench/crypto.ts';
 import { runHandshakeCli } from '../../bench/handshake.ts';
+import { runHttpCli } from '../../bench/http.ts';
 import { runLatencyCli } from '../../bench/latency.ts';
 import { UsageError, type Command } from './common.ts';
 
@@ -17,6 +18,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'handshake', summary: 'handshake bytes (application and wire) and handshakes/s per protocol, JWT and TLS included', run: runHandshakeCli },
   { name: 'latency', summary: 'echo latency (ping-pong and open loop at a fixed rate) per protocol, HDR percentiles, CPU, ratios to raw TCP', run: runLatencyCli },
   { name: 'cpu', summary: 'CPU % of client and server and CPU s/GB at a fixed offered rate (default 446 MB/s, P6)', run: runCpuCli },
+  { name: 'http', summary: 'HTTP/1.1 request rate and latency with autocannon against the http1 baseline (one POST per chunk)', run: runHttpCli },
 ];
 
 const width = Math.max(...BENCHMARKS.map((b) => b.name.length));
