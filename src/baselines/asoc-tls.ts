@@ -6,36 +6,14 @@
  */
 import tls from 'node:tls';
 import type { SocketTransport } from '../net/node.ts';
-import type { Cancel, ConnectHandlers } from '../node/transport.ts';
+import { socketConnector } from '../net/net-transport.ts';
 import type { BaselineSecrets } from './types.ts';
 
 export function tlsTransport(secrets: BaselineSecrets): SocketTransport {
   const { cert, key } = secrets.tls;
   if (!cert || !key) throw new TypeError('TLS baselines need secrets.tls (a certificate and key: runSecrets() makes them)');
   return {
-    connector: {
-      connect(host: string, port: number, handlers: ConnectHandlers<tls.TLSSocket>): Cancel {
-        const socket = tls.connect({ host, port, ca: [cert], minVersion: 'TLSv1.3' });
-        let pending = true;
-        const fail = (err: Error) => {
-          if (!pending) return;
-          pending = false;
-          socket.destroy();
-          handlers.failed(err.message);
-        };
-        socket.once('error', fail);
-        socket.once('secureConnect', () => {
-          pending = false;
-          socket.off('error', fail);
-          handlers.connected(socket);
-        });
-        return () => {
-          if (!pending) return;
-          pending = false;
-          socket.destroy();
-        };
-      },
-    },
+    connector: socketConnector((host, port) => tls.connect({ host, port, ca: [cert], minVersion: 'TLSv1.3' }), 'secureConnect'),
     createServer: (onSocket) => tls.createServer({ cert, key, minVersion: 'TLSv1.3' }, onSocket),
   };
 }

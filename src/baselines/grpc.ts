@@ -107,8 +107,17 @@ function newClient(port: number): BenchClient {
   return new BenchClient(`${LOOPBACK}:${port}`, grpc.credentials.createInsecure(), { ...CHANNEL_OPTIONS, 'grpc.use_local_subchannel_pool': 1 });
 }
 
-function waitForReady(client: BenchClient, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => client.waitForReady(Date.now() + timeoutMs, (err) => (err ? reject(err) : resolve())));
+/** A client with its own connection, up (HTTP/2 settings exchanged) before it is returned. */
+async function connectedClient(port: number, options: ConnectOptions): Promise<BenchClient> {
+  const client = newClient(port);
+  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+  try {
+    await new Promise<void>((resolve, reject) => client.waitForReady(deadline, (err) => (err ? reject(err) : resolve())));
+    return client;
+  } catch (err) {
+    client.close();
+    throw err;
+  }
 }
 
 const streamError = (err: unknown) => (err instanceof Error ? err : new BaselineProtocolError(String(err)));
@@ -155,10 +164,8 @@ export const grpcStream: Baseline = {
   },
 
   async connect(port: number, options: ConnectOptions): Promise<ClientSession> {
-    const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    const client = newClient(port);
+    const client = await connectedClient(port, options);
     try {
-      await waitForReady(client, timeoutMs);
       const call = client.transfer();
       const replies = new ReplyQueue<Uint8Array>();
       const transfers = new MessageTransfers('grpc-stream', options.sink);
@@ -244,10 +251,8 @@ export const grpcUnary: Baseline = {
   },
 
   async connect(port: number, options: ConnectOptions): Promise<ClientSession> {
-    const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    const client = newClient(port);
+    const client = await connectedClient(port, options);
     try {
-      await waitForReady(client, timeoutMs);
       await unary(client, 'open', EMPTY);
     } catch (err) {
       client.close();
