@@ -21,10 +21,18 @@ export class DeliveryMeter {
   bytes = 0;
   readonly deliveries: Delivery[] = [];
 
+  private waiter: { count: number; resolve(deliveries: Delivery[]): void } | null = null;
+
   constructor(
     private readonly verify: VerifyMode,
     private readonly delivered: (delivery: Delivery) => void = () => {},
   ) {}
+
+  /** Resolves once `count` transfers have ended here, with them. */
+  whenDelivered(count: number): Promise<Delivery[]> {
+    if (this.deliveries.length >= count) return Promise.resolve(this.deliveries.slice(0, count));
+    return new Promise((resolve) => (this.waiter = { count, resolve }));
+  }
 
   /** A sink for one more transfer (a SinkFactory). */
   readonly sink = (): TransferSink => {
@@ -40,6 +48,7 @@ export class DeliveryMeter {
         const delivery = { bytes, sha256: hash ? hash.digest('hex') : null };
         this.deliveries.push(delivery);
         this.delivered(delivery);
+        if (this.waiter && this.deliveries.length >= this.waiter.count) this.waiter.resolve(this.deliveries.slice(0, this.waiter.count));
       },
     };
   };

@@ -205,7 +205,7 @@ async function timedRun(ctx: RunContext): Promise<RunResult> {
     const forwardSent = ways.includes('forward') ? sendTransfers(sessions, ctx.pattern, sendPlan, sent) : Promise.resolve([]);
     const reverseSent = ways.includes('reverse') ? server.next('sent').then((m) => m.bytes) : Promise.resolve([]);
     const forwardDelivered = ways.includes('forward') ? remoteDeliveries(server, config.parallel) : Promise.resolve([]);
-    const reverseDelivered = ways.includes('reverse') ? localDeliveries(local, config.parallel) : Promise.resolve([]);
+    const reverseDelivered = ways.includes('reverse') ? local.whenDelivered(config.parallel) : Promise.resolve([]);
     const delivered = Promise.all([forwardDelivered, reverseDelivered]).then((d) => ({ deliveries: d, at: performance.now() }));
 
     const sampler = sampleIntervals(ctx, started, local, delivered, (fraction) => ctx.progress(fraction), () => sent.bytes);
@@ -244,13 +244,6 @@ async function remoteDeliveries(server: ServerProcess, count: number): Promise<D
   const deliveries: Delivery[] = [];
   while (deliveries.length < count) deliveries.push((await server.next('delivered')).delivery);
   return deliveries;
-}
-
-function localDeliveries(meter: DeliveryMeter, count: number): Promise<Delivery[]> {
-  return new Promise((resolve) => {
-    const check = () => (meter.deliveries.length >= count ? resolve(meter.deliveries.slice(0, count)) : setTimeout(check, 1));
-    check();
-  });
 }
 
 interface Sample {

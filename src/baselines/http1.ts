@@ -39,11 +39,17 @@ export const http1: Baseline = {
       if (req.url !== '/transfer' || options.role !== 'sink' || !session) return reply(404);
       // Pieces go to the sink as they arrive; the body's end is the chunk's end, the end header the transfer's.
       const ends = req.headers[END_HEADER] === '1';
-      req.on('data', (piece: Buffer) => session.take(piece));
-      req.once('end', () => {
-        if (ends) session.take(EMPTY);
-        reply(204);
-      });
+      const take = (piece: Uint8Array) => {
+        try {
+          session.take(piece);
+          return true;
+        } catch (err) {
+          onError(err as Error);
+          return false;
+        }
+      };
+      req.on('data', take);
+      req.once('end', () => reply(ends && !take(EMPTY) ? 400 : 204));
     });
     server.on('connection', (socket: net.Socket) => {
       transfers.set(socket, new MessageTransfers('http1', options.sink));
