@@ -11,9 +11,9 @@
  */
 import { formatBytes, integerFlag, parseFlags, parseSize, UsageError } from '../src/commands/common.ts';
 import { BASELINE_NAMES } from '../src/baselines/index.ts';
-import { protocolList, runLatencyBench, type LatencyBenchOptions } from './latency.ts';
+import { protocolList, runLatencyBench, someEchoCorrupted, type LatencyBenchOptions } from './latency.ts';
 import type { LatencyReport } from './latency-schema.ts';
-import { writeBenchReport } from './report-file.ts';
+import { benchCli, printTable } from './bench-cli.ts';
 
 export const P3_RATE_MBPS = 446;
 const P6_LIMIT_PERCENT = 2;
@@ -65,8 +65,7 @@ export function printCpuSummary(report: LatencyReport): void {
       ];
     }),
   ];
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
-  for (const row of rows) console.log(row.map((text, col) => (col === 0 ? text.padEnd(widths[col]!) : text.padStart(widths[col]!))).join('  '));
+  printTable(rows);
 }
 
 const help = `Usage: asoc-lab bench cpu [options]
@@ -103,11 +102,4 @@ export function parseCpuArgs(argv: string[]): (CpuBenchOptions & { out?: string 
   };
 }
 
-export async function runCpuCli(argv: string[]): Promise<number> {
-  const options = parseCpuArgs(argv);
-  if (!options) return 0;
-  const report = await runCpuBench(options);
-  printCpuSummary(report);
-  console.log(`report: ${await writeBenchReport('cpu', report.date, report, options.out)}`);
-  return report.runs.every((r) => r.intact) ? 0 : 1;
-}
+export const runCpuCli = benchCli({ name: 'cpu', parse: parseCpuArgs, run: runCpuBench, print: printCpuSummary, failed: someEchoCorrupted });

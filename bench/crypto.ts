@@ -12,10 +12,10 @@ import { pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
 import { integerFlag, parseFlags, UsageError } from '../src/commands/common.ts';
 import { CRYPTO_GROUPS, D2_SIZES, cryptoOperations, d2KeyedBlake3Name, d2SipName, type CryptoGroup, type CryptoOperation } from './crypto-operations.ts';
+import { benchCli, printTable } from './bench-cli.ts';
 import type { CryptoReport, CryptoResult } from './crypto-schema.ts';
 import { machineInfo } from './machine.ts';
 import { progressBar, showsProgress } from './progress.ts';
-import { writeBenchReport } from './report-file.ts';
 import { spread } from './stats.ts';
 
 export interface CryptoBenchOptions {
@@ -171,7 +171,7 @@ export function printCryptoSummary(report: CryptoReport): void {
       `${formatTime(r.nsPerCall.p10)}–${formatTime(r.nsPerCall.p90)}`,
     ]),
   ];
-  printTable(rows);
+  printTable(rows, 3);
   console.log('');
   for (const c of report.comparisons) console.log(`${c.name}: ${c.fastest} ×${c.speedup.toFixed(2)} faster`);
   if (report.chosenDefault) console.log(`chosen default backend (hashing group): ${report.chosenDefault}`);
@@ -180,11 +180,6 @@ export function printCryptoSummary(report: CryptoReport): void {
     console.log(`D2: SipHash-2-4 ÷ keyed BLAKE3 (pure JS, not native): ${ratios}`);
     console.log(`D2: BLAKE3 (noble): ${report.d2.blake3MBps.map((b) => `${b.inputBytes} B at ${b.MBps.toFixed(0)} MB/s`).join(', ')}`);
   }
-}
-
-function printTable(rows: string[][]): void {
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]?.length ?? 0)));
-  for (const row of rows) console.log(row.map((text, col) => (col < 3 ? text.padEnd(widths[col]!) : text.padStart(widths[col]!))).join('  '));
 }
 
 export const cryptoHelp = `Usage: asoc-lab bench crypto [options]
@@ -222,14 +217,7 @@ export function parseCryptoArgs(argv: string[]): CryptoCliOptions | undefined {
   };
 }
 
-export async function runCryptoCli(argv: string[]): Promise<number> {
-  const options = parseCryptoArgs(argv);
-  if (!options) return 0;
-  const report = await runCryptoBench(options);
-  printCryptoSummary(report);
-  console.log(`report: ${await writeBenchReport('crypto', report.date, report, options.out)}`);
-  return 0;
-}
+export const runCryptoCli = benchCli({ name: 'crypto', parse: parseCryptoArgs, run: runCryptoBench, print: printCryptoSummary });
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   process.exitCode = await runCryptoCli(process.argv.slice(2));

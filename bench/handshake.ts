@@ -21,11 +21,11 @@ import { JWT_ALGORITHMS, jwtHandshake, type HandshakeProtocol } from '../src/bas
 import type { Baseline, ByteCounts } from '../src/baselines/types.ts';
 import { ACCEPT_SIZE } from '../src/wire/accept.ts';
 import { HELLO_SIZE } from '../src/wire/hello.ts';
+import { benchCli, printTable } from './bench-cli.ts';
 import { withDeadline } from './deadline.ts';
 import type { HandshakeProtocolResult, HandshakeReport } from './handshake-schema.ts';
 import { machineInfo } from './machine.ts';
 import { progressBar, showsProgress, type ProgressBar } from './progress.ts';
-import { writeBenchReport } from './report-file.ts';
 import { median, spread } from './stats.ts';
 import { clientCountersTo, ssUnavailable, TCP_IP_HEADER_BYTES, type TcpCounters } from './tcp-segments.ts';
 
@@ -188,8 +188,7 @@ export function printHandshakeSummary(report: HandshakeReport): void {
       `${p.rate.connectMs.p90.toFixed(2)} ms`,
     ]),
   ];
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
-  for (const row of rows) console.log(row.map((text, col) => (col === 0 ? text.padEnd(widths[col]!) : text.padStart(widths[col]!))).join('  '));
+  printTable(rows);
 }
 
 const help = `Usage: asoc-lab bench handshake [options]
@@ -227,11 +226,4 @@ export function parseHandshakeArgs(argv: string[]): HandshakeCliOptions | undefi
   };
 }
 
-export async function runHandshakeCli(argv: string[]): Promise<number> {
-  const options = parseHandshakeArgs(argv);
-  if (!options) return 0;
-  const report = await runHandshakeBench(options);
-  printHandshakeSummary(report);
-  console.log(`report: ${await writeBenchReport('handshake', report.date, report, options.out)}`);
-  return 0;
-}
+export const runHandshakeCli = benchCli({ name: 'handshake', parse: parseHandshakeArgs, run: runHandshakeBench, print: printHandshakeSummary });

@@ -13,13 +13,13 @@ import { z } from 'zod';
 import { runSecrets } from '../src/baselines/index.ts';
 import { LOOPBACK } from '../src/baselines/types.ts';
 import { formatBytes, integerFlag, parseFlags } from '../src/commands/common.ts';
+import { benchCli, printTable } from './bench-cli.ts';
 import { choosePinning, pinSelf } from './cpu-pinning.ts';
 import { withDeadline } from './deadline.ts';
 import { EchoServerProcess } from './echo-server.ts';
 import { sizeList } from './latency.ts';
 import { coreDescription, machineInfo, machineSchema } from './machine.ts';
 import { progressBar, showsProgress } from './progress.ts';
-import { writeBenchReport } from './report-file.ts';
 
 const msPercentiles = z.object({ p50: z.number(), p90: z.number(), p99: z.number(), p999: z.number(), max: z.number(), mean: z.number() });
 
@@ -180,8 +180,7 @@ export function printHttpSummary(report: HttpReport): void {
       r.intact ? 'intact' : 'MISMATCH',
     ]),
   ];
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
-  for (const row of rows) console.log(row.map((text, col) => text.padStart(widths[col]!)).join('  '));
+  printTable(rows, 0);
 }
 
 const help = `Usage: asoc-lab bench http [options]
@@ -215,11 +214,4 @@ export function parseHttpArgs(argv: string[]): (HttpBenchOptions & { out?: strin
   };
 }
 
-export async function runHttpCli(argv: string[]): Promise<number> {
-  const options = parseHttpArgs(argv);
-  if (!options) return 0;
-  const report = await runHttpBench(options);
-  printHttpSummary(report);
-  console.log(`report: ${await writeBenchReport('http', report.date, report, options.out)}`);
-  return report.runs.every((r) => r.intact) ? 0 : 1;
-}
+export const runHttpCli = benchCli({ name: 'http', parse: parseHttpArgs, run: runHttpBench, print: printHttpSummary, failed: (report) => report.runs.some((r) => !r.intact) });

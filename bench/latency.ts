@@ -14,6 +14,7 @@
 import { performance } from 'node:perf_hooks';
 import { BASELINE_NAMES, baselineByName, runSecrets, type BaselineSecrets } from '../src/baselines/index.ts';
 import { formatBytes, integerFlag, parseFlags, parseSize, UsageError } from '../src/commands/common.ts';
+import { benchCli, printTable } from './bench-cli.ts';
 import { choosePinning, pinSelf } from './cpu-pinning.ts';
 import { withDeadline } from './deadline.ts';
 import { EchoServerProcess } from './echo-server.ts';
@@ -21,7 +22,6 @@ import { closedLoop, openLoop, type LoopResult, type OpenLoopResult } from './la
 import { LATENCY_MODES, type LatencyReport, type LatencyRun } from './latency-schema.ts';
 import { coreDescription, machineInfo } from './machine.ts';
 import { progressBar, showsProgress } from './progress.ts';
-import { writeBenchReport } from './report-file.ts';
 import type { Histogram } from 'hdr-histogram-js';
 import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 
@@ -218,8 +218,7 @@ export function printLatencySummary(report: LatencyReport): void {
       ];
     }),
   ];
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
-  for (const row of rows) console.log(row.map((text, col) => (col === 0 ? text.padEnd(widths[col]!) : text.padStart(widths[col]!))).join('  '));
+  printTable(rows);
   if (report.target) console.log(`target: ${report.target.name}: measured ${report.target.measured.toFixed(2)}× — ${report.target.met ? 'met' : 'MISSED'}`);
 }
 
@@ -287,11 +286,7 @@ export function parseLatencyArgs(argv: string[]): LatencyCliOptions | undefined 
   };
 }
 
-export async function runLatencyCli(argv: string[]): Promise<number> {
-  const options = parseLatencyArgs(argv);
-  if (!options) return 0;
-  const report = await runLatencyBench(options);
-  printLatencySummary(report);
-  console.log(`report: ${await writeBenchReport('latency', report.date, report, options.out)}`);
-  return report.runs.every((r) => r.intact) ? 0 : 1;
-}
+/** A corrupted echo in any run: exit status 1. */
+export const someEchoCorrupted = (report: LatencyReport): boolean => report.runs.some((r) => !r.intact);
+
+export const runLatencyCli = benchCli({ name: 'latency', parse: parseLatencyArgs, run: runLatencyBench, print: printLatencySummary, failed: someEchoCorrupted });
