@@ -50,5 +50,7 @@ export const handshakeReportSchema = z.object({
   }),
   notes: z.array(z.string()),
   protocols: z.array(handshakeProtocolSchema).min(1),
+  /** The handshake's CPU work alone, both sides in one process, no sockets (bench/handshake-compute.ts). */
+  compute: z.array(z.object({ name: z.string(), handshakes: z.number().int().positive(), perSecond: z.number().positive(), meanUs: z.number().positive() })),
 });
 export type HandshakeReport = z.infer<typeof handshakeReportSchema>;

@@ -23,6 +23,7 @@ import { ACCEPT_SIZE } from '../src/wire/accept.ts';
 import { HELLO_SIZE } from '../src/wire/hello.ts';
 import { benchCli, printTable } from './bench-cli.ts';
 import { withDeadline } from './deadline.ts';
+import { measureHandshakeCompute } from './handshake-compute.ts';
 import type { HandshakeProtocolResult, HandshakeReport } from './handshake-schema.ts';
 import { machineInfo } from './machine.ts';
 import { progressBar, showsProgress, type ProgressBar } from './progress.ts';
@@ -140,10 +141,12 @@ export async function runHandshakeBench(options: HandshakeBenchOptions = {}): Pr
   const bar: ProgressBar | undefined = showsProgress() ? progressBar() : undefined;
   const measured: Array<Omit<HandshakeProtocolResult, 'asocV1Smaller'>> = [];
   try {
-    for (const [index, protocol] of chosen.entries()) measured.push(await measureProtocol(protocol, config, ssMissing, (label) => bar?.update(index, chosen.length, label)));
+    for (const [index, protocol] of chosen.entries()) measured.push(await measureProtocol(protocol, config, ssMissing, (label) => bar?.update(index, chosen.length + 1, label)));
+    bar?.update(chosen.length, chosen.length + 1, 'handshake compute, no sockets');
   } finally {
     bar?.stop();
   }
+  const compute = await measureHandshakeCompute(config.maxHandshakes, config.maxSeconds);
   const asoc = measured.find((p) => p.name === 'asoc-v1')?.applicationBytes;
   return {
     kind: 'handshake',
@@ -163,8 +166,10 @@ export async function runHandshakeBench(options: HandshakeBenchOptions = {}): Pr
       'wireBytes = TCP payload (kernel counters, both ways) + 40 B per segment (IPv4 20 + TCP 20, no options; Linux adds 12 B of timestamps per segment and more on SYNs, not counted). Segments are loopback\'s (MSS ~64 KiB): over Ethernet a message over 1,460 B takes more.',
       'The rate loop connects and closes sequentially on one client; each connect includes what the baseline does to open a session (ASoc: an AsocNode per client; gRPC: a channel).',
       'raw-tcp has no handshake above TCP: its figures are TCP\'s own (the floor).',
+      'compute: the same handshakes with both sides in this process and no sockets (ASoc through its connection core with node:crypto, JWT through jose): the CPU work alone.',
     ],
     protocols: measured.map((p) => ({ ...p, asocV1Smaller: asoc === undefined || p.applicationBytes === 0 ? null : 1 - asoc / p.applicationBytes })),
+    compute,
   };
 }
 
@@ -189,6 +194,8 @@ export function printHandshakeSummary(report: HandshakeReport): void {
     ]),
   ];
   printTable(rows);
+  console.log('\nhandshake CPU work alone (both sides, one process, no sockets):');
+  printTable([['protocol', 'handshakes/s', 'µs each'], ...report.compute.map((c) => [c.name, c.perSecond.toFixed(0), c.meanUs.toFixed(1)])]);
 }
 
 const help = `Usage: asoc-lab bench handshake [options]

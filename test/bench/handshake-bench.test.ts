@@ -24,6 +24,13 @@ test('handshake bench: raw TCP, ASoc v1 and JWT over loopback, bytes and rate, v
       assert.ok(p.wireBytes >= p.applicationBytes + 40 * p.segments, `${p.name}: wire bytes below payload + headers`);
     } else console.log(`# segments not measured: ${report.config.segmentSource}`);
   }
+  // Without sockets: ASoc's handshake is HMACs over a few dozen bytes, JWT's is JSON, base64 and jose.
+  assert.deepEqual(
+    report.compute.map((c) => c.name),
+    ['asoc-v1', 'asoc-hardened', 'jwt-hs256', 'jwt-eddsa', 'jwt-es256'],
+  );
+  const rate = (name: string) => report.compute.find((c) => c.name === name)!.perSecond;
+  assert.ok(rate('asoc-v1') > rate('jwt-hs256'), `asoc-v1 ${rate('asoc-v1')}/s vs jwt-hs256 ${rate('jwt-hs256')}/s`);
 });
 
 test('handshake bench flags: protocol names are checked; counts must be positive', () => {
