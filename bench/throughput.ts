@@ -209,6 +209,7 @@ async function timedRun(ctx: RunContext): Promise<RunResult> {
     const delivered = Promise.all([forwardDelivered, reverseDelivered]).then((d) => ({ deliveries: d, at: performance.now() }));
 
     const sampler = sampleIntervals(ctx, started, local, delivered, (fraction) => ctx.progress(fraction), () => sent.bytes);
+    sampler.catch(() => {}); // if the transfer fails first, its error is the one reported
     const [{ deliveries, at }, forwardBytes, reverseBytes] = await Promise.all([delivered, forwardSent, reverseSent]);
     const intervals = await sampler;
     const clientCpu = process.cpuUsage(cpu);
