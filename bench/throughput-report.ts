@@ -5,7 +5,7 @@
  */
 import { formatBytes } from '../src/commands/common.ts';
 import { machineInfo } from './machine.ts';
-import { writeBenchReport } from './report-file.ts';
+import { printTable } from './bench-cli.ts';
 import { median } from './stats.ts';
 import { REFERENCE_PROTOCOL, TARGETS, throughputReportSchema, type Interval, type ProtocolSummary, type ThroughputReport, type ThroughputRun } from './throughput-schema.ts';
 
@@ -75,11 +75,6 @@ export function formatInterval(label: string, i: Interval): string {
   return `[${label}]  ${i.from.toFixed(2)}-${i.to.toFixed(2)} s  ${(bytes / 1e9).toFixed(3)} GB  ${i.MBps.toFixed(1)} MB/s`;
 }
 
-function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
-  return rows.map((row) => row.map((text, col) => (col === 0 ? text.padEnd(widths[col]!) : text.padStart(widths[col]!))).join('  '));
-}
-
 export function printThroughputSummary(report: ThroughputReport): void {
   const { machine: m, config: c } = report;
   console.log(`${m.cpuModel} ×${m.cores}, node ${m.nodeVersion} ${m.platform}/${m.arch}, kernel ${m.kernel}`);
@@ -97,7 +92,7 @@ export function printThroughputSummary(report: ThroughputReport): void {
       return [p, String(s.runs), s.medianMBps.toFixed(1), s.minMBps.toFixed(1), s.maxMBps.toFixed(1), `${(100 * s.spread).toFixed(0)}%`, s.ratioToRawTcp?.toFixed(3) ?? '-', s.cpuSecondsPerGB.client.toFixed(3), s.cpuSecondsPerGB.server.toFixed(3), setup];
     }),
   ];
-  for (const line of table(rows)) console.log(line);
+  printTable(rows);
   for (const r of report.runs.filter((run) => !run.verified)) {
     const bad = r.transfers.filter((t) => !t.verified).map((t) => `${t.way} ${t.bytes} B`);
     console.log(`NOT VERIFIED: ${r.protocol} ${r.warmup ? 'warm-up' : `run ${r.run}`}: ${bad.join(', ')} (length or SHA-256 differs from what was sent)`);
@@ -105,9 +100,4 @@ export function printThroughputSummary(report: ThroughputReport): void {
   for (const t of report.targets.filter((target) => target.ratio !== null)) {
     console.log(`target ${t.name}: ratio ${t.ratio!.toFixed(3)} (median of per-round ratios): ${t.met ? 'met' : 'NOT met'}`);
   }
-}
-
-/** Writes DIR/bench-throughput-<ISO time, ':' as '-'>.json (creating DIR); returns the path. */
-export function writeThroughputReport(report: ThroughputReport, dir?: string): Promise<string> {
-  return writeBenchReport('throughput', report.date, report, dir);
 }

@@ -19,6 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { baselineByName, BASELINE_NAMES, runSecrets } from '../src/baselines/index.ts';
 import type { BaselineSecrets, ClientSession } from '../src/baselines/types.ts';
 import { formatBytes, integerFlag, parseFlags, UsageError } from '../src/commands/common.ts';
+import { benchCli } from './bench-cli.ts';
 import { choosePinning, pinSelf } from './cpu-pinning.ts';
 import { DeadlineError, withDeadline } from './deadline.ts';
 import { progressBar, showsProgress } from './progress.ts';
@@ -26,11 +27,11 @@ import { ServerProcess } from './server-process.ts';
 import { ChunkPattern } from './throughput-data.ts';
 import { checkDeliveries, DeliveryMeter, type Delivery } from './throughput-delivery.ts';
 import type { SendPlan } from './throughput-ipc.ts';
-import { buildReport, formatInterval, printThroughputSummary, writeThroughputReport } from './throughput-report.ts';
+import { buildReport, formatInterval, printThroughputSummary } from './throughput-report.ts';
 import { directionSchema, REFERENCE_PROTOCOL, verifyModeSchema, type Direction, type Interval, type ThroughputReport, type ThroughputRun, type VerifyMode, type Way } from './throughput-schema.ts';
 import { sendTransfers } from './throughput-send.ts';
 
-export { printThroughputSummary, writeThroughputReport };
+export { printThroughputSummary };
 
 export interface ThroughputOptions {
   /** Baselines to measure; raw-tcp is always added (first). Default: raw-tcp, asoc-v1. */
@@ -409,19 +410,14 @@ function throughputProgressBar(): (progress: ThroughputProgress) => void {
 }
 
 /** `asoc-lab bench throughput` and this script: summary on stdout, the report written; 1 when a transfer was not intact. */
-export async function runThroughputCli(argv: string[]): Promise<number> {
-  const options = parseThroughputArgs(argv);
-  if (!options) return 0; // --help was printed
-  let report: ThroughputReport;
-  try {
-    report = await runThroughputBench(options);
-  } catch (err) {
-    throw err instanceof RangeError ? new UsageError(err.message) : err;
-  }
-  printThroughputSummary(report);
-  console.log(`report: ${await writeThroughputReport(report, options.out)}`);
-  return report.runs.every((r) => r.verified) ? 0 : 1;
-}
+export const runThroughputCli = benchCli({
+  name: 'throughput',
+  parse: parseThroughputArgs,
+  // A combination the baselines cannot run (reverse on HTTP/1.1, a chunk over gRPC's limit) is the caller's to fix.
+  run: (options) => runThroughputBench(options).catch((err: unknown) => Promise.reject(err instanceof RangeError ? new UsageError(err.message) : err)),
+  print: printThroughputSummary,
+  failed: (report) => report.runs.some((r) => !r.verified),
+});
 
 async function main(argv: string[]): Promise<number> {
   try {
