@@ -56,6 +56,7 @@ export const latencyReportSchema = z.object({
     /** Open loop: messages/s per size (null: closed only). */
     openRates: z.array(z.object({ messageBytes: z.number().int().positive(), perSecond: z.number().positive() })),
     maxInFlight: z.number().int().positive(),
+    maxInFlightBytes: z.number().int().positive(),
     pinning: z.object({ client: count, server: count }).nullable(),
   }),
   notes: z.array(z.string()),

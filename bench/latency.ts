@@ -44,6 +44,8 @@ export interface LatencyBenchOptions {
   warmupMessages?: number;
   /** Open loop: more unanswered messages than this stops the run as saturated. Default 1000. */
   maxInFlight?: number;
+  /** …or than this many unanswered bytes (so large messages cannot pile up without bound). Default 64 MiB. */
+  maxInFlightBytes?: number;
   /** Client and server on two different CPUs where possible. Default true. */
   pin?: boolean;
   /** The report's kind (bench cpu reuses this bench). Default 'latency'. */
@@ -53,7 +55,7 @@ export interface LatencyBenchOptions {
 const KiB = 1024;
 export const DEFAULT_SIZES = [KiB, 64 * KiB, KiB * KiB];
 export const DEFAULT_OPEN_RATE = 200;
-const DEFAULTS = { maxMessages: 20_000, maxSeconds: 5, warmupMessages: 50, maxInFlight: 1000, pin: true };
+const DEFAULTS = { maxMessages: 20_000, maxSeconds: 5, warmupMessages: 50, maxInFlight: 1000, maxInFlightBytes: 64 * KiB * KiB, pin: true };
 /** A run's loop may take its time budget plus this before it counts as hung. */
 const RUN_GRACE_MS = 30_000;
 const TARGET = { protocol: 'asoc-v1', messageBytes: KiB, mode: 'closed' as const, limit: 1.3 };
@@ -75,7 +77,12 @@ interface RunPlan {
   rate: number | null;
 }
 
-async function measure(plan: RunPlan, port: number, server: EchoServerProcess, secrets: BaselineSecrets, message: Uint8Array, limits: Required<Pick<LatencyBenchOptions, 'maxMessages' | 'maxSeconds' | 'maxInFlight' | 'warmupMessages'>>): Promise<LatencyRun> {
+type RunLimits = Required<Pick<LatencyBenchOptions, 'maxMessages' | 'maxSeconds' | 'maxInFlight' | 'maxInFlightBytes' | 'warmupMessages'>>;
+
+/** Messages an open loop may leave unanswered at this size: the count cap, or fewer when the bytes cap comes first. */
+const inFlightCap = (limits: RunLimits, messageBytes: number): number => Math.max(1, Math.min(limits.maxInFlight, Math.floor(limits.maxInFlightBytes / messageBytes)));
+
+async function measure(plan: RunPlan, port: number, server: EchoServerProcess, secrets: BaselineSecrets, message: Uint8Array, limits: RunLimits): Promise<LatencyRun> {
   const session = await baselineByName(plan.protocol).connect(port, { role: 'echo', secrets });
   try {
     for (let i = 0; i < limits.warmupMessages; i++) await session.echo(message);
@@ -83,7 +90,7 @@ async function measure(plan: RunPlan, port: number, server: EchoServerProcess, s
     const clientBefore = process.cpuUsage();
     const wallStart = performance.now();
     const loop: Promise<LoopResult | OpenLoopResult> =
-      plan.rate === null ? closedLoop(session, message, limits) : openLoop(session, message, { ...limits, rate: plan.rate });
+      plan.rate === null ? closedLoop(session, message, limits) : openLoop(session, message, { ...limits, maxInFlight: inFlightCap(limits, message.length), rate: plan.rate });
     const result = await withDeadline(loop, limits.maxSeconds * 1000 + RUN_GRACE_MS, `${plan.protocol} ${plan.mode} loop at ${plan.messageBytes} B hung`, () => {});
     const wallSeconds = (performance.now() - wallStart) / 1000;
     const client = process.cpuUsage(clientBefore);
@@ -130,6 +137,7 @@ export async function runLatencyBench(options: LatencyBenchOptions = {}): Promis
     maxMessages: options.maxMessages ?? DEFAULTS.maxMessages,
     maxSeconds: options.maxSeconds ?? DEFAULTS.maxSeconds,
     maxInFlight: options.maxInFlight ?? DEFAULTS.maxInFlight,
+    maxInFlightBytes: options.maxInFlightBytes ?? DEFAULTS.maxInFlightBytes,
     warmupMessages: options.warmupMessages ?? DEFAULTS.warmupMessages,
   };
   const pinning = (options.pin ?? DEFAULTS.pin) ? choosePinning() : null;

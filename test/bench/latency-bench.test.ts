@@ -37,6 +37,14 @@ test('latency bench: raw TCP and ASoc v1, 1 KiB and 64 KiB, closed and open loop
   assert.ok(report.target && report.target.measured > 0 && report.target.met === report.target.measured <= 1.3);
 });
 
+test('latency bench: an open loop that cannot keep up stops at the in-flight byte cap instead of queueing without bound', async () => {
+  // 64 KiB messages offered far faster than loopback echoes them, at most 4 messages' worth unanswered.
+  const report = await runLatencyBench({ protocols: ['raw-tcp'], sizes: [64 * 1024], modes: ['open'], openRate: () => 1e6, maxInFlightBytes: 4 * 64 * 1024, maxSeconds: 0.5, warmupMessages: 1 });
+  const [run] = report.runs;
+  assert.ok(run && run.saturated, 'the run did not report saturation');
+  assert.ok(run.intact && run.messages >= 4);
+});
+
 /** An echo session whose replies all wait while the "server" stalls from `from` to `until` ms after creation. */
 function stallingSession(from: number, until: number): ClientSession {
   const start = performance.now();
