@@ -31,7 +31,6 @@ import { calibrationFileSchema, DEFAULT_CALIBRATION_FILE } from '../scenarios/ca
 import { fitCosts, type CostFit } from './calibrate-fit.ts';
 import { machineInfo } from './machine.ts';
 import { runThroughputBench, type ThroughputProgress } from './throughput.ts';
-import { PROTOCOLS, type Protocol } from './throughput-schema.ts';
 
 export interface FrameSize {
   chunkSize: number;
@@ -59,6 +58,10 @@ export interface CalibrateProgress {
   chunkSize: number;
   run: ThroughputProgress;
 }
+
+/** Calibrated in forward runs: the client process sends, the server process receives. */
+const PROTOCOLS = ['raw-tcp', 'asoc-v1'] as const;
+type Protocol = (typeof PROTOCOLS)[number];
 
 const SIDES = ['send', 'receive'] as const;
 type Side = (typeof SIDES)[number];
@@ -93,8 +96,8 @@ export async function runCalibration(options: CalibrateOptions = {}): Promise<Ca
     for (const run of bench.runs.filter((r) => !r.warmup)) {
       if (!run.verified) throw new Error(`${run.protocol} run ${run.run} at ${formatBytes(chunkSize)} frames delivered ${run.bytes} of ${totalBytes} bytes`);
       const frames = Math.ceil(run.bytes / chunkSize);
-      samples.push({ protocol: run.protocol, side: 'send', chunkSize, frames, bytes: run.bytes, cpuMs: run.cpuSeconds.sender * 1000 });
-      samples.push({ protocol: run.protocol, side: 'receive', chunkSize, frames, bytes: run.bytes, cpuMs: run.cpuSeconds.receiver * 1000 });
+      samples.push({ protocol: run.protocol as Protocol, side: 'send', chunkSize, frames, bytes: run.bytes, cpuMs: run.cpuSeconds.client * 1000 });
+      samples.push({ protocol: run.protocol as Protocol, side: 'receive', chunkSize, frames, bytes: run.bytes, cpuMs: run.cpuSeconds.server * 1000 });
     }
   }
   const fit = (protocol: Protocol, side: Side): CostFit => fitCosts(samples.filter((s) => s.protocol === protocol && s.side === side));

@@ -1,189 +1,224 @@
 /**
- * Microbenchmark of the hashing ASoc does, on both crypto backends (node:crypto and @noble/hashes):
- * truncated HMAC-SHA256 over the exact inputs the protocol signs (HELLO 20 B, discovery 34 B,
- * ACCEPT token 8 B) and SHA-256 of 1 KiB and 1 MiB. Small operations run in batches per sample so
- * the timer's own cost does not swamp them; ops/s are per call.
+ * Crypto and codec microbenchmarks (tinybench): the operations of bench/crypto-operations.ts, each
+ * with every implementation that has it. A call too short for the timer runs in a batch sized so
+ * one sample lasts at least `minSampleUs`; every figure is per call.
  *
- * `tsx bench/crypto.ts` writes reports/bench-crypto-<timestamp>.json and prints a table.
+ *   asoc-lab bench crypto [--groups hashing,codec,signature,d2,per-frame] [--time-ms 1000] [--out reports]
+ *
+ * writes reports/bench-crypto-<ISO time>.json and prints a table.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
-import { BACKENDS, type BackendName, type CryptoBackend } from '../src/crypto/backend.ts';
-import { truncatedHmac } from '../src/crypto/mac.ts';
-import { ACCEPT_SIG_SIZE, TOKEN_SIZE } from '../src/wire/accept.ts';
-import { COMMUNITY_HASH_SIZE, DISCOVERY_SIG_SIZE, encodeDiscoverySigned } from '../src/wire/discovery.ts';
-import { HELLO_SIG_SIZE, NODE_ID_SIZE, helloSignedBytes } from '../src/wire/hello.ts';
+import { integerFlag, parseFlags, UsageError } from '../src/commands/common.ts';
+import { CRYPTO_GROUPS, D2_SIZES, cryptoOperations, d2KeyedBlake3Name, d2SipName, type CryptoGroup, type CryptoOperation } from './crypto-operations.ts';
+import { benchCli, printTable } from './bench-cli.ts';
+import type { CryptoReport, CryptoResult } from './crypto-schema.ts';
+import { machineInfo } from './machine.ts';
+import { progressBar, showsProgress } from './progress.ts';
+import { spread } from './stats.ts';
 
 export interface CryptoBenchOptions {
-  /** Time budget per task in ms (tinybench `time`). Default 1000. */
+  groups?: CryptoGroup[];
+  /** Time budget per operation in ms (tinybench `time`). Default 1000. */
   timeMs?: number;
-  /** Warm-up budget per task in ms (tinybench `warmupTime`). Default 250. */
+  /** Warm-up budget per operation in ms. Default 250. */
   warmupMs?: number;
-  /** Backends to time. Default: all. */
-  backends?: BackendName[];
+  /** Fewest samples per operation, whatever the time budget. Default 10. */
+  minSamples?: number;
+  /** Shortest sample: calls are batched until one batch lasts this long. Default 1000 µs (keeps the report to about 1,000 samples per operation-second). */
+  minSampleUs?: number;
 }
 
-export interface CryptoBenchEntry {
-  name: string;
-  backend: BackendName;
-  inputBytes: number;
-  /** Calls per tinybench sample. */
-  batch: number;
-  opsPerSec: { median: number; mean: number };
-  samples: number;
-  /** Relative margin of error of the throughput, in percent. */
-  rme: number;
-}
+const DEFAULTS: Required<CryptoBenchOptions> = { groups: [...CRYPTO_GROUPS], timeMs: 1000, warmupMs: 250, minSamples: 10, minSampleUs: 1000 };
+const MAX_BATCH = 1 << 16;
 
-export interface CryptoBenchResult {
-  date: string;
-  machine: { cpuModel: string; cpuCount: number; nodeVersion: string; platform: string; arch: string };
-  settings: { timeMs: number; warmupMs: number };
-  results: CryptoBenchEntry[];
-  /** Per operation, the backend with the higher median ops/s and by what factor. */
-  fastestBackend: Record<string, { backend: BackendName; speedup: number }>;
-  /** The backend with the highest geometric mean of median ops/s over all operations. */
-  chosenDefault: BackendName;
-}
-
-interface Operation {
-  name: string;
-  input: Uint8Array;
-  batch: number;
-  run(backend: CryptoBackend, input: Uint8Array): Uint8Array;
-}
-
-const KEY = new TextEncoder().encode('benchmark-key');
-const NODE_ID = Uint8Array.from({ length: NODE_ID_SIZE }, (_, i) => 0xa0 + i);
-const hmacTruncatedTo =
-  (length: number) =>
-  (backend: CryptoBackend, input: Uint8Array): Uint8Array =>
-    truncatedHmac(backend, KEY, input, length);
-const sha256 = (backend: CryptoBackend, input: Uint8Array): Uint8Array => backend.sha256(input);
-
-const OPERATIONS: Operation[] = [
-  { name: 'hmac-sha256/16 HELLO', input: helloSignedBytes(NODE_ID, 0x12345678), batch: 64, run: hmacTruncatedTo(HELLO_SIG_SIZE) },
-  {
-    name: 'hmac-sha256/16 discovery',
-    input: encodeDiscoverySigned({
-      communityHash: new Uint8Array(COMMUNITY_HASH_SIZE).fill(0xc0),
-      nodeId: NODE_ID,
-      tcpPort: 9000,
-      timestamp: 1_700_000_000,
-      challenge: 0x12345678,
-    }),
-    batch: 64,
-    run: hmacTruncatedTo(DISCOVERY_SIG_SIZE),
-  },
-  { name: 'hmac-sha256/8 ACCEPT', input: new Uint8Array(TOKEN_SIZE).fill(0x5a), batch: 64, run: hmacTruncatedTo(ACCEPT_SIG_SIZE) },
-  { name: 'sha256 1 KiB', input: new Uint8Array(1024).fill(0x61), batch: 16, run: sha256 },
-  { name: 'sha256 1 MiB', input: new Uint8Array(1024 * 1024).fill(0x61), batch: 1, run: sha256 },
+const NOTES = [
+  'node:crypto has no BLAKE3 (its hashes: crypto.getHashes()); BLAKE3 is timed with @noble/hashes only.',
+  'SipHash-2-4 (the `siphash` package) and keyed BLAKE3 (@noble/hashes) are both pure JavaScript: their ratio is not D2\'s native "3–5×".',
+  'per-frame: HMAC-SHA256 over header+payload; AES-256-GCM tag = header+payload as AAD, empty plaintext (integrity only); seal = payload encrypted, header as AAD. ASoc v1 adds only the header encode per frame.',
+  'ed25519: the same 32-byte seed and 64-byte message on both implementations (their signatures are checked equal first).',
 ];
 
-export async function runCryptoBench(opts: CryptoBenchOptions = {}): Promise<CryptoBenchResult> {
-  const settings = { timeMs: opts.timeMs ?? 1000, warmupMs: opts.warmupMs ?? 250 };
-  const backends = (opts.backends ?? (Object.keys(BACKENDS) as BackendName[])).map((name) => BACKENDS[name]);
-  const bench = new Bench({ time: settings.timeMs, warmupTime: settings.warmupMs, throws: true });
-  const planned: Array<{ task: string; op: Operation; backend: CryptoBackend }> = [];
-  for (const op of OPERATIONS) {
-    for (const backend of backends) {
-      const task = `${op.name} [${backend.name}]`;
-      bench.add(task, () => {
-        let out: Uint8Array | undefined;
-        for (let i = 0; i < op.batch; i++) out = op.run(backend, op.input);
-        return out;
-      });
-      planned.push({ task, op, backend });
-    }
+/** Doubles the batch until one batch of calls lasts at least `minUs` (or MAX_BATCH is reached). */
+function batchFor(run: () => unknown, minUs: number): number {
+  for (let batch = 1; ; batch *= 2) {
+    const start = performance.now();
+    for (let i = 0; i < batch; i++) run();
+    if ((performance.now() - start) * 1000 >= minUs || batch >= MAX_BATCH) return batch;
   }
-  await bench.run();
+}
 
-  const results = planned.map(({ task, op, backend }): CryptoBenchEntry => {
-    const result = bench.getTask(task)?.result;
-    if (result?.state !== 'completed') throw new Error(`benchmark task "${task}" did not complete (${result?.state})`);
-    return {
-      name: op.name,
-      backend: backend.name,
-      inputBytes: op.input.length,
-      batch: op.batch,
-      opsPerSec: { median: result.throughput.p50 * op.batch, mean: result.throughput.mean * op.batch },
-      samples: result.throughput.samplesCount,
-      rme: result.throughput.rme,
-    };
-  });
+function taskName(op: CryptoOperation): string {
+  return `${op.name} [${op.implementation}]`;
+}
+
+export async function runCryptoBench(options: CryptoBenchOptions = {}): Promise<CryptoReport> {
+  const config = { ...DEFAULTS, ...options };
+  const operations = cryptoOperations(config.groups);
+  const bench = new Bench({ time: config.timeMs, warmupTime: config.warmupMs, iterations: config.minSamples, retainSamples: true, throws: true });
+  const batches = new Map<string, number>();
+  for (const op of operations) {
+    const batch = batchFor(op.run, config.minSampleUs);
+    batches.set(taskName(op), batch);
+    bench.add(taskName(op), () => {
+      for (let i = 0; i < batch; i++) op.run();
+    });
+  }
+  const bar = showsProgress() ? progressBar() : undefined;
+  let done = 0;
+  bench.addEventListener('cycle', (event) => bar?.update(++done, operations.length, event.task?.name ?? ''));
+  try {
+    await bench.run();
+  } finally {
+    bar?.stop();
+  }
+  const results = operations.map((op) => resultOf(op, bench, batches.get(taskName(op)) ?? 1));
   return {
+    kind: 'crypto',
     date: new Date().toISOString(),
-    machine: {
-      cpuModel: cpus()[0]?.model ?? 'unknown',
-      cpuCount: cpus().length,
-      nodeVersion: process.version,
-      platform: process.platform,
-      arch: process.arch,
-    },
-    settings,
+    machine: machineInfo(),
+    config: { groups: config.groups, timeMs: config.timeMs, warmupMs: config.warmupMs, minSamples: config.minSamples, minSampleUs: config.minSampleUs },
+    notes: NOTES,
     results,
-    fastestBackend: fastestPerOperation(results),
-    chosenDefault: bestOverall(results, backends),
+    comparisons: comparisons(results),
+    chosenDefault: chosenDefault(results),
+    d2: d2Summary(results),
   };
 }
 
-function fastestPerOperation(results: CryptoBenchEntry[]): CryptoBenchResult['fastestBackend'] {
-  const fastest: CryptoBenchResult['fastestBackend'] = {};
-  for (const op of OPERATIONS) {
-    const [first, second] = results.filter((r) => r.name === op.name).sort((a, b) => b.opsPerSec.median - a.opsPerSec.median);
-    if (first) fastest[op.name] = { backend: first.backend, speedup: second ? first.opsPerSec.median / second.opsPerSec.median : 1 };
-  }
-  return fastest;
-}
-
-function bestOverall(results: CryptoBenchEntry[], backends: CryptoBackend[]): BackendName {
-  const score = (backend: BackendName): number => {
-    const mine = results.filter((r) => r.backend === backend);
-    return mine.reduce((sum, r) => sum + Math.log(r.opsPerSec.median), 0) / mine.length;
+function resultOf(op: CryptoOperation, bench: Bench, batch: number): CryptoResult {
+  const result = bench.getTask(taskName(op))?.result;
+  if (result?.state !== 'completed') throw new Error(`benchmark task "${taskName(op)}" did not complete (${result?.state})`);
+  // tinybench's latency samples are milliseconds per batch; the report keeps nanoseconds per call.
+  const samplesNs = (result.latency.samples ?? []).map((ms) => Math.max((ms * 1e6) / batch, 0.01));
+  if (samplesNs.length === 0) throw new Error(`benchmark task "${taskName(op)}" kept no samples`);
+  const nsPerCall = spread(samplesNs);
+  return {
+    group: op.group,
+    name: op.name,
+    implementation: op.implementation,
+    inputBytes: op.inputBytes,
+    batch,
+    samplesNs: samplesNs.map((ns) => Math.round(ns * 100) / 100),
+    nsPerCall,
+    opsPerSec: 1e9 / nsPerCall.median,
+    MBps: (op.inputBytes * 1e3) / nsPerCall.median,
+    rme: Number.isFinite(result.latency.rme) ? result.latency.rme : 0,
   };
-  return backends.map((b) => b.name).reduce((best, name) => (score(name) > score(best) ? name : best));
 }
 
-/** Prints one row per operation, one column per backend (median ops/s ± rme), and the faster one. */
-export function printCryptoSummary(result: CryptoBenchResult): void {
-  const backends = [...new Set(result.results.map((r) => r.backend))];
-  const ops = [...new Set(result.results.map((r) => r.name))];
-  const cell = (r: CryptoBenchEntry | undefined): string =>
-    r ? `${Math.round(r.opsPerSec.median).toLocaleString('en-US')} ±${r.rme.toFixed(1)}%` : '-';
-  const rows = [
-    ['operation', 'input', ...backends.map((b) => `${b} ops/s`), 'faster'],
-    ...ops.map((name) => {
-      const entries = result.results.filter((r) => r.name === name);
-      const fastest = result.fastestBackend[name];
-      return [
+function comparisons(results: CryptoResult[]): CryptoReport['comparisons'] {
+  const names = [...new Set(results.map((r) => r.name))];
+  return names.flatMap((name) => {
+    const rows = results.filter((r) => r.name === name).sort((a, b) => b.opsPerSec - a.opsPerSec);
+    const [first] = rows;
+    const last = rows[rows.length - 1];
+    if (rows.length < 2 || !first || !last) return [];
+    return [
+      {
         name,
-        `${entries[0]?.inputBytes ?? 0} B`,
-        ...backends.map((b) => cell(entries.find((r) => r.backend === b))),
-        fastest ? `${fastest.backend} ×${fastest.speedup.toFixed(2)}` : '-',
-      ];
-    }),
-  ];
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
-  const m = result.machine;
-  console.log(`${m.cpuModel} ×${m.cpuCount}, node ${m.nodeVersion} ${m.platform}/${m.arch}`);
-  for (const row of rows) console.log(row.map((text, col) => (col === 0 ? text.padEnd(widths[col]!) : text.padStart(widths[col]!))).join('  '));
-  console.log(`chosen default: ${result.chosenDefault}`);
+        inputBytes: first.inputBytes,
+        fastest: first.implementation,
+        speedup: first.opsPerSec / last.opsPerSec,
+        opsPerSec: Object.fromEntries(rows.map((r) => [r.implementation, r.opsPerSec])),
+      },
+    ];
+  });
 }
 
-/** Writes the result to reports/bench-crypto-<ISO timestamp, ':' as '-'>.json; returns the path. */
-export async function writeCryptoReport(result: CryptoBenchResult): Promise<string> {
-  const dir = fileURLToPath(new URL('../reports/', import.meta.url));
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, `bench-crypto-${result.date.replace(/:/g, '-')}.json`);
-  await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
-  return file;
+/** The backend with the higher geometric mean of ops/s over the hashing group: DEFAULT_BACKEND's evidence. */
+function chosenDefault(results: CryptoResult[]): CryptoReport['chosenDefault'] {
+  const score = (backend: 'node' | 'noble'): number => {
+    const mine = results.filter((r) => r.group === 'hashing' && r.implementation === backend);
+    return mine.length === 0 ? Number.NaN : mine.reduce((sum, r) => sum + Math.log(r.opsPerSec), 0) / mine.length;
+  };
+  const node = score('node');
+  const noble = score('noble');
+  if (Number.isNaN(node) || Number.isNaN(noble)) return null;
+  return node >= noble ? 'node' : 'noble';
 }
+
+function d2Summary(results: CryptoResult[]): CryptoReport['d2'] {
+  const find = (name: string) => results.find((r) => r.group === 'd2' && r.name === name);
+  const ratios = D2_SIZES.flatMap((inputBytes) => {
+    const sip = find(d2SipName(inputBytes));
+    const blake = find(d2KeyedBlake3Name(inputBytes));
+    return sip && blake ? [{ inputBytes, ratio: sip.opsPerSec / blake.opsPerSec }] : [];
+  });
+  if (ratios.length === 0) return null;
+  const blake3MBps = results.filter((r) => r.group === 'd2' && r.name.startsWith('blake3 ')).map((r) => ({ inputBytes: r.inputBytes, MBps: r.MBps }));
+  return { siphashOverKeyedBlake3: ratios, blake3MBps };
+}
+
+const formatOps = (ops: number): string => Math.round(ops).toLocaleString('en-US');
+const formatTime = (ns: number): string => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(0)} ns`);
+
+/** One row per result (grouped), then the comparisons and D2's figures. */
+export function printCryptoSummary(report: CryptoReport): void {
+  const m = report.machine;
+  console.log(`${m.cpuModel} ×${m.cores}, node ${m.nodeVersion} ${m.platform}/${m.arch}`);
+  const rows = [
+    ['group', 'operation', 'impl', 'input', 'median/call', 'ops/s', 'MB/s', 'p10–p90'],
+    ...report.results.map((r) => [
+      r.group,
+      r.name,
+      r.implementation,
+      `${r.inputBytes} B`,
+      formatTime(r.nsPerCall.median),
+      formatOps(r.opsPerSec),
+      r.MBps.toFixed(1),
+      `${formatTime(r.nsPerCall.p10)}–${formatTime(r.nsPerCall.p90)}`,
+    ]),
+  ];
+  printTable(rows, 3);
+  console.log('');
+  for (const c of report.comparisons) console.log(`${c.name}: ${c.fastest} ×${c.speedup.toFixed(2)} faster`);
+  if (report.chosenDefault) console.log(`chosen default backend (hashing group): ${report.chosenDefault}`);
+  if (report.d2) {
+    const ratios = report.d2.siphashOverKeyedBlake3.map((r) => `${r.inputBytes} B ×${r.ratio.toFixed(2)}`).join(', ');
+    console.log(`D2: SipHash-2-4 ÷ keyed BLAKE3 (pure JS, not native): ${ratios}`);
+    console.log(`D2: BLAKE3 (noble): ${report.d2.blake3MBps.map((b) => `${b.inputBytes} B at ${b.MBps.toFixed(0)} MB/s`).join(', ')}`);
+  }
+}
+
+export const cryptoHelp = `Usage: asoc-lab bench crypto [options]
+
+Times hashing, codecs, signatures, D2's hashes and per-frame MAC/AEAD costs (tinybench) and writes
+reports/bench-crypto-<time>.json.
+  --groups LIST    comma-separated, from: ${CRYPTO_GROUPS.join(', ')} (default: all)
+  --time-ms N      time budget per operation in ms (default ${DEFAULTS.timeMs})
+  --warmup-ms N    warm-up budget per operation in ms (default ${DEFAULTS.warmupMs})
+  --out DIR        report directory (default reports)`;
+
+export interface CryptoCliOptions extends CryptoBenchOptions {
+  out?: string;
+}
+
+/** The flags of `asoc-lab bench crypto`; undefined when --help was printed. */
+export function parseCryptoArgs(argv: string[]): CryptoCliOptions | undefined {
+  const { values } = parseFlags(
+    argv,
+    { groups: { type: 'string' }, 'time-ms': { type: 'string' }, 'warmup-ms': { type: 'string' }, out: { type: 'string' } },
+    cryptoHelp,
+  );
+  if (values.help) {
+    console.log(cryptoHelp);
+    return undefined;
+  }
+  const groups = values.groups?.split(',').map((g) => g.trim());
+  const unknown = groups?.filter((g) => !(CRYPTO_GROUPS as readonly string[]).includes(g)) ?? [];
+  if (unknown.length > 0 || groups?.length === 0) throw new UsageError(`--groups: unknown group "${unknown.join(', ')}" (expected: ${CRYPTO_GROUPS.join(', ')})`);
+  return {
+    ...(groups ? { groups: groups as CryptoGroup[] } : {}),
+    timeMs: integerFlag('time-ms', values['time-ms'], DEFAULTS.timeMs, 1),
+    warmupMs: integerFlag('warmup-ms', values['warmup-ms'], DEFAULTS.warmupMs, 0),
+    ...(values.out ? { out: values.out } : {}),
+  };
+}
+
+export const runCryptoCli = benchCli({ name: 'crypto', parse: parseCryptoArgs, run: runCryptoBench, print: printCryptoSummary });
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const result = await runCryptoBench();
-  printCryptoSummary(result);
-  console.log(`report: ${await writeCryptoReport(result)}`);
+  process.exitCode = await runCryptoCli(process.argv.slice(2));
 }

@@ -1,28 +1,42 @@
-/** Messages between the throughput bench (parent) and its receiver child, over the IPC channel. */
-import type { Protocol, VerifyMode } from './throughput-schema.ts';
+/** Messages between the throughput bench (parent, the client side) and its server child, over the IPC channel. */
+import type { BaselineSecrets, ByteCounts } from '../src/baselines/types.ts';
+import type { Delivery } from './throughput-delivery.ts';
+import type { VerifyMode } from './throughput-schema.ts';
 
-/** Where the receiver listens and the sender connects. */
-export const LOOPBACK = '127.0.0.1';
-
-/** Parent → child, once, right after the child starts. */
-export interface ReceiverConfig {
-  type: 'configure';
-  /** One listener per protocol, all in the one child, so the child's CPU placement hits every protocol alike. */
-  protocols: Protocol[];
-  /** Bytes every transfer must deliver. */
-  totalBytes: number;
-  verify: VerifyMode;
-  /** SHA-256 (hex) of the stream the sender will send; null when verify is 'count'. */
-  expectedSha256: string | null;
-  /** ASoc only: the community and the API key, both made up at run time by the parent. */
-  community: string;
-  apiKey: string;
+/** What one side sends in a run. */
+export interface SendPlan {
+  /** Bytes this side sends, split across its sessions… */
+  totalBytes: number | null;
+  /** …or how long each session sends. */
+  durationMs: number | null;
 }
 
-export type ReceiverPorts = Partial<Record<Protocol, number>>;
+/** Parent → child, in this order: configure once; per run begin, go, then finish; sample any time during a run. */
+export type ParentMessage =
+  | {
+      type: 'configure';
+      /** One server per protocol, all in the one child, so the child's CPU placement hits every protocol alike. */
+      protocols: string[];
+      secrets: BaselineSecrets;
+      verify: VerifyMode;
+      chunkSize: number;
+      /** The sender's pattern (base64), so the child can send the very same bytes. */
+      pattern: string;
+    }
+  /** The next `parallel` sessions of `protocol` are this run's; `send`: what the child sends on them at `go` (null: nothing). */
+  | { type: 'begin'; protocol: string; parallel: number; send: SendPlan | null }
+  | { type: 'go' }
+  | { type: 'sample' }
+  | { type: 'finish' };
 
-/** Child → parent. One `listening` after configure, then one `done` per transfer, in order. */
-export type ReceiverMessage =
-  | { type: 'listening'; ports: ReceiverPorts }
-  | { type: 'done'; protocol: Protocol; bytes: number; verified: boolean; sha256: string | null; cpuSeconds: number }
+/** Child → parent. */
+export type ChildMessage =
+  | { type: 'listening'; ports: Record<string, number> }
+  | { type: 'ready' }
+  /** A transfer from the parent ended at the child. */
+  | { type: 'delivered'; delivery: Delivery }
+  /** The child's own sends of the run are done: bytes per session. */
+  | { type: 'sent'; bytes: number[] }
+  | { type: 'sample'; bytes: number }
+  | { type: 'finished'; cpuSeconds: number; setupBytes: ByteCounts[] }
   | { type: 'failed'; message: string };

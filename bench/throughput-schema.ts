@@ -2,85 +2,140 @@
  * The shape of a throughput report (reports/bench-throughput-*.json), as a zod schema: the bench
  * validates what it writes, the smoke test validates what the bench returns, and readers of old
  * reports can check them. Throughput is in MB/s with MB = 10^6 bytes (not MiB).
+ *
+ * Every protocol is a baseline of src/baselines; raw TCP is always in the run, and every other
+ * protocol's figure also appears as its ratio to raw TCP in the same rounds.
  */
 import { z } from 'zod';
+import { BASELINE_NAMES } from '../src/baselines/index.ts';
+import { machineSchema } from './machine.ts';
 
-export const PROTOCOLS = ['raw-tcp', 'asoc-v1'] as const;
-export const protocolSchema = z.enum(PROTOCOLS);
-export type Protocol = z.infer<typeof protocolSchema>;
+export const protocolSchema = z.string().refine((name) => BASELINE_NAMES.includes(name), { message: `not a baseline (${BASELINE_NAMES.join(', ')})` });
+export type Protocol = string;
+
+/** Every figure is relative to this one, measured in the same run. */
+export const REFERENCE_PROTOCOL = 'raw-tcp';
 
 export const verifyModeSchema = z.enum(['count', 'sha256']);
 export type VerifyMode = z.infer<typeof verifyModeSchema>;
 
-export const RATIO_NAME = 'asoc-v1/raw-tcp';
-export const TARGET_RATIO = 0.9;
-export const TARGET_NAME = 'asoc-v1 >= 90% of raw-tcp';
+/** forward: client → server; reverse: server → client (iperf3 -R); bidir: both at once. */
+export const directionSchema = z.enum(['forward', 'reverse', 'bidir']);
+export type Direction = z.infer<typeof directionSchema>;
+export type Way = 'forward' | 'reverse';
 
+/** The issue's targets, each a median of per-round ratios of two protocols' MB/s. */
+export const TARGETS = [
+  { name: 'asoc-v1 >= 90% of raw-tcp', numerator: 'asoc-v1', denominator: 'raw-tcp', threshold: 0.9 },
+  { name: 'asoc-v1 >= 3x grpc-stream', numerator: 'asoc-v1', denominator: 'grpc-stream', threshold: 3 },
+  { name: 'asoc-hardened >= 75% of asoc-v1', numerator: 'asoc-hardened', denominator: 'asoc-v1', threshold: 0.75 },
+] as const;
+
+const count = z.number().int().nonnegative();
 const positiveInt = z.number().int().positive();
+const rate = z.number().nonnegative();
+const byteCounts = z.object({ clientToServer: count, serverToClient: count });
+
+export const transferSchema = z.object({
+  way: z.enum(['forward', 'reverse']),
+  /** Bytes the receiving sink had when the sender's end-of-transfer arrived. */
+  bytes: count,
+  /** Bytes match what its sender sent and (verify = sha256) the SHA-256 matches the pattern's. */
+  verified: z.boolean(),
+});
+
+export const intervalSchema = z.object({
+  /** Seconds since the run's start. */
+  from: z.number().nonnegative(),
+  to: z.number().nonnegative(),
+  /** Bytes delivered (at the receiving sinks) within the interval, per way. */
+  forwardBytes: count,
+  reverseBytes: count,
+  MBps: rate,
+});
+export type Interval = z.infer<typeof intervalSchema>;
 
 export const throughputRunSchema = z.object({
   protocol: protocolSchema,
-  /** 1-based among measured runs; 0 for the discarded warm-up run. */
-  run: z.number().int().nonnegative(),
+  /** 1-based among measured runs (= the round); 0 for the discarded warm-up run. */
+  run: count,
   warmup: z.boolean(),
-  /** Bytes the receiver had when it reported done. */
-  bytes: z.number().int().nonnegative(),
-  /** From the sender's first byte to the receiver's "done" message. */
+  /** Bytes delivered in all transfers of the run. */
+  bytes: count,
+  /** From the run's start to the last transfer's delivery. */
   seconds: z.number().positive(),
-  /** bytes / seconds / 10^6. */
-  MBps: z.number().nonnegative(),
-  /** The receiver had exactly totalBytes and (verify = sha256) their SHA-256 matched the sender's. */
+  /** bytes / seconds / 10^6: both ways together in a bidirectional run. */
+  MBps: rate,
+  /** Per way, bytes / seconds / 10^6 (a way not in the run is absent). */
+  wayMBps: z.object({ forward: rate.optional(), reverse: rate.optional() }),
+  /** Every transfer was delivered intact. */
   verified: z.boolean(),
-  /** CPU time (user + system) of the whole sending and receiving process during the transfer. */
-  cpuSeconds: z.object({ sender: z.number().nonnegative(), receiver: z.number().nonnegative() }),
+  transfers: z.array(transferSchema).min(1),
+  /** CPU time (user + system) of the client process (this one) and the server process during the run. */
+  cpuSeconds: z.object({ client: z.number().nonnegative(), server: z.number().nonnegative() }),
+  /** Setup bytes of each session, counted by the server (src/baselines: ServerSession.setup). */
+  setupBytes: z.array(byteCounts),
+  intervals: z.array(intervalSchema),
 });
 export type ThroughputRun = z.infer<typeof throughputRunSchema>;
 
 export const protocolSummarySchema = z.object({
-  medianMBps: z.number().nonnegative(),
-  minMBps: z.number().nonnegative(),
-  maxMBps: z.number().nonnegative(),
+  medianMBps: rate,
+  minMBps: rate,
+  maxMBps: rate,
+  /** (max − min) / median over the measured runs. */
+  spread: z.number().nonnegative(),
   /** Measured runs (warm-up excluded). */
   runs: positiveInt,
-  /** Median over runs of CPU seconds per GB (10^9 bytes) delivered, per side. */
-  cpuSecondsPerGB: z.object({ sender: z.number().nonnegative(), receiver: z.number().nonnegative() }),
+  /** Median over runs of CPU seconds per GB (10^9 bytes) delivered, per process. */
+  cpuSecondsPerGB: z.object({ client: z.number().nonnegative(), server: z.number().nonnegative() }),
+  /** Median over runs of MB/s ÷ raw TCP's MB/s in the same round; 1 for raw TCP itself. */
+  ratioToRawTcp: z.number().nonnegative().nullable(),
+  /** One session's setup bytes (they do not vary run to run). */
+  setupBytes: byteCounts.nullable(),
 });
 export type ProtocolSummary = z.infer<typeof protocolSummarySchema>;
+
+export const targetResultSchema = z.object({
+  name: z.string(),
+  numerator: z.string(),
+  denominator: z.string(),
+  threshold: z.number().positive(),
+  /** null when the run did not measure both protocols. */
+  ratio: z.number().nonnegative().nullable(),
+  met: z.boolean().nullable(),
+});
 
 export const throughputReportSchema = z.object({
   kind: z.literal('throughput'),
   date: z.iso.datetime(),
   unit: z.literal('MB/s, MB = 10^6 bytes'),
-  machine: z.object({
-    cpuModel: z.string(),
-    cores: positiveInt,
-    nodeVersion: z.string(),
-    platform: z.string(),
-    arch: z.string(),
-    kernel: z.string(),
-  }),
+  machine: machineSchema,
   config: z.object({
-    totalBytes: positiveInt,
+    /** raw-tcp first, then the others in the order given. */
+    protocols: z.array(protocolSchema).min(1),
+    direction: directionSchema,
+    /** Connections (sessions) per run, each carrying its share of the bytes, all at once. */
+    parallel: positiveInt,
+    /** Bytes per run over all sessions and ways… */
+    totalBytes: positiveInt.nullable(),
+    /** …or, instead, how long each sender sends. */
+    durationMs: positiveInt.nullable(),
     chunkSize: positiveInt,
     runs: positiveInt,
-    warmupRuns: z.number().int().nonnegative(),
-    protocols: z.array(protocolSchema).min(1),
+    warmupRuns: count,
     verify: verifyModeSchema,
     runTimeoutMs: positiveInt,
-    /** The CPUs the sender (this process's main thread) and the receiver child were pinned to; null: not pinned. */
-    pinning: z.object({ sender: z.number().int().nonnegative(), receiver: z.number().int().nonnegative() }).nullable(),
+    intervalMs: positiveInt,
+    /** The CPUs this (client) process and the server child were pinned to; null: not pinned. */
+    pinning: z.object({ client: count, server: count }).nullable(),
     transport: z.string(),
     order: z.string(),
   }),
   runs: z.array(throughputRunSchema),
-  summary: z.partialRecord(protocolSchema, protocolSummarySchema),
-  /** Median over run pairs (asoc-v1 run i, raw-tcp run i) of asoc MB/s ÷ raw MB/s. */
-  ratios: z.partialRecord(z.literal(RATIO_NAME), z.number().nonnegative()),
-  target: z.object({
-    name: z.literal(TARGET_NAME),
-    threshold: z.literal(TARGET_RATIO),
-    /** null when the run did not measure both protocols. */
-    met: z.boolean().nullable(),
-  }),
+  summary: z.record(z.string(), protocolSummarySchema),
+  /** `<protocol>/raw-tcp`: the median over rounds of the protocol's MB/s ÷ raw TCP's in that round. */
+  ratios: z.record(z.string(), z.number().nonnegative()),
+  targets: z.array(targetResultSchema),
 });
 export type ThroughputReport = z.infer<typeof throughputReportSchema>;

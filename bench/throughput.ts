@@ -1,46 +1,59 @@
 /**
- * Loopback throughput: ASoc v1 against raw node:net in the same run, between two processes.
+ * Loopback throughput of every baseline (src/baselines) against raw TCP in the same run, between
+ * two processes, like iperf3: this process is the client side, a child (bench/throughput-server.ts)
+ * runs a sink server per protocol. Per run, `parallel` fresh sessions are connected before the clock
+ * starts; then the client sends (forward), the server sends (reverse) or both (bidir), a byte count
+ * split across the sessions or for a duration each. A run is timed until its last transfer is
+ * delivered: the receiving sink has every byte and (verify = sha256) its SHA-256, which is then
+ * checked against the sender's pattern. Interval samples of the delivered bytes are taken during
+ * the run. Runs alternate between protocols (A B C A B C …) so machine drift hits all; one warm-up
+ * run per protocol comes first and is discarded. Where it can (Linux, taskset, 2+ CPUs), the two
+ * processes are pinned to two different CPUs. MB/s uses MB = 10^6 bytes.
  *
- * The receiver is a child process (bench/throughput-receiver.ts) listening on 127.0.0.1; this
- * process sends. A run is timed from the sender's first byte until the receiver's IPC message that
- * it has every byte and (verify = sha256) that their SHA-256 matches the one announced before the
- * clock started: delivery, not submission. Both protocols do the same receiving work, so their
- * ratio is fair. Runs alternate between protocols (A B A B …) so machine drift hits both; one
- * warm-up run per protocol comes first and is discarded. Where it can (Linux, taskset, 2+ CPUs),
- * the sender and the receiver are pinned to two different CPUs. MB/s uses MB = 10^6 bytes.
- *
- *   npx tsx bench/throughput.ts [--bytes 1GiB] [--chunk 1MiB] [--runs 5] [--verify sha256|count] [--out reports]
+ *   npx tsx bench/throughput.ts [--protocols asoc-v1,grpc-stream] [--bytes 1GiB | --duration 10] [--chunk 1MiB]
+ *                               [--parallel N] [--reverse | --bidir] [--runs 5] [--verify sha256|count] [--out reports]
  *
  * writes reports/bench-throughput-<ISO time>.json and prints a summary table.
  */
-import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { integerFlag, parseFlags, UsageError } from '../src/commands/common.ts';
+import { baselineByName, BASELINE_NAMES, runSecrets } from '../src/baselines/index.ts';
+import type { BaselineSecrets, ClientSession } from '../src/baselines/types.ts';
+import { formatBytes, integerFlag, parseFlags, UsageError } from '../src/commands/common.ts';
+import { benchCli } from './bench-cli.ts';
 import { choosePinning, pinSelf } from './cpu-pinning.ts';
 import { DeadlineError, withDeadline } from './deadline.ts';
 import { progressBar, showsProgress } from './progress.ts';
-import { ReceiverProcess } from './receiver-process.ts';
+import { ServerProcess } from './server-process.ts';
 import { ChunkPattern } from './throughput-data.ts';
-import { buildReport, printThroughputSummary, writeThroughputReport } from './throughput-report.ts';
-import { PROTOCOLS, protocolSchema, verifyModeSchema, type Protocol, type ThroughputReport, type ThroughputRun, type VerifyMode } from './throughput-schema.ts';
-import { connectSender, type Secrets } from './throughput-senders.ts';
+import { checkDeliveries, DeliveryMeter, type Delivery } from './throughput-delivery.ts';
+import type { SendPlan } from './throughput-ipc.ts';
+import { buildReport, formatInterval, printThroughputSummary } from './throughput-report.ts';
+import { directionSchema, REFERENCE_PROTOCOL, verifyModeSchema, type Direction, type Interval, type ThroughputReport, type ThroughputRun, type VerifyMode, type Way } from './throughput-schema.ts';
+import { sendTransfers } from './throughput-send.ts';
 
-export { printThroughputSummary, writeThroughputReport };
+export { printThroughputSummary };
 
 export interface ThroughputOptions {
-  /** Bytes per run. Default 1 GiB. */
+  /** Baselines to measure; raw-tcp is always added (first). Default: raw-tcp, asoc-v1. */
+  protocols?: string[];
+  direction?: Direction;
+  /** Sessions (TCP connections) per run. Default 1. */
+  parallel?: number;
+  /** Bytes per way per run, split across the sessions. Default 1 GiB (unless durationMs is given). */
   totalBytes?: number;
-  /** Bytes per sender write / `send` chunk. Default 1 MiB (ASoc DATA frames carry at most 1 MiB). */
+  /** Instead of totalBytes: each session sends for this long. */
+  durationMs?: number;
+  /** Bytes per chunk (one write, message, frame or request). Default 1 MiB. */
   chunkSize?: number;
   /** Measured runs per protocol, after one discarded warm-up run each. Default 5. */
   runs?: number;
-  /** Default both, in this order: ['raw-tcp', 'asoc-v1']. */
-  protocols?: Protocol[];
-  /** What the receiver checks: SHA-256 of the stream (default) or only its length. */
+  /** What receivers check: SHA-256 of every transfer (default) or only its length. */
   verify?: VerifyMode;
-  /** A run not delivered within this fails the bench and kills the receiver. Default 120 s. */
+  /** A run not delivered within this fails the bench and kills the server process. Default 120 s. */
   runTimeoutMs?: number;
-  /** Sender and receiver on two different CPUs, where possible (Linux with taskset). Default true. */
+  /** Interval between delivered-bytes samples. Default 1 s. */
+  intervalMs?: number;
+  /** The two processes on two different CPUs, where possible (Linux with taskset). Default true. */
   pin?: boolean;
   onProgress?: (progress: ThroughputProgress) => void;
 }
@@ -48,68 +61,66 @@ export interface ThroughputOptions {
 export type ThroughputProgress =
   | {
       phase: 'run';
-      protocol: Protocol;
+      protocol: string;
       /** 0 = warm-up. */
       run: number;
       warmup: boolean;
       /** Position of this run among all `count` runs, warm-ups included (0-based). */
       index: number;
       count: number;
-      /** Bytes the sender has handed over so far in this run (not delivered: progress only). */
-      bytesSent: number;
-      totalBytes: number;
+      /** How far this run is, 0…1 (bytes handed over by this process, or time, whichever is further). */
+      fraction: number;
     }
+  | { phase: 'interval'; protocol: string; run: number; warmup: boolean; interval: Interval }
   | { phase: 'finished' };
 
-export const THROUGHPUT_DEFAULTS: Readonly<Required<Omit<ThroughputOptions, 'onProgress'>>> = {
+export const THROUGHPUT_DEFAULTS = {
+  protocols: [REFERENCE_PROTOCOL, 'asoc-v1'],
+  direction: 'forward' as Direction,
+  parallel: 1,
   totalBytes: 1024 ** 3,
   chunkSize: 1024 ** 2,
   runs: 5,
-  protocols: [...PROTOCOLS],
-  verify: 'sha256',
+  verify: 'sha256' as VerifyMode,
   runTimeoutMs: 120_000,
+  intervalMs: 1_000,
   pin: true,
 };
 
 type Config = ThroughputReport['config'];
 
 const WARMUP_RUNS = 1;
-const RECEIVER_START_TIMEOUT_MS = 30_000;
-const PROGRESS_INTERVAL_MS = 200;
+const SERVER_START_TIMEOUT_MS = 30_000;
 
 export async function runThroughputBench(options: ThroughputOptions = {}): Promise<ThroughputReport> {
   const config = resolveConfig(options);
-  const pattern = new ChunkPattern(config.totalBytes, config.chunkSize);
-  const expectedSha256 = config.verify === 'sha256' ? pattern.sha256() : null;
-  const secrets: Secrets = { community: 'asoc-lab-bench', apiKey: randomBytes(32).toString('hex') };
+  const pattern = new ChunkPattern(config.chunkSize);
+  const secrets = runSecrets();
   const { pinning } = config;
-  const unpin = pinning ? pinSelf(pinning.sender) : () => {};
-  const receiverConfig = { type: 'configure', protocols: config.protocols, totalBytes: config.totalBytes, verify: config.verify, expectedSha256, ...secrets } as const;
-  const receiver = new ReceiverProcess(receiverConfig, pinning?.receiver ?? null);
-  const sent = { bytes: 0 };
-  let current: Extract<ThroughputProgress, { phase: 'run' }> | null = null;
-  const ticker = options.onProgress && setInterval(() => current && options.onProgress!({ ...current, bytesSent: sent.bytes }), PROGRESS_INTERVAL_MS);
+  const unpin = pinning ? pinSelf(pinning.client) : () => {};
+  const server = new ServerProcess(pinning?.server ?? null);
   try {
-    const startMessage = `the receiver did not start listening within ${RECEIVER_START_TIMEOUT_MS / 1000} s`;
-    const ports = await withDeadline(receiver.listening(), RECEIVER_START_TIMEOUT_MS, startMessage, () => receiver.kill());
+    server.send({ type: 'configure', protocols: config.protocols, secrets, verify: config.verify, chunkSize: config.chunkSize, pattern: Buffer.from(pattern.pattern).toString('base64') });
+    const message = `the server process did not start listening within ${SERVER_START_TIMEOUT_MS / 1000} s`;
+    const { ports } = await withDeadline(server.next('listening'), SERVER_START_TIMEOUT_MS, message, () => server.kill());
     const plan = schedule(config);
     const runs: ThroughputRun[] = [];
     for (const [index, { protocol, run }] of plan.entries()) {
       const warmup = run === 0;
-      sent.bytes = 0;
-      current = { phase: 'run', protocol, run, warmup, index, count: plan.length, bytesSent: 0, totalBytes: config.totalBytes };
-      const transfer = await withDeadline(
-        timedTransfer(protocol, ports[protocol]!, receiver, pattern.chunks(), secrets, sent),
+      const progress = (fraction: number) => options.onProgress?.({ phase: 'run', protocol, run, warmup, index, count: plan.length, fraction });
+      const onInterval = (interval: Interval) => options.onProgress?.({ phase: 'interval', protocol, run, warmup, interval });
+      const name = `${protocol} ${warmup ? 'warm-up run' : `run ${run}`}`;
+      const result = await withDeadline(
+        timedRun({ config, protocol, port: ports[protocol]!, server, pattern, secrets, progress, onInterval }),
         config.runTimeoutMs,
-        `${protocol} ${warmup ? 'warm-up run' : `run ${run}`}: not delivered within ${config.runTimeoutMs / 1000} s; receiver killed`,
-        () => receiver.kill(),
+        `${name}: not delivered within ${config.runTimeoutMs / 1000} s; server process killed`,
+        () => server.kill(),
       );
-      runs.push({ protocol, run, warmup, ...transfer, MBps: transfer.bytes / transfer.seconds / 1e6 });
+      runs.push({ protocol, run, warmup, ...result });
     }
     return buildReport(config, runs);
   } finally {
-    clearInterval(ticker);
-    receiver.close();
+    server.close();
     unpin();
     options.onProgress?.({ phase: 'finished' });
   }
@@ -117,91 +128,205 @@ export async function runThroughputBench(options: ThroughputOptions = {}): Promi
 
 function resolveConfig(options: ThroughputOptions): Config {
   const { onProgress: _, ...given } = options;
+  const byDuration = given.durationMs !== undefined;
   const config = { ...THROUGHPUT_DEFAULTS, ...given };
-  for (const key of ['totalBytes', 'chunkSize', 'runs', 'runTimeoutMs'] as const) {
+  for (const key of ['chunkSize', 'runs', 'runTimeoutMs', 'parallel', 'intervalMs'] as const) {
     if (!Number.isSafeInteger(config[key]) || config[key] < 1) throw new RangeError(`${key} must be a positive integer, got ${config[key]}`);
   }
-  if (config.protocols.length === 0) throw new RangeError('protocols must name at least one protocol');
+  if (byDuration && given.totalBytes !== undefined) throw new RangeError('give totalBytes or durationMs, not both');
+  const limit = byDuration ? config.durationMs! : config.totalBytes;
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`${byDuration ? 'durationMs' : 'totalBytes'} must be a positive integer, got ${limit}`);
+  if (!byDuration && config.totalBytes < config.parallel) throw new RangeError(`totalBytes (${config.totalBytes}) must give each of the ${config.parallel} sessions at least one byte`);
+  const protocols = [...new Set([REFERENCE_PROTOCOL, ...config.protocols])];
+  for (const protocol of protocols) {
+    const baseline = baselineByName(protocol);
+    if (config.direction !== 'forward' && !baseline.serverSends) throw new RangeError(`${protocol}: its server cannot send on its own, so no ${config.direction} runs (${baseline.limitations.join('; ')})`);
+    if (baseline.maxChunkBytes !== null && config.chunkSize > baseline.maxChunkBytes) throw new RangeError(`${protocol}: chunks of at most ${formatBytes(baseline.maxChunkBytes)}, asked for ${formatBytes(config.chunkSize)}`);
+  }
   return {
-    totalBytes: config.totalBytes,
+    protocols,
+    direction: config.direction,
+    parallel: config.parallel,
+    totalBytes: byDuration ? null : config.totalBytes,
+    durationMs: byDuration ? config.durationMs! : null,
     chunkSize: config.chunkSize,
     runs: config.runs,
     warmupRuns: WARMUP_RUNS,
-    protocols: [...new Set(config.protocols)],
     verify: config.verify,
     runTimeoutMs: config.runTimeoutMs,
-    pinning: config.pin ? choosePinning() : null,
-    transport: 'TCP over 127.0.0.1; receiver in a child process, sender in this one',
+    intervalMs: config.intervalMs,
+    pinning: config.pin ? renamePinning(choosePinning()) : null,
+    transport: 'TCP over 127.0.0.1; servers in a child process, clients in this one',
     order: 'one warm-up run per protocol (discarded), then protocols alternate run by run',
   };
 }
 
-/** Warm-ups first (run 0), then round r runs every protocol once (run r): A B A B … */
-function schedule(config: Config): Array<{ protocol: Protocol; run: number }> {
+function renamePinning(pinning: { sender: number; receiver: number } | null): Config['pinning'] {
+  return pinning && { client: pinning.sender, server: pinning.receiver };
+}
+
+/** Warm-ups first (run 0), then round r runs every protocol once (run r): A B C A B C … */
+function schedule(config: Config): Array<{ protocol: string; run: number }> {
   const rounds = Array.from({ length: WARMUP_RUNS + config.runs }, (_, round) => round);
   return rounds.flatMap((run) => config.protocols.map((protocol) => ({ protocol, run })));
 }
 
-/** One transfer on a fresh connection (connected before the clock starts), timed to the receiver's verdict. */
-async function timedTransfer(
-  protocol: Protocol,
-  port: number,
-  receiver: ReceiverProcess,
-  chunks: Iterable<Uint8Array>,
-  secrets: Secrets,
-  sent: { bytes: number },
-): Promise<Omit<ThroughputRun, 'protocol' | 'run' | 'warmup' | 'MBps'>> {
-  const sender = await connectSender(protocol, port, secrets);
+interface RunContext {
+  config: Config;
+  protocol: string;
+  port: number;
+  server: ServerProcess;
+  pattern: ChunkPattern;
+  secrets: BaselineSecrets;
+  progress(fraction: number): void;
+  onInterval(interval: Interval): void;
+}
+
+type RunResult = Omit<ThroughputRun, 'protocol' | 'run' | 'warmup'>;
+
+/** One run on fresh sessions (connected before the clock starts), timed to the last delivery. */
+async function timedRun(ctx: RunContext): Promise<RunResult> {
+  const { config, server } = ctx;
+  const ways: Way[] = config.direction === 'bidir' ? ['forward', 'reverse'] : [config.direction];
+  const sendPlan: SendPlan = { totalBytes: config.totalBytes, durationMs: config.durationMs };
+  const baseline = baselineByName(ctx.protocol);
+  let failure: Error | null = null;
+  const local = new DeliveryMeter(config.verify);
+  const sessions: ClientSession[] = [];
   try {
+    for (let i = 0; i < config.parallel; i++) {
+      sessions.push(await baseline.connect(ctx.port, { role: 'sink', secrets: ctx.secrets, sink: local.sink, onError: (err) => (failure ??= err) }));
+    }
+    await server.ask({ type: 'begin', protocol: ctx.protocol, parallel: config.parallel, send: ways.includes('reverse') ? sendPlan : null }, 'ready');
+
     const started = performance.now();
     const cpu = process.cpuUsage();
-    const delivered = receiver.delivery().then((d) => ({ ...d, at: performance.now(), cpu: process.cpuUsage(cpu) }));
-    const [, delivery] = await Promise.all([sender.send(counted(chunks, sent)), delivered]);
-    if (delivery.protocol !== protocol) throw new Error(`the receiver reported a ${delivery.protocol} transfer during a ${protocol} run`);
+    const sent = { bytes: 0 };
+    server.send({ type: 'go' });
+    const forwardSent = ways.includes('forward') ? sendTransfers(sessions, ctx.pattern, sendPlan, sent) : Promise.resolve([]);
+    const reverseSent = ways.includes('reverse') ? server.next('sent').then((m) => m.bytes) : Promise.resolve([]);
+    const forwardDelivered = ways.includes('forward') ? remoteDeliveries(server, config.parallel) : Promise.resolve([]);
+    const reverseDelivered = ways.includes('reverse') ? local.whenDelivered(config.parallel) : Promise.resolve([]);
+    const delivered = Promise.all([forwardDelivered, reverseDelivered]).then((d) => ({ deliveries: d, at: performance.now() }));
+
+    const sampler = sampleIntervals(ctx, started, local, delivered, (fraction) => ctx.progress(fraction), () => sent.bytes);
+    sampler.catch(() => {}); // if the transfer fails first, its error is the one reported
+    const [{ deliveries, at }, forwardBytes, reverseBytes] = await Promise.all([delivered, forwardSent, reverseSent]);
+    const intervals = await sampler;
+    const clientCpu = process.cpuUsage(cpu);
+    const finished = await server.ask({ type: 'finish' }, 'finished');
+    if (failure) throw failure;
+
+    const seconds = (at - started) / 1000;
+    const [forward, reverse] = deliveries;
+    const transfers = [
+      ...checkDeliveries(forward, forwardBytes, ctx.pattern).map((verified, i) => ({ way: 'forward' as const, bytes: forward[i]!.bytes, verified })),
+      ...checkDeliveries(reverse, reverseBytes, ctx.pattern).map((verified, i) => ({ way: 'reverse' as const, bytes: reverse[i]!.bytes, verified })),
+    ];
+    const total = (list: Delivery[]) => list.reduce((sum, d) => sum + d.bytes, 0);
+    const bytes = total(forward) + total(reverse);
+    ctx.progress(1);
     return {
-      bytes: delivery.bytes,
-      seconds: (delivery.at - started) / 1000,
-      verified: delivery.verified,
-      cpuSeconds: { sender: (delivery.cpu.user + delivery.cpu.system) / 1e6, receiver: delivery.cpuSeconds },
+      bytes,
+      seconds,
+      MBps: bytes / seconds / 1e6,
+      wayMBps: Object.fromEntries(ways.map((way) => [way, total(way === 'forward' ? forward : reverse) / seconds / 1e6])),
+      verified: transfers.every((t) => t.verified),
+      transfers,
+      cpuSeconds: { client: (clientCpu.user + clientCpu.system) / 1e6, server: finished.cpuSeconds },
+      setupBytes: finished.setupBytes,
+      intervals: finishIntervals(intervals, seconds, total(forward), total(reverse)),
     };
   } finally {
-    await sender.close();
+    await Promise.all(sessions.map((s) => s.close().catch(() => {})));
   }
 }
 
-function* counted(chunks: Iterable<Uint8Array>, sent: { bytes: number }): Generator<Uint8Array> {
-  for (const chunk of chunks) {
-    sent.bytes += chunk.length;
-    yield chunk;
+async function remoteDeliveries(server: ServerProcess, count: number): Promise<Delivery[]> {
+  const deliveries: Delivery[] = [];
+  while (deliveries.length < count) deliveries.push((await server.next('delivered')).delivery);
+  return deliveries;
+}
+
+interface Sample {
+  at: number;
+  forwardBytes: number;
+  reverseBytes: number;
+}
+
+/** Samples delivered bytes every intervalMs (forward ones at the server, reverse ones here) until `done` settles. */
+async function sampleIntervals(ctx: RunContext, started: number, local: DeliveryMeter, done: Promise<unknown>, progress: (fraction: number) => void, sentBytes: () => number): Promise<Sample[]> {
+  const { config } = ctx;
+  let finished = false;
+  void done.finally(() => (finished = true)).catch(() => {});
+  const samples: Sample[] = [];
+  const wayBytes = (config.totalBytes ?? 0) * (config.direction === 'bidir' ? 2 : 1);
+  while (!finished) {
+    // From the last sample, not a fixed grid: a late reply (a busy server) must not be followed by a burst of tiny intervals.
+    const next = started + (samples.at(-1)?.at ?? 0) + config.intervalMs;
+    await Promise.race([done.catch(() => {}), new Promise((resolve) => setTimeout(resolve, Math.max(0, next - performance.now())))]);
+    if (finished) break;
+    const forwardBytes = config.direction === 'reverse' ? 0 : (await ctx.server.ask({ type: 'sample' }, 'sample')).bytes;
+    const sample = { at: performance.now() - started, forwardBytes, reverseBytes: local.bytes };
+    samples.push(sample);
+    const previous = samples[samples.length - 2] ?? { at: 0, forwardBytes: 0, reverseBytes: 0 };
+    ctx.onInterval(interval(previous, sample));
+    const byTime = config.durationMs === null ? 0 : sample.at / config.durationMs;
+    const byBytes = wayBytes === 0 ? 0 : (sample.forwardBytes + sample.reverseBytes + sentBytes()) / (2 * wayBytes);
+    progress(Math.min(1, Math.max(byTime, byBytes)));
   }
+  return samples;
+}
+
+function interval(from: Sample, to: Sample): Interval {
+  const forwardBytes = to.forwardBytes - from.forwardBytes;
+  const reverseBytes = to.reverseBytes - from.reverseBytes;
+  const seconds = (to.at - from.at) / 1000;
+  return { from: from.at / 1000, to: to.at / 1000, forwardBytes, reverseBytes, MBps: seconds > 0 ? (forwardBytes + reverseBytes) / seconds / 1e6 : 0 };
+}
+
+/** The samples as intervals, the last one running to the final delivery with the final totals. */
+function finishIntervals(samples: Sample[], seconds: number, forwardBytes: number, reverseBytes: number): Interval[] {
+  const points = [{ at: 0, forwardBytes: 0, reverseBytes: 0 }, ...samples.filter((s) => s.at < seconds * 1000), { at: seconds * 1000, forwardBytes, reverseBytes }];
+  return points.slice(1).map((to, i) => interval(points[i]!, to));
 }
 
 // ---- command line ----------------------------------------------------------------------------
 
 const HELP = `Usage: npx tsx bench/throughput.ts [options]    (or: asoc-lab bench throughput [options])
 
-Delivered throughput of ASoc v1 against raw node:net over loopback (127.0.0.1), in the same run.
-The receiver is a child process; each run is timed from the sender's first byte until the receiver
-reports over IPC that it has every byte (and, with --verify sha256, that their SHA-256 matches).
-Each run uses a fresh connection, made before the clock starts. Runs alternate between protocols;
-one warm-up run per protocol comes first and is discarded. MB/s uses MB = 10^6 bytes.
-Target: asoc-v1 >= 90% of raw-tcp (median of per-run ratios).
+Delivered throughput of every baseline against raw TCP over loopback (127.0.0.1), in the same run,
+like iperf3. Servers run in a child process, clients in this one; each run connects fresh sessions
+before the clock starts and is timed until the last transfer is delivered: the receiver has every
+byte and, with --verify sha256, their SHA-256 matches what was sent. Runs alternate between
+protocols; one warm-up run per protocol comes first and is discarded. MB/s uses MB = 10^6 bytes.
+Targets (medians of per-round ratios): asoc-v1 >= 90% of raw-tcp; asoc-v1 >= 3x grpc-stream;
+asoc-hardened >= 75% of asoc-v1.
 
-  --bytes SIZE         bytes per run (default 1GiB; k/M/G units are binary: 64MiB, 1G)
-  --chunk SIZE         bytes per sender write (default 1MiB; ASoc frames carry at most 1 MiB)
+  --protocols LIST     comma-separated baselines (raw-tcp is always added):
+                       ${BASELINE_NAMES.join(', ')}
+                       (default asoc-v1)
+  --bytes SIZE         bytes per way per run, split across the sessions (default 1GiB;
+                       binary units: 64MiB, 1G)
+  --duration SECONDS   instead of --bytes: every session sends for this long
+  --chunk SIZE         bytes per write/message/frame/request, 1KiB…4MiB (default 1MiB)
+  --parallel N         sessions (TCP connections) per run, all sending at once (default 1)
+  --reverse            the server sends, the client receives (iperf3 -R)
+  --bidir              both send at once; MB/s counts both ways
   --runs N             measured runs per protocol, after the warm-up (default 5)
-  --verify MODE        sha256: the receiver hashes every byte and compares (default);
-                       count: it only counts them. Where SHA-256 is slower than the loopback it
-                       bounds both protocols alike; count then shows what the protocol itself costs
-  --protocols LIST     comma-separated, from raw-tcp,asoc-v1 (default both)
-  --timeout SECONDS    per-run limit; past it the receiver is killed and the bench fails (default 120)
-  --no-pin             let the scheduler place sender and receiver; by default (Linux with taskset,
-                       2+ CPUs) the sender is pinned to one CPU and the receiver to another, because
-                       unpinned, loopback throughput flips between two modes ~2.5x apart
+  --verify MODE        sha256: receivers hash every byte and compare (default); count: they only
+                       count them (SHA-256 may cap every protocol at the hash's speed)
+  --interval SECONDS   delivered-bytes sample interval (default 1)
+  --intervals          print every interval as it ends (iperf3 style; hides the progress bar)
+  --timeout SECONDS    per-run limit; past it the server process is killed and the bench fails (default 120)
+  --no-pin             let the scheduler place the two processes; by default (Linux with taskset,
+                       2+ CPUs) each gets its own CPU, because unpinned, loopback throughput flips
+                       between two modes ~2.5x apart
   --out DIR            where the JSON report goes (default reports)
   -h, --help           this text
 
-Writes DIR/bench-throughput-<ISO time>.json and prints a summary. A progress bar is shown on a
+Writes DIR/bench-throughput-<ISO time>.json (config, machine, every run with its intervals,
+medians, spread, ratios to raw TCP, targets) and prints a summary. A progress bar is shown on a
 terminal (stderr), never when stderr is not a TTY or CI is set.`;
 
 export interface ThroughputCliOptions extends ThroughputOptions {
@@ -213,11 +338,17 @@ export function parseThroughputArgs(argv: string[]): ThroughputCliOptions | unde
   const { values } = parseFlags(
     argv,
     {
+      protocols: { type: 'string' },
       bytes: { type: 'string' },
+      duration: { type: 'string' },
       chunk: { type: 'string' },
+      parallel: { type: 'string' },
+      reverse: { type: 'boolean' },
+      bidir: { type: 'boolean' },
       runs: { type: 'string' },
       verify: { type: 'string' },
-      protocols: { type: 'string' },
+      interval: { type: 'string' },
+      intervals: { type: 'boolean' },
       timeout: { type: 'string' },
       'no-pin': { type: 'boolean' },
       out: { type: 'string' },
@@ -228,17 +359,34 @@ export function parseThroughputArgs(argv: string[]): ThroughputCliOptions | unde
     console.log(HELP);
     return undefined;
   }
-  return {
-    totalBytes: integerFlag('bytes', values.bytes, THROUGHPUT_DEFAULTS.totalBytes, 1),
+  if (values.reverse && values.bidir) throw new UsageError('--reverse and --bidir exclude each other');
+  if (values.bytes !== undefined && values.duration !== undefined) throw new UsageError('--bytes and --duration exclude each other');
+  const protocols = values.protocols?.split(',').map((p) => p.trim()) ?? THROUGHPUT_DEFAULTS.protocols;
+  for (const p of protocols) if (!BASELINE_NAMES.includes(p)) throw new UsageError(`--protocols: "${p}" is not one of ${BASELINE_NAMES.join(', ')}`);
+  const options: ThroughputCliOptions = {
+    protocols,
+    direction: directionSchema.parse(values.reverse ? 'reverse' : values.bidir ? 'bidir' : 'forward'),
+    parallel: integerFlag('parallel', values.parallel, THROUGHPUT_DEFAULTS.parallel, 1),
     chunkSize: integerFlag('chunk', values.chunk, THROUGHPUT_DEFAULTS.chunkSize, 1),
     runs: integerFlag('runs', values.runs, THROUGHPUT_DEFAULTS.runs, 1),
     verify: enumFlag('verify', values.verify ?? THROUGHPUT_DEFAULTS.verify, verifyModeSchema.options),
-    protocols: (values.protocols?.split(',') ?? THROUGHPUT_DEFAULTS.protocols).map((p) => enumFlag('protocols', p.trim(), protocolSchema.options)),
+    intervalMs: Math.round(1000 * secondsFlag('interval', values.interval, THROUGHPUT_DEFAULTS.intervalMs / 1000)),
     runTimeoutMs: 1000 * integerFlag('timeout', values.timeout, THROUGHPUT_DEFAULTS.runTimeoutMs / 1000, 1),
     pin: !values['no-pin'],
     out: values.out ?? 'reports',
-    onProgress: showsProgress() ? throughputProgressBar() : undefined,
+    onProgress: values.intervals ? printIntervals : showsProgress() ? throughputProgressBar() : undefined,
   };
+  if (values.duration !== undefined) options.durationMs = Math.round(1000 * secondsFlag('duration', values.duration, 0));
+  else options.totalBytes = integerFlag('bytes', values.bytes, THROUGHPUT_DEFAULTS.totalBytes, 1);
+  if (options.chunkSize! < 1024 || options.chunkSize! > 4 * 1024 * 1024) throw new UsageError(`--chunk must be 1KiB…4MiB, got ${values.chunk}`);
+  return options;
+}
+
+function secondsFlag(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0.001) throw new UsageError(`--${name} must be a number of seconds ≥ 0.001, got "${value}"`);
+  return seconds;
 }
 
 function enumFlag<T extends string>(name: string, value: string, allowed: readonly T[]): T {
@@ -246,23 +394,34 @@ function enumFlag<T extends string>(name: string, value: string, allowed: readon
   throw new UsageError(`--${name}: "${value}" is not one of ${allowed.join(', ')}`);
 }
 
+function printIntervals(p: ThroughputProgress): void {
+  if (p.phase === 'interval') console.log(formatInterval(`${p.protocol} ${p.warmup ? 'warm-up' : `run ${p.run}`}`, p.interval));
+}
+
 function throughputProgressBar(): (progress: ThroughputProgress) => void {
   const bar = progressBar();
+  const STEPS = 1000;
   return (p) => {
     if (p.phase === 'finished') return bar.stop();
+    if (p.phase !== 'run') return;
     const label = `${p.protocol} ${p.warmup ? 'warm-up' : `run ${p.run}`} (${p.index + 1}/${p.count})`;
-    bar.update(p.index * p.totalBytes + p.bytesSent, p.count * p.totalBytes, label);
+    bar.update(Math.round((p.index + p.fraction) * STEPS), p.count * STEPS, label);
   };
 }
 
+/** `asoc-lab bench throughput` and this script: summary on stdout, the report written; 1 when a transfer was not intact. */
+export const runThroughputCli = benchCli({
+  name: 'throughput',
+  parse: parseThroughputArgs,
+  // A combination the baselines cannot run (reverse on HTTP/1.1, a chunk over gRPC's limit) is the caller's to fix.
+  run: (options) => runThroughputBench(options).catch((err: unknown) => Promise.reject(err instanceof RangeError ? new UsageError(err.message) : err)),
+  print: printThroughputSummary,
+  failed: (report) => report.runs.some((r) => !r.verified),
+});
+
 async function main(argv: string[]): Promise<number> {
   try {
-    const options = parseThroughputArgs(argv);
-    if (!options) return 0;
-    const report = await runThroughputBench(options);
-    printThroughputSummary(report);
-    console.log(`report: ${await writeThroughputReport(report, options.out)}`);
-    return 0;
+    return await runThroughputCli(argv);
   } catch (err) {
     if (!(err instanceof UsageError || err instanceof DeadlineError)) throw err;
     console.error(`bench/throughput.ts: ${err.message}`);

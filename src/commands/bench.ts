@@ -1,38 +1,44 @@
-import { parseThroughputArgs, printThroughputSummary, runThroughputBench, writeThroughputReport } from '../../bench/throughput.ts';
-import { runCryptoBench, printCryptoSummary, writeCryptoReport } from '../../bench/crypto.ts';
+import { runThroughputCli } from '../../bench/throughput.ts';
+import { runCpuCli } from '../../bench/cpu.ts';
+import { runCryptoCli } from '../../bench/crypto.ts';
+import { runHandshakeCli } from '../../bench/handshake.ts';
+import { runHttpCli } from '../../bench/http.ts';
+import { runLatencyCli } from '../../bench/latency.ts';
 import { UsageError, type Command } from './common.ts';
 
-const help = `Usage: asoc-lab bench <name> [options]
+interface Benchmark {
+  name: string;
+  summary: string;
+  run(argv: string[]): Promise<number>;
+}
+
+const BENCHMARKS: Benchmark[] = [
+  { name: 'throughput', summary: 'every baseline vs raw TCP over loopback, like iperf3: two processes, delivery measured, ratios, targets', run: runThroughputCli },
+  { name: 'crypto', summary: 'hashing, codecs, Ed25519, BLAKE3/SipHash (D2), per-frame MAC/AEAD (tinybench)', run: runCryptoCli },
+  { name: 'handshake', summary: 'handshake bytes (application and wire) and handshakes/s per protocol, JWT and TLS included', run: runHandshakeCli },
+  { name: 'latency', summary: 'echo latency (ping-pong and open loop at a fixed rate) per protocol, HDR percentiles, CPU, ratios to raw TCP', run: runLatencyCli },
+  { name: 'cpu', summary: 'CPU % of client and server and CPU s/GB at a fixed offered rate (default 446 MB/s, P6)', run: runCpuCli },
+  { name: 'http', summary: 'HTTP/1.1 request rate and latency with autocannon against the http1 baseline (one POST per chunk)', run: runHttpCli },
+];
+
+const width = Math.max(...BENCHMARKS.map((b) => b.name.length));
+const help = `Usage: asoc-lab bench <name> [options]   (asoc-lab bench <name> --help for its options)
 
 Benchmarks write JSON into reports/ and print a summary.
-  throughput   ASoc v1 vs raw node:net over loopback, two processes, delivery measured
-               (asoc-lab bench throughput --help for its options)
-  crypto       HMAC-SHA256 and SHA-256 with node:crypto and @noble/hashes (tinybench)`;
+${BENCHMARKS.map((b) => `  ${b.name.padEnd(width)}  ${b.summary}`).join('\n')}`;
 
 export const benchCommand: Command = {
   name: 'bench',
-  summary: 'run a benchmark (throughput, crypto) and write its JSON into reports/',
+  summary: `run a benchmark (${BENCHMARKS.map((b) => b.name).join(', ')}) and write its JSON into reports/`,
   help,
   async run(argv) {
     const [name, ...rest] = argv;
-    if (name === 'throughput') {
-      const options = parseThroughputArgs(rest);
-      if (!options) return 0; // --help was printed
-      const report = await runThroughputBench(options);
-      printThroughputSummary(report);
-      console.log(`report: ${await writeThroughputReport(report, options.out)}`);
-      return 0;
-    }
-    if (name === 'crypto') {
-      const report = await runCryptoBench({});
-      printCryptoSummary(report);
-      console.log(`report: ${await writeCryptoReport(report)}`);
-      return 0;
-    }
     if (name === undefined || name === '--help' || name === '-h') {
       console.log(help);
       return name === undefined ? 2 : 0;
     }
-    throw new UsageError(`unknown benchmark "${name}"\n\n${help}`);
+    const benchmark = BENCHMARKS.find((b) => b.name === name);
+    if (!benchmark) throw new UsageError(`unknown benchmark "${name}"\n\n${help}`);
+    return benchmark.run(rest);
   },
 };

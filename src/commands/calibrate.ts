@@ -37,9 +37,9 @@ export const calibrateCommand: Command = {
     const bar = showsProgress() ? progressBar() : null;
     const onProgress = bar
       ? (p: CalibrateProgress) => {
-          if (p.run.phase === 'finished') return;
+          if (p.run.phase !== 'run') return;
           const r = p.run;
-          bar.update(p.size * r.count + r.index + r.bytesSent / r.totalBytes, p.sizes * r.count, `${formatBytes(p.chunkSize)} frames: ${r.protocol} ${r.warmup ? 'warm-up' : `run ${r.run}`}`);
+          bar.update(p.size * r.count + r.index + r.fraction, p.sizes * r.count, `${formatBytes(p.chunkSize)} frames: ${r.protocol} ${r.warmup ? 'warm-up' : `run ${r.run}`}`);
         }
       : undefined;
     console.log(`calibrating: ${runs} run(s) per protocol at each frame size, sender and receiver in separate processes …`);

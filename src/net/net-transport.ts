@@ -63,29 +63,37 @@ export const netDeadlineTimer = deadlineTimerOn(monotonicNow);
 /** Discovery keeps time on the wall clock: its datagrams carry Unix timestamps that peers check. */
 export const wallDeadlineTimer = deadlineTimerOn(wallClockNow);
 
-export const netConnector: Connector<net.Socket> = {
-  connect: (host, port, handlers): Cancel => {
-    const socket = net.connect({ host, port });
-    let pending = true;
-    const fail = (err: Error) => {
-      if (!pending) return;
-      pending = false;
-      socket.destroy();
-      handlers.failed(err.message);
-    };
-    socket.once('error', fail);
-    socket.once('connect', () => {
-      pending = false;
-      socket.off('error', fail);
-      handlers.connected(socket);
-    });
-    return () => {
-      if (!pending) return;
-      pending = false;
-      socket.destroy();
-    };
-  },
-};
+/**
+ * A Connector over node:net sockets or their kind: `open` starts a connection, which is usable once
+ * it emits `readyEvent` ('connect'; 'secureConnect' for a node:tls socket).
+ */
+export function socketConnector<S extends net.Socket>(open: (host: string, port: number) => S, readyEvent: 'connect' | 'secureConnect'): Connector<S> {
+  return {
+    connect: (host, port, handlers): Cancel => {
+      const socket = open(host, port);
+      let pending = true;
+      const fail = (err: Error) => {
+        if (!pending) return;
+        pending = false;
+        socket.destroy();
+        handlers.failed(err.message);
+      };
+      socket.once('error', fail);
+      socket.once(readyEvent, () => {
+        pending = false;
+        socket.off('error', fail);
+        handlers.connected(socket);
+      });
+      return () => {
+        if (!pending) return;
+        pending = false;
+        socket.destroy();
+      };
+    },
+  };
+}
+
+export const netConnector: Connector<net.Socket> = socketConnector((host, port) => net.connect({ host, port }), 'connect');
 
 /** A connected node:net socket as the connection driver's byte stream (Nagle off: frames go out at once). */
 /** Pieces up to this size are joined before they are written (see netByteStream's write). */

@@ -19,6 +19,7 @@ import { ASOC_V1, type AsocProfile } from '../core/profile.ts';
 import type { SendReceipt } from '../node/connection-driver.ts';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../node/dialer.ts';
 import { NodeOrchestrator } from '../node/orchestrator.ts';
+import type { Connector } from '../node/transport.ts';
 import type { PeerInfo } from '../node/peer.ts';
 import { DEFAULT_TCP_PORT } from '../wire/discovery.ts';
 import type { IncomingStream } from './incoming-stream.ts';
@@ -44,7 +45,18 @@ export interface AsocNodeOptions {
   limits?: Partial<ConnectionLimits>;
   flow?: Partial<FlowSettings>;
   admission?: Partial<AdmissionSettings>;
+  /** How connections are made and accepted: plain node:net by default (the TLS baseline passes node:tls). */
+  transport?: SocketTransport;
 }
+
+/** Where the node's TCP connections come from: a connector for dialing and a listener factory. */
+export interface SocketTransport {
+  connector: Connector<net.Socket>;
+  /** A server that hands every connected (for TLS: secured) socket to `onSocket`. */
+  createServer(onSocket: (socket: net.Socket) => void): net.Server;
+}
+
+export const PLAIN_TCP: SocketTransport = { connector: netConnector, createServer: (onSocket) => net.createServer(onSocket) };
 
 export interface AsocNodeEvents {
   'peer-up': [PeerInfo];
@@ -99,7 +111,7 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
       dialRandom: systemRandom,
       connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
       maxDialedPeers: Infinity,
-      connector: netConnector,
+      connector: (options.transport ?? PLAIN_TCP).connector,
       timers: netTimers,
       drive: (socket, core, lifecycle) => new SocketConnection(socket, core, { ...lifecycle, stream: (stream) => this.onStream(stream) }, this.flow),
       refuse: (socket) => socket.destroy(),
@@ -129,7 +141,7 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
 
   async start(): Promise<void> {
     if (this.orchestrator.running || this.server) throw new Error('node already started');
-    this.server = net.createServer((socket) => this.orchestrator.accept(socket, socket.remoteAddress ?? 'unknown'));
+    this.server = (this.options.transport ?? PLAIN_TCP).createServer((socket) => this.orchestrator.accept(socket, socket.remoteAddress ?? 'unknown'));
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(this.options.port ?? DEFAULT_TCP_PORT, this.options.host ?? '0.0.0.0', () => {

@@ -78,13 +78,20 @@ export class SocketConnection extends ConnectionDriver<IncomingStream> {
     let frames = 0;
     // v1 has no way to abort one stream: when the source throws, the receiver sees the stream go
     // idle and drops it after §9.3's 30 s.
+    const frameSize = this.core.limits.chunkSize;
     for await (const chunk of asIterable(source)) {
-      while (this.core.queuedBytes >= this.flow.sendWindow) await this.writableAgain();
-      this.throwIfClosed();
-      this.core.sendData(streamId, chunk, monotonicNow());
-      bytes += chunk.length;
-      frames += Math.ceil(chunk.length / this.core.limits.chunkSize);
-      this.pump();
+      // One frame at a time: a chunk of many frames queued at once would put more than the send
+      // window in the socket, and with both peers sending, what we owe could pass the limit at which
+      // updateReading stops reading; both would stop, and neither's bytes would be taken.
+      for (let at = 0; at < chunk.length; at += frameSize) {
+        while (this.core.queuedBytes >= this.flow.sendWindow) await this.writableAgain();
+        this.throwIfClosed();
+        const piece = chunk.length > frameSize ? chunk.subarray(at, at + frameSize) : chunk; // a view, never a copy
+        this.core.sendData(streamId, piece, monotonicNow());
+        bytes += piece.length;
+        frames++;
+        this.pump();
+      }
     }
     this.throwIfClosed();
     this.core.endStream(streamId, monotonicNow());

@@ -5,9 +5,9 @@ import { throughputReportSchema } from '../../bench/throughput-schema.ts';
 
 const MiB = 1024 * 1024;
 
-test('throughput bench: 8 MiB per run, both protocols, delivered and SHA-256 verified, valid report', async () => {
+test('throughput bench: 8 MiB per run, raw TCP and ASoc v1, delivered and SHA-256 verified, valid report with ratios and targets', async () => {
   const totalBytes = 8 * MiB;
-  const report = await runThroughputBench({ totalBytes, chunkSize: MiB, runs: 1, verify: 'sha256', runTimeoutMs: 10_000 });
+  const report = await runThroughputBench({ protocols: ['asoc-v1'], totalBytes, chunkSize: MiB, runs: 1, verify: 'sha256', runTimeoutMs: 10_000, intervalMs: 50 });
   throughputReportSchema.parse(JSON.parse(JSON.stringify(report)));
   assert.deepEqual(
     report.runs.map((r) => [r.protocol, r.run, r.warmup]),
@@ -22,24 +22,47 @@ test('throughput bench: 8 MiB per run, both protocols, delivered and SHA-256 ver
     assert.equal(run.verified, true, `${run.protocol} run ${run.run} not verified`);
     assert.equal(run.bytes, totalBytes);
     assert.ok(run.MBps > 0 && run.seconds > 0);
+    // The intervals partition the run and add up to what was delivered.
+    assert.equal(run.intervals.reduce((sum, i) => sum + i.forwardBytes + i.reverseBytes, 0), totalBytes);
+    assert.ok(Math.abs(run.intervals.at(-1)!.to - run.seconds) < 1e-9);
   }
-  assert.equal(report.summary['asoc-v1']?.runs, 1);
-  assert.equal(report.summary['raw-tcp']?.runs, 1);
+  assert.deepEqual(report.runs.find((r) => r.protocol === 'asoc-v1')!.setupBytes, [{ clientToServer: 50, serverToClient: 30 }]);
+  assert.equal(report.summary['raw-tcp']?.ratioToRawTcp, 1);
   assert.equal(typeof report.ratios['asoc-v1/raw-tcp'], 'number');
-  assert.equal(typeof report.target.met, 'boolean');
+  const target = report.targets.find((t) => t.name === 'asoc-v1 >= 90% of raw-tcp');
+  assert.equal(typeof target?.met, 'boolean');
+  assert.equal(report.targets.find((t) => t.denominator === 'grpc-stream')?.ratio, null, 'grpc-stream did not run');
+});
+
+test('throughput bench: reverse and bidirectional runs over parallel sessions, by duration', async () => {
+  for (const direction of ['reverse', 'bidir'] as const) {
+    const report = await runThroughputBench({ protocols: ['raw-tcp'], direction, parallel: 2, durationMs: 100, chunkSize: 64 * 1024, runs: 1, verify: 'sha256', runTimeoutMs: 10_000 });
+    const run = report.runs.at(-1)!;
+    const ways = direction === 'bidir' ? ['forward', 'forward', 'reverse', 'reverse'] : ['reverse', 'reverse'];
+    assert.deepEqual(run.transfers.map((t) => t.way).sort(), ways);
+    assert.ok(run.verified && run.transfers.every((t) => t.bytes > 0), `${direction}: ${JSON.stringify(run.transfers)}`);
+    assert.equal(run.setupBytes.length, 2);
+  }
 });
 
 test('throughput bench flags: sizes, modes and protocol list; bad values are usage errors', () => {
-  const options = parseThroughputArgs(['--bytes', '8MiB', '--chunk', '64k', '--runs', '2', '--verify', 'count', '--protocols', 'asoc-v1', '--timeout', '30', '--out', 'x']);
+  const options = parseThroughputArgs(['--bytes', '8MiB', '--chunk', '64k', '--runs', '2', '--verify', 'count', '--protocols', 'asoc-v1,grpc-stream', '--parallel', '3', '--bidir', '--timeout', '30', '--out', 'x']);
   assert.ok(options);
   assert.equal(options.totalBytes, 8 * MiB);
   assert.equal(options.chunkSize, 64 * 1024);
   assert.equal(options.runs, 2);
   assert.equal(options.verify, 'count');
-  assert.deepEqual(options.protocols, ['asoc-v1']);
+  assert.deepEqual(options.protocols, ['asoc-v1', 'grpc-stream']);
+  assert.equal(options.parallel, 3);
+  assert.equal(options.direction, 'bidir');
   assert.equal(options.runTimeoutMs, 30_000);
   assert.equal(options.out, 'x');
-  assert.throws(() => parseThroughputArgs(['--verify', 'md5']), { name: 'UsageError' });
-  assert.throws(() => parseThroughputArgs(['--runs', '0']), { name: 'UsageError' });
-  assert.throws(() => parseThroughputArgs(['--frobnicate']), { name: 'UsageError' });
+  assert.equal(parseThroughputArgs(['--duration', '2.5'])?.durationMs, 2500);
+  for (const bad of [['--verify', 'md5'], ['--runs', '0'], ['--frobnicate'], ['--protocols', 'carrier-pigeon'], ['--reverse', '--bidir'], ['--bytes', '1M', '--duration', '1'], ['--chunk', '8MiB']]) {
+    assert.throws(() => parseThroughputArgs(bad), { name: 'UsageError' }, bad.join(' '));
+  }
+});
+
+test('throughput bench: a protocol whose server cannot send is refused for reverse runs, before anything starts', async () => {
+  await assert.rejects(runThroughputBench({ protocols: ['http1'], direction: 'reverse', totalBytes: MiB }), /http1: its server cannot send/);
 });

@@ -1,0 +1,88 @@
+/**
+ * The parent's handle on a server child (bench/echo-server-child.ts): one baseline's echo server
+ * (or counting sink) in another process (on its own CPU when asked), so client and server do not
+ * share an event loop. It also reports its CPU time and, as a sink, the bytes it received.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import type { BaselineSecrets, ServerRole } from '../src/baselines/types.ts';
+import { onCpu } from './cpu-pinning.ts';
+import { withDeadline } from './deadline.ts';
+
+export type EchoChildRequest = { type: 'serve'; protocol: string; role: ServerRole; secrets: BaselineSecrets } | { type: 'cpu' };
+export type EchoChildReply =
+  | { type: 'listening'; port: number }
+  | { type: 'failed'; message: string }
+  | { type: 'cpu'; userUs: number; systemUs: number; errors: string[]; received: Received };
+
+/** What a sink-role server has received so far: bytes, and transfers ended. */
+export interface Received {
+  bytes: number;
+  transfers: number;
+}
+
+const CHILD_FILE = fileURLToPath(new URL('./echo-server-child.ts', import.meta.url));
+const TSX_LOADER = import.meta.resolve('tsx');
+const REPLY_TIMEOUT_MS = 30_000;
+
+export interface CpuReading {
+  /** User + system CPU time of the process so far, µs. */
+  cpuUs: number;
+  /** Session errors the server saw since the last reading. */
+  errors: string[];
+  received: Received;
+}
+
+export class EchoServerProcess {
+  private readonly child: ChildProcess;
+  private exited: Error | null = null;
+
+  private constructor(cpu: number | null) {
+    const node: [string, string[]] = [process.execPath, ['--import', TSX_LOADER, CHILD_FILE]];
+    const [command, args] = cpu === null ? node : onCpu(cpu, ...node);
+    this.child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child.once('exit', (code, signal) => (this.exited = new Error(`echo server exited (${signal ?? `code ${code}`})`)));
+  }
+
+  /** Starts a child serving `protocol`; resolves once it listens. */
+  static async start(protocol: string, secrets: BaselineSecrets, cpu: number | null, role: ServerRole = 'echo'): Promise<{ server: EchoServerProcess; port: number }> {
+    const server = new EchoServerProcess(cpu);
+    try {
+      const reply = await server.ask({ type: 'serve', protocol, role, secrets });
+      if (reply.type !== 'listening') throw new Error(`echo server for ${protocol}: ${reply.type === 'failed' ? reply.message : `unexpected "${reply.type}"`}`);
+      return { server, port: reply.port };
+    } catch (err) {
+      server.kill();
+      throw err;
+    }
+  }
+
+  async cpu(): Promise<CpuReading> {
+    const reply = await this.ask({ type: 'cpu' });
+    if (reply.type !== 'cpu') throw new Error(`echo server sent "${reply.type}" when asked for its CPU time`);
+    return { cpuUs: reply.userUs + reply.systemUs, errors: reply.errors, received: reply.received };
+  }
+
+  /** Disconnects (the child closes its server and exits); kills it if it has not gone within 5 s. */
+  async stop(): Promise<void> {
+    if (this.exited) return;
+    const exit = once(this.child, 'exit');
+    if (this.child.connected) this.child.disconnect();
+    await withDeadline(exit, 5_000, 'echo server did not exit', () => this.kill()).catch(() => {});
+  }
+
+  kill(): void {
+    this.child.kill('SIGKILL');
+  }
+
+  private ask(request: EchoChildRequest): Promise<EchoChildReply> {
+    if (this.exited) return Promise.reject(this.exited);
+    const reply = new Promise<EchoChildReply>((resolve, reject) => {
+      this.child.once('message', resolve);
+      this.child.once('exit', () => reject(this.exited));
+    });
+    this.child.send(request);
+    return withDeadline(reply, REPLY_TIMEOUT_MS, `echo server did not answer "${request.type}" within ${REPLY_TIMEOUT_MS} ms`, () => this.kill());
+  }
+}

@@ -1,0 +1,300 @@
+/**
+ * Echo latency over every baseline (src/baselines/index.ts), raw TCP in the same run, ratios to it.
+ * The echo server runs in a child process (bench/echo-server.ts), on another CPU than this client
+ * where it can be pinned. For each message size, each protocol in turn: a warm-up, then a closed
+ * loop (ping-pong) and/or an open loop at a fixed offered rate (bench/latency-loops.ts), each
+ * bounded by a message count and a time. Percentiles come from an HDR histogram; the CPU time of
+ * both processes over each run is recorded too (the CPU bench, bench/cpu.ts, is this at one rate).
+ *
+ *   asoc-lab bench latency [--protocols raw-tcp,asoc-v1,…] [--sizes 1KiB,64KiB,1MiB] [--mode closed,open]
+ *                          [--rate 200] [--messages 20000] [--duration 5]
+ *
+ * writes reports/bench-latency-<ISO time>.json and prints a table.
+ */
+import { performance } from 'node:perf_hooks';
+import { BASELINE_NAMES, baselineByName, runSecrets, type BaselineSecrets } from '../src/baselines/index.ts';
+import { formatBytes, integerFlag, parseFlags, parseSize, UsageError } from '../src/commands/common.ts';
+import { benchCli, printTable } from './bench-cli.ts';
+import { choosePinning, pinSelf } from './cpu-pinning.ts';
+import { withDeadline } from './deadline.ts';
+import { EchoServerProcess } from './echo-server.ts';
+import { closedLoop, openLoop, type LoopResult, type OpenLoopResult } from './latency-loops.ts';
+import { LATENCY_MODES, type LatencyReport, type LatencyRun } from './latency-schema.ts';
+import { coreDescription, machineInfo } from './machine.ts';
+import { progressBar, showsProgress } from './progress.ts';
+import type { Histogram } from 'hdr-histogram-js';
+import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
+
+export type LatencyMode = (typeof LATENCY_MODES)[number];
+
+export interface LatencyBenchOptions {
+  /** Default: every baseline, raw-tcp first. */
+  protocols?: string[];
+  /** Message sizes in bytes. Default 1 KiB, 64 KiB, 1 MiB. */
+  sizes?: number[];
+  /** Default both. */
+  modes?: LatencyMode[];
+  /** Open loop: messages/s for a given size (default DEFAULT_OPEN_RATE for every size). */
+  openRate?: (messageBytes: number) => number;
+  /** Per run: at most this many messages… Default 20,000. */
+  maxMessages?: number;
+  /** …and at most this long, s. Default 5. */
+  maxSeconds?: number;
+  /** Echoes before each protocol's runs at a size, not measured. Default 50. */
+  warmupMessages?: number;
+  /** Open loop: more unanswered messages than this stops the run as saturated. Default 1000. */
+  maxInFlight?: number;
+  /** …or than this many unanswered bytes (so large messages cannot pile up without bound). Default 64 MiB. */
+  maxInFlightBytes?: number;
+  /** Client and server on two different CPUs where possible. Default true. */
+  pin?: boolean;
+  /** The report's kind (bench cpu reuses this bench). Default 'latency'. */
+  kind?: LatencyReport['kind'];
+}
+
+const KiB = 1024;
+export const DEFAULT_SIZES = [KiB, 64 * KiB, KiB * KiB];
+export const DEFAULT_OPEN_RATE = 200;
+const DEFAULTS = { maxMessages: 20_000, maxSeconds: 5, warmupMessages: 50, maxInFlight: 1000, maxInFlightBytes: 64 * KiB * KiB, pin: true };
+/** A run's loop may take its time budget plus this before it counts as hung. */
+const RUN_GRACE_MS = 30_000;
+const TARGET = { protocol: 'asoc-v1', messageBytes: KiB, mode: 'closed' as const, limit: 1.3 };
+
+const percentilesUs = (h: Histogram) => ({
+  min: h.minNonZeroValue / 1e3,
+  p50: h.getValueAtPercentile(50) / 1e3,
+  p90: h.getValueAtPercentile(90) / 1e3,
+  p99: h.getValueAtPercentile(99) / 1e3,
+  p999: h.getValueAtPercentile(99.9) / 1e3,
+  max: h.maxValue / 1e3,
+  mean: h.mean / 1e3,
+});
+
+interface RunPlan {
+  protocol: string;
+  messageBytes: number;
+  mode: LatencyMode;
+  rate: number | null;
+}
+
+type RunLimits = Required<Pick<LatencyBenchOptions, 'maxMessages' | 'maxSeconds' | 'maxInFlight' | 'maxInFlightBytes' | 'warmupMessages'>>;
+
+/** Messages an open loop may leave unanswered at this size: the count cap, or fewer when the bytes cap comes first. */
+const inFlightCap = (limits: RunLimits, messageBytes: number): number => Math.max(1, Math.min(limits.maxInFlight, Math.floor(limits.maxInFlightBytes / messageBytes)));
+
+async function measure(plan: RunPlan, port: number, server: EchoServerProcess, secrets: BaselineSecrets, message: Uint8Array, limits: RunLimits): Promise<LatencyRun> {
+  const session = await baselineByName(plan.protocol).connect(port, { role: 'echo', secrets });
+  try {
+    for (let i = 0; i < limits.warmupMessages; i++) await session.echo(message);
+    const serverBefore = await server.cpu();
+    const clientBefore = process.cpuUsage();
+    const wallStart = performance.now();
+    const loop: Promise<LoopResult | OpenLoopResult> =
+      plan.rate === null ? closedLoop(session, message, limits) : openLoop(session, message, { ...limits, maxInFlight: inFlightCap(limits, message.length), rate: plan.rate });
+    const result = await withDeadline(loop, limits.maxSeconds * 1000 + RUN_GRACE_MS, `${plan.protocol} ${plan.mode} loop at ${plan.messageBytes} B hung`, () => {});
+    const wallSeconds = (performance.now() - wallStart) / 1000;
+    const client = process.cpuUsage(clientBefore);
+    const serverAfter = await server.cpu();
+    if (serverAfter.errors.length > 0) throw new Error(`${plan.protocol}: the echo server reported: ${serverAfter.errors[0]}`);
+    const clientSeconds = (client.user + client.system) / 1e6;
+    const serverSeconds = (serverAfter.cpuUs - serverBefore.cpuUs) / 1e6;
+    const gbMoved = (2 * result.messages * plan.messageBytes) / 1e9;
+    const open = 'sendLag' in result ? result : null;
+    return {
+      protocol: plan.protocol,
+      messageBytes: plan.messageBytes,
+      mode: plan.mode,
+      messages: result.messages,
+      seconds: result.seconds,
+      intact: result.intact,
+      latencyUs: percentilesUs(result.histogram),
+      histogram: encodeIntoCompressedBase64(result.histogram),
+      offeredPerSecond: plan.rate,
+      sendLagUs: open ? percentilesUs(open.sendLag) : null,
+      fromSendUs: open ? percentilesUs(open.fromSend) : null,
+      saturated: open?.saturated ?? false,
+      achievedPerSecond: result.messages / result.seconds,
+      cpu: {
+        clientSeconds,
+        serverSeconds,
+        clientPercent: (100 * clientSeconds) / wallSeconds,
+        serverPercent: (100 * serverSeconds) / wallSeconds,
+        secondsPerGB: gbMoved > 0 ? (clientSeconds + serverSeconds) / gbMoved : 0,
+      },
+    };
+  } finally {
+    await session.close();
+  }
+}
+
+export async function runLatencyBench(options: LatencyBenchOptions = {}): Promise<LatencyReport> {
+  const protocols = options.protocols ?? [...BASELINE_NAMES];
+  for (const name of protocols) baselineByName(name);
+  const sizes = options.sizes ?? DEFAULT_SIZES;
+  const modes = options.modes ?? [...LATENCY_MODES];
+  const openRate = options.openRate ?? (() => DEFAULT_OPEN_RATE);
+  const limits = {
+    maxMessages: options.maxMessages ?? DEFAULTS.maxMessages,
+    maxSeconds: options.maxSeconds ?? DEFAULTS.maxSeconds,
+    maxInFlight: options.maxInFlight ?? DEFAULTS.maxInFlight,
+    maxInFlightBytes: options.maxInFlightBytes ?? DEFAULTS.maxInFlightBytes,
+    warmupMessages: options.warmupMessages ?? DEFAULTS.warmupMessages,
+  };
+  const pinning = (options.pin ?? DEFAULTS.pin) ? choosePinning() : null;
+  const secrets = runSecrets();
+  const total = protocols.length * sizes.length * modes.length;
+  const bar = showsProgress() ? progressBar() : undefined;
+  const unpin = pinning ? pinSelf(pinning.sender) : () => {};
+  const runs: LatencyRun[] = [];
+  try {
+    // Sizes outermost, protocols within: each protocol's runs at one size are minutes apart at most.
+    for (const messageBytes of sizes) {
+      const message = new Uint8Array(messageBytes).map((_, i) => (i * 31 + 7) & 0xff);
+      for (const protocol of protocols) {
+        const { server, port } = await EchoServerProcess.start(protocol, secrets, pinning?.receiver ?? null);
+        try {
+          for (const mode of modes) {
+            bar?.update(runs.length, total, `${protocol} ${formatBytes(messageBytes)} ${mode}`);
+            runs.push(await measure({ protocol, messageBytes, mode, rate: mode === 'open' ? openRate(messageBytes) : null }, port, server, secrets, message, limits));
+          }
+        } finally {
+          await server.stop();
+        }
+      }
+    }
+  } finally {
+    unpin();
+    bar?.stop();
+  }
+  const ratios = ratiosToRawTcp(runs);
+  const targetRatio = ratios.find((r) => r.protocol === TARGET.protocol && r.messageBytes === TARGET.messageBytes && r.mode === TARGET.mode);
+  return {
+    kind: options.kind ?? 'latency',
+    date: new Date().toISOString(),
+    machine: machineInfo(),
+    cores: coreDescription(),
+    config: {
+      protocols,
+      sizes,
+      modes,
+      ...limits,
+      openRates: modes.includes('open') ? sizes.map((messageBytes) => ({ messageBytes, perSecond: openRate(messageBytes) })) : [],
+      pinning: pinning ? { client: pinning.sender, server: pinning.receiver } : null,
+    },
+    notes: [
+      'Latency is one echo round trip (client → server → client) of one message; percentiles in µs from an HDR histogram (3 significant digits).',
+      'Open loop: sends scheduled at fixed intervals, latency measured from the scheduled time (no coordinated omission); sendLagUs is how late this client itself sent (node timers fire at 1 ms granularity, so up to ~1 ms at low rates), which every open-loop latency includes; fromSendUs is latency from the actual send, for comparison.',
+      'CPU: process.cpuUsage() of the client and of the echo server child over the measured part of each run; 100 % = one logical CPU (see cores).',
+    ],
+    runs,
+    ratios,
+    target: targetRatio ? { name: `${TARGET.protocol} ${TARGET.messageBytes} B ping-pong p50 ≤ ${TARGET.limit}× raw TCP`, limit: TARGET.limit, measured: targetRatio.p50, met: targetRatio.p50 <= TARGET.limit } : null,
+  };
+}
+
+function ratiosToRawTcp(runs: LatencyRun[]): LatencyReport['ratios'] {
+  return runs.flatMap((run) => {
+    const raw = runs.find((r) => r.protocol === 'raw-tcp' && r.messageBytes === run.messageBytes && r.mode === run.mode);
+    if (!raw || run.protocol === 'raw-tcp') return [];
+    return [{ protocol: run.protocol, messageBytes: run.messageBytes, mode: run.mode, p50: run.latencyUs.p50 / raw.latencyUs.p50, p99: run.latencyUs.p99 / raw.latencyUs.p99 }];
+  });
+}
+
+const us = (v: number): string => (v >= 1000 ? `${(v / 1000).toFixed(2)} ms` : `${v.toFixed(0)} µs`);
+
+export function printLatencySummary(report: LatencyReport): void {
+  const m = report.machine;
+  console.log(`${report.cores.model} ×${report.cores.logical}${report.cores.hypervisor ? ' (virtual)' : ''}, node ${m.nodeVersion}; pinning: ${report.config.pinning ? `client CPU ${report.config.pinning.client}, server CPU ${report.config.pinning.server}` : 'none'}`);
+  const rows = [
+    ['protocol', 'size', 'mode', 'msgs', 'p50', 'p90', 'p99', 'p99.9', 'max', '×raw p50', 'cpu cli/srv %', 'cpu s/GB'],
+    ...report.runs.map((r) => {
+      const ratio = report.ratios.find((x) => x.protocol === r.protocol && x.messageBytes === r.messageBytes && x.mode === r.mode);
+      const mode = r.mode === 'open' ? `open@${r.offeredPerSecond}/s${r.saturated ? ' SAT' : ''}` : 'closed';
+      return [
+        r.intact ? r.protocol : `${r.protocol} (CORRUPT)`,
+        formatBytes(r.messageBytes),
+        mode,
+        String(r.messages),
+        us(r.latencyUs.p50),
+        us(r.latencyUs.p90),
+        us(r.latencyUs.p99),
+        us(r.latencyUs.p999),
+        us(r.latencyUs.max),
+        ratio ? ratio.p50.toFixed(2) : '-',
+        `${r.cpu.clientPercent.toFixed(0)}/${r.cpu.serverPercent.toFixed(0)}`,
+        r.cpu.secondsPerGB.toFixed(2),
+      ];
+    }),
+  ];
+  printTable(rows);
+  if (report.target) console.log(`target: ${report.target.name}: measured ${report.target.measured.toFixed(2)}× — ${report.target.met ? 'met' : 'MISSED'}`);
+}
+
+export function sizeList(flag: string, text: string): number[] {
+  const sizes = text.split(',').map((s) => parseSize(s));
+  if (sizes.some((n) => !Number.isSafeInteger(n) || n < 1)) throw new UsageError(`--${flag}: sizes like 1KiB,64KiB,1MiB, got "${text}"`);
+  return sizes;
+}
+
+export function protocolList(text: string | undefined): string[] | undefined {
+  const names = text?.split(',').map((p) => p.trim());
+  for (const name of names ?? []) if (!BASELINE_NAMES.includes(name)) throw new UsageError(`unknown protocol "${name}" (expected: ${BASELINE_NAMES.join(', ')})`);
+  return names;
+}
+
+const help = `Usage: asoc-lab bench latency [options]
+
+Echo latency per protocol and message size, raw TCP in the same run; HDR percentiles and CPU time.
+Writes reports/bench-latency-<time>.json.
+  --protocols LIST  comma-separated (default all): ${BASELINE_NAMES.join(', ')}
+  --sizes LIST      message sizes (default 1KiB,64KiB,1MiB)
+  --mode LIST       closed (ping-pong), open (fixed offered rate) or both (default closed,open)
+  --rate N          open loop: messages per second (default ${DEFAULT_OPEN_RATE})
+  --messages N      per run: at most N messages (default ${DEFAULTS.maxMessages})
+  --duration S      per run: at most S seconds (default ${DEFAULTS.maxSeconds})
+  --no-pin          do not put client and server on two CPUs
+  --out DIR         report directory (default reports)`;
+
+export interface LatencyCliOptions extends LatencyBenchOptions {
+  out?: string;
+}
+
+export function parseLatencyArgs(argv: string[]): LatencyCliOptions | undefined {
+  const { values } = parseFlags(
+    argv,
+    {
+      protocols: { type: 'string' },
+      sizes: { type: 'string' },
+      mode: { type: 'string' },
+      rate: { type: 'string' },
+      messages: { type: 'string' },
+      duration: { type: 'string' },
+      'no-pin': { type: 'boolean' },
+      out: { type: 'string' },
+    },
+    help,
+  );
+  if (values.help) {
+    console.log(help);
+    return undefined;
+  }
+  const modes = values.mode?.split(',').map((m) => m.trim());
+  if (modes?.some((m) => !(LATENCY_MODES as readonly string[]).includes(m))) throw new UsageError(`--mode: closed and/or open, got "${values.mode}"`);
+  const rate = integerFlag('rate', values.rate, DEFAULT_OPEN_RATE, 1);
+  const protocols = protocolList(values.protocols);
+  return {
+    ...(protocols ? { protocols } : {}),
+    ...(values.sizes ? { sizes: sizeList('sizes', values.sizes) } : {}),
+    ...(modes ? { modes: modes as LatencyMode[] } : {}),
+    openRate: () => rate,
+    maxMessages: integerFlag('messages', values.messages, DEFAULTS.maxMessages, 1),
+    maxSeconds: integerFlag('duration', values.duration, DEFAULTS.maxSeconds, 1),
+    pin: !values['no-pin'],
+    ...(values.out ? { out: values.out } : {}),
+  };
+}
+
+/** A corrupted echo in any run: exit status 1. */
+export const someEchoCorrupted = (report: LatencyReport): boolean => report.runs.some((r) => !r.intact);
+
+export const runLatencyCli = benchCli({ name: 'latency', parse: parseLatencyArgs, run: runLatencyBench, print: printLatencySummary, failed: someEchoCorrupted });

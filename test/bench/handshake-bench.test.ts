@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseHandshakeArgs, runHandshakeBench } from '../../bench/handshake.ts';
+import { handshakeReportSchema } from '../../bench/handshake-schema.ts';
+import { HEADER_SIZE } from '../../src/wire/frame.ts';
+import { ACCEPT_SIZE } from '../../src/wire/accept.ts';
+import { HELLO_SIZE } from '../../src/wire/hello.ts';
+
+test('handshake bench: raw TCP, ASoc v1 and JWT over loopback, bytes and rate, valid report', async () => {
+  const report = await runHandshakeBench({ protocols: ['raw-tcp', 'asoc-v1', 'jwt-hs256'], byteSamples: 1, maxHandshakes: 20, maxSeconds: 1 });
+  handshakeReportSchema.parse(JSON.parse(JSON.stringify(report)));
+  const [raw, asoc, jwt] = report.protocols;
+  assert.ok(raw && asoc && jwt);
+  assert.equal(raw.applicationBytes, 0);
+  // HELLO and ACCEPT frames: P1's 52 B of payload and two 14-byte headers.
+  assert.equal(asoc.applicationBytes, HELLO_SIZE + ACCEPT_SIZE + 2 * HEADER_SIZE);
+  assert.ok(jwt.applicationBytes > 450, `JWT handshake ${jwt.applicationBytes} B`);
+  assert.ok(jwt.asocV1Smaller !== null && jwt.asocV1Smaller > 0.8);
+  for (const p of report.protocols) {
+    assert.ok(p.rate.handshakes >= 1 && p.rate.perSecond > 0, `${p.name}: no handshakes`);
+    assert.ok(p.rate.connectMs.median <= p.rate.connectMs.max);
+    if (p.segments !== null && p.wireBytes !== null) {
+      assert.ok(p.segments >= 3, `${p.name}: ${p.segments} segments, TCP alone takes 3`);
+      assert.ok(p.wireBytes >= p.applicationBytes + 40 * p.segments, `${p.name}: wire bytes below payload + headers`);
+    } else console.log(`# segments not measured: ${report.config.segmentSource}`);
+  }
+  // Without sockets: ASoc's handshake is HMACs over a few dozen bytes, JWT's is JSON, base64 and jose.
+  assert.deepEqual(
+    report.compute.map((c) => c.name),
+    ['asoc-v1', 'asoc-hardened', 'jwt-hs256', 'jwt-eddsa', 'jwt-es256'],
+  );
+  const rate = (name: string) => report.compute.find((c) => c.name === name)!.perSecond;
+  assert.ok(rate('asoc-v1') > rate('jwt-hs256'), `asoc-v1 ${rate('asoc-v1')}/s vs jwt-hs256 ${rate('jwt-hs256')}/s`);
+});
+
+test('handshake bench flags: protocol names are checked; counts must be positive', () => {
+  assert.deepEqual(parseHandshakeArgs(['--protocols', 'asoc-v1,jwt-eddsa', '--count', '10', '--duration', '2', '--samples', '2']), {
+    protocols: ['asoc-v1', 'jwt-eddsa'],
+    byteSamples: 2,
+    maxHandshakes: 10,
+    maxSeconds: 2,
+  });
+  assert.throws(() => parseHandshakeArgs(['--protocols', 'carrier-pigeon']), { name: 'UsageError' });
+  assert.throws(() => parseHandshakeArgs(['--count', '0']), { name: 'UsageError' });
+});
