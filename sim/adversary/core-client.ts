@@ -1,0 +1,110 @@
+/**
+ * One client connection that speaks the protocol with the real core (src/core AsocConnection,
+ * role client) from any simulated host: a legitimate client probing whether a server under attack
+ * still serves it, an intruder whose HELLO is signed with the wrong key, or an insider who holds the
+ * key and, once the handshake is done, writes raw bytes the core would never send.
+ *
+ * What it records is what the client saw: when the handshake completed, why and when the
+ * connection ended (the core's close reason, or the TCP close), and every byte the server sent.
+ */
+import { AsocConnection, type ConnectionLimits } from '../../src/core/connection.ts';
+import type { CloseReason as CoreCloseReason, ConnectionEvent } from '../../src/core/events.ts';
+import type { AsocProfile } from '../../src/core/profile.ts';
+import type { RandomSource } from '../../src/core/random.ts';
+import type { CryptoBackend } from '../../src/crypto/backend.ts';
+import { nodeBackend } from '../../src/crypto/backend.ts';
+import { concatBytes } from '../../src/wire/bytes.ts';
+import { EndpointDriver } from '../endpoint-driver.ts';
+import type { Host } from '../host.ts';
+import type { CloseReason as TcpCloseReason } from '../tcp/tcp-socket.ts';
+
+export interface CoreClientOptions {
+  host: Host;
+  address: string;
+  port: number;
+  profile: AsocProfile;
+  apiKey: Uint8Array;
+  nodeId: Uint8Array;
+  random: RandomSource;
+  crypto?: CryptoBackend;
+  limits?: Partial<ConnectionLimits>;
+}
+
+export interface CoreClientRecord {
+  openedAt: number;
+  establishedAt: number | null;
+  /** The client core's reason when it closed the connection itself (timeout, auth failure …). */
+  coreCloseReason: CoreCloseReason | null;
+  /** How TCP ended: the server's FIN ('normal'), a reset, or the client's own destroy. */
+  tcpCloseReason: TcpCloseReason | null;
+  closedAt: number | null;
+  bytesReceived: number;
+}
+
+export class CoreClient {
+  readonly core: AsocConnection;
+  readonly driver: EndpointDriver<ConnectionEvent>;
+  readonly record: CoreClientRecord;
+
+  constructor(options: CoreClientOptions) {
+    const { host } = options;
+    const socket = host.tcp.connect(options.address, options.port);
+    this.record = { openedAt: host.scheduler.now, establishedAt: null, coreCloseReason: null, tcpCloseReason: null, closedAt: null, bytesReceived: 0 };
+    this.core = new AsocConnection({
+      role: 'client',
+      profile: options.profile,
+      nodeId: options.nodeId,
+      apiKey: options.apiKey,
+      crypto: options.crypto ?? nodeBackend,
+      random: options.random,
+      now: host.now(),
+      limits: options.limits,
+    });
+    this.driver = new EndpointDriver(host, socket, this.core, {
+      onEvent: (event) => {
+        if (event.type === 'established') this.record.establishedAt = host.scheduler.now;
+        if (event.type === 'closed') {
+          this.record.coreCloseReason = event.reason;
+          if (this.socket.state !== 'CLOSED') this.socket.destroy();
+        }
+      },
+      onEnd: () => this.socket.end(),
+      onClose: (reason) => {
+        this.record.tcpCloseReason = reason;
+        this.record.closedAt = host.scheduler.now;
+        this.record.bytesReceived = this.socket.stats.bytesReceived;
+      },
+    });
+  }
+
+  get socket() {
+    return this.driver.socket;
+  }
+
+  get established(): boolean {
+    return this.record.establishedAt !== null;
+  }
+
+  get isOpen(): boolean {
+    return this.record.closedAt === null;
+  }
+
+  /** Writes bytes past the core, straight onto the connection (an insider's crafted frames). */
+  writeRaw(bytes: Uint8Array): void {
+    if (this.isOpen) this.socket.write(bytes);
+  }
+
+  /** Bytes the server sent so far (all TCP payload, read by the core or not). */
+  get bytesReceived(): number {
+    return this.socket.stats.bytesReceived;
+  }
+}
+
+/**
+ * The bytes a client of `profile` sends first (its HELLO frame), made by the real core without a
+ * connection: what an attacker starts from to tamper with a signature byte by byte.
+ */
+export function clientHelloBytes(options: Omit<CoreClientOptions, 'host' | 'address' | 'port'>, now: number): Uint8Array {
+  const core = new AsocConnection({ role: 'client', profile: options.profile, nodeId: options.nodeId, apiKey: options.apiKey, crypto: options.crypto ?? nodeBackend, random: options.random, now });
+  return concatBytes(...(core.pollTransmit() ?? []));
+}
