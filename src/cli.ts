@@ -4,11 +4,12 @@ import { benchCommand } from './commands/bench.ts';
 import { calibrateCommand } from './commands/calibrate.ts';
 import { UsageError, type Command } from './commands/common.ts';
 import { nodeCommand, recvCommand } from './commands/node.ts';
+import { scenarioCommand } from './commands/scenario.ts';
 import { sendCommand } from './commands/send.ts';
 import { simCommand } from './commands/sim.ts';
 import { verifyCommand } from './commands/verify.ts';
 
-const COMMANDS: Command[] = [verifyCommand, nodeCommand, sendCommand, recvCommand, benchCommand, simCommand, calibrateCommand];
+const COMMANDS: Command[] = [verifyCommand, nodeCommand, sendCommand, recvCommand, benchCommand, simCommand, scenarioCommand, calibrateCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
