@@ -12,11 +12,12 @@
  */
 import { createHash } from 'node:crypto';
 import { FrameReader } from '../../src/wire/frame-reader.ts';
-import { FrameType, HEADER_SIZE, type FrameHeader } from '../../src/wire/frame.ts';
+import { concatBytes } from '../../src/wire/bytes.ts';
+import { FrameType, HEADER_SIZE, encodeHeader, type FrameHeader } from '../../src/wire/frame.ts';
 import { WireError } from '../../src/wire/errors.ts';
 import type { Tap } from '../channel.ts';
-import { TcpFlag, type Packet } from '../packet.ts';
-import { inFlow, type Flow } from './flow.ts';
+import { Protocol, TcpFlag, type Packet } from '../packet.ts';
+import { flowOf, inFlow, type Flow } from './flow.ts';
 
 /** Largest frame the sniffer assembles: enough for 16 MiB chunks, bounded against a forged length. */
 const SNIFF_MAX_FRAME = 64 * 1024 * 1024;
@@ -147,16 +148,42 @@ export class FrameParser {
   }
 }
 
-/** A tap that reads one direction of a TCP connection as ASoc frames. */
+/** The frame exactly as it was on the wire: header (with its version) and payload. */
+export function frameBytes(frame: SniffedFrame): Uint8Array {
+  const { version, type, streamId, seq, length } = frame.header;
+  return concatBytes(encodeHeader(type, streamId, seq, length, version), frame.payload);
+}
+
+/** One side's handshake: its frames on stream 0 before its first stream frame (v1: the HELLO, or the ACCEPT). */
+export function handshakeFrames(frames: readonly SniffedFrame[]): SniffedFrame[] {
+  const end = frames.findIndex((f) => f.header.streamId !== 0);
+  return end < 0 ? [...frames] : frames.slice(0, end);
+}
+
+/**
+ * A tap that reads one direction of a TCP connection as ASoc frames: a given flow, or that of the
+ * first TCP packet `pick` chooses (a client's port is not known in advance).
+ */
 export class FrameSniffer {
   readonly parser = new FrameParser();
   readonly reassembler = new TcpReassembler((bytes) => this.parser.push(bytes));
+  private flowValue: Flow | null;
+  private readonly pick: ((packet: Packet) => boolean) | null;
 
-  constructor(readonly flow: Flow) {}
+  constructor(flow: Flow | ((packet: Packet) => boolean)) {
+    this.flowValue = typeof flow === 'function' ? null : flow;
+    this.pick = typeof flow === 'function' ? flow : null;
+  }
+
+  /** The direction read, once known. */
+  get flow(): Flow | null {
+    return this.flowValue;
+  }
 
   /** Observes the flow's packets and passes every packet on unchanged. */
   readonly tap: Tap = (packet) => {
-    if (inFlow(packet, this.flow)) this.reassembler.segment(packet);
+    if (this.flowValue === null && this.pick !== null && packet.protocol === Protocol.TCP && this.pick(packet)) this.flowValue = flowOf(packet);
+    if (this.flowValue !== null && inFlow(packet, this.flowValue)) this.reassembler.segment(packet);
     return packet;
   };
 }

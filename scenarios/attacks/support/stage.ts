@@ -1,0 +1,77 @@
+/**
+ * The stage of the on-path and handshake attacks: ASoc nodes on one switch, every one dialing n0
+ * (the server) as a static peer — n1 is the victim client, n2 … further servers with the same key —
+ * and an attacker host on the same switch, whose NIC an attack may use or not (a tap on the
+ * victims' switch ports needs no host). Nodes hash every stream they receive, so delivered bytes
+ * can be compared with what was sent or forged.
+ *
+ *   n0 10.0.0.1 server · n1 10.0.0.2 client · n2 10.0.0.3 … · attacker 10.0.0.66
+ */
+import { createHash } from 'node:crypto';
+import type { AsocProfile } from '../../../src/core/profile.ts';
+import { buildCluster, type Cluster } from '../../../sim/asoc/cluster.ts';
+import type { SimAsocNode, StreamEnd } from '../../../sim/asoc/sim-node.ts';
+import { TraceExcerpt } from '../../../sim/adversary/excerpt.ts';
+import type { Host } from '../../../sim/host.ts';
+import type { SwitchPort } from '../../../sim/switch.ts';
+
+export const ATTACKER_ADDRESS = '10.0.0.66';
+export const PORT = 9000;
+
+export interface StageOptions {
+  seed: number;
+  profile: AsocProfile;
+  /** Nodes in all (at least 2: server and client). */
+  nodes?: number;
+}
+
+export interface DeliveredStream extends StreamEnd {
+  node: string;
+  at: number;
+}
+
+export interface Stage {
+  cluster: Cluster;
+  server: SimAsocNode;
+  client: SimAsocNode;
+  attacker: Host;
+  excerpt: TraceExcerpt;
+  /** Every stream each node delivered to its application, in order. */
+  delivered: DeliveredStream[];
+  /** The switch port of a node's host (its uplink carries what it sends). */
+  portOf(node: SimAsocNode): SwitchPort;
+  now(): number;
+}
+
+export function buildStage({ seed, profile, nodes = 2 }: StageOptions): Stage {
+  const cluster = buildCluster({ seed, size: nodes, topology: 'star', node: { profile, port: PORT, hashStreams: true } });
+  const { sim } = cluster;
+  const attacker = sim.addHost({ name: 'attacker', address: ATTACKER_ADDRESS });
+  cluster.switch.attach(attacker);
+  const excerpt = new TraceExcerpt();
+  const delivered: DeliveredStream[] = [];
+  cluster.nodes.forEach((node, i) =>
+    node.on('stream-end', (end) => {
+      delivered.push({ ...end, node: `n${i}`, at: sim.scheduler.now });
+      excerpt.add(sim.scheduler.now, `n${i}`, 'stream-end', `delivered stream ${end.streamId}: ${end.bytes} bytes, SHA-256 ${end.sha256?.slice(0, 16)}…`);
+    }),
+  );
+  return {
+    cluster,
+    server: cluster.nodes[0]!,
+    client: cluster.nodes[1]!,
+    attacker,
+    excerpt,
+    delivered,
+    portOf: (node) => cluster.switch.port(node.host),
+    now: () => sim.scheduler.now,
+  };
+}
+
+/** Bytes an attacker forges: recognisable text, and their SHA-256 to find them among delivered streams. */
+export function forgedBytes(size: number): { bytes: Uint8Array; sha256: string } {
+  const text = new TextEncoder().encode('FORGED BY THE ATTACKER ');
+  const bytes = new Uint8Array(size);
+  for (let i = 0; i < size; i++) bytes[i] = text[i % text.length]!;
+  return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
