@@ -17,6 +17,7 @@ import { concatBytes } from '../../src/wire/bytes.ts';
 import { EndpointDriver } from '../endpoint-driver.ts';
 import type { Host } from '../host.ts';
 import type { CloseReason as TcpCloseReason } from '../tcp/tcp-socket.ts';
+import { WriteQueue } from './raw-tcp-client.ts';
 
 export interface CoreClientOptions {
   host: Host;
@@ -45,9 +46,13 @@ export class CoreClient {
   readonly core: AsocConnection;
   readonly driver: EndpointDriver<ConnectionEvent>;
   readonly record: CoreClientRecord;
+  /** The node id its HELLO carries. */
+  readonly nodeId: Uint8Array;
+  private readonly rawQueue: WriteQueue;
 
   constructor(options: CoreClientOptions) {
     const { host } = options;
+    this.nodeId = options.nodeId;
     const socket = host.tcp.connect(options.address, options.port);
     this.record = { openedAt: host.scheduler.now, establishedAt: null, coreCloseReason: null, tcpCloseReason: null, closedAt: null, bytesReceived: 0 };
     this.core = new AsocConnection({
@@ -73,8 +78,15 @@ export class CoreClient {
         this.record.tcpCloseReason = reason;
         this.record.closedAt = host.scheduler.now;
         this.record.bytesReceived = this.socket.stats.bytesReceived;
+        this.rawQueue.clear();
       },
     });
+    this.rawQueue = new WriteQueue(socket);
+    const pumpWhenWritable = socket.onWritable;
+    socket.onWritable = () => {
+      this.rawQueue.flush();
+      pumpWhenWritable?.();
+    };
   }
 
   get socket() {
@@ -89,9 +101,19 @@ export class CoreClient {
     return this.record.closedAt === null;
   }
 
-  /** Writes bytes past the core, straight onto the connection (an insider's crafted frames). */
+  /**
+   * Writes bytes past the core, straight onto the connection (an insider's crafted frames), as fast
+   * as the send buffer takes them. Only once the handshake is done, so they follow the core's frames.
+   */
   writeRaw(bytes: Uint8Array): void {
-    if (this.isOpen) this.socket.write(bytes);
+    if (!this.isOpen) return;
+    this.rawQueue.push(bytes);
+    this.rawQueue.flush();
+  }
+
+  /** Raw bytes the socket has taken so far. */
+  get rawBytesWritten(): number {
+    return this.rawQueue.written;
   }
 
   /** Bytes the server sent so far (all TCP payload, read by the core or not). */

@@ -26,9 +26,52 @@ export interface RawConnectionRecord {
   lastWriteAt: number | null;
 }
 
+/**
+ * Bytes waiting for room in a socket's send buffer, written in order as room appears; kept by
+ * reference. `flush` is called by the owner on connect and on onWritable.
+ */
+export class WriteQueue {
+  private readonly queue: Uint8Array[] = [];
+  /** Bytes the socket accepted so far. */
+  written = 0;
+
+  constructor(
+    private readonly socket: TcpSocket,
+    private readonly onWrote: () => void = () => {},
+  ) {}
+
+  get queuedBytes(): number {
+    return this.queue.reduce((sum, bytes) => sum + bytes.length, 0);
+  }
+
+  push(bytes: Uint8Array): void {
+    if (bytes.length > 0) this.queue.push(bytes);
+  }
+
+  clear(): void {
+    this.queue.length = 0;
+  }
+
+  flush(): void {
+    while (this.queue.length > 0) {
+      const head = this.queue[0]!;
+      const taken = this.socket.write(head);
+      if (taken > 0) {
+        this.written += taken;
+        this.onWrote();
+      }
+      if (taken < head.length) {
+        this.queue[0] = head.subarray(taken);
+        return;
+      }
+      this.queue.shift();
+    }
+  }
+}
+
 export class RawTcpConnection {
   readonly record: RawConnectionRecord;
-  private readonly queue: Uint8Array[] = [];
+  private readonly queue: WriteQueue;
 
   constructor(
     private readonly host: Host,
@@ -37,18 +80,22 @@ export class RawTcpConnection {
   ) {
     const now = host.scheduler.now;
     this.record = { id, openedAt: now, connectedAt: null, closedAt: null, closeReason: null, bytesReceived: 0, bytesWritten: 0, lastWriteAt: null };
+    this.queue = new WriteQueue(socket, () => {
+      this.record.bytesWritten = this.queue.written;
+      this.record.lastWriteAt = this.host.scheduler.now;
+    });
     socket.onConnect = () => {
       this.record.connectedAt = this.host.scheduler.now;
-      this.flush();
+      this.queue.flush();
     };
     socket.onData = (bytes) => {
       this.record.bytesReceived += bytes.length;
     };
-    socket.onWritable = () => this.flush();
+    socket.onWritable = () => this.queue.flush();
     socket.onClose = (reason) => {
       this.record.closedAt = this.host.scheduler.now;
       this.record.closeReason = reason;
-      this.queue.length = 0;
+      this.queue.clear();
     };
   }
 
@@ -58,35 +105,19 @@ export class RawTcpConnection {
 
   /** Bytes written but not yet taken by the socket. */
   get queuedBytes(): number {
-    return this.queue.reduce((sum, bytes) => sum + bytes.length, 0);
+    return this.queue.queuedBytes;
   }
 
   /** Queues bytes (kept by reference); they go out once connected, as fast as the send buffer allows. */
   write(bytes: Uint8Array): void {
-    if (!this.isOpen || bytes.length === 0) return;
+    if (!this.isOpen) return;
     this.queue.push(bytes);
-    if (this.record.connectedAt !== null) this.flush();
+    if (this.record.connectedAt !== null) this.queue.flush();
   }
 
   /** Aborts the connection (RST). */
   destroy(): void {
     if (this.isOpen) this.socket.destroy();
-  }
-
-  private flush(): void {
-    while (this.queue.length > 0 && this.isOpen) {
-      const head = this.queue[0]!;
-      const taken = this.socket.write(head);
-      if (taken > 0) {
-        this.record.bytesWritten += taken;
-        this.record.lastWriteAt = this.host.scheduler.now;
-      }
-      if (taken < head.length) {
-        this.queue[0] = head.subarray(taken);
-        return;
-      }
-      this.queue.shift();
-    }
   }
 }
 
