@@ -16,8 +16,8 @@ import { concatBytes } from '../../src/wire/bytes.ts';
 import { FrameType, HEADER_SIZE, encodeHeader, type FrameHeader } from '../../src/wire/frame.ts';
 import { WireError } from '../../src/wire/errors.ts';
 import type { Tap } from '../channel.ts';
-import { Protocol, TcpFlag, type Packet } from '../packet.ts';
-import { flowOf, inFlow, type Flow } from './flow.ts';
+import { TcpFlag, type Packet } from '../packet.ts';
+import { FlowWatch, type Flow } from './flow.ts';
 
 /** Largest frame the sniffer assembles: enough for 16 MiB chunks, bounded against a forged length. */
 const SNIFF_MAX_FRAME = 64 * 1024 * 1024;
@@ -126,6 +126,11 @@ export class FrameParser {
     }
   }
 
+  /** True between frames: the next byte pushed starts a frame header. */
+  get atFrameBoundary(): boolean {
+    return this.reader.atFrameBoundary;
+  }
+
   /** The first frame of this type, if one was seen. */
   first(type: number): SniffedFrame | undefined {
     return this.frames.find((f) => f.header.type === type);
@@ -167,23 +172,15 @@ export function handshakeFrames(frames: readonly SniffedFrame[]): SniffedFrame[]
 export class FrameSniffer {
   readonly parser = new FrameParser();
   readonly reassembler = new TcpReassembler((bytes) => this.parser.push(bytes));
-  private flowValue: Flow | null;
-  private readonly pick: ((packet: Packet) => boolean) | null;
+  readonly watch: FlowWatch;
 
   constructor(flow: Flow | ((packet: Packet) => boolean)) {
-    this.flowValue = typeof flow === 'function' ? null : flow;
-    this.pick = typeof flow === 'function' ? flow : null;
-  }
-
-  /** The direction read, once known. */
-  get flow(): Flow | null {
-    return this.flowValue;
+    this.watch = new FlowWatch(flow);
   }
 
   /** Observes the flow's packets and passes every packet on unchanged. */
   readonly tap: Tap = (packet) => {
-    if (this.flowValue === null && this.pick !== null && packet.protocol === Protocol.TCP && this.pick(packet)) this.flowValue = flowOf(packet);
-    if (this.flowValue !== null && inFlow(packet, this.flowValue)) this.reassembler.segment(packet);
+    if (this.watch.matches(packet)) this.reassembler.segment(packet);
     return packet;
   };
 }
