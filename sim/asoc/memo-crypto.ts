@@ -23,6 +23,8 @@ export function memoizingBackend(inner: CryptoBackend, capacity = 16_384): Memoi
     name: inner.name,
     hmacStats,
     sha256: (data) => inner.sha256(data),
+    hkdfSha256: (ikm, salt, info, length) => inner.hkdfSha256(ikm, salt, info, length),
+    aes256gcm: inner.aes256gcm,
     hmacSha256: (key, data) => {
       hmacStats.requested++;
       if (data.length > MAX_REMEMBERED_INPUT) {

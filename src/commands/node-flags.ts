@@ -29,8 +29,10 @@ export const NODE_FLAGS_HELP = `Node options:
   --discovery-port N      UDP port for discovery (default ${DEFAULT_DISCOVERY_PORT})
   --broadcast ADDR        where announcements go (default 127.255.255.255, this machine only;
                           use your LAN's broadcast address, e.g. 192.168.1.255, on a real network)
-  --profile NAME          asoc-v1 (RFC text, default) or asoc-v1/reference (the Python reference's behaviour)
-  --crypto node|noble     HMAC implementation (default: the faster one measured by bench crypto)
+  --profile NAME          asoc-v1 (RFC text, default), asoc-v1/reference (the Python reference's behaviour),
+                          asoc-hardened or asoc-hardened/encrypted (docs/asoc-hardened.md; wire version 2)
+  --crypto node|noble     crypto implementation: HMAC, HKDF, AES-GCM (default node:crypto, the faster one
+                          measured by bench crypto)
   --max-frame SIZE        largest frame accepted (default 16MiB)`;
 
 type NodeFlagValues = { [K in keyof typeof NODE_FLAGS]?: (typeof NODE_FLAGS)[K] extends { multiple: true } ? string[] : (typeof NODE_FLAGS)[K]['type'] extends 'boolean' ? boolean : string };

@@ -21,6 +21,11 @@ export interface AdmissionSettings {
   lockoutMs: number;
   /** Addresses with failures or a lockout remembered at once. */
   maxTrackedAddresses: number;
+  /**
+   * Connections from one address still in their handshake at once (asoc-hardened: 8; v1 has no such
+   * limit, so one address can hold every slot until the handshake timeout).
+   */
+  maxHandshakingPerAddress: number;
 }
 
 export const DEFAULT_ADMISSION: AdmissionSettings = {
@@ -29,9 +34,10 @@ export const DEFAULT_ADMISSION: AdmissionSettings = {
   failureWindowMs: 60_000,
   lockoutMs: 5 * 60_000,
   maxTrackedAddresses: 10_000,
+  maxHandshakingPerAddress: Infinity,
 };
 
-export type AdmissionVerdict = 'ok' | 'too-many-connections' | 'locked-out';
+export type AdmissionVerdict = 'ok' | 'too-many-connections' | 'locked-out' | 'too-many-handshakes';
 
 export interface AdmissionCounters {
   admitted: number;
@@ -52,19 +58,21 @@ export class Admission {
   readonly settings: AdmissionSettings;
   readonly counters: AdmissionCounters = {
     admitted: 0,
-    refused: { 'too-many-connections': 0, 'locked-out': 0 },
+    refused: { 'too-many-connections': 0, 'locked-out': 0, 'too-many-handshakes': 0 },
     authFailures: 0,
     lockouts: 0,
     evictions: 0,
   };
   private open = 0;
+  /** Admitted connections not yet established, per address (at most maxConnections entries). */
+  private readonly handshaking = new Map<string, number>();
   /** Least recently active first: any use moves an address to the end. */
   private readonly records = new Map<string, AddressRecord>();
 
   constructor(settings: Partial<AdmissionSettings> = {}) {
     this.settings = { ...DEFAULT_ADMISSION, ...settings };
     const s = this.settings;
-    if (!(s.maxConnections > 0 && s.maxAuthFailures > 0 && s.failureWindowMs > 0 && s.lockoutMs > 0 && s.maxTrackedAddresses > 0)) {
+    if (!(s.maxConnections > 0 && s.maxAuthFailures > 0 && s.failureWindowMs > 0 && s.lockoutMs > 0 && s.maxTrackedAddresses > 0 && s.maxHandshakingPerAddress > 0)) {
       throw new RangeError('admission settings must all be positive');
     }
   }
@@ -77,11 +85,19 @@ export class Admission {
     return this.records.size;
   }
 
-  /** A new inbound connection from `address`: 'ok' counts it as open until release(). */
+  /** A new inbound connection from `address`: 'ok' counts it as open (and handshaking) until release(). */
   tryAdmit(address: string, now: number): AdmissionVerdict {
-    const verdict = this.isLockedOut(address, now) ? 'locked-out' : this.open >= this.settings.maxConnections ? 'too-many-connections' : 'ok';
+    const handshaking = this.handshaking.get(address) ?? 0;
+    const verdict: AdmissionVerdict = this.isLockedOut(address, now)
+      ? 'locked-out'
+      : this.open >= this.settings.maxConnections
+        ? 'too-many-connections'
+        : handshaking >= this.settings.maxHandshakingPerAddress
+          ? 'too-many-handshakes'
+          : 'ok';
     if (verdict === 'ok') {
       this.open++;
+      this.handshaking.set(address, handshaking + 1);
       this.counters.admitted++;
     } else {
       this.counters.refused[verdict]++;
@@ -89,10 +105,23 @@ export class Admission {
     return verdict;
   }
 
-  /** An admitted connection closed. */
-  release(): void {
+  /** An admitted connection from `address` completed its handshake. */
+  established(address: string): void {
+    this.handshakeOver(address);
+  }
+
+  /** An admitted connection from `address` closed; `established` says whether established() was called for it. */
+  release(address: string, established: boolean): void {
     if (this.open === 0) throw new Error('release() without an admitted connection');
     this.open--;
+    if (!established) this.handshakeOver(address);
+  }
+
+  private handshakeOver(address: string): void {
+    const count = this.handshaking.get(address);
+    if (count === undefined) throw new Error(`no connection from ${address} in its handshake`);
+    if (count > 1) this.handshaking.set(address, count - 1);
+    else this.handshaking.delete(address);
   }
 
   /** A handshake from `address` failed authentication; the maxAuthFailures-th within the window locks it out. */

@@ -1,21 +1,25 @@
 /**
- * One ASoc v1 connection, client or server side, as a sans-io machine (see endpoint.ts): the
- * handshake (HELLO → ACCEPT), then any number of concurrent streams in both directions, with the
- * violations and timeouts of RFC-0001 §9.2/§9.3. It never touches a socket, a timer or a clock.
+ * One ASoc connection, client or server side, as a sans-io machine (see endpoint.ts): the
+ * handshake (HELLO → ACCEPT, and FINISH in asoc-hardened), then any number of concurrent streams in
+ * both directions, with the violations and timeouts of RFC-0001 §9.2/§9.3. The profile decides the
+ * handshake (v1-handshake.ts or hardened-handshake.ts) and whether frames carry a tag
+ * (frame-protection.ts); the stream rules are the same for all. It never touches a socket, a timer
+ * or a clock.
  */
-import type { CryptoBackend } from '../crypto/backend.ts';
+import { GCM_TAG_SIZE, type CryptoBackend } from '../crypto/backend.ts';
 import type { ReplayCache } from '../crypto/replay-cache.ts';
-import { ACCEPT_SIZE, decodeAccept } from '../wire/accept.ts';
 import { RECEIPT_SIZE, decodeReceipt, encodeReceipt } from '../wire/control.ts';
 import { WireError } from '../wire/errors.ts';
 import { FrameType, HEADER_SIZE, encodeHeader, frameTypeName, type FrameHeader } from '../wire/frame.ts';
 import { FrameReader, type ReaderItem } from '../wire/frame-reader.ts';
-import { HELLO_SIZE, decodeHello } from '../wire/hello.ts';
 import type { Endpoint } from './endpoint.ts';
 import type { AuthFailure, CloseReason, ConnectionEvent } from './events.ts';
+import type { FrameProtection } from './frame-protection.ts';
+import type { Handshake, HandshakeClock, Session } from './handshake.ts';
+import { HardenedHandshake } from './hardened-handshake.ts';
 import type { AsocProfile } from './profile.ts';
 import type { RandomSource } from './random.ts';
-import { signAccept, signHello, verifyAccept, verifyHello, type V1Keys } from './v1-auth.ts';
+import { V1Handshake } from './v1-handshake.ts';
 
 export type Role = 'client' | 'server';
 
@@ -48,8 +52,11 @@ export interface ConnectionConfig {
   crypto: CryptoBackend;
   random: RandomSource;
   now: number;
+  /** Unix time minus `now`, in ms: asoc-hardened HELLOs carry a Unix timestamp (default 0: `now` is Unix time). */
+  unixOffsetMs?: number;
   /** Server only, shared by all of a server's connections: where HELLO challenges are remembered. */
   helloReplay?: ReplayCache;
+  /** Overrides the profile's limits, which override DEFAULT_LIMITS. */
   limits?: Partial<ConnectionLimits>;
 }
 
@@ -96,7 +103,11 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
   readonly stats: ConnectionStats = zeroStats();
 
   private stateValue: ConnectionState = 'handshaking';
-  private readonly keys: V1Keys;
+  private readonly handshake: Handshake;
+  /** Set once the handshake derived keys (asoc-hardened): from then on every frame is sealed and opened. */
+  private protection: FrameProtection | null = null;
+  /** asoc-hardened server: the session agreed by HELLO/ACCEPT, established when the client's FINISH opens. */
+  private pendingSession: Session | null = null;
   private readonly reader: FrameReader;
   private readonly inbound = new Map<number, InboundStream>();
   private readonly outbound = new Map<number, OutboundStream>();
@@ -113,8 +124,7 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
 
   constructor(private readonly config: ConnectionConfig) {
     this.role = config.role;
-    this.limits = { ...DEFAULT_LIMITS, ...config.limits };
-    this.keys = { crypto: config.crypto, apiKey: config.apiKey };
+    this.limits = { ...DEFAULT_LIMITS, ...config.profile.limits, ...config.limits };
     this.now = config.now;
     this.handshakeDeadline = config.now + this.limits.handshakeTimeoutMs;
     // Client-initiated streams are odd, server-initiated even (RFC-0001 §5.3); 0 is reserved.
@@ -122,13 +132,18 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
     if (config.role === 'server' && config.profile.helloReplay && !config.helloReplay) {
       throw new Error(`profile ${config.profile.name} tracks HELLO challenges: give the server's shared helloReplay cache`);
     }
+    const security = config.profile.security;
+    this.handshake = security.kind === 'v1' ? new V1Handshake(config) : new HardenedHandshake(config, security);
+    // Tagged frames are opened whole before any byte is used; v1 DATA is passed on in pieces, uncopied.
+    const tagged = security.kind !== 'v1';
     this.reader = new FrameReader({
-      maxFrameSize: config.profile.maxFrameSize,
-      streamed: (h) => isStreamed(h, this.stateValue === 'handshaking'),
-      checkHeader: (h) => checkFixedLength(h, this.stateValue === 'handshaking'),
+      version: config.profile.wireVersion,
+      maxFrameSize: config.profile.maxFrameSize + (tagged ? GCM_TAG_SIZE : 0),
+      streamed: (h) => !tagged && isStreamed(h, this.stateValue === 'handshaking'),
+      checkHeader: (h) => this.checkFixedLength(h),
     });
     if (config.role === 'client') {
-      const hello = signHello(this.keys, config.nodeId, config.random.u32());
+      const hello = this.handshake.hello(this.clock());
       this.stats.handshakePayloadBytes += hello.length;
       this.queueFrame(FrameType.HELLO, 0, 0, hello);
     }
@@ -169,7 +184,7 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
       try {
         item = this.reader.read();
       } catch (err) {
-        this.fail(closeReasonFor(err as WireError), (err as WireError).message);
+        this.fail(closeReasonFor(err as WireError, this.stateValue === 'handshaking'), (err as WireError).message);
         return;
       }
       if (item === null) return;
@@ -279,6 +294,10 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
       this.stats.framesReceived++;
       if (!this.peerFrameAllowed(header)) return;
     }
+    this.onStreamPiece(header, data, offset, last);
+  }
+
+  private onStreamPiece(header: FrameHeader, data: Uint8Array, offset: number, last: boolean): void {
     if (header.type !== FrameType.DATA) {
       if (offset === 0) this.emit({ type: 'frame-ignored', frameType: header.type, streamId: header.streamId, length: header.length });
       return;
@@ -319,17 +338,34 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
     return stream;
   }
 
-  private onFrame(header: FrameHeader, payload: Uint8Array): void {
+  private onFrame(wireHeader: FrameHeader, body: Uint8Array): void {
     this.stats.framesReceived++;
-    if (this.stateValue === 'handshaking') {
-      // Only the handshake frame this side waits for may come first; anything else closes (as the reference does).
-      const expected = this.role === 'server' ? FrameType.HELLO : FrameType.ACCEPT;
-      if (header.type !== expected) return void this.peerFrameAllowed(header);
-      return this.role === 'server' ? this.onHello(payload) : this.onAccept(payload);
+    let header = wireHeader;
+    let payload = body;
+    if (this.protection) {
+      const { type, streamId, seq, length, version } = wireHeader;
+      const opened = this.protection.open(encodeHeader(type, streamId, seq, length, version), body);
+      if (opened === null) return this.fail('integrity-failed', `${frameTypeName(type)} frame (stream ${streamId}, seq ${seq}) does not authenticate`);
+      header = { ...wireHeader, length: opened.length };
+      payload = opened;
     }
+    if (this.stateValue === 'handshaking') return this.onHandshakeFrame(header, payload);
+    if (header.type === FrameType.DATA) return this.onStreamPiece(header, payload, 0, true); // tagged profiles: DATA comes whole
     if (header.type === FrameType.END) return this.onEnd(header);
     if (header.type === FrameType.CONTROL && this.onControl(header, payload)) return;
     this.emit({ type: 'frame-ignored', frameType: header.type, streamId: header.streamId, length: header.length });
+  }
+
+  /** Only the handshake frame this side waits for may come; anything else closes (as the reference does). */
+  private onHandshakeFrame(header: FrameHeader, payload: Uint8Array): void {
+    if (this.pendingSession) {
+      if (header.type !== FrameType.FINISH) return this.fail('expected-finish', `${frameTypeName(header.type)} frame instead of FINISH`);
+      this.stats.handshakePayloadBytes += this.protection!.tagSize;
+      return this.establish(this.pendingSession);
+    }
+    const expected = this.role === 'server' ? FrameType.HELLO : FrameType.ACCEPT;
+    if (header.type !== expected) return void this.peerFrameAllowed(header);
+    return this.role === 'server' ? this.onHello(payload) : this.onAccept(payload);
   }
 
   /** Before the handshake the first frame must be HELLO (server) or ACCEPT (client), as the reference enforces. */
@@ -342,33 +378,34 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
 
   private onHello(payload: Uint8Array): void {
     this.stats.handshakePayloadBytes += payload.length;
-    const hello = decodeHello(payload);
-    if (!verifyHello(this.keys, hello)) return this.authFailed('bad-signature', 'HELLO signature does not verify');
-    const replay = this.config.helloReplay;
-    if (replay) {
-      const verdict = replay.check(hello.challenge, this.now);
-      if (verdict === 'replay') return this.authFailed('replay', `HELLO challenge ${hello.challenge} seen before`);
-      if (verdict === 'full') return this.authFailed('replay-cache-full', 'HELLO replay cache is full');
-    }
-    const token = this.config.random.bytes(8);
-    const accept = signAccept(this.keys, token);
+    const verdict = this.handshake.onHello(payload, this.clock());
+    if (!verdict.ok) return this.authFailed(verdict.failure, verdict.detail);
+    const accept = verdict.accept!;
     this.stats.handshakePayloadBytes += accept.length;
     this.queueFrame(FrameType.ACCEPT, 0, 0, accept);
-    this.establish(hello.nodeId, token);
+    this.protection = verdict.session.protection;
+    if (this.handshake.clientConfirms) this.pendingSession = verdict.session;
+    else this.establish(verdict.session);
   }
 
   private onAccept(payload: Uint8Array): void {
     this.stats.handshakePayloadBytes += payload.length;
-    const accept = decodeAccept(payload);
-    if (!verifyAccept(this.keys, accept.token, accept.sig)) return this.authFailed('bad-signature', 'ACCEPT signature does not verify');
-    this.establish(null, accept.token);
+    const verdict = this.handshake.onAccept(payload, this.clock());
+    if (!verdict.ok) return this.authFailed(verdict.failure, verdict.detail);
+    this.protection = verdict.session.protection;
+    if (this.handshake.clientConfirms) {
+      this.queueFrame(FrameType.FINISH, 0, 0, EMPTY);
+      this.stats.handshakePayloadBytes += this.protection!.tagSize;
+    }
+    this.establish(verdict.session);
   }
 
-  private establish(peerNodeId: Uint8Array | null, sessionToken: Uint8Array): void {
+  private establish(session: Session): void {
     this.stateValue = 'established';
-    this.peerNodeIdValue = peerNodeId;
-    this.sessionTokenValue = sessionToken;
-    this.emit({ type: 'established', peerNodeId, sessionToken });
+    this.pendingSession = null;
+    this.peerNodeIdValue = session.peerNodeId;
+    this.sessionTokenValue = session.token;
+    this.emit({ type: 'established', peerNodeId: session.peerNodeId, sessionToken: session.token });
   }
 
   private onEnd(header: FrameHeader): void {
@@ -394,10 +431,13 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
   // ---- helpers -----------------------------------------------------------------------------
 
   private queueFrame(type: number, streamId: number, seq: number, payload: Uint8Array): void {
-    const header = encodeHeader(type, streamId, seq, payload.length);
+    const protection = this.protection;
+    const length = payload.length + (protection ? protection.tagSize : 0);
+    const header = encodeHeader(type, streamId, seq, length, this.config.profile.wireVersion);
     this.transmitQueue.push(header);
-    if (payload.length > 0) this.transmitQueue.push(payload);
-    const size = HEADER_SIZE + payload.length;
+    if (protection) for (const part of protection.seal(header, payload)) this.transmitQueue.push(part);
+    else if (payload.length > 0) this.transmitQueue.push(payload);
+    const size = HEADER_SIZE + length;
     this.queued += size;
     this.stats.bytesSent += size;
     this.stats.framesSent++;
@@ -439,6 +479,27 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
     if (now > this.now) this.now = now;
   }
 
+  private clock(): HandshakeClock {
+    return { now: this.now, unixMs: this.now + (this.config.unixOffsetMs ?? 0) };
+  }
+
+  /**
+   * END is empty; during the handshake HELLO and ACCEPT have the profile's fixed sizes and FINISH
+   * carries just its tag. Refused on the header, before buffering.
+   */
+  private checkFixedLength(h: FrameHeader): void {
+    const handshaking = this.stateValue === 'handshaking';
+    const tag = this.protection?.tagSize ?? 0;
+    let expected: number | null = null;
+    if (h.type === FrameType.END) expected = tag;
+    else if (handshaking && h.type === FrameType.HELLO) expected = this.handshake.helloSize;
+    else if (handshaking && h.type === FrameType.ACCEPT) expected = this.handshake.acceptSize;
+    else if (handshaking && h.type === FrameType.FINISH && this.pendingSession) expected = tag;
+    if (expected !== null && h.length !== expected) {
+      throw new WireError('bad-length', `${frameTypeName(h.type)} payload must be ${expected} bytes, header announces ${h.length}`);
+    }
+  }
+
   private requireEstablished(action: string): void {
     if (this.stateValue !== 'established') throw new ConnectionStateError(`cannot ${action}: connection is ${this.stateValue}`);
   }
@@ -473,17 +534,9 @@ function isStreamed(h: FrameHeader, handshaking: boolean): boolean {
   }
 }
 
-/** END is empty; during the handshake HELLO and ACCEPT have fixed sizes. Refused on the header, before buffering. */
-function checkFixedLength(h: FrameHeader, handshaking: boolean): void {
-  const handshakeSize = h.type === FrameType.HELLO ? HELLO_SIZE : h.type === FrameType.ACCEPT ? ACCEPT_SIZE : null;
-  const expected = h.type === FrameType.END ? 0 : handshaking ? handshakeSize : null;
-  if (expected !== null && h.length !== expected) {
-    throw new WireError('bad-length', `${frameTypeName(h.type)} payload must be ${expected} bytes, header announces ${h.length}`);
-  }
-}
-
-function closeReasonFor(err: WireError): CloseReason {
+function closeReasonFor(err: WireError, handshaking: boolean): CloseReason {
   // The reader only raises these three: it decodes headers, and checkHeader refuses bad lengths.
-  if (err.code === 'bad-version' || err.code === 'frame-too-large') return err.code;
+  if (err.code === 'bad-version') return handshaking ? 'version-mismatch' : 'bad-version';
+  if (err.code === 'frame-too-large') return err.code;
   return 'bad-length';
 }

@@ -16,6 +16,7 @@ import { ReplayCache } from '../crypto/replay-cache.ts';
 import { bytesToHex } from '../wire/bytes.ts';
 import { DISCOVERY_SIZE, decodeDiscovery } from '../wire/discovery.ts';
 import type { Endpoint } from './endpoint.ts';
+import { discoveryDomain } from './discovery-domain.ts';
 import type { AsocProfile } from './profile.ts';
 import type { RandomSource } from './random.ts';
 import { checkDiscovery, signDiscovery, type V1Keys } from './v1-auth.ts';
@@ -123,6 +124,8 @@ export class DiscoveryAgent implements DatagramEndpoint<DiscoveryEvent> {
 
   private readonly keys: V1Keys;
   private readonly ownNodeId: string;
+  /** The community label this profile's discovery hashes (see discovery-domain.ts). */
+  private readonly community: string;
   private readonly communityHash: Uint8Array;
   private readonly replay: ReplayCache;
   /** Ordered by last accepted message (a refresh moves a peer to the end): the stalest peer is first. */
@@ -141,9 +144,11 @@ export class DiscoveryAgent implements DatagramEndpoint<DiscoveryEvent> {
     if (!(this.intervalMs > 0 && this.staleAfterMs > 0 && this.maxPeers > 0)) {
       throw new RangeError('discovery interval, stale time and maxPeers must be positive');
     }
-    this.keys = { crypto: config.crypto, apiKey: config.apiKey };
+    const domain = discoveryDomain(config.profile, config.crypto, config.apiKey, config.community);
+    this.keys = domain.keys;
+    this.community = domain.community;
     this.ownNodeId = bytesToHex(config.nodeId);
-    this.communityHash = communityHash(config.crypto, config.community);
+    this.communityHash = communityHash(config.crypto, domain.community);
     this.replay = new ReplayCache(config.profile.discoveryReplay);
     this.now = config.now;
     this.announce();
@@ -223,7 +228,8 @@ export class DiscoveryAgent implements DatagramEndpoint<DiscoveryEvent> {
     if (nodeId === this.ownNodeId) return 'own';
     // Recorded before the rate limit is applied: a rate-limited message is spent too, so it cannot
     // be replayed once the interval has passed (from another address, to move the peer).
-    const freshness = this.replay.check(msg.challenge, this.now, msg.timestamp * 1000);
+    const replayKey = this.config.profile.discoveryReplayKey === 'challenge' ? msg.challenge : `${nodeId}:${msg.challenge}`;
+    const freshness = this.replay.check(replayKey, this.now, msg.timestamp * 1000);
     if (freshness !== 'fresh') return freshness === 'full' ? 'replay-cache-full' : freshness;
 
     const known = this.peerTable.get(nodeId);
@@ -242,7 +248,7 @@ export class DiscoveryAgent implements DatagramEndpoint<DiscoveryEvent> {
 
   private announce(): void {
     this.pendingAnnouncement = signDiscovery(this.keys, {
-      community: this.config.community,
+      community: this.community,
       nodeId: this.config.nodeId,
       tcpPort: this.config.tcpPort,
       timestamp: Math.floor(this.now / 1000),

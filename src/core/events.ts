@@ -5,20 +5,26 @@ export type CloseReason =
   | 'local' // the application closed it
   | 'transport-closed' // the driver saw the TCP connection end
   | 'bad-version' // unknown frame version (§9.2: close)
+  | 'version-mismatch' // the peer's first frame speaks another wire version (v1 ↔ asoc-hardened)
   | 'frame-too-large' // header announced more than the maximum frame size
   | 'bad-length' // a HELLO or ACCEPT of the wrong size
   | 'bad-seq' // out-of-order sequence number (§9.2: close)
   | 'bad-stream-id' // DATA or END on the reserved stream 0
   | 'expected-hello' // server: the first frame was not HELLO
   | 'expected-accept' // client: the first frame was not ACCEPT
+  | 'expected-finish' // asoc-hardened server: the frame after ACCEPT was not the client's FINISH
   | 'auth-failed' // a signature did not verify (server: close at once, no error frame)
   | 'replay' // a HELLO challenge seen before (profiles that track them)
+  | 'stale' // asoc-hardened: HELLO timestamp outside the freshness window
+  | 'reflection' // asoc-hardened: the peer presented this node's own id
+  | 'downgrade' // asoc-hardened: the peer asked for or chose another suite than this node's
+  | 'integrity-failed' // asoc-hardened: a frame's tag did not verify (injected, altered, dropped or replayed)
   | 'replay-cache-full' // the bounded replay cache refuses new entries
   | 'handshake-timeout' // no HELLO/ACCEPT within the handshake timeout
   | 'send-timeout' // queued bytes not taken by the transport for the send-stall timeout (§9.3)
   | 'too-many-streams'; // more concurrent inbound streams than allowed
 
-export type AuthFailure = 'bad-signature' | 'replay' | 'replay-cache-full';
+export type AuthFailure = 'bad-signature' | 'replay' | 'replay-cache-full' | 'stale' | 'reflection' | 'downgrade';
 
 export type ConnectionEvent =
   /** Handshake done. The server learns the client's node id from HELLO; a v1 client learns none. */

@@ -1,46 +1,73 @@
 /**
- * Protocol profiles are data, not forks of the code. Both profiles here speak the same v1 bytes;
- * they differ in what a receiver enforces:
+ * Protocol profiles are data, not forks of the code.
  * - `asoc-v1`: what RFC-0001/RFC-0002's text requires (HELLO challenges tracked, replay window with a
  *   bounded cache, discovery timestamps checked, a maximum frame size, per-node discovery rate limit).
  * - `asoc-v1/reference`: what the public Python reference implementation actually does (no HELLO
  *   challenge tracking, a seen-set emptied whenever it passes 10,000 entries, no timestamp check, no
  *   frame size limit, no rate limit), so the lab can show what those gaps cost.
+ * - `asoc-hardened` and `asoc-hardened/encrypted`: the lab's fix for every security claim v1 fails
+ *   (docs/asoc-hardened.md): wire version 2, a handshake bound to both peers' fresh nonces, HKDF
+ *   session keys, a tag on every frame (and encryption in the second), enforced freshness, and every
+ *   §10.4 limit on by default.
+ * Both v1 profiles speak the same v1 bytes; they differ in what a receiver enforces.
  */
 import type { ReplayPolicy } from '../crypto/replay-cache.ts';
+import { Suite } from '../wire/hardened.ts';
 import { DEFAULT_MAX_FRAME_SIZE, MAX_WIRE_LENGTH } from '../wire/frame.ts';
+import type { AdmissionSettings } from './admission.ts';
+import type { ConnectionLimits } from './connection.ts';
+import type { HardenedSecurity } from './hardened-handshake.ts';
 
-export type ProfileName = 'asoc-v1' | 'asoc-v1/reference';
+export type ProfileName = 'asoc-v1' | 'asoc-v1/reference' | 'asoc-hardened' | 'asoc-hardened/encrypted';
 
 export interface AsocProfile {
   readonly name: ProfileName;
-  /** Server records HELLO challenges and rejects a repeat (RFC-0002 §4.3); the reference keeps none. */
+  /** The version byte of every frame header; a peer speaking another is closed (`version-mismatch`). */
+  readonly wireVersion: 1 | 2;
+  /** The handshake and what protects frames after it. */
+  readonly security: { kind: 'v1' } | HardenedSecurity;
+  /** Server records HELLO challenges (v1) or nonces (hardened) and rejects a repeat (RFC-0002 §4.3); the reference keeps none. */
   readonly helloReplay: ReplayPolicy | null;
   /** How discovery challenges are remembered; a `window` policy also rejects old timestamps. */
   readonly discoveryReplay: ReplayPolicy;
+  /** What identifies a discovery message in the replay cache: its challenge alone (v1), or with the sender's node id. */
+  readonly discoveryReplayKey: 'challenge' | 'node-and-challenge';
   /** Discovery from one node accepted at most once per this many ms (RFC-0001 §10.4), or no limit. */
   readonly discoveryMinIntervalMs: number | null;
   /** Largest frame payload accepted (checked on the header). The reference has none. */
   readonly maxFrameSize: number;
   /** Send the lab's CONTROL delivery receipt when a stream ends (ignored by v1 peers that don't know it). */
   readonly sendReceipts: boolean;
+  /** Connection limits that differ from DEFAULT_LIMITS (a node's own settings override them). */
+  readonly limits: Partial<ConnectionLimits>;
+  /** Admission settings that differ from DEFAULT_ADMISSION (a node's own settings override them). */
+  readonly admission: Partial<AdmissionSettings>;
 }
 
 const SIXTY_SECONDS = 60_000;
+const HARDENED_FRESHNESS_MS = 30_000;
 
-/** Discovery entries live past twice the age limit, so an accepted message is stale before it is forgotten. */
-const rfcWindow: ReplayPolicy = { kind: 'window', windowMs: 2 * SIXTY_SECONDS + 5_000, maxAgeMs: SIXTY_SECONDS, capacity: 100_000 };
+/** Entries live past twice the age limit, so an accepted message is stale before it is forgotten. */
+function freshnessWindow(maxAgeMs: number): ReplayPolicy {
+  return { kind: 'window', windowMs: 2 * maxAgeMs + 5_000, maxAgeMs, capacity: 100_000 };
+}
 
 export const ASOC_V1: AsocProfile = {
   name: 'asoc-v1',
-  helloReplay: rfcWindow,
-  discoveryReplay: rfcWindow,
+  wireVersion: 1,
+  security: { kind: 'v1' },
+  helloReplay: freshnessWindow(SIXTY_SECONDS),
+  discoveryReplay: freshnessWindow(SIXTY_SECONDS),
+  discoveryReplayKey: 'challenge',
   discoveryMinIntervalMs: 1_000,
   maxFrameSize: DEFAULT_MAX_FRAME_SIZE,
   sendReceipts: true,
+  limits: {},
+  admission: {},
 };
 
 export const ASOC_V1_REFERENCE: AsocProfile = {
+  ...ASOC_V1,
   name: 'asoc-v1/reference',
   helloReplay: null,
   discoveryReplay: { kind: 'clear-at', limit: 10_000 },
@@ -49,7 +76,32 @@ export const ASOC_V1_REFERENCE: AsocProfile = {
   sendReceipts: false,
 };
 
-export const PROFILES: Record<ProfileName, AsocProfile> = { 'asoc-v1': ASOC_V1, 'asoc-v1/reference': ASOC_V1_REFERENCE };
+export const ASOC_HARDENED: AsocProfile = {
+  name: 'asoc-hardened',
+  wireVersion: 2,
+  security: { kind: 'hardened', suite: Suite.INTEGRITY, freshnessMs: HARDENED_FRESHNESS_MS },
+  helloReplay: freshnessWindow(HARDENED_FRESHNESS_MS),
+  discoveryReplay: freshnessWindow(HARDENED_FRESHNESS_MS),
+  discoveryReplayKey: 'node-and-challenge',
+  discoveryMinIntervalMs: 1_000,
+  maxFrameSize: DEFAULT_MAX_FRAME_SIZE,
+  sendReceipts: true,
+  limits: { handshakeTimeoutMs: 5_000 },
+  admission: { maxHandshakingPerAddress: 8 },
+};
+
+export const ASOC_HARDENED_ENCRYPTED: AsocProfile = {
+  ...ASOC_HARDENED,
+  name: 'asoc-hardened/encrypted',
+  security: { kind: 'hardened', suite: Suite.ENCRYPTED, freshnessMs: HARDENED_FRESHNESS_MS },
+};
+
+export const PROFILES: Record<ProfileName, AsocProfile> = {
+  'asoc-v1': ASOC_V1,
+  'asoc-v1/reference': ASOC_V1_REFERENCE,
+  'asoc-hardened': ASOC_HARDENED,
+  'asoc-hardened/encrypted': ASOC_HARDENED_ENCRYPTED,
+};
 
 export function profileByName(name: string): AsocProfile {
   const profile = (PROFILES as Record<string, AsocProfile | undefined>)[name];

@@ -51,8 +51,10 @@ export interface AsocNodeEvents {
   'peer-down': [PeerInfo, CloseReason, string];
   stream: [IncomingStream];
   'auth-failed': [{ address: string; reason: AuthFailure }];
-  /** An inbound connection refused before its handshake (connection limit or lockout). */
+  /** An inbound connection refused before its handshake (connection limit, lockout, too many handshakes from its address). */
   refused: [{ address: string; reason: string }];
+  /** Any connection closed, established or not (a peer's close is also a peer-down). */
+  'connection-closed': [{ address: string; reason: CloseReason; detail: string; established: boolean }];
   discovered: [{ nodeId: string; address: string; port: number }];
 }
 
@@ -92,6 +94,7 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
       limits: options.limits,
       admission: options.admission,
       now: monotonicNow,
+      unixNow: wallClockNow,
       random: systemRandom,
       dialRandom: systemRandom,
       connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
@@ -105,6 +108,7 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
         authFailed: (conn, reason) => this.emit('auth-failed', { address: conn.remoteAddress, reason }),
         closed: (conn, reason, detail) => {
           if (conn.peer) this.emit('peer-down', conn.peer, reason, detail);
+          this.emit('connection-closed', { address: conn.remoteAddress, reason, detail, established: conn.peer !== null });
         },
         refused: (address, reason) => this.emit('refused', { address, reason }),
         discovered: (peer) => this.emit('discovered', peer),

@@ -21,7 +21,16 @@ import type { Connector, DatagramSocket, DeadlineTimerFactory, Timers } from './
 
 /** What the orchestration needs of a driver's connection. */
 /** Inbound closes before the handshake that count toward the address's lockout (auth failures count on their own). */
-const UNAUTHENTICATED_FAILURES: ReadonlySet<CloseReason> = new Set(['handshake-timeout', 'expected-hello', 'bad-length', 'bad-version', 'frame-too-large']);
+const UNAUTHENTICATED_FAILURES: ReadonlySet<CloseReason> = new Set([
+  'handshake-timeout',
+  'expected-hello',
+  'expected-finish',
+  'bad-length',
+  'bad-version',
+  'version-mismatch',
+  'frame-too-large',
+  'integrity-failed',
+]);
 
 export interface NodeConnection {
   /** Set here once the handshake completed. */
@@ -59,6 +68,8 @@ export interface OrchestratorOptions<Socket, Conn extends NodeConnection> {
   admission: Partial<AdmissionSettings> | undefined;
   /** The clock connections and admission run on. */
   now(): number;
+  /** Unix time in ms (asoc-hardened HELLOs carry a timestamp). */
+  unixNow(): number;
   /** For the connection cores. */
   random: RandomSource;
   /** For the dialers' backoff. */
@@ -100,7 +111,7 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
   constructor(private readonly options: OrchestratorOptions<Socket, Conn>) {
     this.nodeIdHex = bytesToHex(options.nodeId);
     this.helloReplay = options.profile.helloReplay ? new ReplayCache(options.profile.helloReplay) : undefined;
-    this.admission = new Admission(options.admission);
+    this.admission = new Admission({ ...options.profile.admission, ...options.admission });
   }
 
   get running(): boolean {
@@ -224,6 +235,7 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
       crypto,
       random,
       now: this.options.now(),
+      unixOffsetMs: this.options.unixNow() - this.options.now(),
       helloReplay: role === 'server' ? this.helloReplay : undefined,
       limits: limits ?? {},
     });
@@ -238,7 +250,8 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
           ? { key: outbound.key, nodeId, address: outbound.target.host, port: outbound.target.port, direction: 'outbound', source: outbound.source }
           : { key: nodeId!, nodeId, address: conn.remoteAddress, port: conn.remotePort, direction: 'inbound', source: 'inbound' };
         conn.peer = peer;
-        outbound?.dialer.connected();
+        if (outbound) outbound.dialer.connected();
+        else this.admission.established(conn.remoteAddress);
         if (!this.peersByKey.has(peer.key)) this.peersByKey.set(peer.key, conn);
         reports.peerUp(conn as Conn & { peer: PeerInfo });
       },
@@ -249,7 +262,7 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
       },
       closed: (conn, reason, detail) => {
         this.connectionSet.delete(conn);
-        if (!outbound) this.admission.release();
+        if (!outbound) this.admission.release(conn.remoteAddress, conn.peer !== null);
         // Holding a slot without authenticating (no HELLO in time, or garbage instead) counts like a
         // failed authentication, so an address cannot keep every slot busy by reconnecting.
         if (!outbound && conn.peer === null && UNAUTHENTICATED_FAILURES.has(reason)) this.admission.recordAuthFailure(conn.remoteAddress, this.options.now());

@@ -36,8 +36,8 @@ export function requireLength(what: string, bytes: Uint8Array, length: number): 
   if (bytes.length !== length) throw new WireError('bad-length', `${what} must be ${length} bytes, got ${bytes.length}`);
 }
 
-export function requireUint(what: string, value: number, bits: 16 | 32): void {
-  const max = bits === 16 ? 0xffff : 0xffffffff;
+export function requireUint(what: string, value: number, bits: 8 | 16 | 32): void {
+  const max = 2 ** bits - 1;
   if (!Number.isInteger(value) || value < 0 || value > max) {
     throw new WireError('bad-field', `${what} must be an unsigned ${bits}-bit integer, got ${value}`);
   }

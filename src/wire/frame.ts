@@ -20,6 +20,8 @@ export const FrameType = {
   CONTROL: 3,
   HELLO: 4,
   ACCEPT: 5,
+  /** asoc-hardened (wire version 2) only: the client's key confirmation; reserved in v1. */
+  FINISH: 6,
 } as const;
 export type KnownFrameType = (typeof FrameType)[keyof typeof FrameType];
 
@@ -67,6 +69,8 @@ export function encodeFrame(frame: Frame): Uint8Array {
 
 export interface HeaderLimits {
   maxFrameSize?: number;
+  /** The wire version this decoder speaks (default 1; asoc-hardened speaks 2). */
+  version?: number;
 }
 
 /**
@@ -83,8 +87,9 @@ export function decodeHeader(bytes: Uint8Array, limits: HeaderLimits = {}): Fram
     seq: v.getUint32(6),
     length: v.getUint32(10),
   };
-  if (header.version !== FRAME_VERSION) {
-    throw new WireError('bad-version', `frame version ${header.version}, this decoder speaks ${FRAME_VERSION}`);
+  const version = limits.version ?? FRAME_VERSION;
+  if (header.version !== version) {
+    throw new WireError('bad-version', `frame version ${header.version}, this decoder speaks ${version}`);
   }
   const max = limits.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE;
   if (header.length > max) {

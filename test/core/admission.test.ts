@@ -9,7 +9,7 @@ function failTimes(admission: Admission, address: string, times: number[]): void
 }
 
 test('defaults are those of RFC-0001 §10.4', () => {
-  assert.deepEqual(DEFAULT_ADMISSION, { maxConnections: 100, maxAuthFailures: 5, failureWindowMs: MINUTE, lockoutMs: 5 * MINUTE, maxTrackedAddresses: 10_000 });
+  assert.deepEqual(DEFAULT_ADMISSION, { maxConnections: 100, maxAuthFailures: 5, failureWindowMs: MINUTE, lockoutMs: 5 * MINUTE, maxTrackedAddresses: 10_000, maxHandshakingPerAddress: Infinity });
 });
 
 test('at most 100 connections at once by default; a release makes room', () => {
@@ -17,14 +17,29 @@ test('at most 100 connections at once by default; a release makes room', () => {
   const verdicts = Array.from({ length: 101 }, (_, i) => admission.tryAdmit(`10.0.${i >> 8}.${i & 0xff}`, 0));
   assert.equal(verdicts.filter((v) => v === 'ok').length, 100);
   assert.equal(verdicts[100], 'too-many-connections');
-  admission.release();
+  admission.release('10.0.0.0', false);
   assert.equal(admission.tryAdmit('10.1.0.0', 1), 'ok');
   assert.equal(admission.openConnections, 100);
-  assert.deepEqual(admission.counters.refused, { 'too-many-connections': 1, 'locked-out': 0 });
+  assert.deepEqual(admission.counters.refused, { 'too-many-connections': 1, 'locked-out': 0, 'too-many-handshakes': 0 });
 });
 
 test('release without an admitted connection is a driver bug', () => {
-  assert.throws(() => new Admission().release(), /without an admitted connection/);
+  assert.throws(() => new Admission().release('10.0.0.1', false), /without an admitted connection/);
+});
+
+test('a per-address cap on handshaking connections (asoc-hardened) leaves room for others, and established ones no longer count', () => {
+  const admission = new Admission({ maxHandshakingPerAddress: 2 });
+  assert.equal(admission.tryAdmit('10.0.0.9', 0), 'ok');
+  assert.equal(admission.tryAdmit('10.0.0.9', 0), 'ok');
+  assert.equal(admission.tryAdmit('10.0.0.9', 0), 'too-many-handshakes');
+  assert.equal(admission.tryAdmit('10.0.0.8', 0), 'ok', 'another address is not affected');
+  admission.established('10.0.0.9');
+  assert.equal(admission.tryAdmit('10.0.0.9', 1), 'ok', 'an established connection frees its handshake slot');
+  admission.release('10.0.0.9', false);
+  assert.equal(admission.tryAdmit('10.0.0.9', 2), 'ok', 'so does one that closed during its handshake');
+  assert.equal(admission.tryAdmit('10.0.0.9', 2), 'too-many-handshakes');
+  assert.equal(admission.counters.refused['too-many-handshakes'], 2);
+  assert.throws(() => admission.established('10.0.0.7'), /no connection from 10.0.0.7/);
 });
 
 test('5 failed authentications within a minute lock the address out for 5 minutes; then it may try again', () => {

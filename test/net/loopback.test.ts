@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
 import { AsocNode, type AsocNodeOptions } from '../../src/net/node.ts';
+import { ASOC_HARDENED, ASOC_HARDENED_ENCRYPTED, ASOC_V1 } from '../../src/core/profile.ts';
 import { StreamAbortedError, type IncomingStream } from '../../src/net/incoming-stream.ts';
 import { signHello } from '../../src/core/v1-auth.ts';
 import { nodeBackend } from '../../src/crypto/backend.ts';
@@ -17,10 +18,10 @@ function loopbackNode(extra: Partial<AsocNodeOptions> = {}): AsocNode {
   return new AsocNode({ community: 'test', apiKey: KEY, host: '127.0.0.1', port: 0, discovery: false, ...extra });
 }
 
-async function startedPair(): Promise<{ a: AsocNode; b: AsocNode; stop: () => Promise<void> }> {
-  const b = loopbackNode();
+async function startedPair(extra: Partial<AsocNodeOptions> = {}): Promise<{ a: AsocNode; b: AsocNode; stop: () => Promise<void> }> {
+  const b = loopbackNode(extra);
   await b.start();
-  const a = loopbackNode({ staticPeers: [`127.0.0.1:${b.address.port}`] });
+  const a = loopbackNode({ ...extra, staticPeers: [`127.0.0.1:${b.address.port}`] });
   await a.start();
   return { a, b, stop: async () => void (await Promise.all([a.stop(), b.stop()])) };
 }
@@ -82,6 +83,45 @@ test('64 MiB in 1 MiB chunks plus three concurrent streams each way arrive with 
     }
   } finally {
     await stop();
+  }
+});
+
+for (const profile of [ASOC_HARDENED, ASOC_HARDENED_ENCRYPTED]) {
+  test(`${profile.name} on real sockets: 32 MiB plus concurrent streams each way arrive with equal SHA-256; both sides know each other's id`, async () => {
+    const { a, b, stop } = await startedPair({ profile });
+    try {
+      const atB = collectStreams(b);
+      const atA = collectStreams(a);
+      const peerOfA = await a.waitForPeer(undefined, 10_000);
+      const peerOfB = await b.waitForPeer(undefined, 10_000);
+      assert.equal(peerOfB.nodeId, Buffer.from(a.nodeId).toString('hex'));
+      const big = { total: 32 * MiB, chunk: MiB, salt: 11 };
+      const small = { total: 3 * MiB + 17, chunk: 64 * 1024, salt: 12 };
+      const receipts = await Promise.all([
+        a.send(peerOfA.key, chunksOf(big.total, big.chunk, big.salt)),
+        b.send(peerOfB.key, chunksOf(small.total, small.chunk, small.salt)),
+      ]);
+      assert.ok(receipts.every((r) => r.confirmed));
+      assert.deepEqual(await atB.get(1), { bytes: big.total, sha256: sha256Of(big.total, big.chunk, big.salt) });
+      assert.deepEqual(await atA.get(2), { bytes: small.total, sha256: sha256Of(small.total, small.chunk, small.salt) });
+    } finally {
+      await stop();
+    }
+  });
+}
+
+test('a v1 node dialing an asoc-hardened node is closed with version-mismatch and never becomes its peer', async () => {
+  const hardened = loopbackNode({ profile: ASOC_HARDENED });
+  await hardened.start();
+  const v1 = loopbackNode({ profile: ASOC_V1, staticPeers: [`127.0.0.1:${hardened.address.port}`] });
+  try {
+    const closed = new Promise<string>((resolve) => hardened.on('connection-closed', (e) => resolve(e.reason)));
+    await v1.start();
+    assert.equal(await closed, 'version-mismatch');
+    assert.equal(hardened.peers().length, 0);
+    assert.equal(v1.peers().length, 0);
+  } finally {
+    await Promise.all([v1.stop(), hardened.stop()]);
   }
 });
 

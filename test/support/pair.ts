@@ -3,7 +3,7 @@
  * the cheapest harness for testing the core. Bytes move only when `pump` is called.
  */
 import { ReplayCache } from '../../src/crypto/replay-cache.ts';
-import { nodeBackend } from '../../src/crypto/backend.ts';
+import { nodeBackend, type CryptoBackend } from '../../src/crypto/backend.ts';
 import { AsocConnection, type ConnectionLimits } from '../../src/core/connection.ts';
 import type { ConnectionEvent } from '../../src/core/events.ts';
 import { ASOC_V1, type AsocProfile } from '../../src/core/profile.ts';
@@ -16,6 +16,13 @@ export const KEY = new TextEncoder().encode('test-secret-key');
 
 export interface PairOptions {
   profile?: AsocProfile;
+  /** Override `profile` for one side (version and suite mismatches). */
+  clientProfile?: AsocProfile;
+  serverProfile?: AsocProfile;
+  clientId?: Uint8Array;
+  /** How far the server's Unix clock is ahead of the client's (asoc-hardened freshness). */
+  serverClockAheadMs?: number;
+  crypto?: CryptoBackend;
   clientKey?: Uint8Array;
   serverKey?: Uint8Array;
   limits?: Partial<ConnectionLimits>;
@@ -34,12 +41,21 @@ export class ConnectionPair {
   now = 0;
 
   constructor(options: PairOptions = {}) {
-    const profile = options.profile ?? ASOC_V1;
+    const clientProfile = options.clientProfile ?? options.profile ?? ASOC_V1;
+    const serverProfile = options.serverProfile ?? options.profile ?? ASOC_V1;
     const random = seededRandom(options.seed ?? 'pair');
-    const common = { profile, crypto: nodeBackend, random, now: this.now, limits: options.limits ?? {} };
-    this.client = new AsocConnection({ ...common, role: 'client', nodeId: CLIENT_ID, apiKey: options.clientKey ?? KEY });
-    const helloReplay = options.helloReplay ?? (profile.helloReplay ? new ReplayCache(profile.helloReplay) : undefined);
-    this.server = new AsocConnection({ ...common, role: 'server', nodeId: SERVER_ID, apiKey: options.serverKey ?? KEY, helloReplay });
+    const common = { crypto: options.crypto ?? nodeBackend, random, now: this.now, limits: options.limits ?? {} };
+    this.client = new AsocConnection({ ...common, profile: clientProfile, role: 'client', nodeId: options.clientId ?? CLIENT_ID, apiKey: options.clientKey ?? KEY });
+    const helloReplay = options.helloReplay ?? (serverProfile.helloReplay ? new ReplayCache(serverProfile.helloReplay) : undefined);
+    this.server = new AsocConnection({
+      ...common,
+      profile: serverProfile,
+      role: 'server',
+      nodeId: SERVER_ID,
+      apiKey: options.serverKey ?? KEY,
+      helloReplay,
+      unixOffsetMs: options.serverClockAheadMs ?? 0,
+    });
   }
 
   /** Moves bytes both ways until neither side has anything to send; collects events. */

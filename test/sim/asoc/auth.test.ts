@@ -29,7 +29,7 @@ test('a node with the wrong key never joins: bad HELLOs are closed without a byt
   assert.equal(seen.length, attempts, 'every attempt ended in an auth failure or a refusal; nobody came up');
   assert.deepEqual(server.admissionCounters, {
     admitted: 5,
-    refused: { 'too-many-connections': 0, 'locked-out': attempts - 5 },
+    refused: { 'too-many-connections': 0, 'locked-out': attempts - 5, 'too-many-handshakes': 0 },
     authFailures: 5,
     lockouts: 1,
     evictions: 0,

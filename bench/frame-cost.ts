@@ -1,0 +1,120 @@
+/**
+ * What one DATA frame costs through the real connection core, per profile and crypto backend:
+ * the sender queues it (v1: a header; hardened: a header and an AES-256-GCM tag, plus encryption in
+ * the encrypted suite) and the receiver takes it (v1: parses and passes the bytes on; hardened:
+ * assembles the frame and checks its tag, or decrypts it). Both sides run in this process, one
+ * after the other, so a figure is the CPU time of send + receive for one frame. 1 KiB and 1 MiB
+ * frames, node:crypto and noble (v1 DATA frames use no crypto, so they are timed once).
+ *
+ * `npm run bench:frame-cost [-- --time MS]` prints a table and writes reports/bench-frame-cost-<time>.json.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Bench } from 'tinybench';
+import { AsocConnection } from '../src/core/connection.ts';
+import { ASOC_HARDENED, ASOC_HARDENED_ENCRYPTED, ASOC_V1, type AsocProfile } from '../src/core/profile.ts';
+import { pumpUntilIdle } from '../src/core/memory-pair.ts';
+import { BACKENDS, nodeBackend, type CryptoBackend } from '../src/crypto/backend.ts';
+import { ReplayCache } from '../src/crypto/replay-cache.ts';
+import { systemRandom } from '../src/net/system.ts';
+import { machineInfo } from './machine.ts';
+
+const SIZES = [1024, 1024 * 1024];
+const KEY = new TextEncoder().encode('frame-cost benchmark key');
+
+interface Case {
+  profile: AsocProfile;
+  backend: CryptoBackend;
+  frameBytes: number;
+}
+
+/** An established pair, and a function that moves one DATA frame from client to server. */
+function framePump({ profile, backend, frameBytes }: Case): () => void {
+  const common = { profile, crypto: backend, random: systemRandom, now: 0, apiKey: KEY, limits: { chunkSize: frameBytes, streamIdleTimeoutMs: Infinity } };
+  const client = new AsocConnection({ ...common, role: 'client', nodeId: new Uint8Array(16).fill(1) });
+  const server = new AsocConnection({ ...common, role: 'server', nodeId: new Uint8Array(16).fill(2), helloReplay: new ReplayCache(profile.helloReplay!) });
+  pumpUntilIdle(client, server, 0);
+  if (client.state !== 'established' || server.state !== 'established') throw new Error(`${profile.name}: handshake did not complete`);
+  const stream = client.openStream();
+  const payload = new Uint8Array(frameBytes).fill(0x5a);
+  return () => {
+    client.sendData(stream, payload, 0);
+    for (const part of client.pollTransmit()!) server.receive(part, 0);
+    while (server.pollEvent()) {
+      // stream-opened and stream-data: taken and dropped, as a consumer that counts would
+    }
+  };
+}
+
+function cases(): Case[] {
+  const out: Case[] = [];
+  for (const frameBytes of SIZES) {
+    out.push({ profile: ASOC_V1, backend: nodeBackend, frameBytes });
+    for (const profile of [ASOC_HARDENED, ASOC_HARDENED_ENCRYPTED]) {
+      for (const backend of Object.values(BACKENDS)) out.push({ profile, backend, frameBytes });
+    }
+  }
+  return out;
+}
+
+export interface FrameCostEntry {
+  profile: string;
+  backend: string;
+  frameBytes: number;
+  /** Send + receive of one frame, median over the samples. */
+  microsecondsPerFrame: number;
+  payloadMBps: number;
+  /** Microseconds this entry adds to v1's cost at the same frame size (v1 DATA frames use no crypto). */
+  addedMicrosecondsVsV1: number;
+  samples: number;
+  rme: number;
+}
+
+export async function runFrameCostBench(timeMs: number): Promise<{ date: string; machine: ReturnType<typeof machineInfo>; timeMs: number; results: FrameCostEntry[] }> {
+  const bench = new Bench({ time: timeMs, warmupTime: Math.min(250, timeMs), throws: true });
+  const planned = cases().map((c) => ({ ...c, task: `${c.profile.name} [${c.backend.name}] ${c.frameBytes} B` }));
+  for (const c of planned) bench.add(c.task, framePump(c));
+  await bench.run();
+  const measured = planned.map((c) => {
+    const result = bench.getTask(c.task)?.result;
+    if (result?.state !== 'completed') throw new Error(`benchmark task "${c.task}" did not complete (${result?.state})`);
+    return { c, microseconds: result.latency.p50 * 1000, samples: result.latency.samplesCount, rme: result.latency.rme };
+  });
+  const v1At = (bytes: number) => measured.find((m) => m.c.profile === ASOC_V1 && m.c.frameBytes === bytes)!.microseconds;
+  const results = measured.map(({ c, microseconds, samples, rme }) => ({
+    profile: c.profile.name,
+    backend: c.backend.name,
+    frameBytes: c.frameBytes,
+    microsecondsPerFrame: microseconds,
+    payloadMBps: c.frameBytes / microseconds,
+    addedMicrosecondsVsV1: microseconds - v1At(c.frameBytes),
+    samples,
+    rme,
+  }));
+  return { date: new Date().toISOString(), machine: machineInfo(), timeMs, results };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { time: { type: 'string' }, out: { type: 'string' } } });
+  const timeMs = Number(values.time ?? 1000);
+  if (!(timeMs > 0)) throw new Error(`--time must be a positive number of ms, got ${values.time}`);
+  const report = await runFrameCostBench(timeMs);
+  console.table(
+    report.results.map((r) => ({
+      profile: r.profile,
+      backend: r.backend,
+      frame: r.frameBytes >= 1024 * 1024 ? '1 MiB' : '1 KiB',
+      'µs/frame (send+receive)': r.microsecondsPerFrame.toFixed(2),
+      'payload MB/s (one core, both sides)': r.payloadMBps.toFixed(0),
+      'µs added to v1': r.addedMicrosecondsVsV1.toFixed(2),
+    })),
+  );
+  const dir = values.out ?? 'reports';
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `bench-frame-cost-${report.date.replace(/[:.]/g, '-')}.json`);
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`wrote ${file}`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { nobleBackend, nodeBackend, type CryptoBackend } from '../../src/crypto/backend.ts';
+import { GcmFrameProtection } from '../../src/core/frame-protection.ts';
+import { concat } from '../support/pair.ts';
+
+const KEY_A = Uint8Array.from({ length: 32 }, (_, i) => i);
+const KEY_B = Uint8Array.from({ length: 32 }, (_, i) => 255 - i);
+
+/** Two ends of one direction: what `sender` seals, `receiver` opens. */
+function ends(sealWith: CryptoBackend, openWith: CryptoBackend, encrypt: boolean) {
+  return {
+    sender: new GcmFrameProtection(sealWith.aes256gcm, { send: KEY_A, receive: KEY_B }, encrypt),
+    receiver: new GcmFrameProtection(openWith.aes256gcm, { send: KEY_B, receive: KEY_A }, encrypt),
+  };
+}
+
+const header = fc.uint8Array({ minLength: 14, maxLength: 14 });
+const payload = fc.uint8Array({ maxLength: 4096 });
+const backends = fc.constantFrom<[CryptoBackend, CryptoBackend]>([nodeBackend, nodeBackend], [nodeBackend, nobleBackend], [nobleBackend, nodeBackend]);
+
+test('property: seal then open gives the payload back, for both suites and across backends', () => {
+  fc.assert(
+    fc.property(backends, fc.boolean(), fc.array(fc.tuple(header, payload), { minLength: 1, maxLength: 5 }), ([a, b], encrypt, frames) => {
+      const { sender, receiver } = ends(a, b, encrypt);
+      for (const [h, p] of frames) {
+        const body = concat(sender.seal(h, p));
+        assert.equal(body.length, p.length + 16);
+        assert.deepEqual(receiver.open(h, body), p);
+      }
+    }),
+    { numRuns: 150 },
+  );
+});
+
+test('property: any flipped bit in header, body or tag makes open fail', () => {
+  fc.assert(
+    fc.property(fc.boolean(), header, payload, fc.nat(), fc.integer({ min: 0, max: 7 }), (encrypt, h, p, at, bit) => {
+      const { sender, receiver } = ends(nodeBackend, nodeBackend, encrypt);
+      const body = concat(sender.seal(h, p));
+      const whole = concat([h, body]);
+      const index = at % whole.length;
+      whole[index]! ^= 1 << bit;
+      assert.equal(receiver.open(whole.subarray(0, 14), whole.subarray(14)), null);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('the frame counter is the nonce: the same frame opened twice, or frames out of order, fail', () => {
+  const { sender, receiver } = ends(nodeBackend, nodeBackend, false);
+  const h = new Uint8Array(14);
+  const first = concat(sender.seal(h, Uint8Array.of(1)));
+  const second = concat(sender.seal(h, Uint8Array.of(2)));
+  assert.equal(receiver.open(h, second), null, 'second before first');
+  const fresh = ends(nodeBackend, nodeBackend, false).receiver;
+  assert.deepEqual(fresh.open(h, first), Uint8Array.of(1));
+  assert.equal(fresh.open(h, first), null, 'the same frame again');
+});
+
+test('a body shorter than a tag does not open', () => {
+  const { receiver } = ends(nodeBackend, nodeBackend, true);
+  assert.equal(receiver.open(new Uint8Array(14), new Uint8Array(15)), null);
+});

@@ -1,0 +1,275 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ReplayCache } from '../../src/crypto/replay-cache.ts';
+import { nobleBackend, nodeBackend } from '../../src/crypto/backend.ts';
+import { AsocConnection } from '../../src/core/connection.ts';
+import type { ConnectionEvent } from '../../src/core/events.ts';
+import { ASOC_HARDENED, ASOC_HARDENED_ENCRYPTED, ASOC_V1, type AsocProfile } from '../../src/core/profile.ts';
+import { FrameType, HEADER_SIZE } from '../../src/wire/frame.ts';
+import { decodeFrames } from '../../src/wire/frame-reader.ts';
+import { HARDENED_ACCEPT_SIZE, HARDENED_HELLO_SIZE } from '../../src/wire/hardened.ts';
+import { CLIENT_ID, ConnectionPair, KEY, SERVER_ID, concat, drain, eventsOf } from '../support/pair.ts';
+import { seededRandom } from '../support/random.ts';
+
+const MiB = 1024 * 1024;
+const HARDENED_PROFILES: AsocProfile[] = [ASOC_HARDENED, ASOC_HARDENED_ENCRYPTED];
+
+function patterned(length: number, seed = 7): Uint8Array {
+  return Uint8Array.from({ length }, (_, i) => (i * 31 + seed) & 0xff);
+}
+
+/** Moves what `from` queued into `to`, through `alter` (which may change, drop or duplicate the bytes). */
+function deliver(from: AsocConnection, to: AsocConnection, now: number, alter: (bytes: Uint8Array) => Uint8Array[] = (b) => [b]): Uint8Array {
+  const parts = from.pollTransmit() ?? [];
+  const bytes = concat(parts);
+  for (const piece of alter(bytes)) to.receive(piece, now);
+  return bytes;
+}
+
+function streamBytes(events: ConnectionEvent[], streamId: number): Uint8Array {
+  return concat(eventsOf(events, 'stream-data').filter((e) => e.streamId === streamId).map((e) => e.data));
+}
+
+function closeReason(events: ConnectionEvent[]): string | undefined {
+  return eventsOf(events, 'closed')[0]?.reason;
+}
+
+for (const profile of HARDENED_PROFILES) {
+  test(`${profile.name}: handshake in one round trip, 53 + 49 + 16 = 118 payload bytes, both sides learn the other's id`, () => {
+    const pair = new ConnectionPair({ profile });
+    const hello = deliver(pair.client, pair.server, 0);
+    assert.equal(hello.length, HEADER_SIZE + HARDENED_HELLO_SIZE);
+    assert.equal(hello[0], 2, 'wire version 2');
+    const accept = deliver(pair.server, pair.client, 0);
+    assert.equal(accept.length, HEADER_SIZE + HARDENED_ACCEPT_SIZE);
+    drain(pair.client, pair.clientEvents);
+    assert.equal(pair.client.state, 'established', 'the client may send as soon as ACCEPT arrives');
+    assert.equal(pair.server.state, 'handshaking', 'the server waits for FINISH');
+    // The client's first stream goes out right behind FINISH, in the same flight.
+    const id = pair.client.openStream();
+    pair.client.sendData(id, patterned(1000), 0);
+    pair.client.endStream(id, 0);
+    pair.pump();
+    assert.equal(pair.server.state, 'established');
+    assert.equal(pair.client.stats.handshakePayloadBytes, 118);
+    assert.equal(pair.server.stats.handshakePayloadBytes, 118);
+    assert.ok(pair.client.stats.handshakePayloadBytes < 128, 'under the 128-byte budget of issue 4');
+    assert.deepEqual(pair.server.peerNodeId, CLIENT_ID);
+    assert.deepEqual(pair.client.peerNodeId, SERVER_ID, 'unlike v1, the client learns (and has authenticated) the server id');
+    assert.deepEqual(pair.client.sessionToken, pair.server.sessionToken, 'both derived the same session id');
+    assert.deepEqual(streamBytes(pair.serverEvents, id), patterned(1000));
+  });
+
+  test(`${profile.name}: streams both ways arrive intact, with receipts; every frame carries a 16-byte tag`, () => {
+    const pair = new ConnectionPair({ profile });
+    pair.handshake();
+    const up = pair.client.openStream();
+    const down = pair.server.openStream();
+    const upData = patterned(3 * MiB + 5, 1);
+    const downData = patterned(64 * 1024, 2);
+    pair.client.sendData(up, upData, 0);
+    pair.server.sendData(down, downData, 0);
+    pair.client.endStream(up, 0);
+    pair.server.endStream(down, 0);
+    pair.pump();
+    assert.deepEqual(streamBytes(pair.serverEvents, up), upData);
+    assert.deepEqual(streamBytes(pair.clientEvents, down), downData);
+    assert.deepEqual(eventsOf(pair.clientEvents, 'receipt').map((r) => r.bytes), [upData.length]);
+    assert.deepEqual(eventsOf(pair.serverEvents, 'receipt').map((r) => r.bytes), [downData.length]);
+    // After HELLO the client sent FINISH, 4 DATA, END and a receipt (13 B) for the server's stream:
+    // each frame costs 14 + 16 bytes on top of its payload.
+    const overhead = pair.client.stats.bytesSent - pair.client.stats.payloadBytesSent - (HEADER_SIZE + HARDENED_HELLO_SIZE);
+    assert.equal(overhead, (HEADER_SIZE + 16) * (1 + 4 + 1 + 1) + 13);
+  });
+
+  test(`${profile.name}: one flipped bit anywhere in a DATA frame closes the receiver (integrity-failed); no forged byte is delivered`, () => {
+    // (A changed length byte makes the receiver wait for bytes that never come: nothing is delivered either.)
+    for (const offset of [0, 1, 5, 9, 14, 500, HEADER_SIZE + 1000 + 15]) {
+      const pair = new ConnectionPair({ profile });
+      pair.handshake();
+      const id = pair.client.openStream();
+      pair.client.sendData(id, patterned(1000), 0);
+      deliver(pair.client, pair.server, 0, (bytes) => {
+        const altered = bytes.slice();
+        altered[offset]! ^= 0x01;
+        return [altered];
+      });
+      drain(pair.server, pair.serverEvents);
+      const reason = closeReason(pair.serverEvents);
+      // Flipping the version byte is caught by the header check before the tag: still a close, never data.
+      assert.ok(reason === 'integrity-failed' || reason === 'bad-version', `offset ${offset}: closed with ${reason}`);
+      assert.equal(eventsOf(pair.serverEvents, 'stream-data').length, 0, `offset ${offset}: nothing delivered`);
+    }
+  });
+
+  test(`${profile.name}: a replayed, dropped or reordered frame closes the receiver`, () => {
+    const cases: Record<string, (frames: Uint8Array[]) => Uint8Array[]> = {
+      replayed: (frames) => [frames[0]!, frames[0]!, frames[1]!],
+      dropped: (frames) => [frames[1]!],
+      reordered: (frames) => [frames[1]!, frames[0]!],
+    };
+    for (const [name, alter] of Object.entries(cases)) {
+      const pair = new ConnectionPair({ profile });
+      pair.handshake();
+      const id = pair.client.openStream();
+      pair.client.sendData(id, patterned(2000), 0);
+      pair.client.endStream(id, 0);
+      // Two frames: DATA (14 + 2000 + 16) and END (14 + 16).
+      deliver(pair.client, pair.server, 0, (bytes) => alter([bytes.subarray(0, 2030), bytes.subarray(2030)]));
+      drain(pair.server, pair.serverEvents);
+      assert.equal(closeReason(pair.serverEvents), 'integrity-failed', name);
+      assert.equal(eventsOf(pair.serverEvents, 'stream-end').length, 0, `${name}: the stream never completes`);
+    }
+  });
+}
+
+test('asoc-hardened/encrypted: the tensor never appears on the wire; asoc-hardened (integrity only) sends it in the clear', () => {
+  const marker = new TextEncoder().encode('TENSOR-MARKER-0123456789');
+  for (const [profile, visible] of [
+    [ASOC_HARDENED_ENCRYPTED, false],
+    [ASOC_HARDENED, true],
+  ] as const) {
+    const pair = new ConnectionPair({ profile });
+    pair.handshake();
+    const id = pair.client.openStream();
+    pair.client.sendData(id, marker, 0);
+    pair.client.endStream(id, 0);
+    pair.pump();
+    assert.deepEqual(streamBytes(pair.serverEvents, id), marker);
+    const wire = Buffer.from(concat(pair.clientWire));
+    assert.equal(wire.includes(Buffer.from(marker)), visible, profile.name);
+  }
+});
+
+test('HELLO replay: refused by the same server (nonce remembered); another server answers but never establishes, then times out', () => {
+  const first = new ConnectionPair({ profile: ASOC_HARDENED, seed: 'one' });
+  const hello = concat(first.client.pollTransmit()!);
+  const shared = new ReplayCache(ASOC_HARDENED.helloReplay!);
+  const original = new AsocConnection({ role: 'server', profile: ASOC_HARDENED, nodeId: SERVER_ID, apiKey: KEY, crypto: nodeBackend, random: seededRandom('s1'), now: 0, helloReplay: shared });
+  original.receive(hello, 0);
+  const replayedHere = new AsocConnection({ role: 'server', profile: ASOC_HARDENED, nodeId: SERVER_ID, apiKey: KEY, crypto: nodeBackend, random: seededRandom('s2'), now: 1000, helloReplay: shared });
+  replayedHere.receive(hello, 1000);
+  const hereEvents: ConnectionEvent[] = [];
+  drain(replayedHere, hereEvents);
+  assert.deepEqual(eventsOf(hereEvents, 'auth-failed').map((e) => e.reason), ['replay']);
+  assert.equal(replayedHere.pollTransmit(), null, 'no ACCEPT, no error frame');
+
+  const otherServer = new AsocConnection({
+    role: 'server', profile: ASOC_HARDENED, nodeId: Uint8Array.from({ length: 16 }, () => 0x77), apiKey: KEY,
+    crypto: nodeBackend, random: seededRandom('s3'), now: 1000, helloReplay: new ReplayCache(ASOC_HARDENED.helloReplay!),
+  });
+  otherServer.receive(hello, 1000);
+  assert.ok(otherServer.pollTransmit(), 'the other server answers with an ACCEPT…');
+  // …but the replayer holds no key for FINISH: whatever it sends next fails, and silence times out.
+  const otherEvents: ConnectionEvent[] = [];
+  otherServer.handleTimeout(1000 + ASOC_HARDENED.limits.handshakeTimeoutMs!);
+  drain(otherServer, otherEvents);
+  assert.equal(eventsOf(otherEvents, 'established').length, 0);
+  assert.equal(closeReason(otherEvents), 'handshake-timeout');
+});
+
+test('a HELLO older than the freshness window is refused as stale', () => {
+  const pair = new ConnectionPair({ profile: ASOC_HARDENED, serverClockAheadMs: 31_000 });
+  pair.handshake();
+  assert.deepEqual(eventsOf(pair.serverEvents, 'auth-failed').map((e) => e.reason), ['stale']);
+  assert.equal(pair.serverWire.length, 0);
+  const ok = new ConnectionPair({ profile: ASOC_HARDENED, serverClockAheadMs: 29_000 });
+  ok.handshake();
+  assert.equal(ok.server.state, 'established', '29 s of skew is within the window');
+});
+
+test('ACCEPT replay (server impersonation): an ACCEPT from an earlier session does not verify for a new HELLO', () => {
+  const earlier = new ConnectionPair({ profile: ASOC_HARDENED, seed: 'earlier' });
+  earlier.handshake();
+  const capturedAccept = concat(earlier.serverWire).subarray(0, HEADER_SIZE + HARDENED_ACCEPT_SIZE);
+  const victim = new ConnectionPair({ profile: ASOC_HARDENED, seed: 'victim' });
+  victim.client.pollTransmit(); // its HELLO goes to the impostor, who answers with the old ACCEPT
+  victim.client.receive(capturedAccept, 0);
+  drain(victim.client, victim.clientEvents);
+  assert.deepEqual(eventsOf(victim.clientEvents, 'auth-failed').map((e) => e.reason), ['bad-signature']);
+  assert.equal(victim.client.state, 'closed');
+});
+
+test('versions: a v1 client and a hardened server (and the reverse) close cleanly with version-mismatch', () => {
+  const v1ToHardened = new ConnectionPair({ clientProfile: ASOC_V1, serverProfile: ASOC_HARDENED });
+  v1ToHardened.handshake();
+  assert.equal(closeReason(v1ToHardened.serverEvents), 'version-mismatch');
+  assert.equal(v1ToHardened.serverWire.length, 0, 'the hardened server answers nothing');
+  const hardenedToV1 = new ConnectionPair({ clientProfile: ASOC_HARDENED, serverProfile: ASOC_V1 });
+  hardenedToV1.handshake();
+  assert.equal(closeReason(hardenedToV1.serverEvents), 'version-mismatch');
+  assert.equal(hardenedToV1.client.state, 'handshaking', 'the hardened client never falls back to v1');
+});
+
+test('suites: an integrity-only client and an encrypted-only server do not agree (downgrade), and nothing is sent', () => {
+  const pair = new ConnectionPair({ clientProfile: ASOC_HARDENED, serverProfile: ASOC_HARDENED_ENCRYPTED });
+  pair.handshake();
+  assert.deepEqual(eventsOf(pair.serverEvents, 'auth-failed').map((e) => e.reason), ['downgrade']);
+  assert.equal(pair.serverWire.length, 0);
+});
+
+test('a MITM who rewrites the suite byte of the HELLO breaks its MAC', () => {
+  const pair = new ConnectionPair({ profile: ASOC_HARDENED_ENCRYPTED });
+  deliver(pair.client, pair.server, 0, (bytes) => {
+    const altered = bytes.slice();
+    altered[HEADER_SIZE + 36] = 0; // suite: encrypted → integrity
+    return [altered];
+  });
+  drain(pair.server, pair.serverEvents);
+  assert.deepEqual(eventsOf(pair.serverEvents, 'auth-failed').map((e) => e.reason), ['bad-signature']);
+});
+
+test('reflection: a HELLO carrying the server\'s own id is refused', () => {
+  const pair = new ConnectionPair({ profile: ASOC_HARDENED, clientId: SERVER_ID });
+  pair.handshake();
+  assert.deepEqual(eventsOf(pair.serverEvents, 'auth-failed').map((e) => e.reason), ['reflection']);
+});
+
+test('a wrong key: the server closes at once and sends not one byte', () => {
+  const pair = new ConnectionPair({ profile: ASOC_HARDENED, clientKey: new TextEncoder().encode('wrong') });
+  pair.handshake();
+  assert.deepEqual(eventsOf(pair.serverEvents, 'auth-failed').map((e) => e.reason), ['bad-signature']);
+  assert.equal(pair.serverWire.length, 0);
+});
+
+test('the server waits for FINISH: any other frame after ACCEPT closes it (expected-finish or integrity-failed)', () => {
+  const pair = new ConnectionPair({ profile: ASOC_HARDENED });
+  deliver(pair.client, pair.server, 0);
+  deliver(pair.server, pair.client, 0);
+  // Drop the client's FINISH and DATA; send the server an unauthenticated DATA frame instead.
+  pair.client.pollTransmit();
+  const forged = new Uint8Array(HEADER_SIZE + 16 + 4);
+  forged.set([2, FrameType.DATA, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 20]);
+  pair.server.receive(forged, 0);
+  drain(pair.server, pair.serverEvents);
+  assert.equal(closeReason(pair.serverEvents), 'integrity-failed');
+  assert.equal(eventsOf(pair.serverEvents, 'established').length, 0);
+});
+
+test('node:crypto and noble interoperate: a noble client and a node:crypto server, both suites', () => {
+  for (const profile of HARDENED_PROFILES) {
+    const pair = new ConnectionPair({ profile, crypto: nobleBackend });
+    pair.handshake();
+    const id = pair.client.openStream();
+    pair.client.sendData(id, patterned(70_000), 0);
+    pair.client.endStream(id, 0);
+    pair.pump();
+    assert.deepEqual(streamBytes(pair.serverEvents, id), patterned(70_000), profile.name);
+  }
+});
+
+test('the hardened wire decodes with the plain frame codec: headers say version 2 and lengths count the tag', () => {
+  const pair = new ConnectionPair({ profile: ASOC_HARDENED });
+  pair.handshake();
+  const id = pair.client.openStream();
+  pair.client.sendData(id, patterned(100), 0);
+  pair.client.endStream(id, 0);
+  pair.pump();
+  const { frames } = decodeFrames(concat(pair.clientWire), { version: 2 });
+  assert.deepEqual(frames.map((f) => [f.type, f.payload.length]), [
+    [FrameType.HELLO, HARDENED_HELLO_SIZE],
+    [FrameType.FINISH, 16],
+    [FrameType.DATA, 116],
+    [FrameType.END, 16],
+  ]);
+});
