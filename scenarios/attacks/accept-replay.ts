@@ -11,9 +11,7 @@
  * token authenticates the session) FAILS when a token from another session was taken as valid.
  */
 import { z } from 'zod';
-import { CLUSTER_API_KEY, CLUSTER_COMMUNITY } from '../../sim/asoc/cluster.ts';
 import { generatedStreamSha256 } from '../../sim/asoc/byte-source.ts';
-import { SimAsocNode } from '../../sim/asoc/sim-node.ts';
 import { describeFrame } from '../../sim/adversary/excerpt.ts';
 import { FrameSniffer, frameBytes, handshakeFrames } from '../../sim/adversary/frame-sniffer.ts';
 import { addTap } from '../../sim/adversary/taps.ts';
@@ -53,9 +51,7 @@ export default defineAttack({
       (_, frame) => excerpt.add(sim.scheduler.now, 'attacker', 'receive', `from the victim: ${describeFrame(frame.header)}`),
     );
 
-    const victimHost = sim.addHost({ name: 'victim', address: VICTIM_ADDRESS });
-    cluster.switch.attach(victimHost);
-    const victim = new SimAsocNode({ sim, host: victimHost, community: CLUSTER_COMMUNITY, apiKey: CLUSTER_API_KEY, profile, port: PORT, staticPeers: [{ address: ATTACKER_ADDRESS, port: PORT }] });
+    const victim = stage.addNode('victim', VICTIM_ADDRESS, [ATTACKER_ADDRESS]);
     let victimEstablished = 0;
     const victimFailures: string[] = [];
     victim.on('peer-up', (peer) => {
@@ -68,7 +64,7 @@ export default defineAttack({
       excerpt.add(sim.scheduler.now, 'victim', 'auth-failed', `${f.direction}: ${f.reason}; the victim closed the connection`);
     });
 
-    cluster.start();
+    stage.start();
     sim.scheduler.at(p.victimStartsAtMs, () => {
       recorded = handshakeFrames(serverSide.parser.frames).map(frameBytes);
       if (recorded.length === 0) throw new Error('accept-replay: no ACCEPT was captured (a lab bug)');

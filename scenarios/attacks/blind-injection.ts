@@ -76,7 +76,7 @@ export default defineAttack({
         }),
       });
     });
-    cluster.start();
+    stage.start();
     sim.scheduler.runUntilTime(p.guessAtMs + p.guesses * p.everyMs + 5_000);
 
     const legitSha = generatedStreamSha256(p.legitBytes, DEFAULT_LIMITS.chunkSize);

@@ -116,7 +116,7 @@ export default defineAttack({
     replay('replay to another server', other, 'n2', p.otherServerAtMs);
     replay('replay after the window', server, 'n0', p.lateAtMs);
 
-    cluster.start();
+    stage.start();
     sim.scheduler.at(1, () => {
       const hello = sniffer.parser.first(FrameType.HELLO);
       if (hello) excerpt.add(sim.scheduler.now, 'n1->switch', 'tap', `captured ${describeFrame(hello.header)}`);

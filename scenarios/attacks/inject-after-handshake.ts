@@ -65,7 +65,7 @@ export default defineAttack({
     sim.scheduler.at(p.secondStreamAtMs, () => {
       if (peerKey !== null) client.send(peerKey, p.legitBytes, { confirm: false });
     });
-    cluster.start();
+    stage.start();
     sim.scheduler.runUntilTime(p.secondStreamAtMs + 3_000);
 
     const legitSha = generatedStreamSha256(p.legitBytes, DEFAULT_LIMITS.chunkSize);
