@@ -14,7 +14,7 @@ import { FrameType, HEADER_SIZE, encodeHeader, frameTypeName, type FrameHeader }
 import { FrameReader, type ReaderItem } from '../wire/frame-reader.ts';
 import type { Endpoint } from './endpoint.ts';
 import type { AuthFailure, CloseReason, ConnectionEvent } from './events.ts';
-import type { FrameProtection } from './frame-protection.ts';
+import type { FrameOpener, FrameProtection } from './frame-protection.ts';
 import type { Handshake, HandshakeClock, Session } from './handshake.ts';
 import { HardenedHandshake } from './hardened-handshake.ts';
 import type { AsocProfile } from './profile.ts';
@@ -108,6 +108,8 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
   private protection: FrameProtection | null = null;
   /** asoc-hardened server: the session agreed by HELLO/ACCEPT, established when the client's FINISH opens. */
   private pendingSession: Session | null = null;
+  /** The tagged DATA frame whose pieces are arriving: held until its tag verifies. */
+  private opener: FrameOpener | null = null;
   private readonly reader: FrameReader;
   private readonly inbound = new Map<number, InboundStream>();
   private readonly outbound = new Map<number, OutboundStream>();
@@ -134,12 +136,13 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
     }
     const security = config.profile.security;
     this.handshake = security.kind === 'v1' ? new V1Handshake(config) : new HardenedHandshake(config, security);
-    // Tagged frames are opened whole before any byte is used; v1 DATA is passed on in pieces, uncopied.
+    // DATA comes in pieces, uncopied; a tagged DATA frame's pieces are held until its tag verifies.
+    // Other tagged frames are small and opened whole.
     const tagged = security.kind !== 'v1';
     this.reader = new FrameReader({
       version: config.profile.wireVersion,
       maxFrameSize: config.profile.maxFrameSize + (tagged ? GCM_TAG_SIZE : 0),
-      streamed: (h) => !tagged && isStreamed(h, this.stateValue === 'handshaking'),
+      streamed: (h) => (tagged ? h.type === FrameType.DATA && this.stateValue === 'established' : isStreamed(h, this.stateValue === 'handshaking')),
       checkHeader: (h) => this.checkFixedLength(h),
     });
     if (config.role === 'client') {
@@ -293,8 +296,26 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
     if (offset === 0) {
       this.stats.framesReceived++;
       if (!this.peerFrameAllowed(header)) return;
+      if (this.protection) this.opener = this.protection.beginOpen(wireHeader(header), header.length);
     }
-    this.onStreamPiece(header, data, offset, last);
+    if (this.opener) this.onSealedPiece(this.opener, header, data, last);
+    else this.onStreamPiece(header, data, offset, last);
+  }
+
+  /** A piece of a tagged DATA frame: nothing of it is used before the whole frame authenticates. */
+  private onSealedPiece(opener: FrameOpener, header: FrameHeader, data: Uint8Array, last: boolean): void {
+    opener.take(data);
+    if (!last) return;
+    this.opener = null;
+    const pieces = opener.finish();
+    if (pieces === null) return this.fail('integrity-failed', `DATA frame (stream ${header.streamId}, seq ${header.seq}) does not authenticate`);
+    const plain = { ...header, length: header.length - this.protection!.tagSize };
+    if (pieces.length === 0) return this.onStreamPiece(plain, EMPTY, 0, true);
+    let offset = 0;
+    for (let i = 0; i < pieces.length && !this.isClosed(); i++) {
+      this.onStreamPiece(plain, pieces[i]!, offset, i === pieces.length - 1);
+      offset += pieces[i]!.length;
+    }
   }
 
   private onStreamPiece(header: FrameHeader, data: Uint8Array, offset: number, last: boolean): void {
@@ -338,19 +359,17 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
     return stream;
   }
 
-  private onFrame(wireHeader: FrameHeader, body: Uint8Array): void {
+  private onFrame(received: FrameHeader, body: Uint8Array): void {
     this.stats.framesReceived++;
-    let header = wireHeader;
+    let header = received;
     let payload = body;
     if (this.protection) {
-      const { type, streamId, seq, length, version } = wireHeader;
-      const opened = this.protection.open(encodeHeader(type, streamId, seq, length, version), body);
-      if (opened === null) return this.fail('integrity-failed', `${frameTypeName(type)} frame (stream ${streamId}, seq ${seq}) does not authenticate`);
-      header = { ...wireHeader, length: opened.length };
+      const opened = this.protection.open(wireHeader(received), body);
+      if (opened === null) return this.fail('integrity-failed', `${frameTypeName(received.type)} frame (stream ${received.streamId}, seq ${received.seq}) does not authenticate`);
+      header = { ...received, length: opened.length };
       payload = opened;
     }
     if (this.stateValue === 'handshaking') return this.onHandshakeFrame(header, payload);
-    if (header.type === FrameType.DATA) return this.onStreamPiece(header, payload, 0, true); // tagged profiles: DATA comes whole
     if (header.type === FrameType.END) return this.onEnd(header);
     if (header.type === FrameType.CONTROL && this.onControl(header, payload)) return;
     this.emit({ type: 'frame-ignored', frameType: header.type, streamId: header.streamId, length: header.length });
@@ -532,6 +551,11 @@ function isStreamed(h: FrameHeader, handshaking: boolean): boolean {
     default:
       return true;
   }
+}
+
+/** The header's 14 bytes as they were on the wire: what a frame's tag authenticates. */
+function wireHeader(h: FrameHeader): Uint8Array {
+  return encodeHeader(h.type, h.streamId, h.seq, h.length, h.version);
 }
 
 function closeReasonFor(err: WireError, handshaking: boolean): CloseReason {

@@ -15,8 +15,17 @@ export interface FrameProtection {
   readonly tagSize: number;
   /** The parts to send after `header` (which already counts the tag in its length). */
   seal(header: Uint8Array, payload: Uint8Array): Uint8Array[];
-  /** The payload of a received frame, or null when it does not authenticate. */
+  /** Starts opening the next received frame, whose body (payload and tag) will come in pieces. */
+  beginOpen(header: Uint8Array, bodyLength: number): FrameOpener;
+  /** The payload of a received frame given whole, or null when it does not authenticate. */
   open(header: Uint8Array, body: Uint8Array): Uint8Array | null;
+}
+
+/** One received frame being checked: the body in pieces, cut anywhere, then the verdict. */
+export interface FrameOpener {
+  take(piece: Uint8Array): void;
+  /** The payload in pieces (views of the input in the integrity suite: nothing copied), or null when the frame does not authenticate. */
+  finish(): Uint8Array[] | null;
 }
 
 export interface DirectionKeys {
@@ -46,14 +55,46 @@ export class GcmFrameProtection implements FrameProtection {
     return payload.length > 0 ? [payload, tag] : [tag];
   }
 
+  beginOpen(header: Uint8Array, bodyLength: number): FrameOpener {
+    const opening = this.gcm.beginOpen(this.keys.receive, this.nonceFor(this.received++));
+    opening.aad(header);
+    const payloadLength = bodyLength - GCM_TAG_SIZE;
+    const encrypt = this.encrypt;
+    const payload: Uint8Array[] = [];
+    const tag = new Uint8Array(GCM_TAG_SIZE);
+    let taken = 0;
+    return {
+      take(piece) {
+        const inPayload = Math.max(0, Math.min(piece.length, payloadLength - taken));
+        if (inPayload > 0) {
+          const part = piece.subarray(0, inPayload);
+          if (encrypt) payload.push(opening.decrypt(part));
+          else {
+            opening.aad(part);
+            payload.push(part);
+          }
+        }
+        const tagPart = piece.subarray(inPayload);
+        const tagAt = taken + inPayload - payloadLength;
+        if (tagPart.length > 0 && tagAt >= 0 && tagAt + tagPart.length <= GCM_TAG_SIZE) tag.set(tagPart, tagAt);
+        taken += piece.length;
+      },
+      finish() {
+        if (payloadLength < 0 || taken !== bodyLength) return null;
+        const result = opening.finish(tag);
+        if (!result.ok) return null;
+        if (result.rest.length > 0) payload.push(result.rest);
+        return payload.filter((part) => part.length > 0);
+      },
+    };
+  }
+
   open(header: Uint8Array, body: Uint8Array): Uint8Array | null {
-    if (body.length < GCM_TAG_SIZE) return null;
-    const split = body.length - GCM_TAG_SIZE;
-    const data = body.subarray(0, split);
-    const tag = body.subarray(split);
-    const nonce = this.nonceFor(this.received++);
-    if (this.encrypt) return this.gcm.open(this.keys.receive, nonce, [header], data, tag);
-    return this.gcm.open(this.keys.receive, nonce, [header, data], EMPTY, tag) === null ? null : data;
+    const opener = this.beginOpen(header, body.length);
+    opener.take(body);
+    const payload = opener.finish();
+    if (payload === null) return null;
+    return payload.length === 1 ? payload[0]! : joinPieces(payload);
   }
 
   /** 4 zero bytes, then the counter as u64 (counters stay below 2^53: no session sends that many frames). */
@@ -66,3 +107,13 @@ export class GcmFrameProtection implements FrameProtection {
 }
 
 const EMPTY = new Uint8Array(0);
+
+function joinPieces(pieces: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(pieces.reduce((n, piece) => n + piece.length, 0));
+  let at = 0;
+  for (const piece of pieces) {
+    out.set(piece, at);
+    at += piece.length;
+  }
+  return out;
+}

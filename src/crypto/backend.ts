@@ -16,8 +16,20 @@ export type BackendName = 'node' | 'noble';
 /** AES-256-GCM with a 16-byte tag. `aad` parts are authenticated in order, as if concatenated. */
 export interface Aes256Gcm {
   seal(key: Uint8Array, nonce: Uint8Array, aad: readonly Uint8Array[], plaintext: Uint8Array): { ciphertext: Uint8Array; tag: Uint8Array };
-  /** The plaintext, or null when the tag does not verify (nothing of the input is trusted then). */
-  open(key: Uint8Array, nonce: Uint8Array, aad: readonly Uint8Array[], ciphertext: Uint8Array, tag: Uint8Array): Uint8Array | null;
+  /** Opens a message given in pieces, so a large frame is never assembled just to be checked. */
+  beginOpen(key: Uint8Array, nonce: Uint8Array): GcmOpening;
+}
+
+/**
+ * One message being opened: all AAD first, then the ciphertext, then the tag. Nothing `decrypt`
+ * returns may be used unless `finish` returns true.
+ */
+export interface GcmOpening {
+  aad(part: Uint8Array): void;
+  /** Plaintext for this piece as far as the backend can tell yet (noble: none until finish). */
+  decrypt(part: Uint8Array): Uint8Array;
+  /** Checks the tag; on success, `rest` is plaintext still owed after what decrypt returned. */
+  finish(tag: Uint8Array): { ok: true; rest: Uint8Array } | { ok: false };
 }
 
 export interface CryptoBackend {
@@ -36,20 +48,25 @@ const nodeGcm: Aes256Gcm = {
   seal(key, nonce, aad, plaintext) {
     const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: GCM_TAG_SIZE });
     for (const part of aad) if (part.length > 0) cipher.setAAD(part);
-    const ciphertext = plaintext.length > 0 ? joinBuffers(cipher.update(plaintext), cipher.final()) : (cipher.final(), EMPTY);
+    const ciphertext = plaintext.length > 0 ? plain(joinAll([cipher.update(plaintext), cipher.final()])) : (cipher.final(), EMPTY);
     return { ciphertext, tag: new Uint8Array(cipher.getAuthTag()) };
   },
-  open(key, nonce, aad, ciphertext, tag) {
-    if (tag.length !== GCM_TAG_SIZE) return null;
+  beginOpen(key, nonce) {
+    // OpenSSL takes GCM's AAD in several calls, so pieces are authenticated where they lie.
     const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: GCM_TAG_SIZE });
-    for (const part of aad) if (part.length > 0) decipher.setAAD(part);
-    decipher.setAuthTag(tag);
-    try {
-      const head = ciphertext.length > 0 ? decipher.update(ciphertext) : EMPTY;
-      return joinBuffers(head, decipher.final());
-    } catch {
-      return null; // "Unsupported state or unable to authenticate data": the tag did not verify
-    }
+    return {
+      aad: (part) => void (part.length > 0 && decipher.setAAD(part)),
+      decrypt: (part) => (part.length > 0 ? plain(decipher.update(part)) : EMPTY),
+      finish(tag) {
+        if (tag.length !== GCM_TAG_SIZE) return { ok: false };
+        decipher.setAuthTag(tag);
+        try {
+          return { ok: true, rest: plain(decipher.final()) };
+        } catch {
+          return { ok: false }; // "Unsupported state or unable to authenticate data": the tag did not verify
+        }
+      },
+    };
   },
 };
 
@@ -58,13 +75,23 @@ const nobleGcm: Aes256Gcm = {
     const sealed = gcm(key, nonce, joinAll(aad)).encrypt(plaintext);
     return { ciphertext: sealed.subarray(0, sealed.length - GCM_TAG_SIZE), tag: sealed.subarray(sealed.length - GCM_TAG_SIZE) };
   },
-  open(key, nonce, aad, ciphertext, tag) {
-    if (tag.length !== GCM_TAG_SIZE) return null;
-    try {
-      return gcm(key, nonce, joinAll(aad)).decrypt(joinAll([ciphertext, tag]));
-    } catch {
-      return null;
-    }
+  beginOpen(key, givenNonce) {
+    // noble's GCM is one-shot: the pieces are gathered and opened at the end (with the nonce as given now).
+    const nonce = givenNonce.slice();
+    const aad: Uint8Array[] = [];
+    const ciphertext: Uint8Array[] = [];
+    return {
+      aad: (part) => void aad.push(part),
+      decrypt: (part) => (ciphertext.push(part), EMPTY),
+      finish(tag) {
+        if (tag.length !== GCM_TAG_SIZE) return { ok: false };
+        try {
+          return { ok: true, rest: gcm(key, nonce, joinAll(aad)).decrypt(joinAll([...ciphertext, tag])) };
+        } catch {
+          return { ok: false };
+        }
+      },
+    };
   },
 };
 
@@ -95,13 +122,14 @@ export function backendByName(name: string): CryptoBackend {
   return backend;
 }
 
-function joinBuffers(head: Uint8Array, tail: Uint8Array): Uint8Array {
-  if (tail.length === 0) return new Uint8Array(head.buffer, head.byteOffset, head.byteLength);
-  return joinAll([head, tail]);
+/** A Buffer's bytes as a plain Uint8Array view (callers compare and hand them on as Uint8Array). */
+function plain(buffer: Uint8Array): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
 function joinAll(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
+  const nonEmpty = parts.filter((part) => part.length > 0);
+  if (nonEmpty.length === 1) return nonEmpty[0]!;
   let total = 0;
   for (const part of parts) total += part.length;
   const out = new Uint8Array(total);

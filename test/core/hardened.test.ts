@@ -82,6 +82,19 @@ for (const profile of HARDENED_PROFILES) {
     assert.equal(overhead, (HEADER_SIZE + 16) * (1 + 4 + 1 + 1) + 13);
   });
 
+  test(`${profile.name}: input cut one byte at a time gives the same stream as input in one piece`, () => {
+    const pair = new ConnectionPair({ profile });
+    pair.handshake();
+    const id = pair.client.openStream();
+    const data = patterned(5000, 3);
+    pair.client.sendData(id, data, 0);
+    pair.client.endStream(id, 0);
+    deliver(pair.client, pair.server, 0, (bytes) => Array.from(bytes, (byte) => Uint8Array.of(byte)));
+    drain(pair.server, pair.serverEvents);
+    assert.deepEqual(streamBytes(pair.serverEvents, id), data);
+    assert.equal(eventsOf(pair.serverEvents, 'stream-end').length, 1);
+  });
+
   test(`${profile.name}: one flipped bit anywhere in a DATA frame closes the receiver (integrity-failed); no forged byte is delivered`, () => {
     // (A changed length byte makes the receiver wait for bytes that never come: nothing is delivered either.)
     for (const offset of [0, 1, 5, 9, 14, 500, HEADER_SIZE + 1000 + 15]) {
