@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { DEFAULT_LIMITS } from '../../src/core/connection.ts';
 import type { AsocProfile } from '../../src/core/profile.ts';
+import { Suite } from '../../src/wire/hardened.ts';
 import { FrameType } from '../../src/wire/frame.ts';
 import { generatedStreamSha256 } from '../../sim/asoc/byte-source.ts';
 import { describeFrame } from '../../sim/adversary/excerpt.ts';
@@ -23,9 +24,9 @@ const params = z.strictObject({
   tensorBytes: z.number().int().positive().max(8 * 2 ** 20).default(2 * 2 ** 20),
 });
 
-/** Whether the profile encrypts payloads (profiles without the field carry them in clear). */
+/** Whether the profile encrypts payloads (asoc-hardened's encrypted suite). */
 function encrypts(profile: AsocProfile): boolean {
-  return (profile as { encryption?: unknown }).encryption === true;
+  return profile.security.kind === 'hardened' && profile.security.suite === Suite.ENCRYPTED;
 }
 
 export default defineAttack({
@@ -68,7 +69,7 @@ export default defineAttack({
     const verdict: ObservedVerdict = holds ? 'HOLDS' : 'FAILS';
     const meaning = encrypted
       ? holds ? 'payload encryption gives the confidentiality a TLS wrapper would (the "wrapper fixes it" part).' : 'yet this profile claims to encrypt.'
-      : holds ? 'as S4 states, v1 offers no confidentiality.' : 'yet this profile sends payloads in clear.';
+      : holds ? 'as S4 states, payloads travel in clear (no confidentiality).' : 'yet this profile sends payloads in clear.';
     return {
       observations: [{ claim: 'S4', verdict, evidence: `${read}; ${meaning}` }],
       counts,

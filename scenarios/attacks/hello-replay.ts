@@ -15,15 +15,14 @@
  * replay half: a short window makes replay infeasible) is decided by the replay after the window.
  */
 import { z } from 'zod';
-import { FrameType, encodeHeader } from '../../src/wire/frame.ts';
-import { concatBytes } from '../../src/wire/bytes.ts';
+import { FrameType } from '../../src/wire/frame.ts';
 import { describeFrame } from '../../sim/adversary/excerpt.ts';
 import { FrameSniffer, frameBytes, handshakeFrames } from '../../sim/adversary/frame-sniffer.ts';
 import { Replayer, type ReplaySession } from '../../sim/adversary/replayer.ts';
 import { addTap } from '../../sim/adversary/taps.ts';
-import { ATTACKER_ADDRESS, PORT, buildStage, forgedBytes } from './support/stage.ts';
+import { ATTACKER_ADDRESS, PORT, buildStage, forgedBytes, forgedStream } from './support/stage.ts';
 import { defineAttack, type AttackOutcome, type ObservedVerdict, type TraceExcerptEntry } from './types.ts';
-import type { ReplayPolicy } from '../../src/crypto/replay-cache.ts';
+import type { AsocProfile } from '../../src/core/profile.ts';
 
 const params = z.strictObject({
   /** When the replay to the same server goes out (virtual ms). */
@@ -48,11 +47,6 @@ interface ReplayRecord {
   established: boolean;
   authFailure: string | null;
   forgedBytesDelivered: number;
-}
-
-/** A DATA frame and its END on a client stream id: a whole forged stream. */
-function forgedStream(payload: Uint8Array): Uint8Array {
-  return concatBytes(encodeHeader(FrameType.DATA, 1, 0, payload.length), payload, encodeHeader(FrameType.END, 1, 1, 0));
 }
 
 export default defineAttack({
@@ -108,7 +102,7 @@ export default defineAttack({
           excerpt.add(sim.scheduler.now, 'attacker', 'answer', `${label}: ${targetName} sent ${describeFrame(frame.header)}`);
           if (frame.header.type !== FrameType.ACCEPT || record.accepted) return;
           record.accepted = true;
-          session.send(forgedStream(forged.bytes));
+          session.send(forgedStream(profile, 1, forged.bytes));
           excerpt.add(sim.scheduler.now, 'attacker', 'inject', `${label}: forged stream 1, ${forged.bytes.length} bytes, after the ACCEPT`);
         };
       });
@@ -125,19 +119,27 @@ export default defineAttack({
 
     const legitDelivered = stage.delivered.filter((d) => d.node === 'n0' && d.bytes === p.legitBytes).length;
     if (legitDelivered === 0) throw new Error('hello-replay: the legitimate stream was not delivered (the control failed)');
-    return outcome(replays, p, profile.helloReplay, sim.trace.digest(), excerpt.entries);
+    return outcome(replays, p, profile, sim.trace.digest(), excerpt.entries);
   },
 });
 
-function outcome(replays: ReplayRecord[], p: Params, window: ReplayPolicy | null, traceHash: string, trace: TraceExcerptEntry[]): AttackOutcome {
+/** What stands between a recorded HELLO and a later session, in the profile's terms. */
+function replayDefence(profile: AsocProfile): { text: string; windowMs: number } {
+  const window = profile.helloReplay;
+  const windowMs = window?.kind === 'window' ? window.windowMs : 0;
+  const remembered = window?.kind === 'window' ? `HELLO ${profile.security.kind === 'v1' ? 'challenges' : 'nonces'} are remembered for ${windowMs / 1000} s` : 'the server keeps no record of HELLO challenges';
+  const timestamp = profile.security.kind === 'v1' ? 'the HELLO carries no timestamp' : `the HELLO's timestamp must be within ±${profile.security.freshnessMs / 1000} s`;
+  return { text: `${remembered} and ${timestamp}`, windowMs };
+}
+
+function outcome(replays: ReplayRecord[], p: Params, profile: AsocProfile, traceHash: string, trace: TraceExcerptEntry[]): AttackOutcome {
   const byLabel = (label: string) => replays.find((r) => r.label === label)!;
   const established = replays.filter((r) => r.established);
   const forgedDelivered = replays.reduce((sum, r) => sum + r.forgedBytesDelivered, 0);
   const describe = (r: ReplayRecord) =>
-    `${r.label} (${r.target} at ${r.at / 1000} s): ${r.established ? 'ACCEPT, session established' : r.accepted ? 'ACCEPT but no session' : `refused (${r.authFailure ?? `connection ${r.session.closeReason ?? 'left open'}`})`}, ${r.forgedBytesDelivered} forged bytes delivered`;
+    `${r.label} (${r.target} at ${r.at / 1000} s): ${r.established ? 'ACCEPT, session established' : r.accepted ? `ACCEPT but no session (connection ${r.session.closeReason ?? 'left open'})` : `refused (${r.authFailure ?? `connection ${r.session.closeReason ?? 'left open'}`})`}, ${r.forgedBytesDelivered} forged bytes delivered`;
   const details = replays.map(describe).join('; ');
-  const windowMs = window?.kind === 'window' ? window.windowMs : 0;
-  const windowText = window?.kind === 'window' ? `HELLO challenges are remembered for ${windowMs / 1000} s and the HELLO carries no timestamp` : 'the server keeps no record of HELLO challenges';
+  const { text: windowText, windowMs } = replayDefence(profile);
 
   const s2: ObservedVerdict = established.length === 0 ? 'HOLDS' : established.length === replays.length ? 'FAILS' : 'PARTIAL';
   const s1: ObservedVerdict = forgedDelivered > 0 ? 'FAILS' : established.length > 0 ? 'PARTIAL' : 'HOLDS';

@@ -13,13 +13,11 @@
  */
 import { z } from 'zod';
 import { DEFAULT_LIMITS } from '../../src/core/connection.ts';
-import { concatBytes } from '../../src/wire/bytes.ts';
-import { FrameType, encodeHeader } from '../../src/wire/frame.ts';
 import { generatedStreamSha256 } from '../../sim/asoc/byte-source.ts';
 import { FrameSniffer } from '../../sim/adversary/frame-sniffer.ts';
 import { OnPathInjector } from '../../sim/adversary/on-path-injector.ts';
 import { addTap } from '../../sim/adversary/taps.ts';
-import { PORT, buildStage, forgedBytes } from './support/stage.ts';
+import { PORT, buildStage, forgedBytes, forgedStream } from './support/stage.ts';
 import { defineAttack, type ObservedVerdict } from './types.ts';
 
 /** A stream id the client has not used (client streams are odd). */
@@ -59,7 +57,7 @@ export default defineAttack({
     sim.scheduler.at(p.injectAtMs, () => {
       if (!injector.ready) throw new Error('inject-after-handshake: the connection was not seen by the attacker (a lab bug)');
       injectedAtBoundary = sniffer.parser.atFrameBoundary;
-      const stream = concatBytes(encodeHeader(FrameType.DATA, FORGED_STREAM_ID, 0, forged.bytes.length), forged.bytes, encodeHeader(FrameType.END, FORGED_STREAM_ID, 1, 0));
+      const stream = forgedStream(profile, FORGED_STREAM_ID, forged.bytes);
       for (let at = 0; at < stream.length; at += SEGMENT_BYTES) injector.inject(stream.subarray(at, at + SEGMENT_BYTES));
     });
     sim.scheduler.at(p.secondStreamAtMs, () => {

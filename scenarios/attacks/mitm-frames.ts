@@ -18,13 +18,12 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_LIMITS } from '../../src/core/connection.ts';
-import { concatBytes } from '../../src/wire/bytes.ts';
-import { FrameType, encodeHeader } from '../../src/wire/frame.ts';
+import { FrameType } from '../../src/wire/frame.ts';
 import { generatedStreamSha256 } from '../../sim/asoc/byte-source.ts';
 import { frameBytes, type SniffedFrame } from '../../sim/adversary/frame-sniffer.ts';
 import { MitmRelay, type RelayPolicy } from '../../sim/adversary/mitm-relay.ts';
 import type { AsocProfile } from '../../src/core/profile.ts';
-import { ATTACKER_ADDRESS, PORT, buildStage, forgedBytes } from './support/stage.ts';
+import { ATTACKER_ADDRESS, PORT, buildStage, forgedBytes, forgedStream } from './support/stage.ts';
 import { defineAttack, type ObservedVerdict, type TraceExcerptEntry } from './types.ts';
 
 const MANIPULATIONS = ['modify', 'drop', 'reorder', 'inject'] as const;
@@ -94,8 +93,7 @@ function runOne(manipulation: Manipulation, profile: AsocProfile, seed: number, 
   const { cluster, server, client, excerpt } = stage;
   const { sim } = cluster;
   const forged = forgedBytes(4096);
-  const forgedStream = concatBytes(encodeHeader(FrameType.DATA, FORGED_STREAM_ID, 0, forged.bytes.length), forged.bytes, encodeHeader(FrameType.END, FORGED_STREAM_ID, 1, 0));
-  const relay = new MitmRelay({ host: stage.attacker, port: PORT, server: { address: server.host.addressText, port: PORT }, policy: policyFor(manipulation, forgedStream), excerpt });
+  const relay = new MitmRelay({ host: stage.attacker, port: PORT, server: { address: server.host.addressText, port: PORT }, policy: policyFor(manipulation, forgedStream(profile, FORGED_STREAM_ID, forged.bytes)), excerpt });
   const sizes = new Map<number, number>(STREAM_IDS.map((id, i) => [id, p.streamBytes + 1000 * i]));
   let started = false;
   client.on('peer-up', (peer) => {

@@ -12,7 +12,9 @@
  */
 import { createHash } from 'node:crypto';
 import { FrameReader } from '../../src/wire/frame-reader.ts';
+import { GCM_TAG_SIZE } from '../../src/crypto/backend.ts';
 import { concatBytes } from '../../src/wire/bytes.ts';
+import { HARDENED_VERSION } from '../../src/wire/hardened.ts';
 import { FrameType, HEADER_SIZE, encodeHeader, type FrameHeader } from '../../src/wire/frame.ts';
 import { WireError } from '../../src/wire/errors.ts';
 import type { Tap } from '../channel.ts';
@@ -97,7 +99,12 @@ export interface SniffedStream {
   ended: boolean;
 }
 
-/** ASoc frames parsed out of a byte stream pushed in order (what one side of a connection sent). */
+/**
+ * ASoc frames parsed out of a byte stream pushed in order (what one side of a connection sent). The
+ * wire version is the first byte's (1, or 2 for asoc-hardened); in version 2 the frames after the
+ * handshake end in a 16-byte tag, which the per-stream accounting leaves out, so a stream's hash is
+ * that of what the sender's application sent when the payload travels in clear.
+ */
 export class FrameParser {
   readonly frames: SniffedFrame[] = [];
   /** Set when the byte stream stopped parsing as ASoc frames (another version, encrypted, garbage). */
@@ -105,12 +112,23 @@ export class FrameParser {
   /** Called for each frame as it is parsed. */
   onFrame: ((frame: SniffedFrame) => void) | null = null;
 
-  private readonly reader = new FrameReader({ maxFrameSize: SNIFF_MAX_FRAME });
+  private reader: FrameReader | null = null;
   private offset = 0;
   private readonly streamState = new Map<number, { hash: ReturnType<typeof createHash>; bytes: number; ended: boolean }>();
 
+  private versionSeen: number | null = null;
+
+  /** The wire version read (null before the first byte). */
+  get version(): number | null {
+    return this.versionSeen;
+  }
+
   push(bytes: Uint8Array): void {
-    if (this.parseError !== null) return;
+    if (this.parseError !== null || bytes.length === 0) return;
+    if (this.reader === null) {
+      this.versionSeen = bytes[0]!;
+      this.reader = new FrameReader({ maxFrameSize: SNIFF_MAX_FRAME, version: this.versionSeen });
+    }
     try {
       this.reader.push(bytes);
       for (let item = this.reader.read(); item !== null; item = this.reader.read()) {
@@ -128,7 +146,7 @@ export class FrameParser {
 
   /** True between frames: the next byte pushed starts a frame header. */
   get atFrameBoundary(): boolean {
-    return this.reader.atFrameBoundary;
+    return this.reader?.atFrameBoundary ?? true;
   }
 
   /** The first frame of this type, if one was seen. */
@@ -147,8 +165,9 @@ export class FrameParser {
     if (stream === undefined) this.streamState.set(header.streamId, (stream = { hash: createHash('sha256'), bytes: 0, ended: false }));
     if (header.type === FrameType.END) stream.ended = true;
     else {
-      stream.hash.update(payload);
-      stream.bytes += payload.length;
+      const data = header.version === HARDENED_VERSION ? payload.subarray(0, Math.max(0, payload.length - GCM_TAG_SIZE)) : payload;
+      stream.hash.update(data);
+      stream.bytes += data.length;
     }
   }
 }

@@ -10,6 +10,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { AsocProfile } from '../../../src/core/profile.ts';
+import { GCM_TAG_SIZE } from '../../../src/crypto/backend.ts';
+import { concatBytes } from '../../../src/wire/bytes.ts';
+import { FrameType, encodeHeader } from '../../../src/wire/frame.ts';
 import { CLUSTER_API_KEY, CLUSTER_COMMUNITY, buildCluster, type Cluster } from '../../../sim/asoc/cluster.ts';
 import { SimAsocNode, type StreamEnd } from '../../../sim/asoc/sim-node.ts';
 import { TraceExcerpt } from '../../../sim/adversary/excerpt.ts';
@@ -95,4 +98,15 @@ export function forgedBytes(size: number): { bytes: Uint8Array; sha256: string }
   const bytes = new Uint8Array(size);
   for (let i = 0; i < size; i++) bytes[i] = text[i % text.length]!;
   return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/**
+ * A whole stream as an attacker without the key writes it: one DATA frame and its END, in the
+ * profile's wire version; in version 2 each frame ends in 16 bytes where the tag should be (the
+ * attacker cannot compute it, so it sends its best guess: zeros).
+ */
+export function forgedStream(profile: AsocProfile, streamId: number, payload: Uint8Array): Uint8Array {
+  const tag = profile.wireVersion === 2 ? new Uint8Array(GCM_TAG_SIZE) : new Uint8Array(0);
+  const v = profile.wireVersion;
+  return concatBytes(encodeHeader(FrameType.DATA, streamId, 0, payload.length + tag.length, v), payload, tag, encodeHeader(FrameType.END, streamId, 1, tag.length, v), tag);
 }
