@@ -51,6 +51,6 @@ export function formatThreatResult(result: ThreatResult, width: number): string[
 }
 
 export function formatAggregate(aggregate: readonly ClaimAggregate[], width: number): string[] {
-  const rows = aggregate.map((a) => [a.claim, a.profile, a.observed, a.observed === a.expected ? 'yes' : `no (expected ${a.expected})`, `${a.decidedBy}${a.scenarios.length > 1 ? ` (of ${a.scenarios.join(', ')})` : ''}`]);
-  return ['per claim, the weakest verdict observed over all scenarios:', ...table(['claim', 'profile', 'observed', 'as expected', 'decided by'], rows, width).map((l) => `  ${l}`)];
+  const rows = aggregate.map((a) => [a.claim, a.profile, a.observed, a.observed === a.expected ? 'yes' : `no (expected ${a.expected})`, `${a.decidedBy}${a.scenarios.length > 1 ? ` (1 of ${a.scenarios.length} scenarios)` : ''}`]);
+  return ['per claim, the weakest verdict observed over all scenarios:', ...table(['claim', 'profile', 'observed', 'as expected', 'weakest in'], rows, width).map((l) => `  ${l}`)];
 }
