@@ -17,6 +17,7 @@
 import { z } from 'zod';
 import type { AsocProfile } from '../../src/core/profile.ts';
 import { HEADER_SIZE } from '../../src/wire/frame.ts';
+import { HANDSHAKE_MAC_SIZE, HARDENED_HELLO_SIZE } from '../../src/wire/hardened.ts';
 import { HELLO_SIG_SIZE, NODE_ID_SIZE } from '../../src/wire/hello.ts';
 import { CLUSTER_API_KEY } from '../../sim/asoc/cluster.ts';
 import { ARENA_SERVER_ADDRESS, buildArena } from '../../sim/adversary/arena.ts';
@@ -35,11 +36,10 @@ const params = z
 
 type Variant = 'control' | 'nearly-right' | 'wrong';
 
-/** Where the HELLO's signature sits in the frame: v1 puts node id, signature, challenge. */
+/** Where the HELLO's signature sits in the frame: v1 sends node id · signature · challenge, hardened ends with its MAC. */
 function signatureRange(profile: AsocProfile): [number, number] {
-  const start = HEADER_SIZE + NODE_ID_SIZE;
-  if (profile.name.startsWith('asoc-v1')) return [start, start + HELLO_SIG_SIZE];
-  throw new Error(`auth-failure-leak: no HELLO layout known for profile ${profile.name}`);
+  if (profile.security.kind === 'v1') return [HEADER_SIZE + NODE_ID_SIZE, HEADER_SIZE + NODE_ID_SIZE + HELLO_SIG_SIZE];
+  return [HEADER_SIZE + HARDENED_HELLO_SIZE - HANDSHAKE_MAC_SIZE, HEADER_SIZE + HARDENED_HELLO_SIZE];
 }
 
 function forge(hello: Uint8Array, [start, end]: [number, number], variant: Variant): Uint8Array {

@@ -38,7 +38,7 @@ const params = z
     replayFromMs: z.number().positive().default(80_000),
     replayEveryMs: z.number().positive().default(60_000),
     /** The run ends here at the latest (or 1 s after a replay was accepted). */
-    untilMs: z.number().positive().max(6 * HOUR).default(2.5 * HOUR),
+    untilMs: z.number().positive().max(12 * HOUR).default(2.5 * HOUR),
   })
   .strict();
 

@@ -11,8 +11,7 @@
  * byte; FAILS when it took more than the RFC profile's maximum of one frame without closing.
  */
 import { z } from 'zod';
-import type { AsocProfile } from '../../src/core/profile.ts';
-import { DEFAULT_MAX_FRAME_SIZE, FRAME_VERSION, FrameType, HEADER_SIZE, MAX_WIRE_LENGTH, encodeHeader } from '../../src/wire/frame.ts';
+import { DEFAULT_MAX_FRAME_SIZE, FrameType, HEADER_SIZE, MAX_WIRE_LENGTH, encodeHeader } from '../../src/wire/frame.ts';
 import { CLUSTER_API_KEY } from '../../sim/asoc/cluster.ts';
 import { buildArena } from '../../sim/adversary/arena.ts';
 import { FloodExcerpt } from './support/flood-excerpt.ts';
@@ -27,12 +26,6 @@ const params = z
     observeMs: z.number().positive().max(60_000).default(3_000),
   })
   .strict();
-
-/** The frame version a peer speaking `profile` writes. */
-function wireVersion(profile: AsocProfile): number {
-  if (profile.name.startsWith('asoc-v1')) return FRAME_VERSION;
-  throw new Error(`oversized-frame: no wire version known for profile ${profile.name}`);
-}
 
 export default defineAttack({
   description: 'an authenticated peer announces a huge DATA frame (up to 4 GiB) and streams filler after the header',
@@ -57,7 +50,7 @@ export default defineAttack({
         return;
       }
       headerAt = sim.scheduler.now;
-      insider.writeRaw(encodeHeader(FrameType.DATA, 1, 0, p.announcedBytes, wireVersion(profile)));
+      insider.writeRaw(encodeHeader(FrameType.DATA, 1, 0, p.announcedBytes, profile.wireVersion));
       for (let left = p.payloadBytes; left > 0; left -= filler.length) insider.writeRaw(left >= filler.length ? filler : filler.subarray(0, left));
       excerpt.add(sim.scheduler.now, 'attacker-0', 'send', `DATA stream 1 seq 0 header announcing ${p.announcedBytes} bytes, then ${p.payloadBytes} bytes of filler`);
     };

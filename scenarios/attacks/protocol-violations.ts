@@ -17,7 +17,7 @@
 import { z } from 'zod';
 import type { AsocProfile } from '../../src/core/profile.ts';
 import { bytesToHex, concatBytes } from '../../src/wire/bytes.ts';
-import { FRAME_VERSION, FrameType, encodeHeader } from '../../src/wire/frame.ts';
+import { FrameType, encodeHeader } from '../../src/wire/frame.ts';
 import { CLUSTER_API_KEY } from '../../sim/asoc/cluster.ts';
 import { buildArena } from '../../sim/adversary/arena.ts';
 import type { CoreClient } from '../../sim/adversary/core-client.ts';
@@ -46,7 +46,7 @@ function caseFrames(version: number): Record<Case, { frames: Uint8Array; expect:
 }
 
 function wireVersion(profile: AsocProfile): number {
-  if (profile.name.startsWith('asoc-v1')) return FRAME_VERSION;
+  if (profile.security.kind === 'v1') return profile.wireVersion;
   throw new Error(`protocol-violations: a ${profile.name} peer cannot write frames past the core without a lab hook (see the module comment)`);
 }
 

@@ -14,6 +14,7 @@ import type { RandomSource } from '../../src/core/random.ts';
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
 import { nodeBackend } from '../../src/crypto/backend.ts';
 import { concatBytes } from '../../src/wire/bytes.ts';
+import { SIM_EPOCH_MS } from '../asoc/sim-transport.ts';
 import { EndpointDriver } from '../endpoint-driver.ts';
 import type { Host } from '../host.ts';
 import type { CloseReason as TcpCloseReason } from '../tcp/tcp-socket.ts';
@@ -63,6 +64,7 @@ export class CoreClient {
       crypto: options.crypto ?? nodeBackend,
       random: options.random,
       now: host.now(),
+      unixOffsetMs: SIM_EPOCH_MS,
       limits: options.limits,
     });
     this.driver = new EndpointDriver(host, socket, this.core, {
@@ -124,9 +126,19 @@ export class CoreClient {
 
 /**
  * The bytes a client of `profile` sends first (its HELLO frame), made by the real core without a
- * connection: what an attacker starts from to tamper with a signature byte by byte.
+ * connection: what an attacker starts from to tamper with a signature byte by byte. `now` is the
+ * sending host's clock (host.now()); hardened HELLOs carry it as Unix time, like a node's.
  */
 export function clientHelloBytes(options: Omit<CoreClientOptions, 'host' | 'address' | 'port'>, now: number): Uint8Array {
-  const core = new AsocConnection({ role: 'client', profile: options.profile, nodeId: options.nodeId, apiKey: options.apiKey, crypto: options.crypto ?? nodeBackend, random: options.random, now });
+  const core = new AsocConnection({
+    role: 'client',
+    profile: options.profile,
+    nodeId: options.nodeId,
+    apiKey: options.apiKey,
+    crypto: options.crypto ?? nodeBackend,
+    random: options.random,
+    now,
+    unixOffsetMs: SIM_EPOCH_MS,
+  });
   return concatBytes(...(core.pollTransmit() ?? []));
 }
