@@ -8,7 +8,7 @@
 import type { Host } from '../host.ts';
 import type { CloseReason } from '../tcp/tcp-socket.ts';
 import { FrameParser, type SniffedFrame } from './frame-sniffer.ts';
-import { RawTcpClient, type RawTcpConnection } from './raw-tcp-client.ts';
+import { RawTcpClient, WriteQueue, type RawTcpConnection } from './raw-tcp-client.ts';
 
 export class ReplaySession {
   /** What the target sent back, parsed. */
@@ -67,9 +67,13 @@ export class ReplayServer {
     host.tcp.listen(port, (socket) => {
       const parser = new FrameParser();
       const index = this.clients.push(parser) - 1;
+      const out = new WriteQueue(socket);
+      socket.onWritable = () => out.flush();
       parser.onFrame = (frame) => {
         onFrame?.(index, frame);
-        if (parser.frames.length === 1) for (const bytes of recorded()) socket.write(bytes);
+        if (parser.frames.length > 1) return;
+        for (const bytes of recorded()) out.push(bytes);
+        out.flush();
       };
       socket.onData = (bytes) => parser.push(bytes);
     });

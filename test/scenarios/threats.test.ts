@@ -190,3 +190,13 @@ test('scenario list names every scenario with its claims and attack', async () =
   assert.equal(listed.status, 0);
   for (const file of files) assert.match(listed.out, new RegExp(`^${file.replace('.yaml', '')}  \\[S`, 'm'));
 });
+
+test('blind injection: the acceptances measured on the target TCP agree with (W+L−1)/2^32 × ½ (within 4 σ)', async () => {
+  const result = runThreat(await loadThreat(join(THREATS, 'blind-injection.yaml')), { profiles: ['asoc-v1'] });
+  const { counts, figures } = result.runs[0]!;
+  const expected = figures.expectedAcceptances!;
+  assert.ok(figures.windowBytes! >= 1024 * 1024, `window ${figures.windowBytes}`);
+  assert.ok(expected > 10, `too few expected acceptances to compare: ${expected}`);
+  assert.ok(Math.abs(counts.acceptedByTcp! - expected) <= 4 * Math.sqrt(expected), `measured ${counts.acceptedByTcp}, expected ${expected}`);
+  assert.equal(counts.lostBeforeTcp, 0);
+});
