@@ -47,6 +47,8 @@ interface ReplayRecord {
   established: boolean;
   authFailure: string | null;
   forgedBytesDelivered: number;
+  /** Why the target closed connections while this replay was the latest to it ("" when it closed none). */
+  serverCloses: string;
 }
 
 export default defineAttack({
@@ -62,9 +64,13 @@ export default defineAttack({
     // The client's first connection to the server, read off its switch port.
     const sniffer = new FrameSniffer((packet) => packet.src === client.host.address && packet.dst === server.host.address && packet.dstPort === PORT);
     addTap(stage.portOf(client).uplink, sniffer.tap);
+    sniffer.parser.onFrame = (frame) => {
+      if (frame.header.streamId === 0) excerpt.add(sim.scheduler.now, 'n1->switch', 'tap', `captured ${describeFrame(frame.header)}`);
+    };
     client.on('peer-up', (peer) => client.send(peer.key, p.legitBytes, { confirm: false }));
 
     const replayer = new Replayer(stage.attacker);
+    const closesSince = new Map<ReplayRecord, Partial<Record<string, number>>>();
     const replays: ReplayRecord[] = [];
     const active = new Map<string, ReplayRecord>();
     for (const [name, node] of [
@@ -94,7 +100,8 @@ export default defineAttack({
         const captured = handshakeFrames(sniffer.parser.frames);
         if (captured.length === 0) throw new Error('hello-replay: no handshake was captured (a lab bug)');
         const session = replayer.replay(label, target.host.addressText, PORT, captured.map(frameBytes));
-        const record: ReplayRecord = { label, target: targetName, at, session, accepted: false, established: false, authFailure: null, forgedBytesDelivered: 0 };
+        const record: ReplayRecord = { label, target: targetName, at, session, accepted: false, established: false, authFailure: null, forgedBytesDelivered: 0, serverCloses: '' };
+        closesSince.set(record, { ...target.counters().connectionsClosed });
         replays.push(record);
         active.set(targetName, record);
         excerpt.add(at, 'attacker', 'replay', `${label}: ${captured.map((f) => describeFrame(f.header)).join(' + ')} to ${targetName}`);
@@ -111,12 +118,20 @@ export default defineAttack({
     replay('replay after the window', server, 'n0', p.lateAtMs);
 
     stage.start();
-    sim.scheduler.at(1, () => {
-      const hello = sniffer.parser.first(FrameType.HELLO);
-      if (hello) excerpt.add(sim.scheduler.now, 'n1->switch', 'tap', `captured ${describeFrame(hello.header)}`);
-    });
     sim.scheduler.runUntilTime(p.lateAtMs + 5_000);
 
+    // Each replay's server closes: the target's close counters from its start to the next replay to it (or the end).
+    for (const [i, record] of replays.entries()) {
+      const target = record.target === 'n0' ? server : other;
+      const next = replays.slice(i + 1).find((r) => r.target === record.target);
+      const until = next ? closesSince.get(next)! : target.counters().connectionsClosed;
+      const from = closesSince.get(record)!;
+      record.serverCloses = Object.entries(until)
+        .map(([reason, n]) => [reason, (n ?? 0) - (from[reason] ?? 0)] as const)
+        .filter(([, n]) => n > 0)
+        .map(([reason, n]) => `${n} ${reason}`)
+        .join(', ');
+    }
     const legitDelivered = stage.delivered.filter((d) => d.node === 'n0' && d.bytes === p.legitBytes).length;
     if (legitDelivered === 0) throw new Error('hello-replay: the legitimate stream was not delivered (the control failed)');
     return outcome(replays, p, profile, sim.trace.digest(), excerpt.entries);
@@ -137,7 +152,7 @@ function outcome(replays: ReplayRecord[], p: Params, profile: AsocProfile, trace
   const established = replays.filter((r) => r.established);
   const forgedDelivered = replays.reduce((sum, r) => sum + r.forgedBytesDelivered, 0);
   const describe = (r: ReplayRecord) =>
-    `${r.label} (${r.target} at ${r.at / 1000} s): ${r.established ? 'ACCEPT, session established' : r.accepted ? `ACCEPT but no session (connection ${r.session.closeReason ?? 'left open'})` : `refused (${r.authFailure ?? `connection ${r.session.closeReason ?? 'left open'}`})`}, ${r.forgedBytesDelivered} forged bytes delivered`;
+    `${r.label} (${r.target} at ${r.at / 1000} s): ${r.established ? 'ACCEPT, session established' : r.accepted ? `ACCEPT but no session (server closed it: ${r.serverCloses || 'no'})` : `refused (${r.authFailure ?? `connection ${r.session.closeReason ?? 'left open'}`})`}, ${r.forgedBytesDelivered} forged bytes delivered`;
   const details = replays.map(describe).join('; ');
   const { text: windowText, windowMs } = replayDefence(profile);
 
