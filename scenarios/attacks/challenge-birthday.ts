@@ -29,6 +29,7 @@ import { CLUSTER_API_KEY, CLUSTER_COMMUNITY } from '../../sim/asoc/cluster.ts';
 import { SIM_EPOCH_MS } from '../../sim/asoc/sim-transport.ts';
 import { RandomStreams, type SimRandom } from '../../sim/random.ts';
 import { clearAtExpectation, survivalProbability, unboundedExpectation, windowExpectation } from './support/birthday-math.ts';
+import { once } from './support/once.ts';
 import { defineAttack, type ObservedVerdict } from './types.ts';
 
 const CHALLENGE_SPACE = 2 ** 32;
@@ -42,7 +43,7 @@ const params = z
     profileMessageBudget: z.number().int().positive().max(50_000_000).default(3_000_000),
     /** Trials of the method check (an unbounded memory against the textbook birthday bound). */
     methodCheckTrials: z.number().int().min(2).max(1_000).default(100),
-    agentCheckMessages: z.number().int().min(0).max(500_000).default(40_000),
+    agentCheckMessages: z.number().int().min(0).max(500_000).default(30_000),
     /** Each trial is at most this much traffic at the scenario's rate. */
     horizonHours: z.number().positive().max(24).default(1),
   })
@@ -54,19 +55,12 @@ function replayKey(profile: AsocProfile): (node: number, challenge: number) => n
   return profile.discoveryReplayKey === 'challenge' ? (_node, challenge) => challenge : (node, challenge) => node * CHALLENGE_SPACE + challenge;
 }
 
-/**
- * The method check does not depend on the profile: a scenario run asks for it once per profile with
- * the same seed, so it is kept (a pure function of its arguments).
- */
-const methodChecks = new Map<string, number[]>();
+/** The method check does not depend on the profile, so a scenario computes it once for all of them. */
 function methodCheck(seed: number, trials: number): number[] {
-  const key = `${seed}:${trials}`;
-  let firsts = methodChecks.get(key);
-  if (firsts === undefined) {
+  return once(`challenge-birthday:method-check:${seed}:${trials}`, () => {
     const streams = new RandomStreams(`${seed}:method-check`);
-    methodChecks.set(key, (firsts = Array.from({ length: trials }, (_, t) => firstRepeat(streams.stream(`unbounded:${t}`)))));
-  }
-  return firsts;
+    return Array.from({ length: trials }, (_, t) => firstRepeat(streams.stream(`unbounded:${t}`)));
+  });
 }
 
 /** Draws challenges until one repeats; returns how many were drawn (the textbook birthday experiment). */
@@ -178,7 +172,9 @@ export default defineAttack({
     };
     const unbounded = methodCheck(seed, p.methodCheckTrials);
     const policy = profile.discoveryReplay;
-    const profileRuns = measure('profile', policy, key, p.profileMessageBudget);
+    // Profiles that remember discovery challenges alike (both hardened ones) share these trials.
+    const memory = JSON.stringify({ seed, params: p, policy, key: profile.discoveryReplayKey });
+    const profileRuns = once(`challenge-birthday:trials:${memory}`, () => measure('profile', policy, key, p.profileMessageBudget));
 
     // The trial with the earliest rejection (the cheapest to replay in full) again, through the real
     // discovery path: the agent must reject exactly the same announcement, or the cache-level figures

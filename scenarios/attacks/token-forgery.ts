@@ -28,6 +28,7 @@ import { HANDSHAKE_MAC_SIZE } from '../../src/wire/hardened.ts';
 import { buildArena } from '../../sim/adversary/arena.ts';
 import { CLUSTER_API_KEY } from '../../sim/asoc/cluster.ts';
 import { RandomStreams } from '../../sim/random.ts';
+import { once } from './support/once.ts';
 import { FloodExcerpt } from './support/flood-excerpt.ts';
 import { defineAttack, type ObservedVerdict } from './types.ts';
 
@@ -73,7 +74,7 @@ export default defineAttack({
   description: 'forged ACCEPT signatures at 8 and 16 bits (rate vs 2^-bits, extrapolated to the real MAC) and whether frames after the handshake carry any authenticator',
   params,
   run({ profile, seed, params: p }) {
-    const accepted = forgeryAcceptances(p.guesses, seed);
+    const accepted = once(`token-forgery:${seed}:${p.guesses}`, () => forgeryAcceptances(p.guesses, seed));
     const rates = accepted.map((n) => n / p.guesses);
     const scaling = MEASURED_BYTES.map((bytes, i) => {
       const expected = p.guesses * 2 ** (-8 * bytes);

@@ -22,3 +22,12 @@ test('failed-auth burst: fewer attempts than the limit are all evaluated and nob
   assert.equal(out.counts.lockouts, 0);
   assert.equal(verdictOf(out, 'S10'), 'HOLDS');
 });
+
+test('failed-auth burst (hardened): the same lockout after 5 bad HELLOs (hardened MACs), and still no byte back', () => {
+  const out = runAttack(authBruteForce, 'asoc-hardened', { attempts: 8, gapMs: 500 });
+  assert.equal(verdictOf(out, 'S10'), 'HOLDS');
+  assert.equal(out.counts.helloEvaluated, 5);
+  assert.equal(out.counts.refusedLockedOut, 3);
+  assert.equal(out.counts.bytesToIntruder, 0);
+  assert.equal(out.counts.legitServed, 1);
+});

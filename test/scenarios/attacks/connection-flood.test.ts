@@ -24,3 +24,11 @@ test('slow handshake (v1): re-opened silent connections starve a legitimate clie
   // With a looser bound the same run counts as holding: the verdict follows the observation.
   assert.equal(verdictOf(runAttack(connectionFlood, 'asoc-v1', { mode: 'reconnect', durationMs: 30_000, legitServedWithinMs: 25_000, observeMs: 25_000 }), 'S10'), 'HOLDS');
 });
+
+test('slow handshake (hardened): the 5 s handshake timeout lets the legitimate client in after two timeouts, not four', () => {
+  const out = runAttack(connectionFlood, 'asoc-hardened', { mode: 'reconnect', durationMs: 15_000, legitServedWithinMs: 15_000, observeMs: 13_000 });
+  assert.equal(verdictOf(out, 'S10'), 'HOLDS');
+  assert.equal(out.counts.maxOpenAtServer, 100);
+  const servedAfter = out.figures.firstLegitServedAfterAttackStartMs!;
+  assert.ok(servedAfter > 10_000 && servedAfter < 11_500, `served ${servedAfter} ms after the attack began`);
+});

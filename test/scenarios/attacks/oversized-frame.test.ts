@@ -21,3 +21,10 @@ test('oversized frame (reference): no limit — the server takes 17 MiB of one f
   assert.equal(out.counts.serverClosed, 0);
   assert.equal(out.figures.bytesServerStillWaitsFor, 0xffffffff - 17 * MiB);
 });
+
+test('oversized frame (hardened): the header of a tagged frame is refused on its announced length too', () => {
+  const out = runAttack(oversizedFrame, 'asoc-hardened', { payloadBytes: MiB, observeMs: 500 });
+  assert.equal(verdictOf(out, 'S10'), 'HOLDS');
+  assert.equal(out.counts.insiderHandshakes, 1);
+  assert.equal(out.counts.frameTooLargeCloses, 1);
+});
