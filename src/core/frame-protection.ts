@@ -8,6 +8,7 @@
  * A frame's header (whose length counts the tag) is authenticated as it is on the wire, so nobody
  * can change its type, stream, seq or length either.
  */
+import { concatBytes } from '../wire/bytes.ts';
 import { GCM_NONCE_SIZE, GCM_TAG_SIZE, type Aes256Gcm } from '../crypto/backend.ts';
 
 export interface FrameProtection {
@@ -94,7 +95,7 @@ export class GcmFrameProtection implements FrameProtection {
     opener.take(body);
     const payload = opener.finish();
     if (payload === null) return null;
-    return payload.length === 1 ? payload[0]! : joinPieces(payload);
+    return payload.length === 1 ? payload[0]! : concatBytes(...payload);
   }
 
   /** 4 zero bytes, then the counter as u64 (counters stay below 2^53: no session sends that many frames). */
@@ -107,13 +108,3 @@ export class GcmFrameProtection implements FrameProtection {
 }
 
 const EMPTY = new Uint8Array(0);
-
-function joinPieces(pieces: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(pieces.reduce((n, piece) => n + piece.length, 0));
-  let at = 0;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.length;
-  }
-  return out;
-}

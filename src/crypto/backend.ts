@@ -10,6 +10,7 @@ import { gcm } from '@noble/ciphers/aes.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { concatBytes } from '../wire/bytes.ts';
 
 export type BackendName = 'node' | 'noble';
 
@@ -122,21 +123,13 @@ export function backendByName(name: string): CryptoBackend {
   return backend;
 }
 
+/** Joins parts, without a copy when only one has bytes. */
+function joinAll(parts: readonly Uint8Array[]): Uint8Array {
+  const nonEmpty = parts.filter((part) => part.length > 0);
+  return nonEmpty.length === 1 ? nonEmpty[0]! : concatBytes(...nonEmpty);
+}
+
 /** A Buffer's bytes as a plain Uint8Array view (callers compare and hand them on as Uint8Array). */
 function plain(buffer: Uint8Array): Uint8Array {
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-}
-
-function joinAll(parts: readonly Uint8Array[]): Uint8Array {
-  const nonEmpty = parts.filter((part) => part.length > 0);
-  if (nonEmpty.length === 1) return nonEmpty[0]!;
-  let total = 0;
-  for (const part of parts) total += part.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
