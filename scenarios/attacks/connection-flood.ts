@@ -78,14 +78,13 @@ export default defineAttack({
     const probe = (): void => {
       const legit = arena.dialLegit();
       probes.push(legit);
-      const check = (): void => {
-        if (legit.established) {
-          excerpt.add(sim.scheduler.now, 'client', 'legit-served', `handshake completed after ${(legit.record.establishedAt! - legit.record.openedAt).toFixed(1)} ms`);
-          legit.socket.destroy(); // frees its slot at once: the probe only asks "would I be served?"
-        } else if (legit.isOpen) sim.scheduler.after(5, check);
-        else excerpt.add(sim.scheduler.now, 'client', 'legit-refused', `TCP ${legit.record.tcpCloseReason} before the handshake`);
-      };
-      check();
+      legit.whenEstablished(() => {
+        excerpt.add(sim.scheduler.now, 'client', 'legit-served', `handshake completed after ${(legit.record.establishedAt! - legit.record.openedAt).toFixed(1)} ms`);
+        legit.socket.destroy(); // frees its slot at once: the probe only asks "would I be served?"
+      });
+      legit.whenClosed(() => {
+        if (!legit.established) excerpt.add(sim.scheduler.now, 'client', 'legit-refused', `TCP ${legit.record.tcpCloseReason} before the handshake`);
+      });
       if (sim.scheduler.now + p.probeEveryMs < p.observeMs) sim.scheduler.after(p.probeEveryMs, probe);
     };
     sim.scheduler.at(ATTACK_AT_MS + 400, probe);

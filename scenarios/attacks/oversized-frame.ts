@@ -44,17 +44,12 @@ export default defineAttack({
     const insider = arena.dial(arena.attackers[0]!, CLUSTER_API_KEY);
     let headerAt: number | null = null;
     const filler = new Uint8Array(MiB);
-    const waitForHandshake = (): void => {
-      if (!insider.established) {
-        if (insider.isOpen) sim.scheduler.after(1, waitForHandshake);
-        return;
-      }
+    insider.whenEstablished(() => {
       headerAt = sim.scheduler.now;
       insider.writeRaw(encodeHeader(FrameType.DATA, 1, 0, p.announcedBytes, profile.wireVersion));
       for (let left = p.payloadBytes; left > 0; left -= filler.length) insider.writeRaw(left >= filler.length ? filler : filler.subarray(0, left));
       excerpt.add(sim.scheduler.now, 'attacker-0', 'send', `DATA stream 1 seq 0 header announcing ${p.announcedBytes} bytes, then ${p.payloadBytes} bytes of filler`);
-    };
-    sim.scheduler.at(1, waitForHandshake);
+    });
     sim.scheduler.runUntilTime(p.observeMs);
 
     const taken = server.counters().payloadBytesIn;

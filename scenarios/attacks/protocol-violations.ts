@@ -74,13 +74,10 @@ export default defineAttack({
     for (const [name, { frames }] of Object.entries(plan) as [Case, (typeof plan)[Case]][]) {
       const insider = arena.dial(arena.attackers[0]!, CLUSTER_API_KEY);
       insiders.set(name, insider);
-      const send = (): void => {
-        if (insider.established) {
-          insider.writeRaw(frames);
-          excerpt.add(sim.scheduler.now, 'attacker-0', 'send', `${name}: ${frames.length} bytes of crafted frames`);
-        } else if (insider.isOpen) sim.scheduler.after(1, send);
-      };
-      sim.scheduler.at(1, send);
+      insider.whenEstablished(() => {
+        insider.writeRaw(frames);
+        excerpt.add(sim.scheduler.now, 'attacker-0', 'send', `${name}: ${frames.length} bytes of crafted frames`);
+      });
     }
     sim.scheduler.runUntilTime(p.observeMs);
 

@@ -92,11 +92,7 @@ export default defineAttack({
     let handshakeBytes = 0;
     let sentAt: number | null = null;
     const payload = new Uint8Array(p.frameBytes);
-    const stream = (): void => {
-      if (!client.established) {
-        if (client.isOpen) sim.scheduler.after(1, stream);
-        return;
-      }
+    client.whenEstablished(() => {
       handshakeBytes = client.core.stats.bytesSent;
       const streamId = client.core.openStream();
       for (let f = 0; f < p.frames; f++) client.core.sendData(streamId, payload, arena.client.now());
@@ -104,13 +100,12 @@ export default defineAttack({
       client.driver.pump();
       sentAt = sim.scheduler.now;
       excerpt.add(sim.scheduler.now, 'client', 'send', `${p.frames} DATA frames of ${p.frameBytes} bytes and END after the handshake`);
-    };
+    });
     let delivered = 0;
     server.on('stream-end', (end) => {
       delivered += end.bytes;
       excerpt.add(sim.scheduler.now, 'server', 'stream-end', `${end.bytes} bytes in ${end.frames} frames`);
     });
-    sim.scheduler.at(1, stream);
     sim.scheduler.runUntilTime(2_000);
 
     const framesSent = p.frames + 1; // DATA frames and END

@@ -50,26 +50,22 @@ export class CoreClient {
   /** The node id its HELLO carries. */
   readonly nodeId: Uint8Array;
   private readonly rawQueue: WriteQueue;
+  private readonly onEstablished: (() => void)[] = [];
+  private readonly onClosed: (() => void)[] = [];
 
   constructor(options: CoreClientOptions) {
     const { host } = options;
     this.nodeId = options.nodeId;
     const socket = host.tcp.connect(options.address, options.port);
     this.record = { openedAt: host.scheduler.now, establishedAt: null, coreCloseReason: null, tcpCloseReason: null, closedAt: null, bytesReceived: 0 };
-    this.core = new AsocConnection({
-      role: 'client',
-      profile: options.profile,
-      nodeId: options.nodeId,
-      apiKey: options.apiKey,
-      crypto: options.crypto ?? nodeBackend,
-      random: options.random,
-      now: host.now(),
-      unixOffsetMs: SIM_EPOCH_MS,
-      limits: options.limits,
-    });
+    this.core = clientCore(options, host.now());
     this.driver = new EndpointDriver(host, socket, this.core, {
       onEvent: (event) => {
-        if (event.type === 'established') this.record.establishedAt = host.scheduler.now;
+        if (event.type === 'established') {
+          this.record.establishedAt = host.scheduler.now;
+          // Next event, not inside the core's pump: handlers write and destroy.
+          host.scheduler.after(0, () => this.onEstablished.forEach((fn) => fn()));
+        }
         if (event.type === 'closed') {
           this.record.coreCloseReason = event.reason;
           if (this.socket.state !== 'CLOSED') this.socket.destroy();
@@ -81,6 +77,7 @@ export class CoreClient {
         this.record.closedAt = host.scheduler.now;
         this.record.bytesReceived = this.socket.stats.bytesReceived;
         this.rawQueue.clear();
+        this.onClosed.forEach((fn) => fn());
       },
     });
     this.rawQueue = new WriteQueue(socket);
@@ -101,6 +98,16 @@ export class CoreClient {
 
   get isOpen(): boolean {
     return this.record.closedAt === null;
+  }
+
+  /** Runs `fn` once the handshake completed (never, if it does not). */
+  whenEstablished(fn: () => void): void {
+    this.onEstablished.push(fn);
+  }
+
+  /** Runs `fn` when the connection has closed. */
+  whenClosed(fn: () => void): void {
+    this.onClosed.push(fn);
   }
 
   /**
@@ -130,15 +137,11 @@ export class CoreClient {
  * sending host's clock (host.now()); hardened HELLOs carry it as Unix time, like a node's.
  */
 export function clientHelloBytes(options: Omit<CoreClientOptions, 'host' | 'address' | 'port'>, now: number): Uint8Array {
-  const core = new AsocConnection({
-    role: 'client',
-    profile: options.profile,
-    nodeId: options.nodeId,
-    apiKey: options.apiKey,
-    crypto: options.crypto ?? nodeBackend,
-    random: options.random,
-    now,
-    unixOffsetMs: SIM_EPOCH_MS,
-  });
-  return concatBytes(...(core.pollTransmit() ?? []));
+  return concatBytes(...(clientCore(options, now).pollTransmit() ?? []));
+}
+
+/** A client core on a simulated host's clock `now`; Unix time is the simulator's epoch plus that clock. */
+function clientCore(options: Omit<CoreClientOptions, 'host' | 'address' | 'port'>, now: number): AsocConnection {
+  const { profile, nodeId, apiKey, random, limits } = options;
+  return new AsocConnection({ role: 'client', profile, nodeId, apiKey, crypto: options.crypto ?? nodeBackend, random, now, unixOffsetMs: SIM_EPOCH_MS, limits });
 }
