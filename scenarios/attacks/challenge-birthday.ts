@@ -27,10 +27,11 @@ import { nodeBackend } from '../../src/crypto/backend.ts';
 import { ReplayCache, type ReplayPolicy } from '../../src/crypto/replay-cache.ts';
 import { CLUSTER_API_KEY, CLUSTER_COMMUNITY } from '../../sim/asoc/cluster.ts';
 import { SIM_EPOCH_MS } from '../../sim/asoc/sim-transport.ts';
+import { decodeDiscovery } from '../../src/wire/discovery.ts';
 import { RandomStreams, type SimRandom } from '../../sim/random.ts';
 import { clearAtExpectation, survivalProbability, unboundedExpectation, windowExpectation } from './support/birthday-math.ts';
 import { once } from './support/once.ts';
-import { defineAttack, type ObservedVerdict } from './types.ts';
+import { defineAttack, type ObservedVerdict, type TraceExcerptEntry } from './types.ts';
 
 const CHALLENGE_SPACE = 2 ** 32;
 
@@ -79,6 +80,13 @@ interface Run {
   reason: string | null;
 }
 
+/** The agent's rejection, told as the decisive event of the evidence. */
+interface AgentRun extends Run {
+  /** 1-based index of the earlier announcement that carried the same challenge, if one did. */
+  collidedWith: number | null;
+  challenge: number | null;
+}
+
 /** Message m is node (m mod nodes)'s announcement number ⌊m / nodes⌋; nodes start gapMs apart (Unix ms from the sim epoch). */
 function messageTime(m: number, nodes: number, intervalMs: number): number {
   return SIM_EPOCH_MS + (m % nodes) * (intervalMs / nodes) + Math.floor(m / nodes) * intervalMs;
@@ -95,7 +103,8 @@ function cacheRun(policy: ReplayPolicy, key: (node: number, challenge: number) =
 }
 
 /** The same challenges through real announcements: signed by one DiscoveryAgent per node, checked by a receiving agent. */
-function agentRun(profile: AsocProfile, challenges: RandomSource, nodes: number, intervalMs: number, cap: number): Run {
+function agentRun(profile: AsocProfile, challenges: RandomSource, nodes: number, intervalMs: number, cap: number): AgentRun {
+  const firstSeen = new Map<number, number>();
   const streams = new RandomStreams('challenge-birthday:agents');
   const receiver = new DiscoveryAgent({ ...agentConfig(profile, streams.stream('receiver'), 0), now: messageTime(0, nodes, intervalMs) });
   const senders: DiscoveryAgent[] = [];
@@ -109,12 +118,15 @@ function agentRun(profile: AsocProfile, challenges: RandomSource, nodes: number,
     if (datagram === undefined) throw new Error(`challenge-birthday: node ${node} had no announcement due at message ${m}`);
     const rejectedBefore = rejections(receiver);
     receiver.receive(datagram, { address: '10.0.0.2', port: 9999 }, now);
+    while (receiver.pollEvent() !== null); // only the counters matter here
+    const { challenge } = decodeDiscovery(datagram);
     if (rejections(receiver) > rejectedBefore) {
       const reason = Object.entries(receiver.counters.rejected).find(([, n]) => n > 0)?.[0] ?? 'unknown';
-      return { firstRejection: m + 1, reason };
+      return { firstRejection: m + 1, reason, collidedWith: firstSeen.get(challenge) ?? null, challenge };
     }
+    if (!firstSeen.has(challenge)) firstSeen.set(challenge, m + 1);
   }
-  return { firstRejection: null, reason: null };
+  return { firstRejection: null, reason: null, collidedWith: null, challenge: null };
 }
 
 function agentConfig(profile: AsocProfile, random: RandomSource, node: number) {
@@ -125,6 +137,30 @@ function agentConfig(profile: AsocProfile, random: RandomSource, node: number) {
 
 function rejections(agent: DiscoveryAgent): number {
   return Object.values(agent.counters.rejected).reduce((sum, n) => sum + n, 0);
+}
+
+/** Virtual ms since the first announcement at which announcement number `n` (1-based) was sent. */
+function sentAtMs(n: number, nodes: number, intervalMs: number): number {
+  return messageTime(n - 1, nodes, intervalMs) - SIM_EPOCH_MS;
+}
+
+/** The first rejection of each trial, and the discovery path's, as excerpt entries. */
+function evidenceTrail(runs: Run[], checkTrial: number, agent: AgentRun, agentCap: number, nodes: number, intervalMs: number): TraceExcerptEntry[] {
+  const trail: TraceExcerptEntry[] = runs.map((run, t) =>
+    run.firstRejection === null
+      ? { time: 0, where: `trial ${t + 1}`, what: 'no rejection', detail: 'no legitimate announcement rejected within the trial' }
+      : { time: sentAtMs(run.firstRejection, nodes, intervalMs), where: `trial ${t + 1}`, what: `rejected ${run.reason}`, detail: `announcement ${run.firstRejection} (replay cache)` },
+  );
+  const where = `discovery path, trial ${checkTrial + 1}`;
+  if (agent.firstRejection === null) trail.push({ time: sentAtMs(agentCap, nodes, intervalMs), where, what: 'no rejection', detail: `DiscoveryAgent took all ${agentCap} signed announcements` });
+  else
+    trail.push({
+      time: sentAtMs(agent.firstRejection, nodes, intervalMs),
+      where,
+      what: `rejected ${agent.reason}`,
+      detail: `announcement ${agent.firstRejection} (node ${(agent.firstRejection - 1) % nodes}) carried challenge ${agent.challenge}, first sent in announcement ${agent.collidedWith ?? '?'} (node ${agent.collidedWith === null ? '?' : (agent.collidedWith - 1) % nodes})`,
+    });
+  return trail;
 }
 
 function meanAndError(values: number[]): { mean: number; standardError: number } {
@@ -240,7 +276,7 @@ export default defineAttack({
         profileAnalyticRejectionWithinHorizon: analyticWithinHorizon,
         profileObservedRejectionWithinHorizon: rejectedTrials / trialsRun,
       },
-      trace: [],
+      trace: evidenceTrail(profileRuns.runs, checkTrial, agent, agentCap, p.nodes, p.intervalMs),
       traceHash: null,
     };
   },
