@@ -107,7 +107,7 @@ export default defineAttack({
           claim: 'S10',
           verdict,
           evidence:
-            `${opened} attacker connections opened; the server held at most ${maxOpen} at once (cap ${cap}); of all inbound connections it refused ${admission.refused['too-many-connections']} as too many and ${admission.refused['locked-out']} as locked out (${admission.lockouts} address lockouts after ${admission.authFailures} unauthenticated closes). ` +
+            `${opened} attacker connections opened; the server held at most ${maxOpen} at once (cap ${cap}); of all inbound connections it refused ${admission.refused['too-many-connections']} as too many, ${admission.refused['too-many-handshakes']} as too many handshakes from one address and ${admission.refused['locked-out']} as locked out (${admission.lockouts} address lockouts after ${admission.authFailures} unauthenticated closes). ` +
             `The legitimate client was served in ${served.length} of ${probes.length} probes, ${firstServed} (needed within ${p.legitServedWithinMs / 1000} s).`,
         },
       ],
@@ -117,6 +117,7 @@ export default defineAttack({
         admitted: admission.admitted,
         refusedTooMany: admission.refused['too-many-connections'],
         refusedLockedOut: admission.refused['locked-out'],
+        refusedTooManyHandshakes: admission.refused['too-many-handshakes'],
         unauthenticatedFailures: admission.authFailures,
         lockouts: admission.lockouts,
         handshakeTimeouts: server.counters().connectionsClosed['handshake-timeout'] ?? 0,

@@ -32,3 +32,15 @@ test('slow handshake (hardened): the 5 s handshake timeout lets the legitimate c
   const servedAfter = out.figures.firstLegitServedAfterAttackStartMs!;
   assert.ok(servedAfter > 10_000 && servedAfter < 11_500, `served ${servedAfter} ms after the attack began`);
 });
+
+test('single-address flood: v1 lets one address hold all 100 slots; hardened admits 8 handshakes per address and serves the client at once', () => {
+  const flood = { connections: 150, addresses: 1, legitServedWithinMs: 5_000, observeMs: 12_000 };
+  const v1 = runAttack(connectionFlood, 'asoc-v1', flood);
+  assert.equal(verdictOf(v1, 'S10'), 'PARTIAL');
+  assert.equal(v1.counts.maxOpenAtServer, 100);
+  const hardened = runAttack(connectionFlood, 'asoc-hardened', flood);
+  assert.equal(verdictOf(hardened, 'S10'), 'HOLDS');
+  assert.equal(hardened.counts.maxOpenAtServer, 8);
+  assert.equal(hardened.counts.refusedTooManyHandshakes, 142);
+  assert.ok(hardened.figures.firstLegitServedAfterAttackStartMs! < 1_000);
+});
