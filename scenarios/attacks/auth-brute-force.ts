@@ -51,12 +51,7 @@ export default defineAttack({
     const attempt = (): void => {
       const intruder = arena.dial(attacker, WRONG_API_KEY);
       intruders.push(intruder);
-      const onClose = intruder.socket.onClose;
-      intruder.socket.onClose = (reason) => {
-        onClose?.(reason);
-        if (intruders.length < p.attempts) sim.scheduler.after(p.gapMs, attempt);
-        else sim.scheduler.after(p.gapMs, probe);
-      };
+      intruder.whenClosed(() => sim.scheduler.after(p.gapMs, intruders.length < p.attempts ? attempt : probe));
     };
     let legit: CoreClient | null = null;
     const probe = (): void => {

@@ -56,11 +56,9 @@ export default defineAttack({
       const client = clients[index % clients.length]!;
       const conn = client.connect(ARENA_SERVER_ADDRESS, arena.port);
       if (p.mode !== 'reconnect') return;
-      const onClose = conn.socket.onClose;
-      conn.socket.onClose = (reason) => {
-        onClose?.(reason);
+      conn.whenClosed(() => {
         if (sim.scheduler.now + p.retryDelayMs < ATTACK_AT_MS + p.durationMs) sim.scheduler.after(p.retryDelayMs, () => open(index));
-      };
+      });
     };
     sim.scheduler.at(ATTACK_AT_MS, () => {
       excerpt.add(sim.scheduler.now, 'attackers', 'flood', `${p.connections} connections from ${p.addresses} addresses, none sends a byte (${p.mode})`);

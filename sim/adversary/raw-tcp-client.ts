@@ -72,6 +72,7 @@ export class WriteQueue {
 export class RawTcpConnection {
   readonly record: RawConnectionRecord;
   private readonly queue: WriteQueue;
+  private readonly onClosed: (() => void)[] = [];
 
   constructor(
     private readonly host: Host,
@@ -96,6 +97,7 @@ export class RawTcpConnection {
       this.record.closedAt = this.host.scheduler.now;
       this.record.closeReason = reason;
       this.queue.clear();
+      this.onClosed.forEach((fn) => fn());
     };
   }
 
@@ -113,6 +115,11 @@ export class RawTcpConnection {
     if (!this.isOpen) return;
     this.queue.push(bytes);
     if (this.record.connectedAt !== null) this.queue.flush();
+  }
+
+  /** Runs `fn` when the connection has closed (refused, reset, timed out or ended). */
+  whenClosed(fn: () => void): void {
+    this.onClosed.push(fn);
   }
 
   /** Aborts the connection (RST). */
