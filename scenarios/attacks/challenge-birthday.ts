@@ -7,10 +7,11 @@
  * so, with no attacker at all, it sooner or later rejects a legitimate announcement as a replay.
  * How many announcements until the first such rejection?
  *
- * Measured with the real replay cache (src/crypto/replay-cache.ts) fed by seeded random challenges,
- * `trials` times for each memory: an unbounded one (the textbook birthday bound, to check the
- * method; a plain Set suffices there) and the profile's (the reference's clear-at-10,000; v1's 125 s
- * window; hardened's 65 s window keyed by node and challenge). One trial's challenge sequence is also
+ * Measured with the real replay cache (src/crypto/replay-cache.ts) fed by seeded random challenges:
+ * up to `trials` trials (within `profileMessageBudget` announcements) of the profile's memory (the
+ * reference's clear-at-10,000; v1's 125 s window; hardened's 65 s window keyed by node and
+ * challenge), and `methodCheckTrials` of an unbounded one against the textbook birthday bound, to
+ * check the method (a plain Set suffices there). One trial's challenge sequence is also
  * played through the real discovery path — signed announcements from `nodes` DiscoveryAgents into a
  * receiving DiscoveryAgent — for up to `agentCheckMessages`, and must be rejected at exactly the same
  * message, or the cache-level figures would not be the path's (the run then throws).
@@ -25,9 +26,9 @@ import type { AsocProfile } from '../../src/core/profile.ts';
 import type { RandomSource } from '../../src/core/random.ts';
 import { nodeBackend } from '../../src/crypto/backend.ts';
 import { ReplayCache, type ReplayPolicy } from '../../src/crypto/replay-cache.ts';
+import { decodeDiscovery } from '../../src/wire/discovery.ts';
 import { CLUSTER_API_KEY, CLUSTER_COMMUNITY } from '../../sim/asoc/cluster.ts';
 import { SIM_EPOCH_MS } from '../../sim/asoc/sim-transport.ts';
-import { decodeDiscovery } from '../../src/wire/discovery.ts';
 import { RandomStreams, type SimRandom } from '../../sim/random.ts';
 import { clearAtExpectation, survivalProbability, unboundedExpectation, windowExpectation } from './support/birthday-math.ts';
 import { once } from './support/once.ts';
