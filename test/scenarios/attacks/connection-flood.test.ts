@@ -44,3 +44,10 @@ test('single-address flood: v1 lets one address hold all 100 slots; hardened adm
   assert.equal(hardened.counts.refusedTooManyHandshakes, 142);
   assert.ok(hardened.figures.firstLegitServedAfterAttackStartMs! < 1_000);
 });
+
+test('connection flood: a run is a function of its seed (same trace hash twice, another for another seed)', () => {
+  const flood = { connections: 120, addresses: 12, observeMs: 3_000 };
+  const first = runAttack(connectionFlood, 'asoc-v1', flood, 7).traceHash;
+  assert.equal(runAttack(connectionFlood, 'asoc-v1', flood, 7).traceHash, first);
+  assert.notEqual(runAttack(connectionFlood, 'asoc-v1', flood, 8).traceHash, first);
+});
