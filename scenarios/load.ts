@@ -1,6 +1,7 @@
 /** Reads a scenario file: YAML → schema → a Scenario, or a ScenarioError naming every bad field. */
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
 import { formatPath, scenarioErrorMap, scenarioSchema, type Scenario } from './schema.ts';
 
 export class ScenarioError extends Error {
@@ -15,18 +16,18 @@ export class ScenarioError extends Error {
   }
 }
 
-/** Validates already-parsed data (a YAML document's value). */
-function validateScenario(data: unknown, origin = 'scenario'): Scenario {
-  const result = scenarioSchema.safeParse(data, { error: scenarioErrorMap });
+/** Validates already-parsed data against `schema`; problems are "path: message", paths under `prefix`. */
+export function validateWith<Schema extends z.ZodType>(schema: Schema, data: unknown, origin: string, prefix: PropertyKey[] = []): z.output<Schema> {
+  const result = schema.safeParse(data, { error: scenarioErrorMap });
   if (result.success) return result.data;
   throw new ScenarioError(
     origin,
-    result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`),
+    result.error.issues.map((issue) => `${formatPath([...prefix, ...issue.path])}: ${issue.message}`),
   );
 }
 
-/** Parses YAML text; a YAML syntax error is a ScenarioError with its line and column. */
-export function parseScenario(text: string, origin = 'scenario'): Scenario {
+/** Parses YAML text against `schema`; a YAML syntax error is a ScenarioError with its line and column. */
+export function parseYamlWith<Schema extends z.ZodType>(schema: Schema, text: string, origin: string): z.output<Schema> {
   const lines = new LineCounter();
   const document = parseDocument(text, { prettyErrors: false, lineCounter: lines });
   if (document.errors.length > 0) {
@@ -38,15 +39,22 @@ export function parseScenario(text: string, origin = 'scenario'): Scenario {
       }),
     );
   }
-  return validateScenario(document.toJS(), origin);
+  return validateWith(schema, document.toJS(), origin);
 }
 
-export function loadScenario(path: string): Scenario {
-  let text: string;
+/** The text of a scenario file; an unreadable file is a ScenarioError. */
+export function readScenarioText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
     throw new ScenarioError(path, [(err as Error).message]);
   }
-  return parseScenario(text, path);
+}
+
+export function parseScenario(text: string, origin = 'scenario'): Scenario {
+  return parseYamlWith(scenarioSchema, text, origin);
+}
+
+export function loadScenario(path: string): Scenario {
+  return parseScenario(readScenarioText(path), path);
 }

@@ -29,7 +29,7 @@ import { parseBitRate, parseByteSize } from './units.ts';
 
 // ---- leaves ----------------------------------------------------------------------------------
 
-const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a name of letters, digits, "_", "." or "-"');
+export const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a name of letters, digits, "_", "." or "-"');
 const ms = z.number().nonnegative();
 const probability = z.number().min(0).max(1);
 const positiveInt = z.number().int().positive();
@@ -56,8 +56,8 @@ function quantity(parse: (text: string) => number, example: string) {
 
 const bytes = quantity(parseByteSize, '1GiB');
 const bitRate = quantity(parseBitRate, '10Gbps');
-const claimId = z.string().regex(/^[PSXDT]\d+$/, 'expected a claim id from SPEC.md such as "P3"');
-const profileName = z.enum(Object.keys(PROFILES) as [ProfileName, ...ProfileName[]]);
+export const claimId = z.string().regex(/^[PSXDT]\d+$/, 'expected a claim id from SPEC.md such as "P3"');
+export const profileName = z.enum(Object.keys(PROFILES) as [ProfileName, ...ProfileName[]]);
 /** One host (or group) name, or a list of them. */
 const hostRefs = z.union([identifier, z.array(identifier).min(1)], {
   error: (issue) => `expected a host name or a list of host names, got ${describe(issue.input)}`,
@@ -268,7 +268,7 @@ function checkReferences(scenario: Scenario, report: Report): void {
 // ---- error messages ----------------------------------------------------------------------------
 
 /** How a value is named in an error message: its JSON type, and the value itself when short. */
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';

@@ -6,11 +6,12 @@ import { calibrateCommand } from './commands/calibrate.ts';
 import { UsageError, type Command } from './commands/common.ts';
 import { nodeCommand, recvCommand } from './commands/node.ts';
 import { profileCommand } from './commands/profile.ts';
+import { scenarioCommand } from './commands/scenario.ts';
 import { sendCommand } from './commands/send.ts';
 import { simCommand } from './commands/sim.ts';
 import { verifyCommand } from './commands/verify.ts';
 
-const COMMANDS: Command[] = [verifyCommand, nodeCommand, sendCommand, recvCommand, benchCommand, profileCommand, simCommand, calibrateCommand, attackCommand];
+const COMMANDS: Command[] = [verifyCommand, nodeCommand, sendCommand, recvCommand, benchCommand, profileCommand, simCommand, scenarioCommand, calibrateCommand, attackCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -7,6 +7,14 @@
  * function of kind, params, profile and seed), plays the attack against the real core on simulated
  * hosts, and reports what it saw for each claim the scenario decides. The runner compares each
  * observed verdict with the expected one.
+ *
+ * A module's AttackModule is its default export, written with `defineAttack` so `run` gets the
+ * params' parsed type:
+ *
+ *   export default defineAttack({ description: '…', params: z.strictObject({ … }), run({ profile, seed, params }) { … } });
+ *
+ * Only the top-level files of scenarios/attacks/ are kinds (the file name is the kind, types.ts
+ * excepted); code that several attacks share lives in sim/adversary/ or scenarios/attacks/support/.
  */
 import type { z } from 'zod';
 import type { AsocProfile } from '../../src/core/profile.ts';
@@ -56,4 +64,9 @@ export interface AttackModule<Schema extends z.ZodType = z.ZodType> {
   /** Validates the scenario's `attack` mapping (without `kind`). */
   params: Schema;
   run(context: AttackContext<z.output<Schema>>): AttackOutcome;
+}
+
+/** Identity, for the types: `params`' output type flows into `run`'s context. */
+export function defineAttack<Schema extends z.ZodType>(module: AttackModule<Schema>): AttackModule<Schema> {
+  return module;
 }

@@ -111,6 +111,8 @@ export class TcpConnection implements TcpSocket {
     retransmittedSegments: 0,
     timeouts: 0,
     fastRetransmits: 0,
+    segmentsOutOfWindow: 0,
+    segmentsAckingUnsent: 0,
   };
 
   readonly localPort: number;
@@ -276,6 +278,7 @@ export class TcpConnection implements TcpSocket {
       return;
     }
     if (!this.acceptable(seq, segmentLength)) {
+      this.counters.segmentsOutOfWindow++;
       if (!packet.has(RST)) this.sendAck();
       return;
     }
@@ -317,6 +320,7 @@ export class TcpConnection implements TcpSocket {
       this.owner.accepted(this);
       if (this.finQueued) this.setState('FIN_WAIT_1');
     } else if (ack > this.sndMax) {
+      this.counters.segmentsAckingUnsent++;
       this.sendAck(); // acknowledges something never sent
       return false;
     } else if (ack > this.sndUna) {

@@ -28,6 +28,10 @@ export interface TcpStats {
   retransmittedSegments: number;
   timeouts: number;
   fastRetransmits: number;
+  /** Segments dropped because their sequence numbers fell outside the receive window (RFC 793 acceptability). */
+  segmentsOutOfWindow: number;
+  /** Segments dropped because they acknowledged bytes this side never sent. */
+  segmentsAckingUnsent: number;
   smoothedRttMs: number;
   rtoMs: number;
   cwnd: number;

@@ -54,6 +54,11 @@ export class TcpStack implements ConnectionOwner {
     return connection;
   }
 
+  /** The connections open now (any state but CLOSED), for inspection by tests and adversaries. */
+  sockets(): TcpSocket[] {
+    return [...this.connections.values()].flatMap((table) => [...table.values()]);
+  }
+
   segmentArrived(packet: Packet): void {
     const connection = this.connections.get(packet.dstPort)?.get(remoteKey(packet.src, packet.srcPort));
     if (connection !== undefined) {
