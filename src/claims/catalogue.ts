@@ -13,8 +13,8 @@ export interface Claim {
 }
 
 const perf = (id: string, text: string, decidedBy: string): Claim => ({ id, group: 'performance', text, decidedBy });
-const sec = (id: string, text: string): Claim => ({ id, group: 'security', text, decidedBy: 'threat-model scenarios (issue 4)' });
-const other = (id: string, text: string): Claim => ({ id, group: 'other-systems', text, decidedBy: 'comparison protocols (issue 5)' });
+const sec = (id: string, text: string): Claim => ({ id, group: 'security', text, decidedBy: 'threat-model scenarios (scenarios/threats/)' });
+const other = (id: string, text: string): Claim => ({ id, group: 'other-systems', text, decidedBy: 'a Subduction- or STT-style comparison protocol (not built yet; no open issue asks for one)' });
 
 export const CLAIMS: readonly Claim[] = [
   perf('P1', 'Handshake is 52 bytes (HELLO 36 + ACCEPT 16); 102 with a discovery message; JWT/gRPC take 450+ bytes (77–88 % smaller)', 'codecs + JWT baseline (issue 5)'),

@@ -161,7 +161,7 @@ export function decideS12(): ClaimResult {
   return {
     id: 'S12',
     verdict: holds ? 'HOLDS' : 'FAILS',
-    summary: `In the lab's v1 core (asoc-v1 profile): ${observed.map((o) => `${o.case} → ${o.observed}${o.closeReason ? ` (${o.closeReason})` : ''}`).join('; ')}. The reference implementation's own handling is judged in the threat-model scenarios (issue 4).`,
+    summary: `In the lab's v1 core (asoc-v1 profile): ${observed.map((o) => `${o.case} → ${o.observed}${o.closeReason ? ` (${o.closeReason})` : ''}`).join('; ')}. The threat scenario protocol-violations plays the same cases from a key-holding peer on simulated hosts, for both v1 profiles (asoc-lab scenario run scenarios/threats/protocol-violations.yaml).`,
     evidence: { profile: ASOC_V1.name, cases: observed },
   };
 }

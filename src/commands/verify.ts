@@ -3,6 +3,7 @@ import { buildReport, verdictTable, writeReport, type Measurement } from '../rep
 import { runThroughputBench } from '../../bench/throughput.ts';
 import { runCalibration, writeCalibration } from '../../bench/calibrate.ts';
 import { decideSimulatedClaims } from '../claims/sim-claims.ts';
+import { decideThreatClaims } from '../claims/threat-claims.ts';
 import { existsSync } from 'node:fs';
 import { formatBytes, integerFlag, parseFlags, UsageError, type Command } from './common.ts';
 
@@ -12,7 +13,9 @@ Decides every claim of SPEC.md the lab can decide today and writes the verdict r
 (reports/latest.json and reports/latest.md). Claims whose instrument is not built yet are listed
 as PENDING with the instrument that will decide them.
 
-Today: P1, P2, X1, X2 and S12 from the real codecs and connection core; P3, P4 and P9 in the
+Today: P1, P2, X1, X2 and S12 from the real codecs and connection core; S1–S11 from the threat
+scenarios (scenarios/threats/, every profile; the verdict is asoc-v1's, the RFC as written, with
+the reference's and asoc-hardened's beside it); P3, P4 and P9 in the
 simulator (scenario two-node-10gbe both ways for P3 and one way for P9, eight-node-fanout for
 P4) with CPU costs calibrated on this
 machine first (asoc-lab calibrate, written to reports/calibration.json); and a loopback
@@ -23,6 +26,7 @@ delivery measured: the receiver counts every byte; the SHA-256 check is bench th
   --bytes SIZE            bytes per throughput run (default 1GiB)
   --runs N                throughput runs per protocol (default 5, after one warm-up each)
   --no-throughput         skip the loopback throughput run
+  --no-threats            skip the threat scenarios
   --calibration FILE      use this calibration instead of measuring one now
   --no-sim                skip the simulated claims (and the calibration)`;
 
@@ -31,7 +35,7 @@ export const verifyCommand: Command = {
   summary: 'decide every claim the lab can decide and write the verdict report',
   help,
   async run(argv) {
-    const { values } = parseFlags(argv, { out: { type: 'string' }, bytes: { type: 'string' }, runs: { type: 'string' }, 'no-throughput': { type: 'boolean' }, calibration: { type: 'string' }, 'no-sim': { type: 'boolean' } }, help);
+    const { values } = parseFlags(argv, { out: { type: 'string' }, bytes: { type: 'string' }, runs: { type: 'string' }, 'no-throughput': { type: 'boolean' }, 'no-threats': { type: 'boolean' }, calibration: { type: 'string' }, 'no-sim': { type: 'boolean' } }, help);
     if (values.help) {
       console.log(help);
       return 0;
@@ -41,6 +45,21 @@ export const verifyCommand: Command = {
     const claims = decideCodecClaims();
     const measurements: Measurement[] = [];
     const out = values.out ?? 'reports';
+    if (!values['no-threats']) {
+      console.log('running the threat scenarios against every profile …');
+      const threats = await decideThreatClaims({
+        exclude: new Set(claims.map((c) => c.id)),
+        onScenario: (name, index, total) => console.log(`  [${index + 1}/${total}] ${name}`),
+      });
+      claims.push(...threats.claims);
+      const rows = threats.results.flatMap((r) => r.rows);
+      const mismatched = rows.filter((r) => !r.match).length;
+      measurements.push({
+        name: 'threat scenarios',
+        summary: `${threats.results.length} scenarios, ${rows.length} verdicts (claim × profile × scenario); ${mismatched} differ from the scenario files' expectations. Each run's counts, figures, trace excerpt and trace hash are in the JSON; rerun with asoc-lab scenario run scenarios/threats.`,
+        data: threats.results,
+      });
+    }
     if (!values['no-sim']) {
       let calibrationFile = values.calibration;
       if (calibrationFile && !existsSync(calibrationFile)) throw new UsageError(`--calibration ${calibrationFile}: no such file (asoc-lab calibrate writes one)`);
