@@ -136,13 +136,11 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
     }
     const security = config.profile.security;
     this.handshake = security.kind === 'v1' ? new V1Handshake(config) : new HardenedHandshake(config, security);
-    // DATA comes in pieces, uncopied; a tagged DATA frame's pieces are held until its tag verifies.
-    // Other tagged frames are small and opened whole.
     const tagged = security.kind !== 'v1';
     this.reader = new FrameReader({
       version: config.profile.wireVersion,
       maxFrameSize: config.profile.maxFrameSize + (tagged ? GCM_TAG_SIZE : 0),
-      streamed: (h) => (tagged ? h.type === FrameType.DATA && this.stateValue === 'established' : isStreamed(h, this.stateValue === 'handshaking')),
+      streamed: (h) => this.isStreamed(h),
       checkHeader: (h) => this.checkFixedLength(h),
     });
     if (config.role === 'client') {
@@ -302,13 +300,13 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
     else this.onStreamPiece(header, data, offset, last);
   }
 
-  /** A piece of a tagged DATA frame: nothing of it is used before the whole frame authenticates. */
+  /** A piece of a tagged frame (DATA, or one to ignore): nothing of it is used before the whole frame authenticates. */
   private onSealedPiece(opener: FrameOpener, header: FrameHeader, data: Uint8Array, last: boolean): void {
     opener.take(data);
     if (!last) return;
     this.opener = null;
     const pieces = opener.finish();
-    if (pieces === null) return this.fail('integrity-failed', `DATA frame (stream ${header.streamId}, seq ${header.seq}) does not authenticate`);
+    if (pieces === null) return this.fail('integrity-failed', `${frameTypeName(header.type)} frame (stream ${header.streamId}, seq ${header.seq}) does not authenticate`);
     const plain = { ...header, length: header.length - this.protection!.tagSize };
     if (pieces.length === 0) return this.onStreamPiece(plain, EMPTY, 0, true);
     let offset = 0;
@@ -377,20 +375,18 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
 
   /** Only the handshake frame this side waits for may come; anything else closes (as the reference does). */
   private onHandshakeFrame(header: FrameHeader, payload: Uint8Array): void {
+    if (header.type !== this.expectedHandshakeFrame()) return void this.peerFrameAllowed(header);
     if (this.pendingSession) {
-      if (header.type !== FrameType.FINISH) return this.fail('expected-finish', `${frameTypeName(header.type)} frame instead of FINISH`);
       this.stats.handshakePayloadBytes += this.protection!.tagSize;
       return this.establish(this.pendingSession);
     }
-    const expected = this.role === 'server' ? FrameType.HELLO : FrameType.ACCEPT;
-    if (header.type !== expected) return void this.peerFrameAllowed(header);
     return this.role === 'server' ? this.onHello(payload) : this.onAccept(payload);
   }
 
   /** Before the handshake the first frame must be HELLO (server) or ACCEPT (client), as the reference enforces. */
   private peerFrameAllowed(header: FrameHeader): boolean {
     if (this.stateValue === 'established') return true;
-    const expected = this.role === 'server' ? 'expected-hello' : 'expected-accept';
+    const expected = this.pendingSession ? 'expected-finish' : this.role === 'server' ? 'expected-hello' : 'expected-accept';
     this.fail(expected, `${frameTypeName(header.type)} frame before the handshake completed`);
     return false;
   }
@@ -498,6 +494,30 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
     if (now > this.now) this.now = now;
   }
 
+  /** The one frame type this side accepts while handshaking: HELLO, then FINISH (asoc-hardened) on a server; ACCEPT on a client. */
+  private expectedHandshakeFrame(): number {
+    if (this.role === 'client') return FrameType.ACCEPT;
+    return this.pendingSession ? FrameType.FINISH : FrameType.HELLO;
+  }
+
+  /**
+   * Which frames come out in pieces rather than assembled, decided on the header. Streamed frames
+   * are never buffered whole, so no header can make this side allocate what it announces:
+   * - handshaking: everything but the expected handshake frame (whose size is fixed), so that any
+   *   other frame closes the connection on its first piece;
+   * - tagged (asoc-hardened): everything but END and a receipt-sized CONTROL, which are small; the
+   *   pieces are held, uncopied, until the tag verifies (onSealedPiece);
+   * - v1: DATA, reserved and unknown types, a CONTROL too large to be a receipt, and HELLO/ACCEPT
+   *   (ignored after the handshake).
+   */
+  private isStreamed(h: FrameHeader): boolean {
+    if (this.stateValue === 'handshaking') return h.type !== this.expectedHandshakeFrame();
+    const tag = this.protection?.tagSize ?? 0;
+    if (h.type === FrameType.END) return false;
+    if (h.type === FrameType.CONTROL) return h.length > RECEIPT_SIZE + tag;
+    return true;
+  }
+
   private clock(): HandshakeClock {
     return { now: this.now, unixMs: this.now + (this.config.unixOffsetMs ?? 0) };
   }
@@ -534,23 +554,6 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
 /** An application call made in a state that does not allow it (a bug in the caller, not the peer). */
 export class ConnectionStateError extends Error {
   override readonly name = 'ConnectionStateError';
-}
-
-/** DATA, reserved and unknown types are passed through in pieces (never buffered whole); a CONTROL
- *  frame is assembled only when it is small enough to be a receipt, HELLO and ACCEPT only during the
- *  handshake (afterwards they are ignored like any frame without a use). */
-function isStreamed(h: FrameHeader, handshaking: boolean): boolean {
-  switch (h.type) {
-    case FrameType.END:
-      return false;
-    case FrameType.HELLO:
-    case FrameType.ACCEPT:
-      return !handshaking;
-    case FrameType.CONTROL:
-      return h.length > RECEIPT_SIZE;
-    default:
-      return true;
-  }
 }
 
 /** The header's 14 bytes as they were on the wire: what a frame's tag authenticates. */

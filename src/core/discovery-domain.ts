@@ -6,12 +6,11 @@
  * as any other message (docs/asoc-hardened.md §6).
  */
 import type { CryptoBackend } from '../crypto/backend.ts';
+import { HARDENED_KEY_SALT, hardenedLabel } from './hardened-handshake.ts';
 import type { AsocProfile } from './profile.ts';
 import type { V1Keys } from './v1-auth.ts';
 
-const encoder = new TextEncoder();
-const DISCOVERY_KEY_SALT = encoder.encode('asoc-hardened/2 salt');
-const DISCOVERY_KEY_INFO = encoder.encode('asoc-hardened/2 discovery key');
+const DISCOVERY_KEY_INFO = hardenedLabel('discovery key');
 const HARDENED_COMMUNITY_PREFIX = 'asoc-hardened/2 community ';
 
 export interface DiscoveryDomain {
@@ -22,7 +21,7 @@ export interface DiscoveryDomain {
 export function discoveryDomain(profile: AsocProfile, crypto: CryptoBackend, apiKey: Uint8Array, community: string): DiscoveryDomain {
   if (profile.security.kind === 'v1') return { keys: { crypto, apiKey }, community };
   return {
-    keys: { crypto, apiKey: crypto.hkdfSha256(apiKey, DISCOVERY_KEY_SALT, DISCOVERY_KEY_INFO, 32) },
+    keys: { crypto, apiKey: crypto.hkdfSha256(apiKey, HARDENED_KEY_SALT, DISCOVERY_KEY_INFO, 32) },
     community: HARDENED_COMMUNITY_PREFIX + community,
   };
 }

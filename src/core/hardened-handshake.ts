@@ -30,13 +30,16 @@ import { GcmFrameProtection } from './frame-protection.ts';
 import type { AuthFailure } from './events.ts';
 import type { Handshake, HandshakeClock, HandshakeConfig, HandshakeVerdict, Session } from './handshake.ts';
 
-const encoder = new TextEncoder();
-const label = (text: string) => encoder.encode(`asoc-hardened/2 ${text}`);
-const HANDSHAKE_KEY_INFO = label('handshake key');
-const HELLO_LABEL = label('hello');
-const ACCEPT_LABEL = label('accept');
-const SESSION_INFO = label('session keys');
-const KEY_SALT = label('salt');
+/** Every label asoc-hardened derives or MACs with: "asoc-hardened/2 <what>", UTF-8 (docs §4). */
+export function hardenedLabel(what: string): Uint8Array {
+  return new TextEncoder().encode(`asoc-hardened/2 ${what}`);
+}
+/** The HKDF salt of keys derived from the API key alone (the handshake and discovery keys). */
+export const HARDENED_KEY_SALT = hardenedLabel('salt');
+const HANDSHAKE_KEY_INFO = hardenedLabel('handshake key');
+const HELLO_LABEL = hardenedLabel('hello');
+const ACCEPT_LABEL = hardenedLabel('accept');
+const SESSION_INFO = hardenedLabel('session keys');
 const KEY_SIZE = 32;
 const SESSION_ID_SIZE = 8;
 
@@ -49,7 +52,7 @@ export interface HardenedSecurity {
 
 /** The handshake MAC key, derived once per API key (HKDF-Extract with a fixed salt, then Expand). */
 export function handshakeKey(crypto: CryptoBackend, apiKey: Uint8Array): Uint8Array {
-  return crypto.hkdfSha256(apiKey, KEY_SALT, HANDSHAKE_KEY_INFO, KEY_SIZE);
+  return crypto.hkdfSha256(apiKey, HARDENED_KEY_SALT, HANDSHAKE_KEY_INFO, KEY_SIZE);
 }
 
 export class HardenedHandshake implements Handshake {
@@ -82,10 +85,11 @@ export class HardenedHandshake implements Handshake {
     if (!this.verify(hello.mac, HELLO_LABEL, hello.macInput)) return fail('bad-signature', 'HELLO MAC does not verify');
     if (hello.suite !== this.security.suite) return fail('downgrade', `HELLO asks for suite ${hello.suite}, this node requires ${this.security.suite}`);
     if (constantTimeEqual(hello.nodeId, this.config.nodeId)) return fail('reflection', 'HELLO carries this node\'s own id');
-    const verdict = this.config.helloReplay?.check(bytesToHex(hello.nonce), clock.unixMs, hello.timestamp * 1000) ?? 'fresh';
-    if (verdict === 'stale' || verdict === 'future') {
+    // Freshness is the handshake's own rule; the replay cache (kept at least as long) only remembers nonces.
+    if (Math.abs(clock.unixMs - hello.timestamp * 1000) > this.security.freshnessMs) {
       return fail('stale', `HELLO timestamp ${hello.timestamp} is more than ${this.security.freshnessMs / 1000} s from this node's clock`);
     }
+    const verdict = this.config.helloReplay?.check(bytesToHex(hello.nonce), clock.unixMs) ?? 'fresh';
     if (verdict === 'replay') return fail('replay', 'HELLO nonce seen before');
     if (verdict === 'full') return fail('replay-cache-full', 'HELLO replay cache is full');
     const macInput = acceptMacInput({ nodeId: this.config.nodeId, nonce: this.config.random.bytes(NONCE_SIZE), suite: hello.suite });

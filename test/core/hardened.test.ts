@@ -5,7 +5,7 @@ import { nobleBackend, nodeBackend } from '../../src/crypto/backend.ts';
 import { AsocConnection } from '../../src/core/connection.ts';
 import type { ConnectionEvent } from '../../src/core/events.ts';
 import { ASOC_HARDENED, ASOC_HARDENED_ENCRYPTED, ASOC_V1, type AsocProfile } from '../../src/core/profile.ts';
-import { FrameType, HEADER_SIZE } from '../../src/wire/frame.ts';
+import { FrameType, HEADER_SIZE, encodeHeader } from '../../src/wire/frame.ts';
 import { decodeFrames } from '../../src/wire/frame-reader.ts';
 import { HARDENED_ACCEPT_SIZE, HARDENED_HELLO_SIZE } from '../../src/wire/hardened.ts';
 import { CLIENT_ID, ConnectionPair, KEY, SERVER_ID, concat, drain, eventsOf } from '../support/pair.ts';
@@ -181,11 +181,13 @@ test('HELLO replay: refused by the same server (nonce remembered); another serve
   assert.equal(closeReason(otherEvents), 'handshake-timeout');
 });
 
-test('a HELLO older than the freshness window is refused as stale', () => {
-  const pair = new ConnectionPair({ profile: ASOC_HARDENED, serverClockAheadMs: 31_000 });
-  pair.handshake();
-  assert.deepEqual(eventsOf(pair.serverEvents, 'auth-failed').map((e) => e.reason), ['stale']);
-  assert.equal(pair.serverWire.length, 0);
+test('a HELLO older, or newer, than the freshness window is refused as stale', () => {
+  for (const skew of [31_000, -31_000]) {
+    const pair = new ConnectionPair({ profile: ASOC_HARDENED, serverClockAheadMs: skew });
+    pair.handshake();
+    assert.deepEqual(eventsOf(pair.serverEvents, 'auth-failed').map((e) => e.reason), ['stale'], `skew ${skew} ms`);
+    assert.equal(pair.serverWire.length, 0);
+  }
   const ok = new ConnectionPair({ profile: ASOC_HARDENED, serverClockAheadMs: 29_000 });
   ok.handshake();
   assert.equal(ok.server.state, 'established', '29 s of skew is within the window');
@@ -245,7 +247,7 @@ test('a wrong key: the server closes at once and sends not one byte', () => {
   assert.equal(pair.serverWire.length, 0);
 });
 
-test('the server waits for FINISH: any other frame after ACCEPT closes it (expected-finish or integrity-failed)', () => {
+test('the server waits for FINISH: any other frame after ACCEPT closes it (expected-finish)', () => {
   const pair = new ConnectionPair({ profile: ASOC_HARDENED });
   deliver(pair.client, pair.server, 0);
   deliver(pair.server, pair.client, 0);
@@ -255,13 +257,16 @@ test('the server waits for FINISH: any other frame after ACCEPT closes it (expec
   forged.set([2, FrameType.DATA, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 20]);
   pair.server.receive(forged, 0);
   drain(pair.server, pair.serverEvents);
-  assert.equal(closeReason(pair.serverEvents), 'integrity-failed');
+  assert.equal(closeReason(pair.serverEvents), 'expected-finish', 'closed on the frame type, before any tag is checked');
   assert.equal(eventsOf(pair.serverEvents, 'established').length, 0);
 });
 
-test('node:crypto and noble interoperate: a noble client and a node:crypto server, both suites', () => {
-  for (const profile of HARDENED_PROFILES) {
-    const pair = new ConnectionPair({ profile, crypto: nobleBackend });
+test('node:crypto and noble interoperate: a noble client with a node:crypto server and the reverse, both suites', () => {
+  for (const [profile, clientCrypto, serverCrypto] of HARDENED_PROFILES.flatMap((p) => [
+    [p, nobleBackend, nodeBackend],
+    [p, nodeBackend, nobleBackend],
+  ] as const)) {
+    const pair = new ConnectionPair({ profile, clientCrypto, serverCrypto });
     pair.handshake();
     const id = pair.client.openStream();
     pair.client.sendData(id, patterned(70_000), 0);
@@ -285,4 +290,71 @@ test('the hardened wire decodes with the plain frame codec: headers say version 
     [FrameType.DATA, 116],
     [FrameType.END, 16],
   ]);
+});
+
+test('before the handshake completes, a frame of the wrong type closes on its header and first byte: nothing it announces is allocated', () => {
+  const bigControl = new Uint8Array(HEADER_SIZE + 1);
+  bigControl.set([2, FrameType.CONTROL, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0, 0, 0]); // announces 16 MiB
+  const server = new ConnectionPair({ profile: ASOC_HARDENED });
+  server.client.pollTransmit();
+  server.server.receive(bigControl, 0);
+  drain(server.server, server.serverEvents);
+  assert.equal(closeReason(server.serverEvents), 'expected-hello');
+  const awaitingFinish = new ConnectionPair({ profile: ASOC_HARDENED });
+  deliver(awaitingFinish.client, awaitingFinish.server, 0);
+  awaitingFinish.server.pollTransmit();
+  awaitingFinish.server.receive(bigControl, 0);
+  drain(awaitingFinish.server, awaitingFinish.serverEvents);
+  assert.equal(closeReason(awaitingFinish.serverEvents), 'expected-finish');
+  const client = new ConnectionPair({ profile: ASOC_HARDENED });
+  client.client.pollTransmit();
+  client.client.receive(bigControl, 0);
+  drain(client.client, client.clientEvents);
+  assert.equal(closeReason(client.clientEvents), 'expected-accept');
+});
+
+test('a DATA frame fed one byte at a time with a bad tag delivers nothing and closes (integrity-failed)', () => {
+  const pair = new ConnectionPair({ profile: ASOC_HARDENED });
+  pair.handshake();
+  const id = pair.client.openStream();
+  pair.client.sendData(id, patterned(3000), 0);
+  deliver(pair.client, pair.server, 0, (bytes) => {
+    const altered = bytes.slice();
+    altered[altered.length - 1]! ^= 0x01; // the last tag byte
+    return Array.from(altered, (byte) => Uint8Array.of(byte));
+  });
+  drain(pair.server, pair.serverEvents);
+  assert.equal(closeReason(pair.serverEvents), 'integrity-failed');
+  assert.equal(eventsOf(pair.serverEvents, 'stream-opened').length, 0);
+  assert.equal(eventsOf(pair.serverEvents, 'stream-data').length, 0);
+});
+
+/** A frame sealed with the client's own session keys: what a key-holding but misbehaving peer can send. */
+function sealedByClient(pair: ConnectionPair, type: number, streamId: number, seq: number, payload: Uint8Array): Uint8Array {
+  const protection = pair.client['protection']!;
+  const header = encodeHeader(type, streamId, seq, payload.length + protection.tagSize, 2);
+  return concat([header, ...protection.seal(header, payload)]);
+}
+
+test('§9.2 under asoc-hardened, from a peer with the keys: unknown type ignored, bad seq and stream 0 close', () => {
+  const ignored = new ConnectionPair({ profile: ASOC_HARDENED });
+  ignored.handshake();
+  ignored.server.receive(sealedByClient(ignored, 9, 1, 0, patterned(100)), 0);
+  ignored.server.receive(sealedByClient(ignored, FrameType.DATA, 1, 0, patterned(10)), 0);
+  drain(ignored.server, ignored.serverEvents);
+  assert.deepEqual(eventsOf(ignored.serverEvents, 'frame-ignored').map((e) => e.frameType), [9]);
+  assert.deepEqual(streamBytes(ignored.serverEvents, 1), patterned(10), 'the connection goes on');
+
+  const gap = new ConnectionPair({ profile: ASOC_HARDENED });
+  gap.handshake();
+  gap.server.receive(sealedByClient(gap, FrameType.DATA, 1, 0, patterned(10)), 0);
+  gap.server.receive(sealedByClient(gap, FrameType.DATA, 1, 2, patterned(10)), 0);
+  drain(gap.server, gap.serverEvents);
+  assert.equal(closeReason(gap.serverEvents), 'bad-seq');
+
+  const zero = new ConnectionPair({ profile: ASOC_HARDENED });
+  zero.handshake();
+  zero.server.receive(sealedByClient(zero, FrameType.DATA, 0, 0, patterned(10)), 0);
+  drain(zero.server, zero.serverEvents);
+  assert.equal(closeReason(zero.serverEvents), 'bad-stream-id');
 });

@@ -23,6 +23,9 @@ export interface PairOptions {
   /** How far the server's Unix clock is ahead of the client's (asoc-hardened freshness). */
   serverClockAheadMs?: number;
   crypto?: CryptoBackend;
+  /** Override `crypto` for one side (backends must interoperate). */
+  clientCrypto?: CryptoBackend;
+  serverCrypto?: CryptoBackend;
   clientKey?: Uint8Array;
   serverKey?: Uint8Array;
   limits?: Partial<ConnectionLimits>;
@@ -44,11 +47,12 @@ export class ConnectionPair {
     const clientProfile = options.clientProfile ?? options.profile ?? ASOC_V1;
     const serverProfile = options.serverProfile ?? options.profile ?? ASOC_V1;
     const random = seededRandom(options.seed ?? 'pair');
-    const common = { crypto: options.crypto ?? nodeBackend, random, now: this.now, limits: options.limits ?? {} };
-    this.client = new AsocConnection({ ...common, profile: clientProfile, role: 'client', nodeId: options.clientId ?? CLIENT_ID, apiKey: options.clientKey ?? KEY });
+    const common = { random, now: this.now, limits: options.limits ?? {} };
+    this.client = new AsocConnection({ ...common, crypto: options.clientCrypto ?? options.crypto ?? nodeBackend, profile: clientProfile, role: 'client', nodeId: options.clientId ?? CLIENT_ID, apiKey: options.clientKey ?? KEY });
     const helloReplay = options.helloReplay ?? (serverProfile.helloReplay ? new ReplayCache(serverProfile.helloReplay) : undefined);
     this.server = new AsocConnection({
       ...common,
+      crypto: options.serverCrypto ?? options.crypto ?? nodeBackend,
       profile: serverProfile,
       role: 'server',
       nodeId: SERVER_ID,
