@@ -3,6 +3,7 @@ import { buildReport, verdictTable, writeReport, type Measurement } from '../rep
 import { runThroughputBench } from '../../bench/throughput.ts';
 import { runCalibration, writeCalibration } from '../../bench/calibrate.ts';
 import { decideSimulatedClaims } from '../claims/sim-claims.ts';
+import { decideBenchClaims } from '../claims/bench-evidence.ts';
 import { existsSync } from 'node:fs';
 import { formatBytes, integerFlag, parseFlags, UsageError, type Command } from './common.ts';
 
@@ -12,7 +13,10 @@ Decides every claim of SPEC.md the lab can decide today and writes the verdict r
 (reports/latest.json and reports/latest.md). Claims whose instrument is not built yet are listed
 as PENDING with the instrument that will decide them.
 
-Today: P1, P2, X1, X2 and S12 from the real codecs and connection core; P3, P4 and P9 in the
+Today: P1, P2, X1, X2 and S12 from the real codecs and connection core; P1 (JWT and gRPC
+handshakes), P5, P6, P7, P8 and D2 from short loopback runs of the benchmarks (handshake,
+bytes per message, latency, CPU, throughput, crypto; the settings are in each claim's
+evidence); P3, P4 and P9 in the
 simulator (scenario two-node-10gbe both ways for P3 and one way for P9, eight-node-fanout for
 P4) with CPU costs calibrated on this
 machine first (asoc-lab calibrate, written to reports/calibration.json); and a loopback
@@ -24,14 +28,19 @@ delivery measured: the receiver counts every byte; the SHA-256 check is bench th
   --runs N                throughput runs per protocol (default 5, after one warm-up each)
   --no-throughput         skip the loopback throughput run
   --calibration FILE      use this calibration instead of measuring one now
-  --no-sim                skip the simulated claims (and the calibration)`;
+  --no-sim                skip the simulated claims (and the calibration)
+  --no-bench-claims       skip the benchmarks: P5–P8 and D2 stay PENDING, P1 from the codecs only`;
 
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'decide every claim the lab can decide and write the verdict report',
   help,
   async run(argv) {
-    const { values } = parseFlags(argv, { out: { type: 'string' }, bytes: { type: 'string' }, runs: { type: 'string' }, 'no-throughput': { type: 'boolean' }, calibration: { type: 'string' }, 'no-sim': { type: 'boolean' } }, help);
+    const { values } = parseFlags(
+      argv,
+      { out: { type: 'string' }, bytes: { type: 'string' }, runs: { type: 'string' }, 'no-throughput': { type: 'boolean' }, calibration: { type: 'string' }, 'no-sim': { type: 'boolean' }, 'no-bench-claims': { type: 'boolean' } },
+      help,
+    );
     if (values.help) {
       console.log(help);
       return 0;
@@ -41,6 +50,17 @@ export const verifyCommand: Command = {
     const claims = decideCodecClaims();
     const measurements: Measurement[] = [];
     const out = values.out ?? 'reports';
+    if (!values['no-bench-claims']) {
+      console.log('running the benchmarks for P1, P5–P8 and D2 (short settings) …');
+      const benched = await decideBenchClaims((line) => console.log(line));
+      const decided = new Set(benched.claims.map((c) => c.id));
+      claims.splice(0, claims.length, ...claims.filter((c) => !decided.has(c.id)), ...benched.claims);
+      measurements.push({
+        name: 'benchmarks for P1, P5–P8 and D2',
+        summary: `handshake, bytes-per-message, latency, CPU, throughput and crypto benches over loopback with verify's short settings (each claim's evidence has them), ${benched.wallSeconds.toFixed(0)} s wall; longer runs: npm run bench:<name>`,
+        data: benched.reports,
+      });
+    }
     if (!values['no-sim']) {
       let calibrationFile = values.calibration;
       if (calibrationFile && !existsSync(calibrationFile)) throw new UsageError(`--calibration ${calibrationFile}: no such file (asoc-lab calibrate writes one)`);
