@@ -38,17 +38,13 @@ export interface BenchClaimsOutcome {
   wallSeconds: number;
 }
 
-/** A claim that could not be decided: PENDING, with what went wrong. */
-function undecided(id: string, err: unknown): ClaimResult {
-  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  return { id, verdict: 'PENDING', summary: `Not decided: a bench it needs failed in this run (${message}).`, evidence: { error: message } };
-}
-
-function decide(id: string, work: () => ClaimResult): ClaimResult {
+/** The claim `work` decides, or, when it throws (a bench it needs failed, or lacks a result), the claim PENDING with the error. */
+export function decideOrPending(id: string, work: () => ClaimResult): ClaimResult {
   try {
     return work();
   } catch (err) {
-    return undecided(id, err);
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    return { id, verdict: 'PENDING', summary: `Not decided: a bench it needs failed in this run (${message}).`, evidence: { error: message } };
   }
 }
 
@@ -78,12 +74,12 @@ export async function decideBenchClaims(log: (line: string) => void = console.lo
   const throughput = await attempt('throughput (raw TCP, asoc-v1, grpc-stream)', log, () => runThroughputBench(s.throughput));
   const crypto = await attempt('crypto (Ed25519, BLAKE3, SipHash)', log, () => runCryptoBench(s.crypto));
   const claims = [
-    decide('P1', () => decideP1(handshakeSizes(), unwrap(handshake))),
-    decide('P5', () => decideP5(unwrap(latency))),
-    decide('P6', () => decideP6(unwrap(cpu))),
-    decide('P7', () => decideP7(unwrap(latency), unwrap(throughput), unwrap(overhead))),
-    decide('P8', () => decideP8(unwrap(handshake), unwrap(overhead), unwrap(cpu))),
-    decide('D2', () => decideD2(unwrap(crypto))),
+    decideOrPending('P1', () => decideP1(handshakeSizes(), unwrap(handshake))),
+    decideOrPending('P5', () => decideP5(unwrap(latency))),
+    decideOrPending('P6', () => decideP6(unwrap(cpu))),
+    decideOrPending('P7', () => decideP7(unwrap(latency), unwrap(throughput), unwrap(overhead))),
+    decideOrPending('P8', () => decideP8(unwrap(handshake), unwrap(overhead), unwrap(cpu))),
+    decideOrPending('D2', () => decideD2(unwrap(crypto))),
   ];
   // Crypto's every sample (thousands of numbers) stays in bench crypto's own report; its spread is kept.
   const cryptoFigures = crypto instanceof Error ? crypto : { ...crypto, results: crypto.results.map(({ samplesNs: _samples, ...r }) => r) };

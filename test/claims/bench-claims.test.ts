@@ -9,6 +9,7 @@ import type { HandshakeProtocolResult, HandshakeReport } from '../../bench/hands
 import type { LatencyReport, LatencyRun } from '../../bench/latency-schema.ts';
 import type { MessageOverheadReport } from '../../bench/message-overhead.ts';
 import type { ThroughputReport } from '../../bench/throughput-schema.ts';
+import { decideOrPending } from '../../src/claims/bench-evidence.ts';
 import { BenchEvidenceError, decideD2, decideP1, decideP5, decideP6, decideP7, decideP8, verdictOf } from '../../src/claims/bench-claims.ts';
 
 const KiB = 1024;
@@ -328,4 +329,14 @@ test('D2: a report without the signature or d2 group is a BenchEvidenceError', (
   assert.throws(() => decideD2({ ...report, d2: null }), BenchEvidenceError);
   assert.throws(() => decideD2({ ...report, results: report.results.filter((r) => r.implementation !== 'node') }), BenchEvidenceError);
   assert.throws(() => decideD2(cryptoReport(71_000, 3000, [[1024, 2]])), BenchEvidenceError);
+});
+
+// ---------------------------------------------------------------- verify's wrapper
+
+test('decideOrPending: a failed bench leaves its claim PENDING with the error; a decision passes through', () => {
+  const pending = decideOrPending('P5', () => decideP5(pingPongs({ 'asoc-v1': [60, 200] })));
+  assert.equal(pending.verdict, 'PENDING');
+  assert.equal(pending.id, 'P5');
+  assert.match(pending.summary, /BenchEvidenceError: the latency bench has no raw-tcp ping-pong at 1024 B/);
+  assert.equal(decideOrPending('P5', () => decideP5(pingPongs({ 'asoc-v1': [60, 200], 'raw-tcp': [40, 150] }))).verdict, 'HOLDS');
 });
