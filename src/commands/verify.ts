@@ -4,6 +4,7 @@ import { runThroughputBench } from '../../bench/throughput.ts';
 import { runCalibration, writeCalibration } from '../../bench/calibrate.ts';
 import { decideSimulatedClaims } from '../claims/sim-claims.ts';
 import { decideThreatClaims } from '../claims/threat-claims.ts';
+import { decideBenchClaims } from '../claims/bench-evidence.ts';
 import { existsSync } from 'node:fs';
 import { formatBytes, integerFlag, parseFlags, UsageError, type Command } from './common.ts';
 
@@ -15,7 +16,9 @@ as PENDING with the instrument that will decide them.
 
 Today: P1, P2, X1, X2 and S12 from the real codecs and connection core; S1–S11 from the threat
 scenarios (scenarios/threats/, every profile; the verdict is asoc-v1's, the RFC as written, with
-the reference's and asoc-hardened's beside it); P3, P4 and P9 in the
+the reference's and asoc-hardened's beside it); P1 (JWT and gRPC handshakes), P5, P6, P7, P8 and
+D2 from short loopback runs of the benchmarks (handshake, bytes per message, latency, CPU,
+throughput, crypto; the settings are in each claim's evidence); P3, P4 and P9 in the
 simulator (scenario two-node-10gbe both ways for P3 and one way for P9, eight-node-fanout for
 P4) with CPU costs calibrated on this
 machine first (asoc-lab calibrate, written to reports/calibration.json); and a loopback
@@ -28,14 +31,28 @@ delivery measured: the receiver counts every byte; the SHA-256 check is bench th
   --no-throughput         skip the loopback throughput run
   --no-threats            skip the threat scenarios
   --calibration FILE      use this calibration instead of measuring one now
-  --no-sim                skip the simulated claims (and the calibration)`;
+  --no-sim                skip the simulated claims (and the calibration)
+  --no-bench-claims       skip the benchmarks: P5–P8 and D2 stay PENDING, P1 from the codecs only`;
 
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'decide every claim the lab can decide and write the verdict report',
   help,
   async run(argv) {
-    const { values } = parseFlags(argv, { out: { type: 'string' }, bytes: { type: 'string' }, runs: { type: 'string' }, 'no-throughput': { type: 'boolean' }, 'no-threats': { type: 'boolean' }, calibration: { type: 'string' }, 'no-sim': { type: 'boolean' } }, help);
+    const { values } = parseFlags(
+      argv,
+      {
+        out: { type: 'string' },
+        bytes: { type: 'string' },
+        runs: { type: 'string' },
+        'no-throughput': { type: 'boolean' },
+        'no-threats': { type: 'boolean' },
+        calibration: { type: 'string' },
+        'no-sim': { type: 'boolean' },
+        'no-bench-claims': { type: 'boolean' },
+      },
+      help,
+    );
     if (values.help) {
       console.log(help);
       return 0;
@@ -45,6 +62,7 @@ export const verifyCommand: Command = {
     const claims = decideCodecClaims();
     const measurements: Measurement[] = [];
     const out = values.out ?? 'reports';
+<<<<<<< HEAD
     if (!values['no-threats']) {
       console.log('running the threat scenarios against every profile …');
       const threats = await decideThreatClaims({
@@ -58,6 +76,17 @@ export const verifyCommand: Command = {
         name: 'threat scenarios',
         summary: `${threats.results.length} scenarios, ${rows.length} verdicts (claim × profile × scenario); ${mismatched} differ from the scenario files' expectations. Each run's counts, figures, trace excerpt and trace hash are in the JSON; rerun with asoc-lab scenario run scenarios/threats.`,
         data: threats.results,
+      });
+    }
+    if (!values['no-bench-claims']) {
+      console.log('running the benchmarks for P1, P5–P8 and D2 (short settings) …');
+      const benched = await decideBenchClaims((line) => console.log(line));
+      const decided = new Set(benched.claims.map((c) => c.id));
+      claims.splice(0, claims.length, ...claims.filter((c) => !decided.has(c.id)), ...benched.claims);
+      measurements.push({
+        name: 'benchmarks for P1, P5–P8 and D2',
+        summary: `handshake, bytes-per-message, latency, CPU, throughput and crypto benches over loopback with verify's short settings (each claim's evidence has them), ${benched.wallSeconds.toFixed(0)} s wall; longer runs: npm run bench:<name>`,
+        data: benched.reports,
       });
     }
     if (!values['no-sim']) {
