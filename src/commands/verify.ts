@@ -62,7 +62,6 @@ export const verifyCommand: Command = {
     const claims = decideCodecClaims();
     const measurements: Measurement[] = [];
     const out = values.out ?? 'reports';
-<<<<<<< HEAD
     if (!values['no-threats']) {
       console.log('running the threat scenarios against every profile …');
       const threats = await decideThreatClaims({
