@@ -8,13 +8,15 @@ import { performance } from 'node:perf_hooks';
 
 /** Counts an attack accepts at most (a typo such as --count 1e9 must not open a billion sockets). */
 export const MAX_ATTACK_COUNT = 10_000;
+/** The longest time budget an attack accepts (a typo such as --timeout 1e9 must not run for decades). */
+export const MAX_ATTACK_BUDGET_MS = 600_000;
 
 export class Deadline {
   readonly startedAt = performance.now();
   readonly endsAt: number;
 
   constructor(readonly budgetMs: number) {
-    if (!(budgetMs > 0)) throw new RangeError(`an attack needs a positive time budget, got ${budgetMs} ms`);
+    if (!(budgetMs > 0 && budgetMs <= MAX_ATTACK_BUDGET_MS)) throw new RangeError(`an attack's time budget must be above 0 and at most ${MAX_ATTACK_BUDGET_MS / 1000} s, got ${budgetMs} ms`);
     this.endsAt = this.startedAt + budgetMs;
   }
 
@@ -47,6 +49,16 @@ export function checkCount(what: string, count: number, min = 1): number {
     throw new RangeError(`${what} must be an integer from ${min} to ${MAX_ATTACK_COUNT}, got ${count}`);
   }
   return count;
+}
+
+/** Resolves with `promise`'s value, or with 'timed-out' after `ms`; the timer is cleared either way. */
+export async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timed-out'> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<'timed-out'>((resolve) => (timer = setTimeout(resolve, ms, 'timed-out')))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Every socket an attack opened; `destroyAll` in a finally block leaves none behind. */

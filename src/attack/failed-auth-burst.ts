@@ -3,7 +3,9 @@
  * after another, each with a HELLO signed by a wrong key (what the project's client core sends when
  * given a random key, so it speaks the profile's wire version). Before each HELLO the attack watches
  * the fresh connection for a moment: a server that has locked the address out closes it at once,
- * unprompted. The result is the attempt from which that happens; RFC-0001 §10.4 says after 5.
+ * unprompted. The result is the attempt from which that happens; RFC-0001 §10.4 says after 5. If it
+ * happens from attempt 1, the address was locked out before the burst began and nothing was tested
+ * (each run therefore comes from a fresh source address by default; see attackSource).
  */
 import { performance } from 'node:perf_hooks';
 import type { AsocProfile } from '../core/profile.ts';
@@ -20,7 +22,11 @@ export const CLAIMED_FAILURES_BEFORE_LOCKOUT = 5;
 export interface FailedAuthBurstOptions extends CommonAttackOptions {
   /** Bad HELLOs to try (default 10). */
   count?: number;
-  /** How long a fresh connection is watched for an unprompted close before the HELLO goes out (default 100 ms). */
+  /**
+   * How long a fresh connection is watched for an unprompted close before the HELLO goes out
+   * (default 500 ms): a lockout close slower than this on a loaded machine would be taken for a
+   * HELLO being heard, so it errs long.
+   */
   probeMs?: number;
 }
 
@@ -36,6 +42,7 @@ interface Attempt {
 }
 
 const AFTER_HELLO_WAIT_MS = 2_000;
+const DEFAULT_PROBE_MS = 500;
 
 /** A HELLO as a client holding a random (wrong) key sends it. */
 export function wrongKeyHello(profile: AsocProfile): Uint8Array {
@@ -46,7 +53,7 @@ export function failedAuthBurst(options: FailedAuthBurstOptions): Promise<Attack
   const count = checkCount('attempt count', options.count ?? 10);
   return runAttack('failed-auth-burst', FAILED_AUTH_BURST_CLAIMS, options, async (context) => {
     const attempts: Attempt[] = [];
-    for (let i = 1; i <= count && !context.deadline.expired; i++) attempts.push(await attemptOnce(context, i, options.probeMs ?? 100));
+    for (let i = 1; i <= count && !context.deadline.expired; i++) attempts.push(await attemptOnce(context, i, options.probeMs ?? DEFAULT_PROBE_MS));
     if (attempts.every((a) => a.outcome === 'refused-at-connect')) return noConnection(attempts.map((a) => a.connectError ?? ''), { attempts: attempts.length });
     const legit = await tryLegitimateClient(context);
     const refused = attempts.filter((a) => a.outcome === 'refused-at-connect' || a.outcome === 'closed-at-once');
@@ -64,6 +71,9 @@ export function failedAuthBurst(options: FailedAuthBurstOptions): Promise<Attack
     const details = { attempts, legitimateClient: legit ? (legit.established ? 'admitted' : legit.reason) : 'not tried (no key)' };
     const legitNote = legit ? `; afterwards a legitimate client from this address ${legit.established ? 'got in' : `was kept out (${legit.reason})`}` : '';
     const lockoutAttempt = CLAIMED_FAILURES_BEFORE_LOCKOUT + 1;
+    if (firstRefused === 1) {
+      return { outcome: 'INCONCLUSIVE', summary: `address already locked out before the attack: attempt 1 was refused before any HELLO, so nothing was tested (run from another --source)${legitNote}`, counts, timesMs, details };
+    }
     if (firstRefused !== null && firstRefused <= lockoutAttempt) {
       return { outcome: 'REFUSED', summary: `locked out: from attempt ${firstRefused} on, connections were closed before any HELLO (after ${firstRefused - 1} failures in this burst; earlier failures from this address within the server's window count too)${legitNote}`, counts, timesMs, details };
     }

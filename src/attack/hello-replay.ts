@@ -58,7 +58,7 @@ const CONNECT_FAILED = 'connect failed';
 
 export function helloReplay(options: HelloReplayOptions): Promise<AttackResult> {
   return runAttack('hello-replay', HELLO_REPLAY_CLAIMS, options, async (context) => {
-    const proxy = await RecordingProxy.start(options.listen ?? { host: '127.0.0.1', port: 0 }, context.target, context.sockets);
+    const proxy = await RecordingProxy.start(options.listen ?? { host: '127.0.0.1', port: 0 }, context.target, context.sockets, { localAddress: context.localAddress });
     try {
       options.onListening?.(proxy.address);
       const victim = context.apiKey ? openSession(proxy.address, { ...context, apiKey: context.apiKey }) : null;

@@ -2,7 +2,9 @@
  * A man in the middle that only listens: a TCP proxy that forwards every connection to the target
  * untouched and records the first frame each side sends, which on an ASoc connection is the
  * client's HELLO and the server's answer (ACCEPT, or nothing if it closed). It is what a passive
- * tap on the path sees; `hello-replay` then replays the recorded HELLO.
+ * tap on the path sees; `hello-replay` then replays the recorded HELLO. It forwards at most
+ * `maxConnections` connections in all (one recorded handshake is all it needs); later ones are
+ * closed at once and counted.
  */
 import { once } from 'node:events';
 import net from 'node:net';
@@ -20,13 +22,26 @@ export interface CapturedHandshake {
 }
 
 export interface ProxyStats {
+  /** Connections forwarded. */
   connections: number;
+  /** Connections closed at once because `maxConnections` had been forwarded already. */
+  turnedAway: number;
   clientToServerBytes: number;
   serverToClientBytes: number;
 }
 
+/** Connections a proxy forwards by default. */
+export const DEFAULT_PROXIED_CONNECTIONS = 16;
+
+export interface ProxyOptions {
+  /** Forward at most this many connections in all (default 16). */
+  maxConnections?: number;
+  /** The source address of the upstream connections (the attack's; default: the kernel's choice). */
+  localAddress?: string;
+}
+
 export class RecordingProxy {
-  readonly stats: ProxyStats = { connections: 0, clientToServerBytes: 0, serverToClientBytes: 0 };
+  readonly stats: ProxyStats = { connections: 0, turnedAway: 0, clientToServerBytes: 0, serverToClientBytes: 0 };
   private captured: CapturedHandshake | null = null;
   private onCapture: (() => void) | null = null;
 
@@ -34,15 +49,16 @@ export class RecordingProxy {
     private readonly server: net.Server,
     private readonly target: AttackTarget,
     private readonly sockets: SocketSet,
+    private readonly options: ProxyOptions,
   ) {
     server.on('connection', (client) => this.forward(client));
   }
 
-  static async start(listen: AttackTarget, target: AttackTarget, sockets: SocketSet): Promise<RecordingProxy> {
+  static async start(listen: AttackTarget, target: AttackTarget, sockets: SocketSet, options: ProxyOptions = {}): Promise<RecordingProxy> {
     const server = net.createServer();
     server.listen(listen.port, listen.host);
     await once(server, 'listening');
-    return new RecordingProxy(server, target, sockets);
+    return new RecordingProxy(server, target, sockets, options);
   }
 
   get address(): AttackTarget {
@@ -71,9 +87,14 @@ export class RecordingProxy {
   }
 
   private forward(client: net.Socket): void {
+    if (this.stats.connections >= (this.options.maxConnections ?? DEFAULT_PROXIED_CONNECTIONS)) {
+      this.stats.turnedAway++;
+      client.destroy();
+      return;
+    }
     const connection = ++this.stats.connections;
     this.sockets.add(client);
-    const upstream = this.sockets.add(net.connect({ host: this.target.host, port: this.target.port }));
+    const upstream = this.sockets.add(net.connect({ host: this.target.host, port: this.target.port, localAddress: this.options.localAddress }));
     const fromClient = new FrameScanner();
     const fromServer = new FrameScanner();
     let hello: (ScannedFrame & { bytes: Uint8Array }) | null = null;

@@ -15,6 +15,8 @@ export type AttackOutcome = 'SUCCEEDED' | 'REFUSED' | 'INCONCLUSIVE';
 export interface AttackResult {
   attack: string;
   target: string;
+  /** The address the attack's connections came from (null: the kernel's choice). */
+  source: string | null;
   outcome: AttackOutcome;
   claims: string[];
   /** One sentence a reader can check against the counts and times. */
@@ -33,7 +35,7 @@ export function outcomeLine(result: AttackResult): string {
   const counts = Object.entries(result.counts).map(([k, v]) => `${k}=${v}`);
   const times = Object.entries(result.timesMs).map(([k, v]) => `${k}=${v.toFixed(1)}ms`);
   return [
-    `${result.attack} ${result.outcome} [${result.claims.join(' ')}] against ${result.target}: ${result.summary}`,
+    `${result.attack} ${result.outcome} [${result.claims.join(' ')}] against ${result.target}${result.source ? ` from ${result.source}` : ''}: ${result.summary}`,
     `  counts: ${counts.join(' ') || '-'}`,
     `  times:  ${times.join(' ') || '-'}  (wall ${(result.wallMs / 1000).toFixed(2)} s of a ${(result.budgetMs / 1000).toFixed(1)} s budget)`,
   ].join('\n');

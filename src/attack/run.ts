@@ -6,7 +6,7 @@ import { ASOC_V1, type AsocProfile } from '../core/profile.ts';
 import { Deadline, SocketSet } from './bounds.ts';
 import { openSession, type SessionResult } from './raw-connection.ts';
 import type { AttackOutcome, AttackResult } from './result.ts';
-import { formatTarget, type AttackTarget } from './target.ts';
+import { attackSource, formatTarget, type AttackTarget } from './target.ts';
 
 export const DEFAULT_ATTACK_TIMEOUT_MS = 30_000;
 
@@ -19,6 +19,8 @@ export interface CommonAttackOptions {
   apiKey?: Uint8Array | null;
   /** What the target speaks (default asoc-v1): the legitimate client's profile and the wire version of forged frames. */
   profile?: AsocProfile;
+  /** The loopback address every socket of the attack comes from (default: see attackSource). */
+  source?: string;
 }
 
 export interface AttackContext {
@@ -27,6 +29,8 @@ export interface AttackContext {
   sockets: SocketSet;
   apiKey: Uint8Array | null;
   profile: AsocProfile;
+  /** The source address bound by every connectSocket(target, context); undefined lets the kernel pick. */
+  localAddress: string | undefined;
 }
 
 export interface AttackFindings {
@@ -40,11 +44,12 @@ export interface AttackFindings {
 export async function runAttack(name: string, claims: string[], options: CommonAttackOptions, body: (context: AttackContext) => Promise<AttackFindings>): Promise<AttackResult> {
   const startedAt = new Date().toISOString();
   const deadline = new Deadline(options.timeoutMs ?? DEFAULT_ATTACK_TIMEOUT_MS);
+  const source = attackSource(options.target, options.source);
   const sockets = new SocketSet();
-  const context: AttackContext = { target: options.target, deadline, sockets, apiKey: options.apiKey ?? null, profile: options.profile ?? ASOC_V1 };
+  const context: AttackContext = { target: options.target, deadline, sockets, apiKey: options.apiKey ?? null, profile: options.profile ?? ASOC_V1, localAddress: source ?? undefined };
   try {
     const findings = await body(context);
-    return { attack: name, target: formatTarget(options.target), claims, ...findings, startedAt, wallMs: deadline.elapsedMs(), budgetMs: deadline.budgetMs };
+    return { attack: name, target: formatTarget(options.target), source, claims, ...findings, startedAt, wallMs: deadline.elapsedMs(), budgetMs: deadline.budgetMs };
   } finally {
     sockets.destroyAll();
   }

@@ -2,7 +2,9 @@
  * slow-handshake (claim S10; the HELLO→ACCEPT timeout of RFC-0001 §9.3, 10 s): open connections
  * that send nothing and hold a slot each, and time how long the server lets them. The protection is
  * the handshake timeout: the attack SUCCEEDS if connections stay open clearly longer than the
- * claimed timeout, and is INCONCLUSIVE if the budget ends before that could be seen.
+ * claimed timeout, and is INCONCLUSIVE if the budget ends before that could be seen. The first
+ * connection opens alone: if the server closes it at once, the address was locked out (or refused)
+ * before the attack and no timeout was measured, so that too is INCONCLUSIVE.
  */
 import { checkCount } from './bounds.ts';
 import { RawConnection, connectSocket } from './raw-connection.ts';
@@ -24,11 +26,16 @@ function slackMs(claimedMs: number): number {
   return Math.max(100, claimedMs / 10);
 }
 
+/** A close sooner than this after connecting (and sooner than half the claimed timeout) is a refusal, not a timeout. */
+const REFUSED_AT_ONCE_MS = 100;
+
 export function slowHandshake(options: SlowHandshakeOptions): Promise<AttackResult> {
   const count = checkCount('connection count', options.count ?? 10);
   const claimedMs = options.claimedTimeoutMs ?? CLAIMED_HANDSHAKE_TIMEOUT_MS;
   return runAttack('slow-handshake', SLOW_HANDSHAKE_CLAIMS, options, async (context) => {
-    const settled = await Promise.allSettled(Array.from({ length: count }, () => connectSocket(context.target, context).then((socket) => new RawConnection(socket))));
+    const open = () => connectSocket(context.target, context).then((socket) => new RawConnection(socket));
+    const first = await Promise.allSettled([open()]);
+    const settled = [...first, ...(await Promise.allSettled(Array.from({ length: count - 1 }, open)))];
     const connections = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const connectFailed = settled.length - connections.length;
     if (connections.length === 0) return noConnection(settled.flatMap((s) => (s.status === 'rejected' ? [(s.reason as Error).message] : [])), { attempted: count, connectFailed });
@@ -46,6 +53,10 @@ export function slowHandshake(options: SlowHandshakeOptions): Promise<AttackResu
     const details = { closeKinds: connections.map((c) => c.closeKind), legitimateClient: legit ? (legit.established ? 'admitted' : legit.reason) : 'not tried (no key)' };
     const legitNote = legit ? `; afterwards a legitimate client from this address ${legit.established ? 'got in' : `was kept out (${legit.reason})`}` : '';
     const limit = claimedMs + slackMs(claimedMs);
+    const firstCloseMs = first[0]!.status === 'fulfilled' ? first[0]!.value.closedAfterMs : null;
+    if (firstCloseMs !== null && firstCloseMs < Math.min(REFUSED_AT_ONCE_MS, claimedMs / 2)) {
+      return { outcome: 'INCONCLUSIVE', summary: `address already locked out before the attack: the server closed the first silent connection ${firstCloseMs.toFixed(1)} ms after it opened, so no handshake timeout was measured (run from another --source)${legitNote}`, counts, timesMs, details };
+    }
     if (stillOpen === 0) {
       const last = Math.max(...closeTimes);
       return last <= limit

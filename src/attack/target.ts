@@ -9,6 +9,7 @@ import { lookup } from 'node:dns/promises';
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
 import { parseHostPort } from '../net/node.ts';
+import { systemRandom } from '../net/system.ts';
 
 export interface AttackTarget {
   host: string;
@@ -71,4 +72,27 @@ export async function resolveAttackTarget(text: string, options: { allowNetns?: 
     throw new TargetNotAllowedError(`refusing to attack ${text} (${forbidden.join(', ') || 'no address'}): attacks go only to ${where}`);
   }
   return { host: addresses[0]!, port };
+}
+
+/**
+ * The source address an attack binds its sockets to. Lockouts are per address, so a run from the
+ * address an earlier run got locked out would be refused at once and test nothing: by default each
+ * run against an IPv4 loopback target comes from its own random 127.x.y.z (Linux routes all of
+ * 127/8 to lo, so any of them can be bound without setup). Elsewhere, or for an IPv6 or namespace
+ * target, the kernel picks the address (null). A given `source` must be loopback and of the
+ * target's family.
+ */
+export function attackSource(target: AttackTarget, source?: string): string | null {
+  if (source !== undefined) {
+    if (!isLoopback(source)) throw new TargetNotAllowedError(`--source ${source}: the source address must be loopback (127.0.0.0/8, ::1)`);
+    if (net.isIP(source) !== net.isIP(target.host)) throw new TargetNotAllowedError(`--source ${source}: the target ${formatTarget(target)} is of the other IP family`);
+    return source;
+  }
+  return process.platform === 'linux' && net.isIPv4(target.host) && isLoopback(target.host) ? randomLoopbackAddress() : null;
+}
+
+/** 127.x.y.z with x ≥ 1 (clear of 127.0.0.1, every client's default source) and z neither 0 nor 255. */
+export function randomLoopbackAddress(): string {
+  const b = systemRandom.bytes(3);
+  return `127.${1 + (b[0]! % 254)}.${b[1]!}.${1 + (b[2]! % 254)}`;
 }

@@ -14,8 +14,8 @@ import {
   type AttackResult,
   type AttackTarget,
 } from '../attack/index.ts';
-import { MAX_ATTACK_COUNT } from '../attack/bounds.ts';
-import { formatTarget } from '../attack/target.ts';
+import { MAX_ATTACK_BUDGET_MS, MAX_ATTACK_COUNT } from '../attack/bounds.ts';
+import { attackSource, formatTarget } from '../attack/target.ts';
 import { DEFAULT_ATTACK_TIMEOUT_MS, type CommonAttackOptions } from '../attack/run.ts';
 import { integerFlag, loadApiKey, parseFlags, parseSize, profileFlag, UsageError, type Command } from './common.ts';
 
@@ -38,7 +38,10 @@ ${list}
 
 Options:
   --target HOST:PORT      the server under attack (required)
-  --timeout SECONDS       wall-clock budget for the whole attack (default ${DEFAULT_ATTACK_TIMEOUT_MS / 1000})
+  --timeout SECONDS       wall-clock budget for the whole attack (default ${DEFAULT_ATTACK_TIMEOUT_MS / 1000}, at most ${MAX_ATTACK_BUDGET_MS / 1000})
+  --source ADDR           loopback address the attack's connections come from (default, for an IPv4
+                          loopback target: a random 127.x.y.z per run, so that one run's lockout does
+                          not spoil the next; give the same ADDR again to test an address locked out)
   --out FILE              write the JSON here instead of reports/attacks/
   --allow-netns NAME      also allow addresses inside project-made network namespace NAME
   --victim-key-file FILE  a legitimate client's API key (else ASOC_API_KEY, if set). With a key:
@@ -67,6 +70,7 @@ Exit status: 0 when the attack ran (whatever its outcome), 2 for a usage error o
 const FLAGS = {
   target: { type: 'string' },
   timeout: { type: 'string' },
+  source: { type: 'string' },
   out: { type: 'string' },
   'allow-netns': { type: 'string' },
   'victim-key-file': { type: 'string' },
@@ -103,13 +107,18 @@ function optionalKey(file: string | undefined): Uint8Array | null {
   return file || process.env.ASOC_API_KEY ? loadApiKey(file) : null;
 }
 
-async function checkedTarget(text: string, allowNetns: string | undefined): Promise<AttackTarget> {
+/** Runs `check`, turning a refused or malformed address into a usage error. */
+async function asUsage<T>(check: () => T | Promise<T>): Promise<T> {
   try {
-    return await resolveAttackTarget(text, { allowNetns });
+    return await check();
   } catch (err) {
     if (err instanceof TargetNotAllowedError || err instanceof TypeError) throw new UsageError(err.message);
     throw err;
   }
+}
+
+function checkedTarget(text: string, allowNetns: string | undefined): Promise<AttackTarget> {
+  return asUsage(() => resolveAttackTarget(text, { allowNetns }));
 }
 
 async function runNamed(name: AttackName, common: CommonAttackOptions, values: Values): Promise<AttackResult> {
@@ -156,9 +165,13 @@ export const attackCommand: Command = {
     }
     if (!values.target) throw new UsageError(`--target HOST:PORT is required\n\n${help}`);
     const timeoutMs = secondsFlag('timeout', values.timeout) ?? DEFAULT_ATTACK_TIMEOUT_MS;
-    if (timeoutMs <= 0) throw new UsageError('--timeout must be above 0');
+    if (timeoutMs <= 0 || timeoutMs > MAX_ATTACK_BUDGET_MS) throw new UsageError(`--timeout must be above 0 and at most ${MAX_ATTACK_BUDGET_MS / 1000} seconds, got "${values.timeout}"`);
+    const target = await checkedTarget(values.target, values['allow-netns']);
+    const source = values.source;
+    if (source !== undefined) await asUsage(() => attackSource(target, source));
     const common: CommonAttackOptions = {
-      target: await checkedTarget(values.target, values['allow-netns']),
+      target,
+      source,
       timeoutMs,
       apiKey: optionalKey(values['victim-key-file']),
       profile: profileFlag(values.profile),
