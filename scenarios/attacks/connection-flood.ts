@@ -10,9 +10,8 @@
  * Observed: the most inbound connections the server held at once (admission's own high-water mark,
  * so no peak is missed) against the cap the server itself enforces (its profile's, or
  * `serverMaxConnections`), what admission refused and why, and when the legitimate client was first
- * served. The limit HOLDS when the server
- * never held more than its cap and the legitimate client was served within `legitServedWithinMs` of
- * the attack's start; PARTIAL when the cap held but the client was starved that long; FAILS when
+ * served. The limit HOLDS when the server never held more than its cap and the legitimate client
+ * was served within `legitServedWithinMs` of the attack's start; PARTIAL when the cap held but the client was starved that long; FAILS when
  * the cap was exceeded.
  */
 import { z } from 'zod';
