@@ -7,8 +7,11 @@
  *
  * Observed: did the victim accept them and establish the session, and how much of the tensor it
  * then sent reached the impostor (DATA bytes the impostor received, and their SHA-256 against the
- * tensor's). S7 HOLDS when the victim refused the impostor, FAILS when it established; S8 (a signed
- * token authenticates the session) FAILS when a token from another session was taken as valid.
+ * tensor's). S7 HOLDS when the victim refused the impostor, FAILS when it established. S8 is about
+ * the token itself: the replayed ACCEPT's token was issued in answer to another client's HELLO (the
+ * captured session's, read off the client's port), and the victim sent its own, different HELLO; S8
+ * FAILS when the victim took that token as its session's — a token any earlier session yields
+ * authenticates nothing — and HOLDS when it refused it.
  */
 import { z } from 'zod';
 import { generatedStreamSha256 } from '../../sim/asoc/byte-source.ts';
@@ -17,6 +20,7 @@ import { FrameSniffer, frameBytes, handshakeFrames } from '../../sim/adversary/f
 import { addTap } from '../../sim/adversary/taps.ts';
 import { ReplayServer } from '../../sim/adversary/replayer.ts';
 import { DEFAULT_LIMITS } from '../../src/core/connection.ts';
+import { bytesToHex } from '../../src/wire/bytes.ts';
 import { FrameType } from '../../src/wire/frame.ts';
 import { ATTACKER_ADDRESS, PORT, buildStage } from './support/stage.ts';
 import { defineAttack, type ObservedVerdict } from './types.ts';
@@ -41,6 +45,10 @@ export default defineAttack({
     // The server's side of its first connection with the client, read off the server's switch port.
     const serverSide = new FrameSniffer((packet) => packet.src === server.host.address && packet.dst === client.host.address && packet.srcPort === PORT);
     addTap(stage.portOf(server).uplink, serverSide.tap);
+    // The HELLO the captured ACCEPT (and its token) answered, off the client's port.
+    const clientSide = new FrameSniffer((packet) => packet.src === client.host.address && packet.dst === server.host.address && packet.dstPort === PORT);
+    addTap(stage.portOf(client).uplink, clientSide.tap);
+    let victimHello: Uint8Array | null = null;
     client.on('peer-up', (peer) => client.send(peer.key, 4096, { confirm: false }));
 
     let recorded: Uint8Array[] = [];
@@ -48,7 +56,10 @@ export default defineAttack({
       stage.attacker,
       PORT,
       () => recorded,
-      (_, frame) => excerpt.add(sim.scheduler.now, 'attacker', 'receive', `from the victim: ${describeFrame(frame.header)}`),
+      (_, frame) => {
+        if (frame.header.type === FrameType.HELLO) victimHello ??= frame.payload;
+        excerpt.add(sim.scheduler.now, 'attacker', 'receive', `from the victim: ${describeFrame(frame.header)}`);
+      },
     );
 
     const victim = stage.addNode('victim', VICTIM_ADDRESS, [ATTACKER_ADDRESS]);
@@ -93,6 +104,10 @@ export default defineAttack({
       ? `The victim accepted an ACCEPT replayed from another session (${victimEstablished} session(s) with the keyless impostor) and sent it ${bytesToImpostor} bytes; ${leaked.length} whole tensor(s) of ${p.tensorBytes} bytes with the right SHA-256.`
       : `The victim refused the replayed ACCEPT on all ${impostor.clients.length} connections (${victimFailures.join(', ') || 'closed'}) and sent the impostor ${bytesToImpostor} data bytes.`;
     const s7: ObservedVerdict = fooled ? 'FAILS' : 'HOLDS';
+    const issuedFor = clientSide.parser.first(FrameType.HELLO)?.payload;
+    const answered = victimHello as Uint8Array | null;
+    if (issuedFor === undefined || answered === null) throw new Error(`accept-replay: ${issuedFor === undefined ? "the captured session's HELLO" : "the victim's HELLO"} was not seen, so whose token was replayed to whom is unknown`);
+    if (bytesToHex(issuedFor) === bytesToHex(answered)) throw new Error('accept-replay: the victim sent the very HELLO the captured ACCEPT answered: this is not a token from another session');
     const s8: ObservedVerdict = fooled ? 'FAILS' : 'HOLDS';
     return {
       observations: [
@@ -101,8 +116,8 @@ export default defineAttack({
           claim: 'S8',
           verdict: s8,
           evidence: fooled
-            ? `The token was not forged but reused: a signed token from an earlier session passed as this session's (${victimEstablished} session(s)), so its 2^64 space and HMAC do not make it authenticate anything.`
-            : `A token from an earlier session was refused (${victimFailures.join(', ') || 'closed'}): tokens are bound to their session.`,
+            ? `The token was not forged but reused: the replayed ACCEPT's token was signed in answer to n1's HELLO (${bytesToHex(issuedFor.subarray(0, 8))}…), and the victim, whose HELLO was another (${bytesToHex(answered.subarray(0, 8))}…), took it as its own session's (${victimEstablished} session(s)): nothing binds the token to a session, so its 2^64 space and HMAC authenticate nothing.`
+            : `The ACCEPT signed in answer to n1's HELLO (${bytesToHex(issuedFor.subarray(0, 8))}…) was refused by the victim, whose HELLO was another (${bytesToHex(answered.subarray(0, 8))}…): ${victimFailures.join(', ') || 'closed'}; what the server sends is bound to the HELLO it answers.`,
         },
       ],
       counts,

@@ -9,7 +9,8 @@
  * close.
  *
  * S11 HOLDS when no failed HELLO got a byte back and nearly-right and wrong forgeries were closed
- * after exactly the same time; FAILS otherwise. In the simulator, time to close is set by the network
+ * after exactly the same time; FAILS otherwise. Both need the control to have got its reply: a
+ * measurement that saw no byte after a correct HELLO could not see a leak either, and the run throws. In the simulator, time to close is set by the network
  * and the CPU model, not by how long a comparison takes, so the timing half can only show that the
  * server's behaviour (what it sends, when it closes) does not depend on how close the forgery was;
  * that the comparison itself is constant-time is the code's (src/crypto/mac.ts) and is cited.
@@ -90,6 +91,7 @@ export default defineAttack({
     const spread = Math.max(...nearly, ...wrong) - Math.min(...nearly, ...wrong);
     const closedByServer = forged.filter((r) => r.closeReason === 'reset' || r.closeReason === 'normal').length;
     const control = of('control')[0]!;
+    if (control.bytesReceived === 0) throw new Error(`auth-failure-leak: the correctly signed control HELLO got no reply (TCP ${control.closeReason ?? 'still open'}), so "0 bytes back" after a forgery would show nothing: the measurement is blind`);
     const noLeak = bytesBack === 0 && closedByServer === forged.length && spread < 1e-6;
     const verdict: ObservedVerdict = noLeak ? 'HOLDS' : 'FAILS';
     return {

@@ -10,13 +10,15 @@
  * for window W and payload L (this TCP, like stacks before RFC 5961, accepts any ACK number not
  * beyond what it sent: about half of all guesses). S5 FAILS when a stream was delivered to the
  * application altered (the blind attacker changed data with ~1/p guesses, p far above 2^-32), and
- * HOLDS when no altered byte reached it.
+ * HOLDS when no altered byte reached it although guesses landed: a run in which no guess reached the
+ * server's TCP, or TCP accepted none, tested nothing and throws.
  */
 import { z } from 'zod';
 import { DEFAULT_LIMITS } from '../../src/core/connection.ts';
 import { generatedStreamSha256 } from '../../sim/asoc/byte-source.ts';
 import { BlindInjector } from '../../sim/adversary/blind-injector.ts';
 import type { TcpSocket } from '../../sim/tcp/tcp-socket.ts';
+import { closeCount, closeReasonsText } from './support/close-reasons.ts';
 import { PORT, buildStage, forgedBytes } from './support/stage.ts';
 import { defineAttack, type ObservedVerdict } from './types.ts';
 
@@ -83,15 +85,17 @@ export default defineAttack({
     const atServer = stage.delivered.filter((d) => d.node === 'n0' && d.at > p.guessAtMs);
     const intact = atServer.filter((d) => d.sha256 === legitSha).length;
     const altered = atServer.filter((d) => d.sha256 !== legitSha).length;
+    if (measured.received === 0) throw new Error(`blind-injection: none of the ${p.guesses} guesses reached the server's TCP: nothing was tested`);
+    if (measured.accepted === 0) throw new Error(`blind-injection: the server's TCP accepted none of the ${measured.received} guesses that reached it: no forged byte entered the connection, nothing was tested (more guesses, or a larger window)`);
     const closed = server.counters().connectionsClosed;
-    const closes = Object.entries(closed).map(([reason, n]) => `${n} ${reason}`).join(', ') || 'none';
+    const closes = closeReasonsText(closed);
 
     const w = measured.windowBytes;
     const seqOdds = (w + p.payloadBytes - 1) / TWO_32;
     const ackOdds = (TWO_32 / 2 + 1) / TWO_32; // nothing in flight: any ACK up to SND.NXT, half the space
     const analytic = seqOdds * ackOdds;
     // Per guess that reached TCP: a guess lost on the way (the host's receive backlog) was never judged.
-    const measuredRate = measured.received > 0 ? measured.accepted / measured.received : 0;
+    const measuredRate = measured.accepted / measured.received;
     const counts = {
       guesses: p.guesses,
       reachedTcp: measured.received,
@@ -100,15 +104,15 @@ export default defineAttack({
       droppedByTcp: measured.dropped,
       streamsDeliveredIntact: intact,
       streamsDeliveredAltered: altered,
-      serverConnectionsClosed: Object.values(closed).reduce((a, b) => a + (b ?? 0), 0),
+      serverConnectionsClosed: closeCount(closed),
     };
     const figures = {
       windowBytes: w,
       acceptedPerGuessMeasured: measuredRate,
       acceptedPerGuessAnalytic: analytic,
       expectedAcceptances: analytic * measured.received,
-      guessesPerAcceptanceMeasured: measured.accepted > 0 ? measured.received / measured.accepted : Infinity,
-      bitsOfGuessingMeasured: measured.accepted > 0 ? Math.log2(measured.received / measured.accepted) : Math.log2(Math.max(1, measured.received)),
+      guessesPerAcceptanceMeasured: measured.received / measured.accepted,
+      bitsOfGuessingMeasured: Math.log2(measured.received / measured.accepted),
     };
     const rate = `${measured.accepted} of ${measured.received} blind guesses that reached the server's TCP were accepted (${measuredRate.toExponential(2)} per guess; analytic (W+L−1)/2^32 × ½ = ${analytic.toExponential(2)} with W = ${w} bytes, i.e. ${expectedText(analytic * measured.received)} expected)`;
     const effect = `then the client's ${p.legitBytes}-byte stream was delivered ${altered > 0 ? `ALTERED (SHA-256 differs) ${altered} time(s)` : intact > 0 ? 'intact' : 'not at all'}; server connection closes: ${closes}`;
@@ -118,11 +122,11 @@ export default defineAttack({
         {
           claim: 'S5',
           verdict,
-          evidence: `${rate}; ${effect}. ${altered > 0 ? `A blind attacker needs about ${Math.round(figures.guessesPerAcceptanceMeasured)} guesses per landed segment, not 2^32.` : 'No forged byte reached the application.'}`,
+          evidence: `${rate}; ${effect}. ${altered > 0 ? `A blind attacker needs about ${Math.round(figures.guessesPerAcceptanceMeasured)} guesses per landed segment, not 2^32.` : `${measured.accepted} forged segments entered the connection; no forged byte reached the application.`}`,
         },
       ],
       counts,
-      figures: { ...figures, guessesPerAcceptanceMeasured: Number.isFinite(figures.guessesPerAcceptanceMeasured) ? figures.guessesPerAcceptanceMeasured : -1 },
+      figures,
       trace: excerpt.entries,
       traceHash: sim.trace.digest(),
     };

@@ -15,7 +15,8 @@
  * - `first` with R starting late (`receiverStartMs`): A's earliest announcements were never seen by
  *   R, so no seen-set can know them; only a timestamp check (> 60 s old) refuses them.
  *
- * HOLDS when every replay was rejected, FAILS when R re-added A from a replay.
+ * HOLDS when every replay was rejected, FAILS when R re-added A from a replay; a run that sent no
+ * replay (nothing recorded, or the replays scheduled past `untilMs`) tested nothing and throws.
  */
 import { z } from 'zod';
 import type { DiscoveryCounters } from '../../src/core/discovery-agent.ts';
@@ -85,9 +86,10 @@ export default defineAttack({
     sim.scheduler.runUntil(() => readds.length > 0 && sim.scheduler.now > readds[0]!.at + 1_000, { maxTime: p.untilMs });
 
     const counters = receiver.discoveryCounters!;
+    if (forger.sent === 0) throw new Error(`discovery-replay: no replay was sent (${forger.captured.length} announcements of A recorded, replays from ${p.replayFromMs} ms until ${p.untilMs} ms): nothing was tested`);
     const policy = profile.discoveryReplay;
     const recorded = recordedEntries(counters);
-    const clears = policy.kind === 'clear-at' ? Math.floor(recorded / (policy.limit + 1)) : 0;
+    const clears = receiver.discoveryReplayCacheClears;
     const accepted = readds.length;
     const verdict: ObservedVerdict = accepted === 0 ? 'HOLDS' : 'FAILS';
     const rejected = counters.rejected;

@@ -20,6 +20,7 @@ import { describeFrame } from '../../sim/adversary/excerpt.ts';
 import { FrameSniffer, frameBytes, handshakeFrames } from '../../sim/adversary/frame-sniffer.ts';
 import { Replayer, type ReplaySession } from '../../sim/adversary/replayer.ts';
 import { addTap } from '../../sim/adversary/taps.ts';
+import { closeReasonsText } from './support/close-reasons.ts';
 import { ATTACKER_ADDRESS, PORT, buildStage, forgedBytes, forgedStream } from './support/stage.ts';
 import { defineAttack, type AttackOutcome, type ObservedVerdict, type TraceExcerptEntry } from './types.ts';
 import type { AsocProfile } from '../../src/core/profile.ts';
@@ -43,11 +44,13 @@ interface ReplayRecord {
   target: string;
   at: number;
   session: ReplaySession;
+  /** This replay's forged bytes (each replay forges its own, so a delivered stream names its replay). */
+  forged: { bytes: Uint8Array; sha256: string };
   accepted: boolean;
   established: boolean;
   authFailure: string | null;
   forgedBytesDelivered: number;
-  /** Why the target closed connections while this replay was the latest to it ("" when it closed none). */
+  /** Why the target closed connections while this replay was the latest to it ("none" when it closed none). */
   serverCloses: string;
 }
 
@@ -59,7 +62,6 @@ export default defineAttack({
     const { cluster, server, client, excerpt } = stage;
     const other = cluster.nodes[2]!;
     const { sim } = cluster;
-    const forged = forgedBytes(p.forgedBytes);
 
     // The client's first connection to the server, read off its switch port.
     const sniffer = new FrameSniffer((packet) => packet.src === client.host.address && packet.dst === server.host.address && packet.dstPort === PORT);
@@ -72,24 +74,27 @@ export default defineAttack({
     const replayer = new Replayer(stage.attacker);
     const closesSince = new Map<ReplayRecord, Partial<Record<string, number>>>();
     const replays: ReplayRecord[] = [];
-    const active = new Map<string, ReplayRecord>();
+    // A server's events are matched to the replay session they belong to: by the attacker's port
+    // (each replay has its own connection), and delivered forged bytes by their SHA-256.
+    const sessionFrom = (name: string, address: string, port: number) =>
+      address === ATTACKER_ADDRESS ? replays.find((r) => r.target === name && r.session.connection.socket.localPort === port) : undefined;
     for (const [name, node] of [
       ['n0', server],
       ['n2', other],
     ] as const) {
       node.on('peer-up', (peer) => {
-        const record = active.get(name);
-        if (record === undefined || peer.address !== ATTACKER_ADDRESS) return;
+        const record = sessionFrom(name, peer.address, peer.port);
+        if (record === undefined) return;
         record.established = true;
         excerpt.add(sim.scheduler.now, name, 'peer-up', `session established with ${peer.address} (${record.label}); the server believes it is node ${peer.nodeId?.slice(0, 8)}…`);
       });
       node.on('stream-end', (end) => {
-        const record = active.get(name);
-        if (record !== undefined && end.sha256 === forged.sha256) record.forgedBytesDelivered += end.bytes;
+        const record = replays.find((r) => r.target === name && r.forged.sha256 === end.sha256);
+        if (record !== undefined) record.forgedBytesDelivered += end.bytes;
       });
       node.on('auth-failed', (failure) => {
-        const record = active.get(name);
-        if (record === undefined || failure.address !== ATTACKER_ADDRESS) return;
+        const record = sessionFrom(name, failure.address, failure.port);
+        if (record === undefined) return;
         record.authFailure = failure.reason;
         excerpt.add(sim.scheduler.now, name, 'auth-failed', `${record.label}: ${failure.reason}; connection closed`);
       });
@@ -100,10 +105,10 @@ export default defineAttack({
         const captured = handshakeFrames(sniffer.parser.frames);
         if (captured.length === 0) throw new Error('hello-replay: no handshake was captured (a lab bug)');
         const session = replayer.replay(label, target.host.addressText, PORT, captured.map(frameBytes));
-        const record: ReplayRecord = { label, target: targetName, at, session, accepted: false, established: false, authFailure: null, forgedBytesDelivered: 0, serverCloses: '' };
+        const forged = forgedBytes(p.forgedBytes, `(${label}) `);
+        const record: ReplayRecord = { label, target: targetName, at, session, forged, accepted: false, established: false, authFailure: null, forgedBytesDelivered: 0, serverCloses: 'none' };
         closesSince.set(record, { ...target.counters().connectionsClosed });
         replays.push(record);
-        active.set(targetName, record);
         excerpt.add(at, 'attacker', 'replay', `${label}: ${captured.map((f) => describeFrame(f.header)).join(' + ')} to ${targetName}`);
         session.onFrame = (frame) => {
           excerpt.add(sim.scheduler.now, 'attacker', 'answer', `${label}: ${targetName} sent ${describeFrame(frame.header)}`);
@@ -126,11 +131,7 @@ export default defineAttack({
       const next = replays.slice(i + 1).find((r) => r.target === record.target);
       const until = next ? closesSince.get(next)! : target.counters().connectionsClosed;
       const from = closesSince.get(record)!;
-      record.serverCloses = Object.entries(until)
-        .map(([reason, n]) => [reason, (n ?? 0) - (from[reason] ?? 0)] as const)
-        .filter(([, n]) => n > 0)
-        .map(([reason, n]) => `${n} ${reason}`)
-        .join(', ');
+      record.serverCloses = closeReasonsText(until, from);
     }
     const legitDelivered = stage.delivered.filter((d) => d.node === 'n0' && d.bytes === p.legitBytes).length;
     if (legitDelivered === 0) throw new Error('hello-replay: the legitimate stream was not delivered (the control failed)');
@@ -152,7 +153,7 @@ function outcome(replays: ReplayRecord[], p: Params, profile: AsocProfile, trace
   const established = replays.filter((r) => r.established);
   const forgedDelivered = replays.reduce((sum, r) => sum + r.forgedBytesDelivered, 0);
   const describe = (r: ReplayRecord) =>
-    `${r.label} (${r.target} at ${r.at / 1000} s): ${r.established ? 'ACCEPT, session established' : r.accepted ? `ACCEPT but no session (server closed it: ${r.serverCloses || 'no'})` : `refused (${r.authFailure ?? `connection ${r.session.closeReason ?? 'left open'}`})`}, ${r.forgedBytesDelivered} forged bytes delivered`;
+    `${r.label} (${r.target} at ${r.at / 1000} s): ${r.established ? 'ACCEPT, session established' : r.accepted ? `ACCEPT but no session (server closes: ${r.serverCloses})` : `refused (${r.authFailure ?? `connection ${r.session.closeReason ?? 'left open'}`})`}, ${r.forgedBytesDelivered} forged bytes delivered`;
   const details = replays.map(describe).join('; ');
   const { text: windowText, windowMs } = replayDefence(profile);
 

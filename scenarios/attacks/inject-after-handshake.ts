@@ -9,7 +9,10 @@
  * Observed: forged bytes the server delivered to its application (streams whose SHA-256 is the
  * forged bytes'), whether both legitimate streams arrived intact, and how the server's connection
  * ended. S3 and S5 FAIL when forged bytes were delivered (no 32-bit guess was needed: the numbers
- * were on the wire), and HOLD when none were.
+ * were on the wire), and HOLD when none were and the server closed the connection for it. The
+ * forged stream must go in between two frames of the client's (else it would corrupt a frame rather
+ * than add one: not this attack) and must actually be injected; a run where either did not happen,
+ * or where the server neither delivered the forgery nor closed, throws.
  */
 import { z } from 'zod';
 import { DEFAULT_LIMITS } from '../../src/core/connection.ts';
@@ -17,6 +20,7 @@ import { generatedStreamSha256 } from '../../sim/asoc/byte-source.ts';
 import { FrameSniffer } from '../../sim/adversary/frame-sniffer.ts';
 import { OnPathInjector } from '../../sim/adversary/on-path-injector.ts';
 import { addTap } from '../../sim/adversary/taps.ts';
+import { closeCount, closeReasonsText } from './support/close-reasons.ts';
 import { PORT, buildStage, forgedBytes, forgedStream } from './support/stage.ts';
 import { defineAttack, type ObservedVerdict } from './types.ts';
 
@@ -71,20 +75,25 @@ export default defineAttack({
     const forgedDelivered = atServer.filter((d) => d.sha256 === forged.sha256).reduce((sum, d) => sum + d.bytes, 0);
     const legitIntact = atServer.filter((d) => d.sha256 === legitSha).length;
     const closed = server.counters().connectionsClosed;
+    if (!injectedAtBoundary) throw new Error(`inject-after-handshake: at ${p.injectAtMs} ms the client was in the middle of a frame, so the forged stream would have corrupted that frame instead of following it: the attack did not happen as designed (inject when the client is idle)`);
+    if (injector.counts.injectedSegments === 0) throw new Error('inject-after-handshake: no forged segment was injected');
+    const serverClosed = closeCount(closed);
+    if (forgedDelivered === 0 && serverClosed === 0) {
+      throw new Error(`inject-after-handshake: the server neither delivered the ${injector.counts.injectedSegments} injected segments' forged stream nor closed the connection: the run did not observe what became of them`);
+    }
     const counts = {
       ...injector.counts,
       forgedBytesDelivered: forgedDelivered,
       legitStreamsSent: 2,
       legitStreamsDeliveredIntact: legitIntact,
-      serverConnectionsClosed: Object.values(closed).reduce((a, b) => a + (b ?? 0), 0),
-      injectedAtFrameBoundary: injectedAtBoundary ? 1 : 0,
+      serverConnectionsClosed: serverClosed,
     };
-    const closes = Object.entries(closed).map(([reason, n]) => `${n} ${reason}`).join(', ') || 'none';
+    const closes = closeReasonsText(closed);
     const verdict: ObservedVerdict = forgedDelivered > 0 ? 'FAILS' : 'HOLDS';
     const what =
       forgedDelivered > 0
         ? `The server delivered ${forgedDelivered} forged bytes (SHA-256 of the forged stream) as the client's, from ${injector.counts.injectedSegments} injected segments`
-        : `The server delivered none of the ${p.forgedBytes} forged bytes from ${injector.counts.injectedSegments} injected segments`;
+        : `The server delivered none of the ${p.forgedBytes} forged bytes from ${injector.counts.injectedSegments} injected segments (injected between two of the client's frames) and closed the connection`;
     const after = `${legitIntact} of 2 legitimate streams arrived intact; server connection closes: ${closes}`;
     return {
       observations: [

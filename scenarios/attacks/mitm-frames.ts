@@ -10,10 +10,14 @@
  * The client sends four streams 50 ms apart (ids 1, 3, 5, 7; sizes differ, so each has its own
  * SHA-256); the fourth is never touched.
  *
- * Observed per manipulation: what the server delivered to its application (each stream's SHA-256
- * against the one sent, the order, forged streams) and whether its connection closed. A manipulation
- * went through when the server delivered its effect (altered bytes, a silent gap, a swapped order,
- * forged bytes) as normal data. S3 HOLDS when none went through, FAILS when all did, PARTIAL between.
+ * Observed per manipulation: how many frames the relay changed (none: the manipulation never
+ * happened, and the run throws), what the server delivered to its application (each stream's SHA-256
+ * against the one sent, the order, forged streams) and whether it closed the connection for it. A
+ * manipulation went through when the server delivered its effect (altered bytes, a silent gap, a
+ * swapped order, forged bytes) as normal data; it was rejected when the server did not, and closed
+ * the connection with a protocol reason (`integrity-failed` in asoc-hardened). S3 HOLDS when every
+ * manipulation was rejected, FAILS when all went through, PARTIAL otherwise (including one that
+ * neither went through nor was rejected).
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -23,6 +27,7 @@ import { generatedStreamSha256 } from '../../sim/asoc/byte-source.ts';
 import { frameBytes, type SniffedFrame } from '../../sim/adversary/frame-sniffer.ts';
 import { MitmRelay, type RelayPolicy } from '../../sim/adversary/mitm-relay.ts';
 import type { AsocProfile } from '../../src/core/profile.ts';
+import { closeReasonsText } from './support/close-reasons.ts';
 import { ATTACKER_ADDRESS, PORT, buildStage, forgedBytes, forgedStream } from './support/stage.ts';
 import { defineAttack, type ObservedVerdict, type TraceExcerptEntry } from './types.ts';
 
@@ -35,6 +40,10 @@ const TARGET = 3;
 const HOLD_UNTIL_END_OF = 5;
 const FORGED_STREAM_ID = 1001;
 const SEND_EVERY_MS = 50;
+/** Trace entries of the whole attack, shared equally by the manipulations. */
+const TRACE_BUDGET = 60;
+/** Closes that are not the server rejecting something: its own close, the peer's, a timeout. */
+const NOT_A_REJECTION = new Set(['local', 'transport-closed', 'handshake-timeout', 'send-timeout']);
 
 const params = z.strictObject({
   manipulations: z.array(z.enum(MANIPULATIONS)).min(1).default([...MANIPULATIONS]),
@@ -47,6 +56,8 @@ type Params = z.output<typeof params>;
 interface ManipulationResult {
   manipulation: Manipulation;
   wentThrough: boolean;
+  /** The server closed the connection for a protocol reason (it detected something). */
+  rejected: boolean;
   /** What the server delivered, in order: stream id and whether it matched what was sent. */
   delivered: string;
   closes: string;
@@ -88,6 +99,13 @@ function policyFor(manipulation: Manipulation, forgedStream: Uint8Array): RelayP
   };
 }
 
+/** At most `budget` entries of one manipulation's trace, in time order: the relay's changes and the server's closes first, then the rest. */
+function decisiveFirst(trace: TraceExcerptEntry[], budget: number): TraceExcerptEntry[] {
+  const decisive = (e: TraceExcerptEntry) => e.what === 'relay' || e.what === 'peer-down';
+  const keep = new Set([...trace.filter(decisive), ...trace.filter((e) => !decisive(e))].slice(0, budget));
+  return trace.filter((e) => keep.has(e));
+}
+
 function runOne(manipulation: Manipulation, profile: AsocProfile, seed: number, p: Params): ManipulationResult {
   const stage = buildStage({ seed, profile, clientDials: ATTACKER_ADDRESS });
   const { cluster, server, client, excerpt } = stage;
@@ -114,15 +132,18 @@ function runOne(manipulation: Manipulation, profile: AsocProfile, seed: number, 
     reorder: () => intact(TARGET) && intact(HOLD_UNTIL_END_OF) && order.indexOf(HOLD_UNTIL_END_OF) < order.indexOf(TARGET),
     inject: () => atServer.some((d) => d.sha256 === forged.sha256),
   }[manipulation]();
+  if (relay.counts.framesAltered === 0) throw new Error(`mitm-frames: the ${manipulation} manipulation never happened (the relay changed no frame; ${relay.counts.framesRelayed} frames relayed)`);
   const closed = server.counters().connectionsClosed;
+  const rejected = Object.entries(closed).some(([reason, n]) => !NOT_A_REJECTION.has(reason) && (n ?? 0) > 0);
   return {
     manipulation,
     wentThrough,
+    rejected,
     delivered:
       atServer
         .map((d) => (d.sha256 === forged.sha256 ? `${d.streamId} (forged)` : sizes.has(d.streamId) ? `${d.streamId}${intact(d.streamId) ? '' : ' (ALTERED)'}` : `${d.streamId} (?)`))
         .join(', ') || 'nothing',
-    closes: Object.entries(closed).map(([reason, n]) => `${n} ${reason}`).join(', ') || 'none',
+    closes: closeReasonsText(closed),
     framesAltered: relay.counts.framesAltered,
     traceHash: sim.trace.digest(),
     trace: excerpt.entries,
@@ -135,24 +156,28 @@ export default defineAttack({
   run({ profile, seed, params: p }) {
     const results = p.manipulations.map((m) => runOne(m, profile, seed, p));
     const through = results.filter((r) => r.wentThrough);
-    const verdict: ObservedVerdict = through.length === 0 ? 'HOLDS' : through.length === results.length ? 'FAILS' : 'PARTIAL';
-    const lines = results.map((r) => `${r.manipulation}: ${r.wentThrough ? 'went through' : 'stopped'} (server delivered ${r.delivered}; closes: ${r.closes})`);
-    const counts: Record<string, number> = { manipulations: results.length, wentThrough: through.length };
+    const rejected = results.filter((r) => !r.wentThrough && r.rejected);
+    const verdict: ObservedVerdict = rejected.length === results.length ? 'HOLDS' : through.length === results.length ? 'FAILS' : 'PARTIAL';
+    const fate = (r: ManipulationResult) => (r.wentThrough ? 'went through' : r.rejected ? 'rejected' : 'neither delivered nor rejected');
+    const lines = results.map((r) => `${r.manipulation} (${r.framesAltered} frame(s) changed by the relay): ${fate(r)} (server delivered ${r.delivered}; closes: ${r.closes})`);
+    const counts: Record<string, number> = { manipulations: results.length, wentThrough: through.length, rejected: rejected.length };
     for (const r of results) {
       counts[`${r.manipulation}WentThrough`] = r.wentThrough ? 1 : 0;
+      counts[`${r.manipulation}Rejected`] = r.rejected ? 1 : 0;
       counts[`${r.manipulation}FramesAltered`] = r.framesAltered;
     }
+    const perManipulation = Math.floor(TRACE_BUDGET / results.length) - 1;
     return {
       observations: [
         {
           claim: 'S3',
           verdict,
-          evidence: `${through.length} of ${results.length} manipulations by a keyless relay were delivered as normal data. ${lines.join('; ')}. Sent: streams ${STREAM_IDS.join(', ')} in that order, each with its own SHA-256.`,
+          evidence: `${through.length} of ${results.length} manipulations by a keyless relay were delivered as normal data, ${rejected.length} were rejected by the server. ${lines.join('; ')}. Sent: streams ${STREAM_IDS.join(', ')} in that order, each with its own SHA-256.`,
         },
       ],
       counts,
       figures: { streamBytes: p.streamBytes },
-      trace: results.flatMap((r) => [{ time: 0, where: 'run', what: r.manipulation, detail: `a fresh network for the ${r.manipulation} manipulation` }, ...r.trace]).slice(0, 60),
+      trace: results.flatMap((r) => [{ time: 0, where: 'run', what: r.manipulation, detail: `a fresh network for the ${r.manipulation} manipulation` }, ...decisiveFirst(r.trace, perManipulation)]),
       // One hash for the attack: over each manipulation's run, in order.
       traceHash: createHash('sha256').update(results.map((r) => r.traceHash).join('')).digest('hex'),
     };

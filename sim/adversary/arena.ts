@@ -11,6 +11,7 @@ import type { AsocProfile } from '../../src/core/profile.ts';
 import { CLUSTER_API_KEY, CLUSTER_COMMUNITY } from '../asoc/cluster.ts';
 import { SimAsocNode, type SimAsocNodeOptions } from '../asoc/sim-node.ts';
 import { formatAddress, parseAddress } from '../address.ts';
+import type { Channel } from '../channel.ts';
 import type { Host } from '../host.ts';
 import { Simulation } from '../simulation.ts';
 import type { SimRandom } from '../random.ts';
@@ -39,6 +40,8 @@ export interface Arena {
   client: Host;
   attackers: Host[];
   port: number;
+  /** The channel that carries what `host` sends into the switch (where an on-path attacker taps it). */
+  uplinkOf(host: Host): Channel;
   /** A legitimate connection from the client host with the right key (fresh node id per call). */
   dialLegit(): CoreClient;
   /** A connection from `host` running the real client core, signed with `apiKey`. */
@@ -70,5 +73,5 @@ export function buildArena(options: ArenaOptions): Arena {
     const random = randomOf(host);
     return new CoreClient({ host, address: ARENA_SERVER_ADDRESS, port: server.port, profile: options.profile, apiKey, nodeId: random.bytes(16), random });
   };
-  return { sim, server, client, attackers, port: server.port, dial, dialLegit: () => dial(client, CLUSTER_API_KEY) };
+  return { sim, server, client, attackers, port: server.port, uplinkOf: (host) => net.port(host).uplink, dial, dialLegit: () => dial(client, CLUSTER_API_KEY) };
 }

@@ -24,9 +24,16 @@ import { FlowWatch, type Flow } from './flow.ts';
 /** Largest frame the sniffer assembles: enough for 16 MiB chunks, bounded against a forged length. */
 const SNIFF_MAX_FRAME = 64 * 1024 * 1024;
 
+/** How far ahead of the in-order bytes an out-of-order segment is kept (beyond any simulated window). */
+const REASSEMBLY_WINDOW_BYTES = 16 * 1024 * 1024;
+/** Out-of-order segments kept at once (the first of them wins a slot; later ones are dropped). */
+const MAX_WAITING_SEGMENTS = 4096;
+
 /**
  * In-order bytes of one TCP direction. Offsets count from the first byte after the SYN (or from the
- * first segment seen, when the SYN was missed).
+ * first segment seen, when the SYN was missed). Out-of-order segments wait, bounded: only those
+ * starting within REASSEMBLY_WINDOW_BYTES ahead, at most MAX_WAITING_SEGMENTS of them (segments from
+ * before the stream start, or garbage numbers, fall outside the window and are dropped).
  */
 export class TcpReassembler {
   /** Wire sequence number of stream offset 0. */
@@ -34,12 +41,21 @@ export class TcpReassembler {
   private nextOffset = 0;
   /** Out-of-order segments by offset (first copy wins). */
   private readonly waiting = new Map<number, Uint8Array>();
+  /** No waiting segment starts below this (exact after a scan, a lower bound after deletions). */
+  private lowestWaiting = Infinity;
+  /** Segments dropped as outside the window or over the bound. */
+  dropped = 0;
 
   constructor(private readonly deliver: (bytes: Uint8Array, offset: number) => void) {}
 
   /** Bytes delivered in order so far. */
   get length(): number {
     return this.nextOffset;
+  }
+
+  /** Out-of-order segments waiting for the bytes before them. */
+  get waitingSegments(): number {
+    return this.waiting.size;
   }
 
   /** The stream offset a wire sequence number stands for (null before the first segment). */
@@ -56,11 +72,21 @@ export class TcpReassembler {
     this.base ??= packet.seq;
     const offset = this.offsetOf(packet.seq)!;
     if (offset > this.nextOffset) {
-      if (!this.waiting.has(offset)) this.waiting.set(offset, packet.payload);
+      this.hold(offset, packet.payload);
       return;
     }
     this.take(packet.payload, offset);
-    for (let more = this.nextWaiting(); more !== null; more = this.nextWaiting()) this.take(more.bytes, more.offset);
+    this.drain();
+  }
+
+  private hold(offset: number, bytes: Uint8Array): void {
+    if (this.waiting.has(offset)) return;
+    if (offset - this.nextOffset > REASSEMBLY_WINDOW_BYTES || this.waiting.size >= MAX_WAITING_SEGMENTS) {
+      this.dropped++;
+      return;
+    }
+    this.waiting.set(offset, bytes);
+    this.lowestWaiting = Math.min(this.lowestWaiting, offset);
   }
 
   private take(bytes: Uint8Array, offset: number): void {
@@ -72,14 +98,32 @@ export class TcpReassembler {
     this.deliver(fresh, at);
   }
 
-  private nextWaiting(): { bytes: Uint8Array; offset: number } | null {
-    for (const [offset, bytes] of this.waiting) {
-      if (offset <= this.nextOffset) {
-        this.waiting.delete(offset);
-        return { bytes, offset };
+  /**
+   * Takes the waiting segments the in-order bytes have reached: by exact offset (the usual case,
+   * segments that abut), and with one pass over the waiting ones only when one may start below the
+   * in-order point (a segment that overlaps it, or is wholly old).
+   */
+  private drain(): void {
+    for (;;) {
+      const exact = this.waiting.get(this.nextOffset);
+      if (exact !== undefined) {
+        this.waiting.delete(this.nextOffset);
+        this.take(exact, this.nextOffset);
+        continue;
       }
+      if (this.lowestWaiting >= this.nextOffset) return;
+      let taken = false;
+      let lowest = Infinity;
+      for (const [offset, bytes] of this.waiting) {
+        if (offset <= this.nextOffset) {
+          this.waiting.delete(offset);
+          this.take(bytes, offset);
+          taken = true;
+        } else lowest = Math.min(lowest, offset);
+      }
+      this.lowestWaiting = lowest;
+      if (!taken) return;
     }
-    return null;
   }
 }
 

@@ -14,7 +14,7 @@
  * One node per host (its random streams are named after the host and can be taken once).
  */
 import { EventEmitter } from 'node:events';
-import type { AdmissionCounters } from '../../src/core/admission.ts';
+import type { AdmissionCounters, AdmissionSettings } from '../../src/core/admission.ts';
 import { DEFAULT_LIMITS, addStats, zeroStats, type ConnectionStats } from '../../src/core/connection.ts';
 import type { DiscoveryCounters } from '../../src/core/discovery-agent.ts';
 import type { CloseReason } from '../../src/core/events.ts';
@@ -115,7 +115,7 @@ export class SimAsocNode extends EventEmitter<SimAsocNodeEvents> {
         },
         authFailed: (conn, reason, direction) => {
           this.tallies.authFailures++;
-          this.emit('auth-failed', { address: conn.remoteAddress, reason, direction });
+          this.emit('auth-failed', { address: conn.remoteAddress, port: conn.remotePort, reason, direction });
         },
         closed: (conn, reason, detail) => {
           addStats(this.retired, conn.core.stats);
@@ -234,6 +234,21 @@ export class SimAsocNode extends EventEmitter<SimAsocNodeEvents> {
 
   get admissionCounters(): AdmissionCounters {
     return this.orchestrator.admission.counters;
+  }
+
+  /** The admission limits this node enforces (its profile's, with the node's own overrides). */
+  get admissionSettings(): Readonly<AdmissionSettings> {
+    return this.orchestrator.admission.settings;
+  }
+
+  /** The most inbound connections this node held at once (admission's high-water mark). */
+  get peakInboundConnections(): number {
+    return this.orchestrator.admission.peakOpen;
+  }
+
+  /** How many times the discovery replay cache emptied itself (the reference policy; 0 otherwise or without discovery). */
+  get discoveryReplayCacheClears(): number {
+    return this.orchestrator.discovery?.replayCacheClears ?? 0;
   }
 
   /** Inbound streams become events; streams only flow once established, so conn.peer is set. */

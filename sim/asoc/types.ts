@@ -91,7 +91,7 @@ export interface SimAsocNodeEvents {
   'peer-up': [PeerInfo];
   'peer-down': [PeerDown];
   discovered: [{ nodeId: string; address: string; port: number }];
-  'auth-failed': [{ address: string; reason: AuthFailure; direction: 'inbound' | 'outbound' }];
+  'auth-failed': [{ address: string; port: number; reason: AuthFailure; direction: 'inbound' | 'outbound' }];
   /** An inbound connection refused before its handshake (connection limit or lockout). */
   refused: [{ address: string; reason: string }];
   'stream-opened': [StreamInfo];

@@ -64,6 +64,7 @@ export class Admission {
     evictions: 0,
   };
   private open = 0;
+  private peak = 0;
   /** Admitted connections not yet established, per address (at most maxConnections entries). */
   private readonly handshaking = new Map<string, number>();
   /** Least recently active first: any use moves an address to the end. */
@@ -79,6 +80,11 @@ export class Admission {
 
   get openConnections(): number {
     return this.open;
+  }
+
+  /** The most connections admitted and open at once so far (a high-water mark: no peak is missed between samples). */
+  get peakOpen(): number {
+    return this.peak;
   }
 
   get trackedAddresses(): number {
@@ -97,6 +103,7 @@ export class Admission {
           : 'ok';
     if (verdict === 'ok') {
       this.open++;
+      this.peak = Math.max(this.peak, this.open);
       this.handshaking.set(address, handshaking + 1);
       this.counters.admitted++;
     } else {

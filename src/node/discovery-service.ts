@@ -34,6 +34,11 @@ export class DiscoveryService implements DatagramReceiver {
     });
   }
 
+  /** How many times the agent's replay cache emptied itself (the reference policy). */
+  get replayCacheClears(): number {
+    return this.agent.replayCacheClears;
+  }
+
   /** The agent's verdict counters (accepted, rejected by reason), for evidence. */
   get counters(): DiscoveryCounters {
     return this.agent.counters;

@@ -23,6 +23,19 @@ test('at most 100 connections at once by default; a release makes room', () => {
   assert.deepEqual(admission.counters.refused, { 'too-many-connections': 1, 'locked-out': 0, 'too-many-handshakes': 0 });
 });
 
+test('peakOpen is the high-water mark of open connections: it keeps a peak that releases have undone since', () => {
+  const admission = new Admission({ maxConnections: 3 });
+  assert.equal(admission.peakOpen, 0);
+  for (const address of ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4']) admission.tryAdmit(address, 0);
+  assert.equal(admission.peakOpen, 3, 'a refused connection does not count');
+  admission.release('10.0.0.1', false);
+  admission.release('10.0.0.2', false);
+  assert.equal(admission.openConnections, 1);
+  assert.equal(admission.peakOpen, 3);
+  admission.tryAdmit('10.0.0.5', 1);
+  assert.equal(admission.peakOpen, 3);
+});
+
 test('release without an admitted connection is a driver bug', () => {
   assert.throws(() => new Admission().release('10.0.0.1', false), /without an admitted connection/);
 });

@@ -19,31 +19,70 @@ const files = readdirSync(THREATS)
   .filter((f) => f.endsWith('.yaml'))
   .sort();
 
+/**
+ * Per attack kind, counts that are 0 when the attack did not actually happen (nothing sent, no guess
+ * landed, no frame changed): a verdict over such a run would decide nothing.
+ */
+const ATTEMPTED: Record<string, readonly string[]> = {
+  'accept-replay': ['impostorConnections'],
+  'auth-brute-force': ['attempts', 'helloEvaluated'],
+  'auth-failure-leak': ['forgedHellos', 'controlBytesBack'],
+  'blind-injection': ['reachedTcp', 'acceptedByTcp'],
+  'challenge-birthday': ['trials', 'announcementsChecked', 'agentCheckedMessages'],
+  'connection-flood': ['attackerConnectionsOpened', 'legitProbes'],
+  'discovery-replay': ['targetAnnouncementsRecorded', 'replaysSent'],
+  'discovery-storm': ['sentValid', 'sentReplayed', 'sentBadHmac', 'receiverReceived'],
+  eavesdrop: ['tcpBytesReassembled', 'framesParsed'],
+  'hello-replay': ['replays'],
+  'inject-after-handshake': ['injectedSegments', 'injectedBytes'],
+  'keyless-node': ['intruderAnnouncements', 'intruderHelloAttempts'],
+  'mitm-frames': ['modifyFramesAltered', 'dropFramesAltered', 'reorderFramesAltered', 'injectFramesAltered'],
+  'oversized-frame': ['insiderHandshakes', 'attackerPayloadWritten'],
+  'protocol-violations': ['insiderHandshakes', 'violationsHandled'],
+  'token-forgery': ['guesses', 'tamperedFrames'],
+};
+
+/** Trace hashes of the verdict runs below, by "file profile": the determinism test runs them again. */
+const firstHashes = new Map<string, string | null>();
+
+test('every attack kind names the counts that show it was attempted', () => {
+  assert.deepEqual(Object.keys(ATTEMPTED).sort(), knownAttackKinds());
+});
+
 for (const file of files) {
-  test(`threat scenario ${file}: every observed verdict is the expected one`, async () => {
+  test(`threat scenario ${file}: every observed verdict is the expected one, over a run in which the attack happened`, async () => {
     const result = runThreat(await loadThreat(join(THREATS, file)));
     assert.ok(result.rows.length > 0, 'the scenario decided nothing');
     const wrong = result.rows.filter((r) => !r.match).map((r) => `${r.claim} ${r.profile}: expected ${r.expected}, observed ${r.observed} — ${r.evidence}`);
     assert.deepEqual(wrong, []);
+    const attempted = ATTEMPTED[result.attack.kind] ?? assert.fail(`no attempted-counts listed for ${result.attack.kind}`);
     for (const run of result.runs) {
-      assert.ok(Object.keys(run.counts).length > 0, `${run.profile}: no counts as evidence`);
+      firstHashes.set(`${file} ${run.profile}`, run.traceHash);
+      const missing = attempted.filter((key) => !((run.counts[key] ?? 0) > 0)).map((key) => `${key} = ${run.counts[key]}`);
+      assert.deepEqual(missing, [], `${run.profile}: the attack did not happen`);
       assert.ok(run.trace.length > 0, `${run.profile}: no trace excerpt`);
     }
   });
 }
 
-test('the same scenario and seed give the same trace hash; another seed another one', async () => {
-  const first = files[0];
-  if (first === undefined) return assert.fail('no threat scenarios in scenarios/threats/');
-  const prepared = await loadThreat(join(THREATS, first));
-  const profile = Object.keys(prepared.scenario.expect).slice(0, 1) as never[];
-  const a = runThreat(prepared, { profiles: profile });
-  const b = runThreat(prepared, { profiles: profile });
-  const c = runThreat(prepared, { profiles: profile, seed: a.seed + 1 });
-  assert.ok(a.runs[0]!.traceHash !== null);
-  assert.equal(a.runs[0]!.traceHash, b.runs[0]!.traceHash);
-  assert.notEqual(a.runs[0]!.traceHash, c.runs[0]!.traceHash);
-  assert.deepEqual(a.rows, b.rows);
+test('every simulated scenario is deterministic under asoc-v1 and asoc-hardened: the same seed gives the same trace hash, another seed another one', async () => {
+  const profiles = ['asoc-v1', 'asoc-hardened'] as const;
+  let checked = 0;
+  for (const file of files) {
+    const prepared = await loadThreat(join(THREATS, file));
+    for (const profile of profiles.filter((p) => prepared.scenario.expect[p] !== undefined)) {
+      const key = `${file} ${profile}`;
+      const first = firstHashes.has(key) ? firstHashes.get(key)! : runThreat(prepared, { profiles: [profile] }).runs[0]!.traceHash;
+      if (first === null) continue; // no simulation (challenge-birthday): nothing to hash
+      const again = runThreat(prepared, { profiles: [profile] }).runs[0]!.traceHash;
+      assert.equal(again, first, `${key}: same seed, another trace hash`);
+      checked++;
+      if (profile !== 'asoc-v1') continue; // another seed: once per scenario is enough to show the seed matters
+      const other = runThreat(prepared, { profiles: [profile], seed: prepared.scenario.seed + 1 }).runs[0]!.traceHash;
+      assert.notEqual(other, first, `${key}: another seed, the same trace hash`);
+    }
+  }
+  assert.ok(checked >= 2 * (files.length - 1) - 1, `only ${checked} runs checked`);
 });
 
 // ---- the file format ---------------------------------------------------------------------------

@@ -92,9 +92,12 @@ export function buildStage({ seed, profile, nodes = 2, clientDials }: StageOptio
   };
 }
 
-/** Bytes an attacker forges: recognisable text, and their SHA-256 to find them among delivered streams. */
-export function forgedBytes(size: number): { bytes: Uint8Array; sha256: string } {
-  const text = new TextEncoder().encode('FORGED BY THE ATTACKER ');
+/**
+ * Bytes an attacker forges: recognisable text, and their SHA-256 to find them among delivered
+ * streams. A `tag` makes them another attack's (another SHA-256), to tell several attempts apart.
+ */
+export function forgedBytes(size: number, tag = ''): { bytes: Uint8Array; sha256: string } {
+  const text = new TextEncoder().encode(`FORGED BY THE ATTACKER ${tag}`);
   const bytes = new Uint8Array(size);
   for (let i = 0; i < size; i++) bytes[i] = text[i % text.length]!;
   return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };

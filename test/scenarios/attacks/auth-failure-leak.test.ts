@@ -14,3 +14,8 @@ test('auth failure leak (v1): forged HELLOs get 0 bytes and are closed after the
   assert.ok(out.figures.closeTimeSpreadMs! < 1e-6);
   assert.ok(out.figures.nearlyRightCloseAfterMs! > 0);
 });
+
+test('auth failure leak: when the control HELLO gets no reply the measurement is blind, and the run throws instead of deciding', () => {
+  // Each connection is torn down 10 µs after its HELLO, before any answer can come back.
+  assert.throws(() => runAttack(authFailureLeak, 'asoc-v1', { samples: 1, gapMs: 0.01 }), /control HELLO got no reply/);
+});

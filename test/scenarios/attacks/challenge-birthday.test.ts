@@ -35,4 +35,18 @@ test('challenge birthday (hardened): keyed by node, no rejection in hours of tra
   assert.equal(verdictOf(out, 'S9'), 'HOLDS');
   assert.equal(out.counts.trialsWithRejection, 0);
   assert.ok(out.figures.profileAnalyticHours! > 100);
+  // No trial saw a rejection: what was measured is only a lower bound, and labelled so.
+  assert.equal(out.figures.profileMeasuredMean, undefined);
+  assert.equal(out.figures.profileMeasuredHoursToFirstRejection, undefined);
+  assert.equal(out.figures.profileMeasuredMeanLowerBound, out.counts.announcementsChecked! / out.counts.trials!);
+});
+
+test('challenge birthday: the verdict is the analytic expectation against the stated threshold, not "no rejection in a few trials"', () => {
+  const quick = { trials: 2, methodCheckTrials: 10, profileMessageBudget: 600_000, agentCheckMessages: 10_000 };
+  // The same trials (none rejects) with a threshold above hardened's ~163 h: PARTIAL.
+  const strict = runAttack(challengeBirthday, 'asoc-hardened', { ...quick, holdsFromHours: 200 });
+  assert.equal(strict.counts.trialsWithRejection, 0);
+  assert.equal(verdictOf(strict, 'S9'), 'PARTIAL');
+  assert.match(strict.observations[0]!.evidence, /less than the 200 h threshold/);
+  assert.equal(verdictOf(runAttack(challengeBirthday, 'asoc-hardened', { ...quick, holdsFromHours: 100 }), 'S9'), 'HOLDS');
 });

@@ -25,3 +25,7 @@ test('discovery replay after the seen-set is emptied (reference): rejected as a 
   assert.equal(out.counts.receiverRejectedReplay, out.counts.replaysSent! - 1, 'every replay before the clear was refused');
   assert.ok(out.counts.receiverRecordedChallenges! > 10_000);
 });
+
+test('discovery replay: a run that sent no replay tested nothing and throws instead of reporting HOLDS', () => {
+  assert.throws(() => runAttack(discoveryReplay, 'asoc-v1', { ...stale, replayFromMs: 200_000, untilMs: 150_000 }), /no replay was sent/);
+});

@@ -16,6 +16,8 @@ test('token forgery (v1): forged signatures pass at 2^-bits; after the handshake
   assert.equal(out.counts.payloadBytesDelivered, 8 * 512);
   assert.equal(out.figures.overheadBytesPerFrame, 14);
   assert.equal(out.counts.authenticatorBytesPerFrame, 0);
+  assert.equal(out.counts.integrityFailedCloses, 0);
+  assert.equal(out.counts.alteredStreamsDelivered, 1, 'the byte flipped on the wire reached the application');
 });
 
 test('token forgery (hardened): every frame after the handshake carries a 16-byte tag, and the handshake MAC is 128 bits', () => {
@@ -23,4 +25,7 @@ test('token forgery (hardened): every frame after the handshake carries a 16-byt
   assert.equal(verdictOf(out, 'S8'), 'HOLDS');
   assert.equal(out.figures.acceptMacBits, 128);
   assert.equal(out.counts.authenticatorBytesPerFrame, 16);
+  assert.equal(out.counts.integrityFailedCloses, 1, 'the byte flipped on the wire closed the connection');
+  assert.equal(out.counts.alteredStreamsDelivered, 0);
+  assert.match(out.observations[0]!.evidence, /HMAC-SHA256\(handshake key, ACCEPT body\)/, "the hardened ACCEPT check's construction is the one measured");
 });
