@@ -17,7 +17,7 @@ import {
 import { MAX_ATTACK_BUDGET_MS, MAX_ATTACK_COUNT } from '../attack/bounds.ts';
 import { attackSource, formatTarget } from '../attack/target.ts';
 import { DEFAULT_ATTACK_TIMEOUT_MS, type CommonAttackOptions } from '../attack/run.ts';
-import { integerFlag, loadApiKey, parseFlags, parseSize, profileFlag, UsageError, type Command } from './common.ts';
+import { integerFlag, loadApiKey, parseFlags, parseSize, profileFlag, subcommand, UsageError, type Command } from './common.ts';
 
 const list = ATTACK_NAMES.map((name) => `  ${name.padEnd(18)} [${ATTACK_SUMMARIES[name].claims.join(' ')}] ${ATTACK_SUMMARIES[name].summary}`).join('\n');
 
@@ -152,12 +152,9 @@ export const attackCommand: Command = {
   summary: 'run an attack against a real server on loopback and report whether it was stopped',
   help,
   async run(argv) {
-    const [name, ...rest] = argv;
-    if (name === undefined || name === '--help' || name === '-h') {
-      console.log(help);
-      return name === undefined ? 2 : 0;
-    }
-    if (!(ATTACK_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown attack "${name}" (one of: ${ATTACK_NAMES.join(', ')})\n\n${help}`);
+    const picked = subcommand(argv, ATTACK_NAMES, 'attack', help);
+    if (typeof picked === 'number') return picked;
+    const { name, rest } = picked;
     const { values } = parseFlags(rest, FLAGS, help);
     if (values.help) {
       console.log(help);

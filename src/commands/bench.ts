@@ -4,7 +4,7 @@ import { runCryptoCli } from '../../bench/crypto.ts';
 import { runHandshakeCli } from '../../bench/handshake.ts';
 import { runHttpCli } from '../../bench/http.ts';
 import { runLatencyCli } from '../../bench/latency.ts';
-import { UsageError, type Command } from './common.ts';
+import { subcommand, type Command } from './common.ts';
 
 interface Benchmark {
   name: string;
@@ -32,13 +32,8 @@ export const benchCommand: Command = {
   summary: `run a benchmark (${BENCHMARKS.map((b) => b.name).join(', ')}) and write its JSON into reports/`,
   help,
   async run(argv) {
-    const [name, ...rest] = argv;
-    if (name === undefined || name === '--help' || name === '-h') {
-      console.log(help);
-      return name === undefined ? 2 : 0;
-    }
-    const benchmark = BENCHMARKS.find((b) => b.name === name);
-    if (!benchmark) throw new UsageError(`unknown benchmark "${name}"\n\n${help}`);
-    return benchmark.run(rest);
+    const picked = subcommand(argv, BENCHMARKS.map((b) => b.name), 'benchmark', help);
+    if (typeof picked === 'number') return picked;
+    return BENCHMARKS.find((b) => b.name === picked.name)!.run(picked.rest);
   },
 };

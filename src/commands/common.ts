@@ -26,6 +26,21 @@ export function parseFlags<O extends Options>(argv: string[], options: O, help: 
   }
 }
 
+/**
+ * The first argument of a command with subcommands (`bench <name>`, `attack <name>`), checked
+ * against the known names. Without one, or with --help, the help is printed and the exit status
+ * returned instead (2 when nothing was asked, 0 for --help).
+ */
+export function subcommand(argv: string[], known: readonly string[], what: string, help: string): { name: string; rest: string[] } | number {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    console.log(help);
+    return name === undefined ? 2 : 0;
+  }
+  if (!known.includes(name)) throw new UsageError(`unknown ${what} "${name}" (one of: ${known.join(', ')})\n\n${help}`);
+  return { name, rest };
+}
+
 /** The API key, from --api-key-file or ASOC_API_KEY; there is never a default key. */
 export function loadApiKey(file: string | undefined): Uint8Array {
   if (file) {
