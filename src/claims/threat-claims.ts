@@ -6,14 +6,14 @@
  * keeps every profile's aggregate, the deciding scenario's own evidence, and any row whose observed
  * verdict differs from the scenario's expectation (a behaviour change worth a look).
  */
-import type { ProfileName } from '../core/profile.ts';
+import { PROFILES, type ProfileName } from '../core/profile.ts';
 import { aggregateByClaim, loadThreat, runThreat, threatFiles, type ClaimAggregate, type ThreatResult, type ThreatRow } from '../../scenarios/threat-runner.ts';
 import type { ClaimResult } from './verdict.ts';
 
 export const THREAT_SCENARIO_DIR = 'scenarios/threats';
 /** The profile whose verdict is the claim's: the RFC as written. */
 const SUBJECT: ProfileName = 'asoc-v1';
-const OTHERS: ProfileName[] = ['asoc-v1/reference', 'asoc-hardened', 'asoc-hardened/encrypted'];
+const OTHERS = (Object.keys(PROFILES) as ProfileName[]).filter((name) => name !== SUBJECT);
 
 export interface ThreatClaimsOptions {
   dir?: string;
