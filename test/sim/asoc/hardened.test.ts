@@ -26,7 +26,7 @@ test('v1 and hardened nodes on one broadcast domain never take each other\'s ann
   cluster.start();
   cluster.sim.scheduler.runUntilTime(10_000);
   for (const [i, node] of cluster.nodes.entries()) {
-    const sameProfile = cluster.nodes.filter((n, j) => j !== i && j % 2 === i % 2).map((n) => n.nodeIdHex);
+    const sameProfile = cluster.nodes.filter((_, j) => j !== i && j % 2 === i % 2).map((n) => n.nodeIdHex);
     assert.deepEqual(node.peers().map((p) => p.nodeId), sameProfile, `${node.host.name} is connected only to its own profile`);
     assert.ok(node.discoveryCounters!.rejected['other-community'] > 0);
   }
