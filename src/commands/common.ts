@@ -18,9 +18,9 @@ export interface Command {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-export function parseFlags<O extends Options>(argv: string[], options: O, help: string) {
+export function parseFlags<O extends Options>(argv: string[], options: O, help: string, allowPositionals = false) {
   try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: false, strict: true });
+    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
   } catch (err) {
     throw new UsageError(`${(err as Error).message}\n\n${help}`);
   }

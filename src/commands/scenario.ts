@@ -1,12 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { progressBar, showsProgress } from '../../bench/progress.ts';
 import { ScenarioError } from '../../scenarios/load.ts';
 import { aggregateByClaim, loadThreat, profilesOf, runThreat, threatFiles, type PreparedThreat, type ThreatResult } from '../../scenarios/threat-runner.ts';
 import { formatAggregate, formatThreatResult } from '../../scenarios/threat-text.ts';
 import type { ProfileName } from '../core/profile.ts';
-import { UsageError, profileFlag, type Command } from './common.ts';
+import { parseFlags, UsageError, profileFlag, type Command } from './common.ts';
 
 const DEFAULT_DIR = 'scenarios/threats';
 const DEFAULT_OUT = 'reports/threats';
@@ -36,16 +35,7 @@ const FLAGS = {
   seed: { type: 'string' },
   out: { type: 'string' },
   profile: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
-
-function parseScenarioArgs(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options: FLAGS, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n\n${help}`);
-  }
-}
 
 function seedFlag(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -76,7 +66,7 @@ async function writeResult(result: ThreatResult, dir: string): Promise<string> {
   return path;
 }
 
-async function run(target: string, values: ReturnType<typeof parseScenarioArgs>['values']): Promise<number> {
+async function run(target: string, values: { seed?: string; out?: string; profile?: string }): Promise<number> {
   const seed = seedFlag(values.seed);
   const only: ProfileName[] | undefined = values.profile === undefined ? undefined : [profileFlag(values.profile).name];
   const prepared = (await loadAll(target)).filter((p) => profilesOf(p.scenario, only).length > 0);
@@ -135,7 +125,7 @@ export const scenarioCommand: Command = {
   summary: 'run threat scenarios (attacks in the simulator) and give the security claims their verdicts',
   help,
   async run(argv) {
-    const { values, positionals } = parseScenarioArgs(argv);
+    const { values, positionals } = parseFlags(argv, FLAGS, help, true);
     if (values.help) {
       console.log(help);
       return 0;

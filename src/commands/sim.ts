@@ -1,12 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { progressBar, showsProgress } from '../../bench/progress.ts';
 import { DEFAULT_CALIBRATION_FILE } from '../../scenarios/calibration.ts';
 import { loadScenario } from '../../scenarios/load.ts';
 import { runScenario, type RunProgress, type ScenarioSummary } from '../../scenarios/runner.ts';
 import { formatSummary } from '../../scenarios/summary-text.ts';
-import { UsageError, type Command } from './common.ts';
+import { parseFlags, UsageError, type Command } from './common.ts';
 
 const DEFAULT_OUT = 'reports/sim';
 
@@ -38,16 +37,7 @@ const FLAGS = {
   trace: { type: 'string' },
   until: { type: 'string' },
   calibration: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
-
-function parseSimArgs(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options: FLAGS, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n\n${help}`);
-  }
-}
 
 /** An integer seed stays a number (as in the scenario file); anything else is a string seed. */
 function seedFlag(value: string | undefined): string | number | undefined {
@@ -89,7 +79,7 @@ export const simCommand: Command = {
   summary: 'run a scenario file in the deterministic simulator and write its JSON summary',
   help,
   async run(argv) {
-    const { values, positionals } = parseSimArgs(argv);
+    const { values, positionals } = parseFlags(argv, FLAGS, help, true);
     if (values.help) {
       console.log(help);
       return 0;
