@@ -12,7 +12,7 @@ import type { HandshakeProtocolResult, HandshakeReport } from '../../bench/hands
 import type { LatencyReport, LatencyRun } from '../../bench/latency-schema.ts';
 import type { MessageOverhead, MessageOverheadReport } from '../../bench/message-overhead.ts';
 import type { ThroughputReport } from '../../bench/throughput-schema.ts';
-import type { ClaimResult, Verdict } from './verdict.ts';
+import { verdictOf, type ClaimResult, type Verdict } from './verdict.ts';
 
 /** "~X" is met by figures within a factor of this of X. */
 export const ABOUT_FACTOR = 2;
@@ -28,13 +28,6 @@ export class BenchEvidenceError extends Error {
 export interface HandshakeSizes {
   handshakePayloadBytes: number;
   discoveryDatagramBytes: number;
-}
-
-/** HOLDS when every part holds, FAILS when none does, PARTIAL between. */
-export function verdictOf(parts: readonly boolean[]): Verdict {
-  if (parts.length === 0) throw new RangeError('a verdict needs at least one part');
-  if (parts.every(Boolean)) return 'HOLDS';
-  return parts.some(Boolean) ? 'PARTIAL' : 'FAILS';
 }
 
 const within = (value: number, low: number, high: number) => value >= low && value <= high;

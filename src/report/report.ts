@@ -6,14 +6,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CLAIMS } from '../claims/catalogue.ts';
+import type { Measurement } from '../claims/instrument.ts';
 import type { ClaimResult } from '../claims/verdict.ts';
 
-export interface Measurement {
-  name: string;
-  /** What was measured, in a sentence with the figures. */
-  summary: string;
-  data: unknown;
-}
+export type { Measurement };
 
 export interface VerdictReport {
   kind: 'asoc-lab-verdicts';

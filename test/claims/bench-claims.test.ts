@@ -10,7 +10,8 @@ import type { LatencyReport, LatencyRun } from '../../bench/latency-schema.ts';
 import type { MessageOverheadReport } from '../../bench/message-overhead.ts';
 import type { ThroughputReport } from '../../bench/throughput-schema.ts';
 import { decideOrPending } from '../../src/claims/bench-evidence.ts';
-import { BenchEvidenceError, decideD2, decideP1, decideP5, decideP6, decideP7, decideP8, verdictOf } from '../../src/claims/bench-claims.ts';
+import { BenchEvidenceError, decideD2, decideP1, decideP5, decideP6, decideP7, decideP8 } from '../../src/claims/bench-claims.ts';
+import { verdictOf } from '../../src/claims/verdict.ts';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

@@ -1,0 +1,109 @@
+/**
+ * The registry of instruments `asoc-lab verify` runs, in order. Which instrument decides which
+ * claim is written here and nowhere else; a later instrument's verdict for a claim replaces an
+ * earlier one's (the benchmarks' P1, with JWT and gRPC, replaces the codecs' P1).
+ */
+import { runCalibration, writeCalibration } from '../../bench/calibrate.ts';
+import { decideBenchClaims } from './bench-evidence.ts';
+import { decideCodecClaims } from './codec-claims.ts';
+import type { Instrument } from './instrument.ts';
+import { measureLoopbackThroughput } from './loopback-throughput.ts';
+import { decideSimulatedClaims } from './sim-claims.ts';
+import { decideThreatClaims, THREAT_SCENARIO_DIR } from './threat-claims.ts';
+
+const codecs: Instrument = {
+  name: 'codecs',
+  title: 'codecs and connection core',
+  claims: ['P1', 'P2', 'X1', 'X2', 'S12'],
+  async run() {
+    return { claims: decideCodecClaims(), measurements: [] };
+  },
+};
+
+const threats: Instrument = {
+  name: 'threats',
+  title: 'threat scenarios, every profile',
+  claims: ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8', 'S9', 'S10', 'S11'],
+  skipFlag: 'no-threats',
+  async run(ctx) {
+    const threatResults = await decideThreatClaims({
+      exclude: new Set(codecs.claims),
+      onScenario: (name, index, total) => ctx.progress(index / total, name),
+    });
+    const rows = threatResults.results.flatMap((r) => r.rows);
+    const mismatched = rows.filter((r) => !r.match);
+    return {
+      claims: threatResults.claims,
+      measurements: [
+        {
+          name: 'threat scenarios',
+          summary: `${threatResults.results.length} scenarios, ${rows.length} verdicts (claim × profile × scenario); ${mismatched.length} differ from the scenario files' expectations. Each run's counts, figures, trace excerpt and trace hash are in the JSON; rerun with asoc-lab scenario run ${THREAT_SCENARIO_DIR}.`,
+          data: threatResults.results,
+        },
+      ],
+      mismatches: mismatched.map((r) => `${r.claim} ${r.profile} in ${r.scenario}: expected ${r.expected}, observed ${r.observed}`),
+    };
+  },
+};
+
+const benchmarks: Instrument = {
+  name: 'benchmarks',
+  title: 'loopback benchmarks',
+  claims: ['P1', 'P5', 'P6', 'P7', 'P8', 'D2'],
+  skipFlag: 'no-bench-claims',
+  async run(ctx) {
+    const benched = await decideBenchClaims((line) => ctx.log(line));
+    return {
+      claims: benched.claims,
+      measurements: [
+        {
+          name: 'benchmarks for P1, P5–P8 and D2',
+          summary: `handshake, bytes-per-message, latency, CPU, throughput and crypto benches over loopback with verify's settings (each claim's evidence has them), ${benched.wallSeconds.toFixed(0)} s wall; longer runs: npm run bench:<name>`,
+          data: benched.reports,
+        },
+      ],
+    };
+  },
+};
+
+const simulator: Instrument = {
+  name: 'simulator',
+  title: 'simulated RFC testbeds',
+  claims: ['P3', 'P4', 'P9'],
+  skipFlag: 'no-sim',
+  async run(ctx) {
+    let calibrationFile = ctx.calibrationFile;
+    if (!calibrationFile) {
+      ctx.progress(0, "calibrating the simulator's CPU model on this machine");
+      calibrationFile = await writeCalibration(await runCalibration(), `${ctx.out}/calibration.json`);
+    }
+    ctx.progress(0.5, `simulating with ${calibrationFile}`);
+    const simulated = decideSimulatedClaims({ calibrationFile, onNotice: (text) => ctx.log(`  note: ${text}`) });
+    return {
+      claims: simulated.claims,
+      measurements: simulated.summaries.map((s) => ({
+        name: `simulation ${s.scenario} (${s.workloads.map((w) => w.name).join(', ')})`,
+        summary: `seed ${s.seed}, trace hash ${s.traceHash.slice(0, 16)}…, ${(s.virtualMs / 1000).toFixed(2)} s of virtual time in ${(s.wallMs / 1000).toFixed(1)} s wall; the scenario file (all its workloads): asoc-lab sim scenarios/topologies/${s.scenario}.yaml --seed ${s.seed} --calibration ${calibrationFile}`,
+        data: s,
+      })),
+    };
+  },
+};
+
+const loopbackThroughput: Instrument = {
+  name: 'throughput',
+  title: 'loopback throughput, ASoc v1 vs raw TCP',
+  claims: [],
+  skipFlag: 'no-throughput',
+  async run(ctx) {
+    const settings = ctx.quick ? { totalBytes: 256 * 1024 ** 2, runs: 5 } : { totalBytes: 1024 ** 3, runs: 7 };
+    return { claims: [], measurements: [await measureLoopbackThroughput(settings)] };
+  },
+};
+
+export const INSTRUMENTS: readonly Instrument[] = [codecs, threats, benchmarks, simulator, loopbackThroughput];
+
+/** The instruments that decide `id`, in the order they run. */
+export function instrumentsFor(id: string): Instrument[] {
+  return INSTRUMENTS.filter((i) => i.claims.includes(id));
+}
