@@ -1,6 +1,6 @@
 /**
  * Interoperability on real sockets: the lab's AsocNode against an independent ASoc v1 peer written
- * in Python from SPEC.md (test/interop/asoc_peer.py, standard library only, no code shared with the
+ * in Python from docs/asoc-v1.md (test/interop/asoc_peer.py, standard library only, no code shared with the
  * lab), in both directions. The Python peer is first checked against the reference implementation's
  * byte-exact vectors, so the two sides agreeing cannot be a shared misreading of the spec.
  *
