@@ -209,7 +209,7 @@ export const CLAIMS: readonly Claim[] = [
   subduction({
     id: 'D1',
     text: 'Subduction: two-message Ed25519-signed challenge/response; replay prevented by nonce + timestamp + digest; audience stops misdirection',
-    source: "seed 002 (Message Types), which points to Subduction's design/handshake.md",
+    source: 'seed 002 (Message Types); design/handshake.md of inkandswitch/subduction',
     quoted: 'SignedChallenge(Signed<Challenge>) · SignedResponse(Signed<Response>)',
   }),
   other(
