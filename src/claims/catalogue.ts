@@ -23,6 +23,7 @@ export interface Claim {
 type ClaimFields = Omit<Claim, 'group' | 'decidedBy'>;
 
 const BENCH = 'verify runs it unless --no-bench-claims';
+const BENCHES = 'verify runs them unless --no-bench-claims';
 const SIM = 'verify runs it unless --no-sim';
 
 const perf = (claim: ClaimFields, decidedBy: string): Claim => ({ ...claim, group: 'performance', decidedBy });
@@ -94,7 +95,7 @@ export const CLAIMS: readonly Claim[] = [
       source: 'seed 000 (vs gRPC); RFC-0001 §11.2',
       quoted: 'gRPC: ~500μs per message (protobuf + HTTP/2) · ASoc: ~50μs (binary framing only) · 10x faster · gRPC: ~200 bytes per frame',
     },
-    `the latency, throughput and bytes-per-message benches against gRPC (${BENCH})`,
+    `the latency, throughput and bytes-per-message benches against gRPC (${BENCHES})`,
   ),
   perf(
     {
@@ -103,7 +104,7 @@ export const CLAIMS: readonly Claim[] = [
       source: 'seed 004 (RFC-0002) appendix B, §9.2',
       quoted: 'Handshake Size | 52 bytes | 2-4 KB · Per-frame Overhead | 14 bytes | 5-40 bytes · CPU Overhead | <1% | 5-10%',
     },
-    `the handshake, bytes-per-message and CPU benches with asoc-v1/tls (${BENCH})`,
+    `the handshake, bytes-per-message and CPU benches with asoc-v1/tls (${BENCHES})`,
   ),
   perf(
     {
