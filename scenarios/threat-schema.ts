@@ -3,7 +3,7 @@
  *
  *   name: hello-replay
  *   description: one line
- *   claims: [S1, S2]                 # the SPEC.md claims this scenario decides
+ *   claims: [S1, S2]                 # the claims (docs/claims.md) this scenario decides
  *   seed: 1                          # default 1; --seed overrides
  *   attack: { kind: hello-replay, …params }   # kind = a file of scenarios/attacks/; params checked by that module
  *   expect:

@@ -1,50 +1,255 @@
 /**
- * The claims of ../shared/SPEC.md, by id. Everything in the lab cites these ids; a claim the lab
- * cannot decide yet says which instrument will decide it.
+ * The claims the lab checks, by id, each with where it is made and the source's own words.
+ * Everything in the lab cites these ids. docs/claims.md gives each claim's source, the rule that
+ * decides it and what that rule does not show; docs/asoc-v1.md describes the protocol itself.
+ * "Seed N" is one of the lab's five seed documents (000–004); RFC-0002 is seed 004, and RFC-0001
+ * is read in the reference repository (docs/asoc-v1.md names the commit).
  */
 export type ClaimGroup = 'performance' | 'security' | 'consistency' | 'other-systems';
 
 export interface Claim {
   id: string;
   group: ClaimGroup;
+  /** The claim in the lab's words. */
   text: string;
-  /** The instrument that decides it once built, for claims not yet decided. */
+  /** Where the claim is made: seed document and/or RFC section. */
+  source: string;
+  /** The source's own figure or phrase, quoted exactly (separate quotes joined by " · "). */
+  quoted: string;
+  /** The instrument that decides it; a report without its verdict says the claim needs this. */
   decidedBy: string;
 }
 
-const perf = (id: string, text: string, decidedBy: string): Claim => ({ id, group: 'performance', text, decidedBy });
-const sec = (id: string, text: string): Claim => ({ id, group: 'security', text, decidedBy: 'threat-model scenarios (scenarios/threats/)' });
-const other = (id: string, text: string): Claim => ({ id, group: 'other-systems', text, decidedBy: 'a Subduction- or STT-style comparison protocol (not built yet; no open issue asks for one)' });
+type ClaimFields = Omit<Claim, 'group' | 'decidedBy'>;
+
+const BENCH = 'verify runs it unless --no-bench-claims';
+const BENCHES = 'verify runs them unless --no-bench-claims';
+const SIM = 'verify runs it unless --no-sim';
+
+const perf = (claim: ClaimFields, decidedBy: string): Claim => ({ ...claim, group: 'performance', decidedBy });
+const sec = (claim: ClaimFields): Claim => ({ ...claim, group: 'security', decidedBy: 'the threat scenarios that list it (scenarios/threats/; verify runs them unless --no-threats)' });
+const consistency = (claim: ClaimFields, decidedBy: string): Claim => ({ ...claim, group: 'consistency', decidedBy });
+const other = (claim: ClaimFields, decidedBy: string): Claim => ({ ...claim, group: 'other-systems', decidedBy });
+const subduction = (claim: ClaimFields): Claim => other(claim, 'a Subduction-style comparison protocol, which the lab does not have');
+const stt = (claim: ClaimFields): Claim => other(claim, 'an STT-style comparison protocol, which the lab does not have');
 
 export const CLAIMS: readonly Claim[] = [
-  perf('P1', 'Handshake is 52 bytes (HELLO 36 + ACCEPT 16); 102 with a discovery message; JWT/gRPC take 450+ bytes (77–88 % smaller)', 'codecs + handshake bench (JWT, gRPC)'),
-  perf('P2', 'Data overhead is 14 bytes per frame: 0.001 % for 1 MiB chunks', 'codecs'),
-  perf('P3', '446 MB/s per peer between 2 nodes on 10 GbE (892 MB/s aggregate)', 'simulated RFC testbed (issue 3)'),
-  perf('P4', '8 nodes: 100 MB/s per peer from a single sender, 803 MB/s aggregate', 'simulated 8-node fan-out (issue 3)'),
-  perf('P5', '~50 µs per chunk (seed 000), while RFC-0001 §11.1 gives 1–5 ms for 1 KB and 10–20 ms for 1 MB', 'latency bench (verify runs it unless --no-bench-claims)'),
-  perf('P6', 'Under 2 % CPU while streaming', 'CPU bench (verify runs it unless --no-bench-claims)'),
-  perf('P7', '10× faster than gRPC: ~500 µs vs ~50 µs per message; gRPC ~200 bytes overhead per frame', 'latency, throughput and bytes-per-message benches against gRPC (verify runs them unless --no-bench-claims)'),
-  perf('P8', 'TLS costs a 2–4 KB handshake, 5–40 bytes per frame and 5–10 % CPU', 'handshake, bytes-per-message and CPU benches with asoc-v1/tls (verify runs them unless --no-bench-claims)'),
-  perf('P9', 'Network-limited: can saturate 10 GbE', 'simulated RFC testbed (issue 3) and benchmarks (issue 5)'),
-  sec('S1', 'A node without the API key cannot join (bad discovery HMAC dropped; bad HELLO closes the connection)'),
-  sec('S2', 'Replay is prevented: duplicate challenges rejected, challenges older than 60 s rejected'),
-  sec('S3', 'Man-in-the-middle cannot modify messages: the HMAC covers the entire message'),
-  sec('S4', 'No confidentiality (non-goal): an eavesdropper reads tensors; a TLS wrapper fixes it'),
-  sec('S5', 'Hijacking an authenticated TCP connection needs a guess of a 32-bit sequence number'),
-  sec('S6', 'Knowing the community string gives no access'),
-  sec('S7', 'After the handshake both peers are verified (the client authenticates the server by ACCEPT)'),
-  sec('S8', 'Session tokens: 2^64 space, HMAC-signed, unforgeable'),
-  sec('S9', '128-bit truncated HMAC gives 2^64 security; 2^32 challenges with a short window make replay infeasible'),
-  sec('S10', 'DoS limits: discovery storm, 100 connections, 5 failed auths per IP, maximum frame size'),
-  sec('S11', 'Authentication failures leak nothing: no error frame, constant-time comparison'),
-  sec('S12', 'Protocol violations are handled as §9.2 says (bad version closes, unknown type ignored, bad seq closes)'),
-  { id: 'X1', group: 'consistency', text: 'The frame header is 14 bytes (text); diagrams and appendix A say 13', decidedBy: 'codecs' },
-  { id: 'X2', group: 'consistency', text: '"52-byte handshake" vs "102-byte handshake" vs HELLO "total 50 bytes": which bytes are counted', decidedBy: 'codecs' },
-  other('D1', 'Subduction: two-message Ed25519-signed challenge/response; replay prevented by nonce + timestamp + digest; audience stops misdirection'),
-  { ...other('D2', 'Subduction: Ed25519 ~71,000 verifies/s; BLAKE3 ~3 GB/s; SipHash-2-4 3–5× faster than keyed BLAKE3'), decidedBy: 'crypto bench (verify runs it unless --no-bench-claims)' },
-  other('D3', 'Subduction: deterministic CBOR in an SDN+version envelope; unknown versions rejected gracefully'),
-  other('T1', 'STT: 4-message handshake over a pre-shared seed; session id from both nonces and node ids; every frame encrypted'),
-  other('T2', 'STT: many ordered streams per session, no cross-stream head-of-line blocking; varint stream ids'),
-  other('T3', 'STT: session keys rotate after a data, time or message threshold without breaking the session'),
-  other('T4', 'STT: custom frame types 0x80–0xFF dispatched to handlers; out-of-order segments reassembled'),
+  perf(
+    {
+      id: 'P1',
+      text: 'Handshake is 52 bytes (HELLO 36 + ACCEPT 16); 102 with a discovery message; JWT/gRPC take 450+ bytes (77–88 % smaller)',
+      source: 'seed 000; seed 001; RFC-0001 §5.4, §11.2',
+      quoted: '52 bytes (HELLO payload 36 + ACCEPT payload 16) · JWT/gRPC: 450+ bytes · Savings: 88% · Total Handshake: 102 bytes (vs 450 = 77% reduction)',
+    },
+    `the codecs, and the handshake bench against JWT and gRPC (${BENCH})`,
+  ),
+  perf(
+    {
+      id: 'P2',
+      text: 'Data overhead is 14 bytes per frame: 0.001 % for 1 MiB chunks',
+      source: 'seed 000; seed 001; RFC-0001 §7.3, §11.2',
+      quoted: '14 bytes per frame (0.001% for 1 MB chunks)',
+    },
+    'the codecs and the connection core, in memory',
+  ),
+  perf(
+    {
+      id: 'P3',
+      text: '446 MB/s per peer between 2 nodes on 10 GbE (892 MB/s aggregate)',
+      source: 'seed 001; RFC-0001 §11.1, §11.3',
+      quoted: '446 MB/s per peer (10 GbE) · 2 nodes: Linear (892 MB/s aggregate)',
+    },
+    `the simulated RFC testbed, scenario two-node-10gbe both ways (${SIM})`,
+  ),
+  perf(
+    {
+      id: 'P4',
+      text: '8 nodes: 100 MB/s per peer from a single sender, 803 MB/s aggregate',
+      source: 'RFC-0001 §11.1, §11.3',
+      quoted: '100 MB/s per peer* · 8 nodes: NIC-limited (803 MB/s aggregate from single sender)',
+    },
+    `the simulated 8-node fan-out, scenario eight-node-fanout (${SIM})`,
+  ),
+  perf(
+    {
+      id: 'P5',
+      text: '~50 µs per chunk (seed 000), while RFC-0001 §11.1 gives 1–5 ms for 1 KB and 10–20 ms for 1 MB',
+      source: 'seed 000 (Performance Target); RFC-0001 §11.1',
+      quoted: '~50μs per chunk (just memcpy + TCP) · Latency (1 KB) | ~1-5 ms · Latency (1 MB) | ~10-20 ms',
+    },
+    `the latency bench, ping-pong at 1 KiB and 1 MiB (${BENCH})`,
+  ),
+  perf(
+    {
+      id: 'P6',
+      text: 'Under 2 % CPU while streaming',
+      source: 'seed 000 (Performance Target); RFC-0001 §11.1',
+      quoted: '<2% for streaming · <2% during streaming',
+    },
+    `the CPU bench at 446 MB/s offered (${BENCH})`,
+  ),
+  perf(
+    {
+      id: 'P7',
+      text: '10× faster than gRPC: ~500 µs vs ~50 µs per message; gRPC ~200 bytes overhead per frame',
+      source: 'seed 000 (vs gRPC); RFC-0001 §11.2',
+      quoted: 'gRPC: ~500μs per message (protobuf + HTTP/2) · ASoc: ~50μs (binary framing only) · 10x faster · gRPC: ~200 bytes per frame',
+    },
+    `the latency, throughput and bytes-per-message benches against gRPC (${BENCHES})`,
+  ),
+  perf(
+    {
+      id: 'P8',
+      text: 'TLS costs a 2–4 KB handshake, 5–40 bytes per frame and 5–10 % CPU',
+      source: 'seed 004 (RFC-0002) appendix B, §9.2',
+      quoted: 'Handshake Size | 52 bytes | 2-4 KB · Per-frame Overhead | 14 bytes | 5-40 bytes · CPU Overhead | <1% | 5-10%',
+    },
+    `the handshake, bytes-per-message and CPU benches with asoc-v1/tls (${BENCHES})`,
+  ),
+  perf(
+    {
+      id: 'P9',
+      text: 'Network-limited: can saturate 10 GbE',
+      source: 'seed 000 (Performance Target); RFC-0001 §1.2',
+      quoted: 'Network-limited (can saturate 10GbE)',
+    },
+    `the simulated RFC testbed, scenario two-node-10gbe one way (${SIM})`,
+  ),
+  sec({
+    id: 'S1',
+    text: 'A node without the API key cannot join (bad discovery HMAC dropped; bad HELLO closes the connection)',
+    source: 'seed 004 (RFC-0002) §6.2.1, §1.3',
+    quoted: 'HMAC signature invalid → message dropped · HELLO signature invalid → TCP connection closed · Result: Attacker cannot join',
+  }),
+  sec({
+    id: 'S2',
+    text: 'Replay is prevented: duplicate challenges rejected, challenges older than 60 s rejected',
+    source: 'seed 004 (RFC-0002) §6.2.2, §4.3; RFC-0001 §10.2',
+    quoted: 'Duplicate challenge → message rejected · Old challenge (>60s) → message rejected',
+  }),
+  sec({
+    id: 'S3',
+    text: 'Man-in-the-middle cannot modify messages: the HMAC covers the entire message',
+    source: 'seed 004 (RFC-0002) §6.2.3',
+    quoted: 'HMAC signature covers entire message · Strong (cannot modify without knowing API key)',
+  }),
+  sec({
+    id: 'S4',
+    text: 'No confidentiality (non-goal): an eavesdropper reads tensors; a TLS wrapper fixes it',
+    source: 'seed 004 (RFC-0002) §6.2.4, §1.3',
+    quoted: 'Defense: None in base protocol · Mitigation: Use TLS wrapper for confidentiality',
+  }),
+  sec({
+    id: 'S5',
+    text: 'Hijacking an authenticated TCP connection needs a guess of a 32-bit sequence number',
+    source: 'seed 004 (RFC-0002) §6.2.5, §5.3',
+    quoted: 'Attack requires predicting 32-bit sequence number',
+  }),
+  sec({
+    id: 'S6',
+    text: 'Knowing the community string gives no access',
+    source: 'seed 004 (RFC-0002) §6.2.6, §3.4',
+    quoted: 'Layer 2 (API Key) required even if community is known',
+  }),
+  sec({
+    id: 'S7',
+    text: 'After the handshake both peers are verified (the client authenticates the server by ACCEPT)',
+    source: 'seed 004 (RFC-0002) §2.2; RFC-0001 §5.4',
+    quoted: 'Connection is authenticated (both peers verified)',
+  }),
+  sec({
+    id: 'S8',
+    text: 'Session tokens: 2^64 space, HMAC-signed, unforgeable',
+    source: 'seed 004 (RFC-0002) §5.1, §5.2; RFC-0001 §10.2',
+    quoted: '8-byte random value = 2^64 possible tokens · HMAC-signed to prevent forgery',
+  }),
+  sec({
+    id: 'S9',
+    text: '128-bit truncated HMAC gives 2^64 security; 2^32 challenges with a short window make replay infeasible',
+    source: 'seed 004 (RFC-0002) §4.4, §6.2.2',
+    quoted: '128 bits provides 2^64 security against birthday attacks · Strong (2^32 challenges, short validity window)',
+  }),
+  sec({
+    id: 'S10',
+    text: 'DoS limits: discovery storm, 100 connections, 5 failed auths per IP, maximum frame size',
+    source: 'RFC-0001 §10.4',
+    quoted: '1 per 3 seconds per node · (e.g., 100) · after 5 failed authentication attempts from same IP · Enforce maximum frame size (e.g., 10 MB)',
+  }),
+  sec({
+    id: 'S11',
+    text: 'Authentication failures leak nothing: no error frame, constant-time comparison',
+    source: 'RFC-0001 §9.1; seed 004 (RFC-0002) §7.4',
+    quoted: 'No error frame is sent · Prevents information leakage to attacker · Use constant-time comparison',
+  }),
+  {
+    id: 'S12',
+    group: 'security',
+    text: 'Protocol violations are handled as §9.2 says (bad version closes, unknown type ignored, bad seq closes)',
+    source: 'RFC-0001 §9.2',
+    quoted: 'Connection MUST be closed · Frame MUST be ignored · Connection SHOULD be closed',
+    decidedBy: 'the connection core, in memory, fed four §9.2 violations',
+  },
+  consistency(
+    {
+      id: 'X1',
+      text: 'The frame header is 14 bytes (text); diagrams and appendix A say 13',
+      source: 'RFC-0001 §7.1, §7.2, appendix A',
+      quoted: 'Header: 14 bytes (fixed) · Version (4 bits) · Type (4 bits) · Byte 0: 0x14 = Version 1, Type 4 (HELLO)',
+    },
+    "the reference implementation's vectors and the codecs",
+  ),
+  consistency(
+    {
+      id: 'X2',
+      text: '"52-byte handshake" vs "102-byte handshake" vs HELLO "total 50 bytes": which bytes are counted',
+      source: 'RFC-0001 §1.1, §5.2, §5.4; seed 000',
+      quoted: '102-byte handshake vs 450+ for JWT · Total: 50 bytes · Total Handshake Overhead: 52 bytes',
+    },
+    'the codecs and the connection core, in memory',
+  ),
+  subduction({
+    id: 'D1',
+    text: 'Subduction: two-message Ed25519-signed challenge/response; replay prevented by nonce + timestamp + digest; audience stops misdirection',
+    source: 'seed 002 (Message Types); design/handshake.md of inkandswitch/subduction',
+    quoted: 'SignedChallenge(Signed<Challenge>) · SignedResponse(Signed<Response>)',
+  }),
+  other(
+    {
+      id: 'D2',
+      text: 'Subduction: Ed25519 ~71,000 verifies/s; BLAKE3 ~3 GB/s; SipHash-2-4 3–5× faster than keyed BLAKE3',
+      source: 'seed 002 (Cryptographic Choices)',
+      quoted: '71,000 signatures/sec on modern hardware · ~3 GB/s on modern CPUs · Speed (native) | Baseline | 3-5x slower',
+    },
+    `the crypto bench (${BENCH})`,
+  ),
+  subduction({
+    id: 'D3',
+    text: 'Subduction: deterministic CBOR in an SDN+version envelope; unknown versions rejected gracefully',
+    source: 'seed 002 (Wire Format, Deterministic CBOR)',
+    quoted: 'Deterministic encoding — Required for signature verification · "SDN" · Unknown versions can be rejected gracefully',
+  }),
+  stt({
+    id: 'T1',
+    text: 'STT: 4-message handshake over a pre-shared seed; session id from both nonces and node ids; every frame encrypted',
+    source: 'seed 003 (Sessions, Encryption and Keys, How It All Fits Together)',
+    quoted: 'The 4-message setup to establish the session · session_id = XOR(nonce_initiator, nonce_responder, node_id_initiator, node_id_responder)[0:8] · All data is encrypted with STC',
+  }),
+  stt({
+    id: 'T2',
+    text: 'STT: many ordered streams per session, no cross-stream head-of-line blocking; varint stream ids',
+    source: 'seed 003 (Streams: Multiplexed Channels)',
+    quoted: 'Multiple streams can exist in one session simultaneously · different streams are independent · encoded using "varint"',
+  }),
+  stt({
+    id: 'T3',
+    text: 'STT: session keys rotate after a data, time or message threshold without breaking the session',
+    source: 'seed 003 (Key Rotation)',
+    quoted: 'Data threshold (e.g., 1GB transmitted) · Time threshold (e.g., 1 hour elapsed) · Message threshold (e.g., 100,000 messages)',
+  }),
+  stt({
+    id: 'T4',
+    text: 'STT: custom frame types 0x80–0xFF dispatched to handlers; out-of-order segments reassembled',
+    source: 'seed 003 (Primitive 6: FrameDispatcher, Primitive 2: BinaryStreamDecoder)',
+    quoted: 'Support custom frame types 0x80-0xFF · handles out-of-order delivery',
+  }),
 ];

@@ -10,9 +10,9 @@ import { pumpUntilIdle } from '../core/memory-pair.ts';
 import { ASOC_V1, type AsocProfile } from '../core/profile.ts';
 import type { RandomSource } from '../core/random.ts';
 import { signDiscovery } from '../core/v1-auth.ts';
-import { readFileSync } from 'node:fs';
 import { concatBytes, hexToBytes, view } from '../wire/bytes.ts';
 import { FrameType, encodeFrame, encodeHeader } from '../wire/frame.ts';
+import { loadReferenceVectors } from '../vectors/reference-vectors.ts';
 import type { ClaimResult } from './verdict.ts';
 
 const MiB = 1024 * 1024;
@@ -95,22 +95,9 @@ function readWithDiagramLayout(frame: Uint8Array): { version: number; type: numb
   return { version: frame[0]! >> 4, type: frame[0]! & 0x0f, streamId: v.getUint32(1), seq: v.getUint32(5), length: v.getUint32(9) };
 }
 
-interface FrameVector {
-  type: number;
-  stream_id: number;
-  seq: number;
-  payload: string;
-  encoded: string;
-}
-
-/** The reference implementation's own frames (../shared/vectors/asoc-v1.json), the ground truth for X1. */
-function referenceFrames(): FrameVector[] {
-  const file = new URL('../../../shared/vectors/asoc-v1.json', import.meta.url);
-  return (JSON.parse(readFileSync(file, 'utf8')) as { frames: FrameVector[] }).frames;
-}
-
 export function decideX1(): ClaimResult {
-  const vectors = referenceFrames();
+  // The reference implementation's own frames are the ground truth for X1.
+  const vectors = loadReferenceVectors().frames;
   const headerSizes = vectors.map((v) => (v.encoded.length - v.payload.length) / 2);
   const codecMatches = vectors.every((v) => Buffer.from(encodeFrame({ type: v.type, streamId: v.stream_id, seq: v.seq, payload: hexToBytes(v.payload) })).toString('hex') === v.encoded);
   const shown = vectors.reduce((a, b) => (b.payload.length > a.payload.length ? b : a));

@@ -1,5 +1,5 @@
 /**
- * When to dial a peer again (RFC-0001 §10.4 as SPEC.md summarises it): after a failure, a random
+ * When to dial a peer again (RFC-0001 §9.4; docs/asoc-v1.md): after a failure, a random
  * 1–5 s delay with exponential backoff up to 60 s; static peers are retried forever, discovered
  * peers are given up after 3 failures in a row; a success starts over. Sans-io: the caller owns the
  * timer and gives the randomness.

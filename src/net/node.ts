@@ -1,6 +1,6 @@
 /**
  * AsocNode: a real ASoc node over node:net and node:dgram, the public API of the lab's
- * implementation. It listens, dials static and discovered peers (reconnecting as SPEC.md says),
+ * implementation. It listens, dials static and discovered peers (reconnecting as RFC-0001 §9.4 says),
  * streams tensors with end-to-end backpressure and hands incoming streams to the application.
  *
  *   const node = new AsocNode({ community: 'lab', apiKey, port: 9000, staticPeers: ['10.0.0.2:9000'] });

@@ -1,5 +1,5 @@
 /**
- * Keeps dialing one peer address as SPEC.md says: the first attempt at once, then after each
+ * Keeps dialing one peer address as RFC-0001 §9.4 says: the first attempt at once, then after each
  * failure the delay the core's ReconnectPolicy draws (random 1–5 s, exponential backoff up to
  * 60 s); static peers forever, discovered peers given up after 3 failures in a row. A connect that
  * has not completed within the connect timeout is a failure, as is a connection whose handshake

@@ -1,5 +1,5 @@
 /**
- * The ASoc v1 frame (RFC-0001 §5, as the reference implementation sends it):
+ * The ASoc v1 frame (RFC-0001 §7, as the reference implementation sends it; docs/asoc-v1.md):
  * version u8 | type u8 | stream_id u32 | seq u32 | length u32, then `length` payload bytes.
  * The RFC's diagrams draw a 13-byte header with 4-bit version/type fields; the text, the size
  * claims and the reference use 14 bytes (claim X1), and so does this codec.
@@ -9,7 +9,7 @@ import { concatBytes, requireUint, view } from './bytes.ts';
 
 export const FRAME_VERSION = 1;
 export const HEADER_SIZE = 14;
-/** Default largest payload a decoder accepts; the reference sets none (SPEC.md), the RFC asks for one. */
+/** Default largest payload a decoder accepts; the reference sets none, the RFC asks for one (§10.4). */
 export const DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
 /** The largest payload the 32-bit length field can announce. */
 export const MAX_WIRE_LENGTH = 0xffffffff;

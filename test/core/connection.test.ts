@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { ReplayCache } from '../../src/crypto/replay-cache.ts';
 import { nodeBackend } from '../../src/crypto/backend.ts';
 import { AsocConnection } from '../../src/core/connection.ts';
@@ -10,6 +9,7 @@ import { encodeFrame, encodeHeader, FrameType } from '../../src/wire/frame.ts';
 import { hexToBytes } from '../../src/wire/bytes.ts';
 import { CLIENT_ID, ConnectionPair, KEY, concat, drain, eventsOf } from '../support/pair.ts';
 import type { ConnectionEvent } from '../../src/core/events.ts';
+import { loadReferenceVectors } from '../../src/vectors/reference-vectors.ts';
 
 const MiB = 1024 * 1024;
 
@@ -44,8 +44,7 @@ test('handshake: HELLO 36 + ACCEPT 16 = 52 payload bytes, 80 on the wire; the se
 });
 
 test('the client HELLO is byte-exact with the reference vectors', () => {
-  const vectors = JSON.parse(readFileSync(new URL('../../../shared/vectors/asoc-v1.json', import.meta.url), 'utf8'));
-  for (const v of vectors.hello) {
+  for (const v of loadReferenceVectors().hello) {
     const client = new AsocConnection({
       role: 'client',
       profile: ASOC_V1,

@@ -8,7 +8,7 @@ import { signDiscovery } from '../../src/core/v1-auth.ts';
 import { bytesToHex, hexToBytes } from '../../src/wire/bytes.ts';
 import { decodeDiscovery } from '../../src/wire/discovery.ts';
 import { seededRandom } from '../support/random.ts';
-import { parseVectors, readVectorsJson } from '../wire/vectors-file.ts';
+import { loadReferenceVectors } from '../../src/vectors/reference-vectors.ts';
 
 const KEY = new TextEncoder().encode('lab-key');
 const COMMUNITY = 'lab';
@@ -92,7 +92,7 @@ function rejected(a: DiscoveryAgent): Partial<Record<DiscoveryRejection, number>
 }
 
 test('announcements are byte-exact with the reference vectors (challenge from the RandomSource, timestamp from now)', () => {
-  for (const v of parseVectors(readVectorsJson()).discovery) {
+  for (const v of loadReferenceVectors().discovery) {
     const fixed: RandomSource = { u32: () => v.challenge, bytes: (n) => new Uint8Array(n) };
     const a = agent({
       community: v.community,

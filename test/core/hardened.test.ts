@@ -53,7 +53,7 @@ for (const profile of HARDENED_PROFILES) {
     assert.equal(pair.server.state, 'established');
     assert.equal(pair.client.stats.handshakePayloadBytes, 118);
     assert.equal(pair.server.stats.handshakePayloadBytes, 118);
-    assert.ok(pair.client.stats.handshakePayloadBytes < 128, 'under the 128-byte budget of issue 4');
+    assert.ok(pair.client.stats.handshakePayloadBytes < 128, 'under the 128-byte budget of docs/asoc-hardened.md');
     assert.deepEqual(pair.server.peerNodeId, CLIENT_ID);
     assert.deepEqual(pair.client.peerNodeId, SERVER_ID, 'unlike v1, the client learns (and has authenticated) the server id');
     assert.deepEqual(pair.client.sessionToken, pair.server.sessionToken, 'both derived the same session id');

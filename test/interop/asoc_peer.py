@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""A small, independent ASoc v1 peer, written from ../shared/SPEC.md (wire format section) alone.
+"""A small, independent ASoc v1 peer, written from the v1 wire format (docs/asoc-v1.md) alone.
 
 Standard library only. It is the "other implementation" the interop tests run the lab's AsocNode
 against, over real sockets, in both directions. It shares no code with the lab.
 
-Wire format (SPEC.md): every integer big-endian; frame header struct '!BBIII' (14 bytes) =
+Wire format (docs/asoc-v1.md): every integer big-endian; frame header struct '!BBIII' (14 bytes) =
 version u8 (1) | type u8 | stream_id u32 | seq u32 | length u32, then `length` payload bytes.
   DATA=1  a chunk of a stream; seq 0, 1, 2, ... per stream
   END=2   empty; seq = last DATA seq + 1

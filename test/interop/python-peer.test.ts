@@ -1,6 +1,6 @@
 /**
  * Interoperability on real sockets: the lab's AsocNode against an independent ASoc v1 peer written
- * in Python from SPEC.md (test/interop/asoc_peer.py, standard library only, no code shared with the
+ * in Python from docs/asoc-v1.md (test/interop/asoc_peer.py, standard library only, no code shared with the
  * lab), in both directions. The Python peer is first checked against the reference implementation's
  * byte-exact vectors, so the two sides agreeing cannot be a shared misreading of the spec.
  *
@@ -15,11 +15,11 @@ import { fileURLToPath } from 'node:url';
 import { AsocNode, type AsocNodeOptions } from '../../src/net/node.ts';
 import type { IncomingStream } from '../../src/net/incoming-stream.ts';
 import { ASOC_V1 } from '../../src/core/profile.ts';
+import { REFERENCE_VECTORS_FILE } from '../../src/vectors/reference-vectors.ts';
 
 const MiB = 1024 * 1024;
 const KEY = randomBytes(32).toString('hex');
 const PEER = fileURLToPath(new URL('./asoc_peer.py', import.meta.url));
-const VECTORS = fileURLToPath(new URL('../../../shared/vectors/asoc-v1.json', import.meta.url));
 /** Each Python run ends itself after PEER_DEADLINE_S; the test kills it if it has not after KILL_AFTER_MS. */
 const PEER_DEADLINE_S = 8;
 const KILL_AFTER_MS = 10_000;
@@ -114,7 +114,7 @@ async function hashStream(stream: IncomingStream): Promise<{ streamId: number; p
 }
 
 test('the Python peer encodes HELLO, ACCEPT and frames byte-exactly as the reference vectors', options, async () => {
-  const run = await startPeer(['vectors', VECTORS]).done;
+  const run = await startPeer(['vectors', REFERENCE_VECTORS_FILE]).done;
   assert.equal(run.code, 0, run.stderr);
   const result = event(run, 'vectors');
   assert.deepEqual(result.failures, []);

@@ -110,7 +110,7 @@ expect:
 extra: 1
 `;
   assert.deepEqual(await problemsOf(text), [
-    'claims[1]: expected a claim id from SPEC.md such as "P3"',
+    'claims[1]: expected a claim id such as "P3" (docs/claims.md lists them)',
     'seed: expected ≥ 0, got -1',
     'attack.kind: expected an attack kind such as "hello-replay" (a file of scenarios/attacks/)',
     'expect.asoc-v1.S1: expected "HOLDS" or "FAILS" or "PARTIAL", got "MAYBE"',

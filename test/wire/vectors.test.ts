@@ -11,10 +11,10 @@ import { bytesToHex, hexToBytes } from '../../src/wire/bytes.ts';
 import { DISCOVERY_SIG_SIZE, decodeDiscovery, encodeDiscovery, encodeDiscoverySigned } from '../../src/wire/discovery.ts';
 import { FrameType, decodeFrame, encodeFrame, type Frame } from '../../src/wire/frame.ts';
 import { HELLO_SIG_SIZE, decodeHello, encodeHello, helloSignedBytes } from '../../src/wire/hello.ts';
-import { NON_VECTOR_KEYS, SECTION_NAMES, parseVectors, readVectorsJson, type SectionName, type Vectors } from './vectors-file.ts';
+import { NON_VECTOR_KEYS, VECTOR_SECTIONS, parseReferenceVectors, readReferenceVectorsJson, type ReferenceVectors, type VectorSection } from '../../src/vectors/reference-vectors.ts';
 
-const raw = readVectorsJson();
-const vectors = parseVectors(raw);
+const raw = readReferenceVectorsJson();
+const vectors = parseReferenceVectors(raw);
 const backends = Object.values(BACKENDS);
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -29,9 +29,9 @@ function checkHandshakeFrame(type: number, payload: Uint8Array, hex: string): vo
   checkFrame({ type, streamId: 0, seq: 0, payload }, hex);
 }
 
-type Check<K extends SectionName> = (entry: Vectors[K][number], backend: CryptoBackend) => void;
+type Check<K extends VectorSection> = (entry: ReferenceVectors[K][number], backend: CryptoBackend) => void;
 
-const checks: { [K in SectionName]: Check<K> } = {
+const checks: { [K in VectorSection]: Check<K> } = {
   frames(v) {
     checkFrame({ type: v.type, streamId: v.stream_id, seq: v.seq, payload: hexToBytes(v.payload) }, v.encoded);
   },
@@ -84,15 +84,15 @@ const checks: { [K in SectionName]: Check<K> } = {
 
 test('the vectors file has exactly the sections this test checks', () => {
   const inFile = Object.keys(raw).filter((key) => !NON_VECTOR_KEYS.includes(key));
-  assert.deepStrictEqual(inFile.sort(), [...SECTION_NAMES].sort());
+  assert.deepStrictEqual(inFile.sort(), [...VECTOR_SECTIONS].sort());
 });
 
 test('the community hashes include a non-ASCII community, so UTF-8 encoding is exercised', () => {
   assert.ok(vectors.community_hash.some((v) => /[^\x00-\x7f]/.test(v.community)));
 });
 
-function checkSection<K extends SectionName>(name: K): void {
-  const entries: Vectors[K][number][] = vectors[name];
+function checkSection<K extends VectorSection>(name: K): void {
+  const entries: ReferenceVectors[K][number][] = vectors[name];
   const check: Check<K> = checks[name];
   test(`vectors: every ${name} entry, both crypto backends`, async (t) => {
     for (const [index, entry] of entries.entries()) {
@@ -101,4 +101,4 @@ function checkSection<K extends SectionName>(name: K): void {
   });
 }
 
-for (const name of SECTION_NAMES) checkSection(name);
+for (const name of VECTOR_SECTIONS) checkSection(name);
