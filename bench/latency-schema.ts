@@ -54,6 +54,8 @@ export const latencyReportSchema = z.object({
     modes: z.array(z.enum(LATENCY_MODES)).min(1),
     /** Rounds; within each, every size and protocol once, the protocols' order rotated round by round. */
     rounds: z.number().int().positive(),
+    /** Rounds run first and not recorded. */
+    warmupRounds: count,
     warmupMessages: count,
     maxMessages: z.number().int().positive(),
     maxSeconds: z.number().positive(),

@@ -54,12 +54,14 @@ export interface LatencyBenchOptions {
   pin?: boolean;
   /** Rounds of every size and protocol (interleaved). Default 1. */
   rounds?: number;
+  /** Rounds run first and not recorded (JIT, first-use costs in both processes). Default 0. */
+  warmupRounds?: number;
 }
 
 const KiB = 1024;
 export const DEFAULT_SIZES = [KiB, 64 * KiB, KiB * KiB];
 export const DEFAULT_OPEN_RATE = 200;
-const DEFAULTS = { maxMessages: 20_000, maxSeconds: 5, warmupMessages: 50, maxInFlight: 1000, maxInFlightBytes: 64 * KiB * KiB, pin: true, rounds: 1 };
+const DEFAULTS = { maxMessages: 20_000, maxSeconds: 5, warmupMessages: 50, maxInFlight: 1000, maxInFlightBytes: 64 * KiB * KiB, pin: true, rounds: 1, warmupRounds: 0 };
 /** A run's loop may take its time budget plus this before it counts as hung. */
 const RUN_GRACE_MS = 30_000;
 const TARGET = { protocol: 'asoc-v1', messageBytes: KiB, mode: 'closed' as const, limit: 1.3 };
@@ -147,10 +149,13 @@ export async function runLatencyBench(options: LatencyBenchOptions = {}): Promis
     warmupMessages: options.warmupMessages ?? DEFAULTS.warmupMessages,
   };
   const rounds = options.rounds ?? DEFAULTS.rounds;
+  const warmupRounds = options.warmupRounds ?? DEFAULTS.warmupRounds;
   if (!Number.isSafeInteger(rounds) || rounds < 1) throw new RangeError(`rounds must be a positive integer, got ${rounds}`);
+  if (!Number.isSafeInteger(warmupRounds) || warmupRounds < 0) throw new RangeError(`warmupRounds must be a whole number, got ${warmupRounds}`);
   const pinning = (options.pin ?? DEFAULTS.pin) ? choosePinning() : null;
   const secrets = runSecrets();
-  const total = rounds * protocols.length * sizes.length * modes.length;
+  const total = (warmupRounds + rounds) * protocols.length * sizes.length * modes.length;
+  let done = 0;
   const bar = showsProgress() ? progressBar() : undefined;
   const unpin = pinning ? pinSelf(pinning.sender) : () => {};
   const runs: LatencyRun[] = [];
@@ -162,14 +167,16 @@ export async function runLatencyBench(options: LatencyBenchOptions = {}): Promis
       return s.value;
     });
     const messages = new Map(sizes.map((n) => [n, new Uint8Array(n).map((_, i) => (i * 31 + 7) & 0xff)]));
-    for (let round = 1; round <= rounds; round++) {
+    // Round 0, −1, … are warm-ups: run like the others, not recorded.
+    for (let round = 1 - warmupRounds; round <= rounds; round++) {
       for (const messageBytes of sizes) {
-        for (const index of rotated(protocols.length, round - 1)) {
+        for (const index of rotated(protocols.length, round + warmupRounds - 1)) {
           const protocol = protocols[index]!;
           const { server, port } = servers[index]!;
           for (const mode of modes) {
-            bar?.update(runs.length, total, `round ${round}/${rounds}: ${protocol} ${formatBytes(messageBytes)} ${mode}`);
-            runs.push(await measure({ protocol, round, messageBytes, mode, rate: mode === 'open' ? openRate(messageBytes) : null }, port, server, secrets, messages.get(messageBytes)!, limits));
+            bar?.update(done++, total, `${round < 1 ? 'warm-up' : `round ${round}/${rounds}`}: ${protocol} ${formatBytes(messageBytes)} ${mode}`);
+            const run = await measure({ protocol, round, messageBytes, mode, rate: mode === 'open' ? openRate(messageBytes) : null }, port, server, secrets, messages.get(messageBytes)!, limits);
+            if (round >= 1) runs.push(run);
           }
         }
       }
@@ -192,6 +199,7 @@ export async function runLatencyBench(options: LatencyBenchOptions = {}): Promis
       sizes,
       modes,
       rounds,
+      warmupRounds,
       ...limits,
       openRates: modes.includes('open') ? sizes.map((messageBytes) => ({ messageBytes, perSecond: openRate(messageBytes) })) : [],
       pinning: pinning ? { client: pinning.sender, server: pinning.receiver } : null,
@@ -200,7 +208,7 @@ export async function runLatencyBench(options: LatencyBenchOptions = {}): Promis
       'Latency is one echo round trip (client → server → client) of one message; percentiles in µs from an HDR histogram (3 significant digits).',
       'Open loop: sends scheduled at fixed intervals, latency measured from the scheduled time (no coordinated omission); sendLagUs is how late this client itself sent (node timers fire at 1 ms granularity, so up to ~1 ms at low rates), which every open-loop latency includes; fromSendUs is latency from the actual send, for comparison.',
       'CPU: process.cpuUsage() of the client and of the echo server child over the measured part of each run; 100 % = one logical CPU (see cores).',
-      'Rounds: every size and protocol once per round on a fresh session, protocols in an order rotated round by round; ratios to raw TCP pair runs of the same round.',
+      `Rounds: every size and protocol once per round on a fresh session, protocols in an order rotated round by round, after ${warmupRounds} unrecorded warm-up round(s); ratios to raw TCP pair runs of the same round.`,
     ],
     runs,
     ratios,
@@ -270,6 +278,7 @@ Writes reports/bench-latency-<time>.json.
   --messages N      per run: at most N messages (default ${DEFAULTS.maxMessages})
   --duration S      per run: at most S seconds (default ${DEFAULTS.maxSeconds})
   --rounds N        rounds of every size and protocol, interleaved (default ${DEFAULTS.rounds})
+  --warmup-rounds N rounds run first and not recorded (default ${DEFAULTS.warmupRounds})
   --no-pin          do not put client and server on two CPUs
   --out DIR         report directory (default reports)`;
 
@@ -288,6 +297,7 @@ export function parseLatencyArgs(argv: string[]): LatencyCliOptions | undefined 
       messages: { type: 'string' },
       duration: { type: 'string' },
       rounds: { type: 'string' },
+      'warmup-rounds': { type: 'string' },
       'no-pin': { type: 'boolean' },
       out: { type: 'string' },
     },
@@ -309,6 +319,7 @@ export function parseLatencyArgs(argv: string[]): LatencyCliOptions | undefined 
     maxMessages: integerFlag('messages', values.messages, DEFAULTS.maxMessages, 1),
     maxSeconds: integerFlag('duration', values.duration, DEFAULTS.maxSeconds, 1),
     rounds: integerFlag('rounds', values.rounds, DEFAULTS.rounds, 1),
+    warmupRounds: integerFlag('warmup-rounds', values['warmup-rounds'], DEFAULTS.warmupRounds, 0),
     pin: !values['no-pin'],
     ...(values.out ? { out: values.out } : {}),
   };
