@@ -7,6 +7,7 @@ import { runCalibration, writeCalibration } from '../../bench/calibrate.ts';
 import { decideBenchClaims } from './bench-evidence.ts';
 import { decideCodecClaims } from './codec-claims.ts';
 import type { Instrument } from './instrument.ts';
+import { withReach } from './instrument-audit.ts';
 import { measureLoopbackThroughput } from './loopback-throughput.ts';
 import { decideSimulatedClaims } from './sim-claims.ts';
 import { decideThreatClaims, THREAT_SCENARIO_DIR } from './threat-claims.ts';
@@ -102,7 +103,18 @@ const loopbackThroughput: Instrument = {
   },
 };
 
-export const INSTRUMENTS: readonly Instrument[] = [codecs, threats, benchmarks, simulator, loopbackThroughput];
+/** The instrument with its reach (instrument-audit.ts) put into the evidence of every claim it decides. */
+function withReachInEvidence(instrument: Instrument): Instrument {
+  return {
+    ...instrument,
+    async run(ctx) {
+      const outcome = await instrument.run(ctx);
+      return { ...outcome, claims: outcome.claims.map(withReach) };
+    },
+  };
+}
+
+export const INSTRUMENTS: readonly Instrument[] = [codecs, threats, benchmarks, simulator, loopbackThroughput].map(withReachInEvidence);
 
 /** The instruments that decide `id`, in the order they run. */
 export function instrumentsFor(id: string): Instrument[] {
