@@ -145,9 +145,10 @@ export async function decideBenchClaims(options: BenchClaimsOptions): Promise<Be
     decideOrPending('P8', () => decideP8(unwrap(handshake.result), unwrap(overhead.result), unwrap(cpu.result), cpu.noise)),
     decideOrPending('D2', () => decideD2(unwrap(crypto.result), crypto.noise)),
   ];
-  // Crypto's every sample (thousands of numbers) stays in bench crypto's own report; its spread is kept.
+  // Crypto's every sample and each latency run's HDR histogram stay in the benches' own reports (npm run bench:*); the figures are kept.
   const cryptoResult = crypto.result instanceof Error ? crypto.result : { ...crypto.result, results: crypto.result.results.map(({ samplesNs: _samples, ...r }) => r) };
-  const runs = { handshake, overhead, latency, cpu, throughput, crypto: { ...crypto, result: cryptoResult } };
+  const latencyResult = latency.result instanceof Error ? latency.result : { ...latency.result, runs: latency.result.runs.map(({ histogram: _histogram, ...r }) => r) };
+  const runs = { handshake, overhead, latency: { ...latency, result: latencyResult }, cpu, throughput, crypto: { ...crypto, result: cryptoResult } };
   const reports = Object.fromEntries(
     Object.entries(runs).map(([name, r]) => [name, { seconds: r.seconds, noise: r.noise, ...(r.result instanceof Error ? { error: r.result.message } : { report: r.result }) }]),
   );
