@@ -3,6 +3,7 @@
  * two protocols' runs of the SAME round (seconds apart, under the same machine conditions), never
  * one protocol's median with another's. Missing or corrupt runs are BenchEvidenceErrors.
  */
+import { measuredRuns } from '../../bench/cpu.ts';
 import type { CpuReport, PacedRun } from '../../bench/cpu-schema.ts';
 import type { LatencyReport, LatencyRun } from '../../bench/latency-schema.ts';
 import type { ThroughputReport } from '../../bench/throughput-schema.ts';
@@ -66,7 +67,7 @@ export function throughputRounds(report: ThroughputReport, protocol: string): Ro
 
 /** A protocol's measured paced runs (warm-up excluded), by round. */
 export function pacedRuns(report: CpuReport, protocol: string): PacedRun[] {
-  const runs = report.runs.filter((r) => r.protocol === protocol && !r.warmup).sort((a, b) => a.round - b.round);
+  const runs = measuredRuns(report, protocol);
   if (runs.length === 0) throw new BenchEvidenceError(`the CPU bench has no ${protocol} run`);
   return runs;
 }

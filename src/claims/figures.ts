@@ -32,13 +32,6 @@ export function withInterval(figure: Pick<Figure, 'estimate' | 'interval'>, form
   return figure.interval ? `${format(figure.estimate)} [${format(figure.interval.low)}, ${format(figure.interval.high)}]` : format(figure.estimate);
 }
 
-/** "≥ 10", "≤ 2", "within 5–40". */
-export function thresholdText(threshold: Threshold, format: (value: number) => string = String): string {
-  if ('atLeast' in threshold) return `≥ ${format(threshold.atLeast)}`;
-  if ('atMost' in threshold) return `≤ ${format(threshold.atMost)}`;
-  return `within ${format(threshold.within[0])}–${format(threshold.within[1])}`;
-}
-
 /** Past this many more samples an estimate is not worth giving: the figure sits on its threshold. */
 const MAX_ESTIMATED = 1000;
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { exactFigure, moreSamplesNeeded, sampledFigure, thresholdText, withInterval } from '../../src/claims/figures.ts';
+import { exactFigure, moreSamplesNeeded, sampledFigure, withInterval } from '../../src/claims/figures.ts';
 
 const two = (v: number) => v.toFixed(2);
 
@@ -24,12 +24,9 @@ test('an exact figure has no interval and keeps the counts it was read from', ()
   assert.equal(withInterval(f, (v) => `${v} B`), '930 B');
 });
 
-test('texts: a figure with its interval, and a threshold', () => {
+test('a figure with its interval, as text', () => {
   const f = sampledFigure({ name: 'r', unit: '×' }, [1, 2, 3]);
   assert.equal(withInterval(f, two), '2.00 [1.00, 3.00]');
-  assert.equal(thresholdText({ atLeast: 10 }), '≥ 10');
-  assert.equal(thresholdText({ atMost: 2 }), '≤ 2');
-  assert.equal(thresholdText({ within: [5, 40] }), 'within 5–40');
 });
 
 test('more samples needed: names the straddled bound; a figure nearer its threshold needs more', () => {
