@@ -12,9 +12,23 @@ const reply = (message: EchoChildReply): void => {
 
 const errors: string[] = [];
 const received = { bytes: 0, transfers: 0 };
+/** A `cpu-after` request not yet answered: its reading is taken when this many transfers have ended. */
+let readingAfter: number | null = null;
+
+const replyCpu = (): void => {
+  const usage = process.cpuUsage();
+  reply({ type: 'cpu', userUs: usage.user, systemUs: usage.system, errors: errors.splice(0), received: { ...received } });
+};
+
 const countingSink = () => ({
   data: (piece: Uint8Array) => void (received.bytes += piece.length),
-  end: () => void received.transfers++,
+  end: () => {
+    received.transfers++;
+    if (readingAfter !== null && received.transfers >= readingAfter) {
+      readingAfter = null;
+      replyCpu();
+    }
+  },
 });
 let close: (() => Promise<void>) | null = null;
 
@@ -27,9 +41,10 @@ process.on('message', (request: EchoChildRequest) => {
         reply({ type: 'listening', port: server.port });
       })
       .catch((err: Error) => reply({ type: 'failed', message: err.message }));
-  } else if (request.type === 'cpu') {
-    const usage = process.cpuUsage();
-    reply({ type: 'cpu', userUs: usage.user, systemUs: usage.system, errors: errors.splice(0), received: { ...received } });
+  } else if (request.type === 'cpu') replyCpu();
+  else if (request.type === 'cpu-after') {
+    if (received.transfers >= request.transfers) replyCpu();
+    else readingAfter = request.transfers;
   }
 });
 

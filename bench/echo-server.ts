@@ -10,7 +10,11 @@ import type { BaselineSecrets, ServerRole } from '../src/baselines/types.ts';
 import { onCpu } from './cpu-pinning.ts';
 import { withDeadline } from './deadline.ts';
 
-export type EchoChildRequest = { type: 'serve'; protocol: string; role: ServerRole; secrets: BaselineSecrets } | { type: 'cpu' };
+export type EchoChildRequest =
+  | { type: 'serve'; protocol: string; role: ServerRole; secrets: BaselineSecrets }
+  | { type: 'cpu' }
+  /** Sink role: the CPU reading is taken the moment the sink has seen this many transfers end. */
+  | { type: 'cpu-after'; transfers: number };
 export type EchoChildReply =
   | { type: 'listening'; port: number }
   | { type: 'failed'; message: string }
@@ -59,7 +63,15 @@ export class EchoServerProcess {
   }
 
   async cpu(): Promise<CpuReading> {
-    const reply = await this.ask({ type: 'cpu' });
+    return this.reading(await this.ask({ type: 'cpu' }));
+  }
+
+  /** Sink role: the CPU reading at the moment the `transfers`-th transfer (counted since start) ended. */
+  async cpuAfterTransfers(transfers: number, timeoutMs: number): Promise<CpuReading> {
+    return this.reading(await this.ask({ type: 'cpu-after', transfers }, timeoutMs));
+  }
+
+  private reading(reply: EchoChildReply): CpuReading {
     if (reply.type !== 'cpu') throw new Error(`echo server sent "${reply.type}" when asked for its CPU time`);
     return { cpuUs: reply.userUs + reply.systemUs, errors: reply.errors, received: reply.received };
   }
@@ -76,13 +88,22 @@ export class EchoServerProcess {
     this.child.kill('SIGKILL');
   }
 
-  private ask(request: EchoChildRequest): Promise<EchoChildReply> {
+  private ask(request: EchoChildRequest, timeoutMs = REPLY_TIMEOUT_MS): Promise<EchoChildReply> {
     if (this.exited) return Promise.reject(this.exited);
     const reply = new Promise<EchoChildReply>((resolve, reject) => {
-      this.child.once('message', resolve);
-      this.child.once('exit', () => reject(this.exited));
+      // Both listeners go once either fires: a long run asks many times.
+      const onMessage = (message: EchoChildReply) => {
+        this.child.off('exit', onExit);
+        resolve(message);
+      };
+      const onExit = () => {
+        this.child.off('message', onMessage);
+        reject(this.exited);
+      };
+      this.child.once('message', onMessage);
+      this.child.once('exit', onExit);
     });
     this.child.send(request);
-    return withDeadline(reply, REPLY_TIMEOUT_MS, `echo server did not answer "${request.type}" within ${REPLY_TIMEOUT_MS} ms`, () => this.kill());
+    return withDeadline(reply, timeoutMs, `echo server did not answer "${request.type}" within ${timeoutMs} ms`, () => this.kill());
   }
 }

@@ -1,4 +1,4 @@
-/** The shape of a latency report (reports/bench-latency-*.json; also bench cpu's), checked by the tests. */
+/** The shape of a latency report (reports/bench-latency-*.json), checked by the tests. */
 import { z } from 'zod';
 import { machineSchema } from './machine.ts';
 
@@ -10,6 +10,8 @@ export const percentilesSchema = z.object({ min: z.number(), p50: z.number(), p9
 
 export const latencyRunSchema = z.object({
   protocol: z.string(),
+  /** 1-based: every protocol and size runs once per round, protocols interleaved within it. */
+  round: z.number().int().positive(),
   messageBytes: z.number().int().positive(),
   mode: z.enum(LATENCY_MODES),
   messages: count,
@@ -41,7 +43,7 @@ export const latencyRunSchema = z.object({
 export type LatencyRun = z.infer<typeof latencyRunSchema>;
 
 export const latencyReportSchema = z.object({
-  kind: z.enum(['latency', 'cpu']),
+  kind: z.literal('latency'),
   date: z.iso.datetime(),
   machine: machineSchema,
   /** What a "core" is here (from /proc/cpuinfo where there is one). */
@@ -50,6 +52,10 @@ export const latencyReportSchema = z.object({
     protocols: z.array(z.string()).min(1),
     sizes: z.array(z.number().int().positive()).min(1),
     modes: z.array(z.enum(LATENCY_MODES)).min(1),
+    /** Rounds; within each, every size and protocol once, the protocols' order rotated round by round. */
+    rounds: z.number().int().positive(),
+    /** Rounds run first and not recorded. */
+    warmupRounds: count,
     warmupMessages: count,
     maxMessages: z.number().int().positive(),
     maxSeconds: z.number().positive(),
@@ -61,8 +67,9 @@ export const latencyReportSchema = z.object({
   }),
   notes: z.array(z.string()),
   runs: z.array(latencyRunSchema).min(1),
-  /** protocol ÷ raw-tcp (same size and mode) of p50 and p99; null when raw-tcp was not run. */
-  ratios: z.array(z.object({ protocol: z.string(), messageBytes: z.number().int().positive(), mode: z.enum(LATENCY_MODES), p50: z.number(), p99: z.number() })),
+  /** protocol ÷ raw-tcp of p50 and p99, same size, mode and round; empty when raw-tcp was not run. */
+  ratios: z.array(z.object({ protocol: z.string(), messageBytes: z.number().int().positive(), mode: z.enum(LATENCY_MODES), round: z.number().int().positive(), p50: z.number(), p99: z.number() })),
+  /** `measured`: the median over rounds of the p50 ratio. */
   target: z
     .object({ name: z.string(), limit: z.number(), measured: z.number(), met: z.boolean() })
     .nullable(),

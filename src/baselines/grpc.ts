@@ -28,6 +28,7 @@ import {
   LOOPBACK,
   UnsupportedError,
   type Baseline,
+  type ChunkSource,
   type ClientSession,
   DEFAULT_CONNECT_TIMEOUT_MS,
   type ConnectOptions,
@@ -68,8 +69,8 @@ type BenchClient = grpc.Client & {
 const BenchClient = grpc.makeGenericClientConstructor(SERVICE, 'Bench') as unknown as new (address: string, credentials: grpc.ChannelCredentials, options: grpc.ChannelOptions) => BenchClient;
 
 /** Writes a transfer on a stream: its chunks, then the empty end message, with the stream's backpressure. */
-async function writeTransfer(stream: grpc.ClientDuplexStream<Buffer, Buffer> | grpc.ServerDuplexStream<Buffer, Buffer>, chunks: Iterable<Uint8Array>): Promise<void> {
-  for (const chunk of chunks) {
+async function writeTransfer(stream: grpc.ClientDuplexStream<Buffer, Buffer> | grpc.ServerDuplexStream<Buffer, Buffer>, chunks: ChunkSource): Promise<void> {
+  for await (const chunk of chunks) {
     if (!stream.write(asBuffer(chunk))) await once(stream, 'drain');
   }
   if (!stream.write(EMPTY)) await once(stream, 'drain');
@@ -138,7 +139,7 @@ export const grpcStream: Baseline = {
         const socket = server.socketOf(call);
         if (!socket) onError(new BaselineProtocolError(`grpc-stream: no socket for the call from ${call.getPeer()}`));
         call.sendMetadata(new grpc.Metadata()); // tells the client the stream is open
-        const send = async (chunks: Iterable<Uint8Array>) => {
+        const send = async (chunks: ChunkSource) => {
           if (options.role === 'echo') throw new UnsupportedError('grpc-stream: an echo server sends no transfers');
           await writeTransfer(call, chunks);
         };
@@ -260,7 +261,7 @@ export const grpcUnary: Baseline = {
     }
     return {
       async send(chunks) {
-        for (const chunk of chunks) await unary(client, 'upload', chunk);
+        for await (const chunk of chunks) await unary(client, 'upload', chunk);
         await unary(client, 'upload', EMPTY);
       },
       echo(message) {

@@ -85,7 +85,7 @@ export const http1: Baseline = {
       });
     return {
       async send(chunks) {
-        for (const chunk of chunks) await post('/transfer', chunk);
+        for await (const chunk of chunks) await post('/transfer', chunk);
         await post('/transfer', EMPTY, { [END_HEADER]: '1' });
       },
       echo(message) {

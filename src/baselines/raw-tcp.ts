@@ -8,13 +8,13 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import { closeServer, listenOnLoopback, ReplyQueue, setupBytes, trackSockets, writeWithBackpressure } from './support.ts';
-import { BaselineProtocolError, LOOPBACK, UnsupportedError, type Baseline, type ClientSession, DEFAULT_CONNECT_TIMEOUT_MS, type ConnectOptions, type ServeOptions, type SinkFactory, type TransferSink } from './types.ts';
+import { BaselineProtocolError, LOOPBACK, UnsupportedError, type Baseline, type ChunkSource, type ClientSession, DEFAULT_CONNECT_TIMEOUT_MS, type ConnectOptions, type ServeOptions, type SinkFactory, type TransferSink } from './types.ts';
 
 
 /** Sends a transfer on `socket` and half-closes it (the FIN ends the transfer). */
-async function sendAndFinish(socket: net.Socket, chunks: Iterable<Uint8Array>): Promise<void> {
+async function sendAndFinish(socket: net.Socket, chunks: ChunkSource): Promise<void> {
   if (socket.writableEnded) throw new BaselineProtocolError('raw-tcp: this direction of the connection already carried its transfer (or was closed)');
-  for (const chunk of chunks) await writeWithBackpressure(socket, chunk);
+  for await (const chunk of chunks) await writeWithBackpressure(socket, chunk);
   socket.end();
   if (!socket.writableFinished) await once(socket, 'finish');
 }
@@ -93,7 +93,7 @@ export const rawTcp: Baseline = {
         // The client's FIN ends its transfer; ours follows unless we are sending (then it ends our transfer).
         socket.once('end', () => sending || socket.end());
       }
-      const send = (chunks: Iterable<Uint8Array>) => {
+      const send = (chunks: ChunkSource) => {
         if (options.role === 'echo') return Promise.reject(new UnsupportedError('raw-tcp: an echo server sends no transfers'));
         sending = true;
         return sendAndFinish(socket, chunks);

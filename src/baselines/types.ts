@@ -42,6 +42,9 @@ export interface ByteCounts {
   serverToClient: number;
 }
 
+/** A transfer's chunks: listed up front, or produced over time (a paced sender awaits its schedule). */
+export type ChunkSource = Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
+
 /** Something that sends transfers: a client session, or (reverse) a server's session. */
 export interface TransferSender {
   /**
@@ -50,7 +53,7 @@ export interface TransferSender {
    * Resolves when the baseline is done with the transfer (handed to the socket, or confirmed
    * where the protocol confirms); delivery itself is the receiving sink's to report.
    */
-  send(chunks: Iterable<Uint8Array>): Promise<void>;
+  send(chunks: ChunkSource): Promise<void>;
 }
 
 export interface ClientSession extends TransferSender {
@@ -74,7 +77,7 @@ export interface ServerSession {
    */
   readonly setup: ByteCounts;
   /** Sends a transfer to the client (sink role, only where `serverSends`); else throws UnsupportedError. */
-  send(chunks: Iterable<Uint8Array>): Promise<void>;
+  send(chunks: ChunkSource): Promise<void>;
 }
 
 export interface ServeOptions {

@@ -10,7 +10,7 @@ import http from 'node:http';
 import type net from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { closeServer, listenOnLoopback, MessageTransfers, ReplyQueue, setupBytes, trackSockets } from './support.ts';
-import { BaselineProtocolError, LOOPBACK, UnsupportedError, type Baseline, type ClientSession, DEFAULT_CONNECT_TIMEOUT_MS, type ConnectOptions, type ServeOptions, type SinkFactory } from './types.ts';
+import { BaselineProtocolError, LOOPBACK, UnsupportedError, type Baseline, type ChunkSource, type ClientSession, DEFAULT_CONNECT_TIMEOUT_MS, type ConnectOptions, type ServeOptions, type SinkFactory } from './types.ts';
 
 /** ws queues whatever it is given; past this many unsent bytes a sender waits for its last send to be written. */
 const SEND_HIGH_WATER_BYTES = 4 * 1024 * 1024;
@@ -21,8 +21,8 @@ function sendMessage(ws: WebSocket, data: Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => ws.send(data, { binary: true }, (err) => (err ? reject(err) : resolve())));
 }
 
-async function sendTransfer(ws: WebSocket, chunks: Iterable<Uint8Array>): Promise<void> {
-  for (const chunk of chunks) {
+async function sendTransfer(ws: WebSocket, chunks: ChunkSource): Promise<void> {
+  for await (const chunk of chunks) {
     const written = sendMessage(ws, chunk);
     if (ws.bufferedAmount > SEND_HIGH_WATER_BYTES) await written;
     else written.catch(() => {}); // a failed write also fails the socket, which the session reports
@@ -62,7 +62,7 @@ export const websocket: Baseline = {
     wss.on('connection', (ws, req) => {
       (req.socket as net.Socket).setNoDelay(true);
       onMessages(ws, options.role === 'echo' ? (message) => ws.send(message, { binary: true }) : transfersInto(options.sink), onError);
-      const send = async (chunks: Iterable<Uint8Array>) => {
+      const send = async (chunks: ChunkSource) => {
         if (options.role === 'echo') throw new UnsupportedError('websocket: an echo server sends no transfers');
         await sendTransfer(ws, chunks);
       };

@@ -17,7 +17,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'crypto', summary: 'hashing, codecs, Ed25519, BLAKE3/SipHash (D2), per-frame MAC/AEAD (tinybench)', run: runCryptoCli },
   { name: 'handshake', summary: 'handshake bytes (application and wire) and handshakes/s per protocol, JWT and TLS included', run: runHandshakeCli },
   { name: 'latency', summary: 'echo latency (ping-pong and open loop at a fixed rate) per protocol, HDR percentiles, CPU, ratios to raw TCP', run: runLatencyCli },
-  { name: 'cpu', summary: 'CPU % of client and server and CPU s/GB at a fixed offered rate (default 446 MB/s, P6)', run: runCpuCli },
+  { name: 'cpu', summary: 'CPU % of sender and receiver while one stream is paced one way at a fixed rate (default 446 MB/s, P6), raw TCP alongside, in rounds', run: runCpuCli },
   { name: 'http', summary: 'HTTP/1.1 request rate and latency with autocannon against the http1 baseline (one POST per chunk)', run: runHttpCli },
 ];
 

@@ -95,3 +95,18 @@ test('latency flags: sizes, modes, protocols; mistakes are usage errors', () => 
   assert.throws(() => parseLatencyArgs(['--sizes', 'big']), { name: 'UsageError' });
   assert.throws(() => parseLatencyArgs(['--protocols', 'smoke-signals']), { name: 'UsageError' });
 });
+
+test('latency bench in rounds: protocols interleaved in a rotated order, ratios to raw TCP of the same round', async () => {
+  const report = await runLatencyBench({ protocols: ['raw-tcp', 'asoc-v1'], sizes: [1024], modes: ['closed'], rounds: 3, maxSeconds: 0.2, maxMessages: 50, warmupMessages: 2 });
+  latencyReportSchema.parse(JSON.parse(JSON.stringify(report)));
+  assert.equal(report.config.rounds, 3);
+  assert.deepEqual(
+    report.runs.map((r) => `${r.round} ${r.protocol}`),
+    ['1 raw-tcp', '1 asoc-v1', '2 asoc-v1', '2 raw-tcp', '3 raw-tcp', '3 asoc-v1'],
+  );
+  for (const ratio of report.ratios) {
+    const run = (protocol: string) => report.runs.find((r) => r.protocol === protocol && r.round === ratio.round)!;
+    assert.equal(ratio.p50, run('asoc-v1').latencyUs.p50 / run('raw-tcp').latencyUs.p50);
+  }
+  assert.deepEqual(report.ratios.map((r) => r.round), [1, 2, 3]);
+});
