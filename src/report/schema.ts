@@ -27,7 +27,9 @@ const thresholdSchema = z.union([
   z.strictObject({ within: z.tuple([finite, finite]) }),
 ]);
 
-export const figureSchema = z.object({
+// Claims, figures and measurements keep fields this schema does not name (z.looseObject): an
+// instrument may add one before the report learns to show it, and it must not vanish from the JSON.
+export const figureSchema = z.looseObject({
   name: z.string().min(1),
   unit: z.string(),
   estimate: finite,
@@ -39,7 +41,7 @@ export const figureSchema = z.object({
   tolerance: z.number().gt(0).lt(1).optional(),
 });
 
-export const claimEntrySchema = z.object({
+export const claimEntrySchema = z.looseObject({
   id: z.string().min(1),
   /** The claim in the lab's words, from the catalogue when the report was written. */
   text: z.string(),
@@ -54,7 +56,7 @@ export const claimEntrySchema = z.object({
   evidence: z.record(z.string(), z.unknown()),
 });
 
-export const measurementSchema = z.object({
+export const measurementSchema = z.looseObject({
   name: z.string().min(1),
   summary: z.string(),
   figures: z.array(figureSchema).optional(),

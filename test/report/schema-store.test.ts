@@ -91,3 +91,12 @@ test('reading: a missing path or a directory without report.json is ReportNotFou
   await writeFile(file, '{ not json');
   await assert.rejects(readReport(dir), ReportFormatError);
 });
+
+test('a field the schema does not name (an instrument ahead of the report) survives validation', () => {
+  const report = fixtureReport() as unknown as { claims: Record<string, unknown>[]; measurements: Record<string, unknown>[] };
+  report.claims[0]!.settings = { runs: 5 };
+  report.measurements[0]!.unit = 'MB/s';
+  const checked = validateReport(report, 'r') as unknown as typeof report;
+  assert.deepEqual(checked.claims[0]!.settings, { runs: 5 });
+  assert.equal(checked.measurements[0]!.unit, 'MB/s');
+});
