@@ -4,7 +4,9 @@
  * grid, once per seed. Each point changes only the link: one-way latency RTT/2 without jitter, and
  * the loss probability on each direction (so data and ACKs both suffer). Deterministic per seed.
  */
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_CALIBRATION_FILE } from './calibration.ts';
 import { loadScenario } from './load.ts';
 import { runScenario } from './runner.ts';
 import type { Scenario } from './schema.ts';
@@ -26,7 +28,7 @@ export interface SweepSettings {
   seeds: readonly number[];
   /** Bytes of the one stream a → b. */
   bytes: number;
-  /** Where the hosts' CPU costs come from (absent: the simulator's placeholders, with a notice). */
+  /** Where the hosts' CPU costs come from (absent: the simulator's default file, else its placeholders, with a notice). */
   calibrationFile?: string;
   onNotice?: (text: string) => void;
   /** After each point: how many of how many are done. */
@@ -49,7 +51,9 @@ export interface SweepResult {
   topology: string;
   bytes: number;
   chunkBytes: number;
-  /** Where the CPU costs came from (the runner's description). */
+  /** The calibration file the hosts' CPU costs came from; null: the simulator's placeholder costs. */
+  calibrationFile: string | null;
+  /** Where the CPU costs came from, as the runner describes it. */
   calibration: string | null;
   points: SweepPoint[];
   wallMs: number;
@@ -94,5 +98,15 @@ export function runGoodputSweep(settings: SweepSettings): SweepResult {
       }
     }
   }
-  return { kind: 'goodput-sweep', topology: SWEEP_TOPOLOGY, bytes: settings.bytes, chunkBytes: base.workloads[0]!.chunkBytes ?? base.nodes[0]!.chunkBytes, calibration, points, wallMs: performance.now() - started };
+  const calibrationFile = settings.calibrationFile ?? DEFAULT_CALIBRATION_FILE;
+  return {
+    kind: 'goodput-sweep',
+    topology: SWEEP_TOPOLOGY,
+    bytes: settings.bytes,
+    chunkBytes: base.workloads[0]!.chunkBytes ?? base.nodes[0]!.chunkBytes,
+    calibrationFile: existsSync(calibrationFile) ? calibrationFile : null,
+    calibration,
+    points,
+    wallMs: performance.now() - started,
+  };
 }

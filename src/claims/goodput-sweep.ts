@@ -47,7 +47,7 @@ export function measureGoodputSweep(settings: SweepSettings): Measurement {
   return {
     name: 'simulated goodput against loss and RTT',
     summary:
-      `The simulated RFC testbed (${SWEEP_TOPOLOGY}: 10 GbE, CPU ${result.calibration ?? 'not modelled'}), one ${formatBytes(settings.bytes)} stream a → b per run, ` +
+      `The simulated RFC testbed (${SWEEP_TOPOLOGY}: 10 GbE, CPU costs ${result.calibrationFile ? `from ${result.calibrationFile}` : "the simulator's placeholders, no calibration file"}), one ${formatBytes(settings.bytes)} stream a → b per run, ` +
       `loss ${settings.lossRates.map(formatLoss).join(', ')} × RTT ${settings.rttsMs.join(', ')} ms × ${settings.seeds.length} seeds: ` +
       `${first && last ? `median goodput from ${first.figure.estimate.toFixed(1)} MB/s (${cellLabel(first.loss, first.rttMs)}) to ${last.figure.estimate.toFixed(2)} MB/s (${cellLabel(last.loss, last.rttMs)})` : 'no run delivered'}` +
       `${failed ? `; ${failed} run(s) did not deliver within the time cap` : ''}; ${(result.wallMs / 1000).toFixed(1)} s wall. verify runs it unless --no-sweep.`,

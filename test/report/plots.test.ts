@@ -82,6 +82,13 @@ test('renderPlots: an SVG with marks for each plot that has data, a note naming 
     assert.match(plot.svg!, /<path|<rect|<line/, plot.id);
   }
   const throughputSvg = drawn.find((p) => p.id === 'throughput')!.svg!;
+  // Vega draws a bar it cannot place (a log scale with a zero baseline) as a path of zero width.
+  for (const plot of drawn) {
+    const bars = [...plot.svg!.matchAll(/aria-roledescription="bar" d="M[-\d.e]+,[-\d.e]+h([-\d.e]+)v([-\d.e]+)/g)];
+    for (const [, width, height] of bars) assert.ok(Math.abs(Number(width)) > 0.5 && Math.abs(Number(height)) > 0.5, `${plot.id}: a bar of ${width}×${height}`);
+    assert.ok(plot.svg!.match(/role="graphics-symbol"/g)!.length >= 4, `${plot.id}: marks`);
+  }
+  assert.ok(/aria-roledescription="bar"/.test(drawn.find((p) => p.id === 'handshake-bytes')!.svg!));
   assert.match(throughputSvg, /raw TCP/);
   const missing = await renderPlots(reportWithoutMeasurements());
   for (const plot of missing) {

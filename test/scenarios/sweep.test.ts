@@ -25,6 +25,7 @@ test('goodput falls with loss and with RTT, and a seed gives the same run twice'
   const result = runGoodputSweep({ ...settings, onNotice: (text) => notices.push(text) });
   assert.equal(result.points.length, 8);
   assert.equal(notices.length, 1, 'the placeholder-costs notice once, not once per point');
+  assert.equal(result.calibrationFile, null, 'placeholder costs, and the result says so');
   const at = (loss: number, rttMs: number) => result.points.find((p) => p.loss === loss && p.rttMs === rttMs && p.seed === 1)!.goodputMBps!;
   assert.ok(at(0.02, 2) < at(0, 2), `loss: ${at(0.02, 2)} vs ${at(0, 2)}`);
   assert.ok(at(0, 40) < at(0, 2), `RTT: ${at(0, 40)} vs ${at(0, 2)}`);
@@ -41,4 +42,5 @@ test('the measurement has one figure per loss × RTT, the median over seeds with
   }
   assert.deepEqual(m.seeds, { 'each loss × RTT point': '1, 2' });
   assert.equal((m.data as { kind: string }).kind, 'goodput-sweep');
+  assert.match(m.summary, /CPU costs the simulator's placeholders, no calibration file/);
 });

@@ -49,24 +49,26 @@ export const challengeBirthdayPlot: PlotDefinition<BirthdayData> = {
   },
   caption(data) {
     const rate = (data.nodes * 1000) / data.intervalMs;
-    return `${data.nodes.toLocaleString('en-US')} honest nodes announcing every ${data.intervalMs / 1000} s (${Math.round(rate)} announcements/s), no attacker. Bars: the analytic expectation of hours until the receiver rejects a legitimate announcement as a replay (log scale); dots: the trials' mean (hollow: a lower bound, some trials saw no rejection); the line: the threshold from which the claim holds (${data.bars[0]!.thresholdHours} h).`;
+    return `${data.nodes.toLocaleString('en-US')} honest nodes announcing every ${data.intervalMs / 1000} s (${Math.round(rate)} announcements/s), no attacker. Blue diamonds: the analytic expectation of hours until the receiver rejects a legitimate announcement as a replay (log scale), which decides the claim; red marks: the trials' mean (hollow: a lower bound, some trials saw no rejection within their hour); dashed: the threshold from which the claim holds (${data.bars[0]!.thresholdHours} h).`;
   },
   spec(data) {
     const values = data.bars.map((b) => ({ ...b, measured: b.measuredIsLowerBound ? 'trials (lower bound)' : 'trials (mean)' }));
     const y = { field: 'profile', type: 'nominal' as const, title: null, sort: data.bars.map((b) => b.profile) };
+    // Log scale (minutes to years): dots, not bars, since a bar on a log scale has no zero to start from.
+    const x = (field: string, title: string | null = null) => ({ field, type: 'quantitative' as const, scale: { type: 'log' as const }, title });
     return {
       ...BASE,
       data: { values },
       width: 480,
       height: { step: 30 },
       layer: [
-        { mark: { type: 'bar', color: '#4c78a8' }, encoding: { y, x: { field: 'analyticHours', type: 'quantitative', scale: { type: 'log' }, title: 'hours of traffic until the first legitimate rejection' } } },
+        { mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 2, color: '#444' }, encoding: { x: { ...x('thresholdHours'), aggregate: 'max' } } },
+        { mark: { type: 'point', shape: 'diamond', size: 140, filled: true, color: '#4c78a8' }, encoding: { y, x: x('analyticHours', 'hours of traffic until the first legitimate rejection (log scale)') } },
         {
           transform: [{ filter: 'datum.measuredHours !== null' }],
           mark: { type: 'point', size: 80, strokeWidth: 2, color: '#e45756' },
-          encoding: { y, x: { field: 'measuredHours', type: 'quantitative' }, fill: { condition: { test: 'datum.measuredIsLowerBound', value: 'white' }, value: '#e45756' }, shape: { field: 'measured', type: 'nominal', title: null } },
+          encoding: { y, x: x('measuredHours'), fill: { condition: { test: 'datum.measuredIsLowerBound', value: 'white' }, value: '#e45756' }, shape: { field: 'measured', type: 'nominal', title: null } },
         },
-        { mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 2, color: '#444' }, encoding: { x: { aggregate: 'max', field: 'thresholdHours', type: 'quantitative' } } },
       ],
     };
   },

@@ -34,7 +34,7 @@ export const handshakePlot: PlotDefinition<HandshakeBar[]> = {
   },
   caption(bars) {
     const wire = bars.some((b) => b.counted === 'on the wire');
-    return `Bytes from connect until the session is ready, median over samples, loopback: above TCP (what the server counted)${wire ? ', and on the wire (kernel TCP payload counts plus 40 bytes of headers per segment, SYN and ACKs included)' : ''}. Log scale.`;
+    return `Bytes from connect until the session is ready, median over samples, loopback: above TCP (what the server counted)${wire ? ', and on the wire (kernel TCP payload counts plus 40 bytes of headers per segment, SYN and ACKs included)' : ''}.`;
   },
   spec(bars) {
     const order = [...bars].filter((b) => b.counted === 'above TCP').sort((a, b) => a.bytes - b.bytes).map((b) => b.protocol);
@@ -47,7 +47,7 @@ export const handshakePlot: PlotDefinition<HandshakeBar[]> = {
       encoding: {
         y: { field: 'protocol', type: 'nominal', sort: order, title: null },
         yOffset: { field: 'counted', type: 'nominal', sort: ['above TCP', 'on the wire'] },
-        x: { field: 'bytes', type: 'quantitative', scale: { type: 'log' }, title: 'bytes' },
+        x: { field: 'bytes', type: 'quantitative', title: 'bytes' },
         color: { field: 'counted', type: 'nominal', title: 'counted', sort: ['above TCP', 'on the wire'] },
         tooltip: [{ field: 'protocol' }, { field: 'counted' }, { field: 'bytes', type: 'quantitative' }],
       },

@@ -71,5 +71,5 @@ export function sizeLabel(bytes: number): string {
 export const BASE = {
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
   background: 'white',
-  config: { font: 'sans-serif', view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, titleFontSize: 12 } },
+  config: { font: 'sans-serif', view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 300 }, legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 300 } },
 } as const;
