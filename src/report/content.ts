@@ -24,8 +24,10 @@ export interface FindingRow {
   /** The source's own words (quoted figure) and where they are; null when the catalogue has none. */
   quoted: string | null;
   source: string | null;
-  /** What the lab measured, with its interval; the claim's summary when it has no figures to show. */
-  measured: string;
+  /** What the lab measured, with its interval; null when the claim has no figures or measured line. */
+  measured: string | null;
+  /** The claim's one-paragraph finding (the report shows it where there is no measurement). */
+  summary: string;
   verdict: VerdictReport['claims'][number]['verdict'];
 }
 
@@ -36,7 +38,8 @@ export function findingRows(report: VerdictReport): FindingRow[] {
     claim: c.text,
     quoted: c.quoted ?? null,
     source: c.source ?? null,
-    measured: measuredText(c) ?? c.summary,
+    measured: measuredText(c),
+    summary: c.summary,
     verdict: c.verdict,
   }));
 }

@@ -41,7 +41,7 @@ function findings(report: VerdictReport): string {
   const rows = findingRows(report).map((r) => [
     `<strong>${escapeHtml(r.id)}</strong> ${escapeHtml(r.claim)}`,
     r.quoted === null ? '—' : `“${escapeHtml(r.quoted)}”${r.source ? `<br><span class="source">${escapeHtml(r.source)}</span>` : ''}`,
-    escapeHtml(r.measured),
+    escapeHtml(r.measured ?? r.summary),
     badge(r.verdict),
     `<a href="#${r.anchor}">evidence</a>`,
   ]);

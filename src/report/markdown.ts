@@ -19,7 +19,7 @@ function sourceSays(row: FindingRow): string {
 function findingsTable(report: VerdictReport): string[] {
   return markdownTable(
     ['claim', 'the source says', 'the lab measured', 'verdict', 'evidence'],
-    findingRows(report).map((r) => [`**${r.id}** ${r.claim}`, sourceSays(r), r.measured, `**${r.verdict}**`, `[${r.id}](#${r.anchor})`]),
+    findingRows(report).map((r) => [`**${r.id}** ${r.claim}`, sourceSays(r), r.measured ?? r.summary, `**${r.verdict}**`, `[${r.id}](#${r.anchor})`]),
   );
 }
 

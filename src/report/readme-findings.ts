@@ -1,6 +1,7 @@
 /**
  * The README's opening findings: a short table generated from a report (date, machine, each
- * decided claim's verdict and what was measured, with its interval), written between two markers
+ * decided claim's verdict and what was measured, with its interval, or a link to its evidence in
+ * the report when it has no figures), written between two markers
  * so `asoc-lab report readme-table --write` can replace it and a test can check it did not drift.
  */
 import { findingRows, openingLine, verdictCounts } from './content.ts';
@@ -25,7 +26,7 @@ export function findingsSection(report: VerdictReport, reportLink: string): stri
     '',
     ...markdownTable(
       ['claim', 'verdict', 'the lab measured'],
-      decided.map((r) => [`**${r.id}** ${r.claim}`, `**${r.verdict}**`, r.measured]),
+      decided.map((r) => [`**${r.id}** ${r.claim}`, `**${r.verdict}**`, r.measured ?? `[the evidence](${reportLink}#${r.anchor})`]),
     ),
     ...(pending.length > 0 ? ['', `Not decided in that run (PENDING): ${pending.join(', ')}.`] : []),
   ].join('\n');
