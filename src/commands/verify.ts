@@ -29,7 +29,8 @@ ${steps}
   --out DIR               where the report directories go (default reports)
   --calibration FILE      use this simulator calibration instead of measuring one now
 
-Exit status: 0, or 1 when a security verdict differs from its scenario's expectation, 2 on bad flags.`;
+Exit status: 0, or 1 when a security verdict differs from its scenario's expectation, 2 on bad flags.
+What moved between two reports: asoc-lab compare OLD NEW (e.g. reports/reference reports/latest).`;
 
 export const verifyCommand: Command = {
   name: 'verify',
