@@ -3,15 +3,17 @@ import { pathToFileURL } from 'node:url';
 import { attackCommand } from './commands/attack.ts';
 import { benchCommand } from './commands/bench.ts';
 import { calibrateCommand } from './commands/calibrate.ts';
+import { compareCommand } from './commands/compare.ts';
 import { UsageError, type Command } from './commands/common.ts';
 import { nodeCommand, recvCommand } from './commands/node.ts';
 import { profileCommand } from './commands/profile.ts';
+import { reportCommand } from './commands/report.ts';
 import { scenarioCommand } from './commands/scenario.ts';
 import { sendCommand } from './commands/send.ts';
 import { simCommand } from './commands/sim.ts';
 import { verifyCommand } from './commands/verify.ts';
 
-const COMMANDS: Command[] = [verifyCommand, nodeCommand, sendCommand, recvCommand, benchCommand, profileCommand, simCommand, scenarioCommand, calibrateCommand, attackCommand];
+const COMMANDS: Command[] = [verifyCommand, compareCommand, reportCommand, nodeCommand, sendCommand, recvCommand, benchCommand, profileCommand, simCommand, scenarioCommand, calibrateCommand, attackCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

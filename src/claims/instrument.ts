@@ -11,6 +11,8 @@ export interface Measurement {
   summary: string;
   /** Figures with their samples and intervals (asoc-lab compare checks those with a tolerance). */
   figures?: Figure[];
+  /** The seeds of its random draws, by what they seeded (the report lists them all). */
+  seeds?: Record<string, number | string>;
   data: unknown;
 }
 

@@ -4,8 +4,10 @@
  * earlier one's (the benchmarks' P1, with JWT and gRPC, replaces the codecs' P1).
  */
 import { runCalibration, writeCalibration } from '../../bench/calibrate.ts';
+import { existsSync } from 'node:fs';
 import { decideBenchClaims } from './bench-evidence.ts';
 import { decideCodecClaims } from './codec-claims.ts';
+import { measureGoodputSweep, SWEEP_GRIDS } from './goodput-sweep.ts';
 import type { Instrument } from './instrument.ts';
 import { withReach } from './instrument-audit.ts';
 import { measureLoopbackThroughput } from './loopback-throughput.ts';
@@ -39,6 +41,7 @@ const threats: Instrument = {
         {
           name: 'threat scenarios',
           summary: `${threatResults.results.length} scenarios, ${rows.length} verdicts (claim × profile × scenario); ${mismatched.length} differ from the scenario files' expectations. Each run's counts, figures, trace excerpt and trace hash are in the JSON; rerun with asoc-lab scenario run ${THREAT_SCENARIO_DIR}.`,
+          seeds: Object.fromEntries(threatResults.results.map((r) => [r.scenario, r.seed])),
           data: threatResults.results,
         },
       ],
@@ -84,6 +87,7 @@ const simulator: Instrument = {
       claims: simulated.claims,
       measurements: simulated.summaries.map((s) => ({
         name: `simulation ${s.scenario} (${s.workloads.map((w) => w.name).join(', ')})`,
+        seeds: { [s.scenario]: s.seed },
         summary: `seed ${s.seed}, trace hash ${s.traceHash.slice(0, 16)}…, ${(s.virtualMs / 1000).toFixed(2)} s of virtual time in ${(s.wallMs / 1000).toFixed(1)} s wall; the scenario file (all its workloads): asoc-lab sim scenarios/topologies/${s.scenario}.yaml --seed ${s.seed} --calibration ${calibrationFile}`,
         data: s,
       })),
@@ -103,6 +107,26 @@ const loopbackThroughput: Instrument = {
   },
 };
 
+const sweep: Instrument = {
+  name: 'sweep',
+  title: 'simulated goodput against loss and RTT',
+  claims: [],
+  skipFlag: 'no-sweep',
+  async run(ctx) {
+    // --calibration, else the simulator step's calibration of this machine, else the simulator's default file or placeholders (with a notice).
+    const written = `${ctx.out}/calibration.json`;
+    const calibrationFile = ctx.calibrationFile ?? (existsSync(written) ? written : undefined);
+    const grid = ctx.quick ? SWEEP_GRIDS.quick : SWEEP_GRIDS.full;
+    const measurement = measureGoodputSweep({
+      ...grid,
+      calibrationFile,
+      onNotice: (text) => ctx.log(`  note: ${text}`),
+      onPoint: (done, total) => ctx.progress(done / total, `point ${done}/${total}`),
+    });
+    return { claims: [], measurements: [measurement] };
+  },
+};
+
 /** The instrument with its reach (instrument-audit.ts) put into the evidence of every claim it decides. */
 function withReachInEvidence(instrument: Instrument): Instrument {
   return {
@@ -114,7 +138,7 @@ function withReachInEvidence(instrument: Instrument): Instrument {
   };
 }
 
-export const INSTRUMENTS: readonly Instrument[] = [codecs, threats, benchmarks, simulator, loopbackThroughput].map(withReachInEvidence);
+export const INSTRUMENTS: readonly Instrument[] = [codecs, threats, benchmarks, simulator, loopbackThroughput, sweep].map(withReachInEvidence);
 
 /** The instruments that decide `id`, in the order they run. */
 export function instrumentsFor(id: string): Instrument[] {
