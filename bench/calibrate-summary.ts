@@ -39,3 +39,16 @@ export function calibrationSummaryLines(report: CalibrationReport): string[] {
   lines.push(`why costs move: ${report.diagnosis.text}`);
   return lines;
 }
+
+/** The calibration in one paragraph: the decision, the simulator's costs with intervals and spreads, and why they move. */
+export function calibrationSentence(report: CalibrationReport): string {
+  const last = report.attempts.at(-1)!;
+  const side = last.sides['asoc-v1'];
+  const cost = (c: Side['perByteMs'], unit: (ms: number) => string) => `${unit(c.median)} [${unit(c.interval.low)}, ${unit(c.interval.high)}] (spread ${percent(c.spread)})`;
+  const decision = report.stability.accepted ? `accepted at attempt ${last.attempt} of ${report.settings.attempts}` : `REJECTED after ${report.attempts.length} attempt(s): ${report.stability.problems.join('; ')}`;
+  return (
+    `${decision}; asoc-v1 per byte ${cost(side.send.perByteMs, ns)} ns send, ${cost(side.receive.perByteMs, ns)} ns receive; ` +
+    `per frame ${cost(side.send.perFrameMs, us)} µs send, ${cost(side.receive.perFrameMs, us)} µs receive; ${report.settings.rounds} rounds at ${report.settings.sizes.map((s) => `${s.chunkSize / 1024} KiB`).join(', ')} frames. ` +
+    `Why costs move: ${report.diagnosis.text}`
+  );
+}
