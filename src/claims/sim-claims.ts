@@ -182,15 +182,20 @@ function decide(spec: ClaimSpec, runs: EndRun[], budget: ClaimBudget | null, cal
     summary: `${spec.setup}: ${ends}. ${against}.${budget ? ` ${budget.text}` : ''}${notCpu}${calibration.bounds ? '' : ' The calibration file has no interval (it predates them): the verdict does not account for the calibration’s own spread.'}`,
     measured: `${figures.map((f, i) => `${range(f)} MB/s (≥ ${mbps(spec.figures[i]!.threshold)} needed)`).join(', ')}${budget ? `; ${budget.short}` : ''}`,
     figures,
-    ...(verdict === 'UNDECIDED'
-      ? { toDecide: 'The two ends of the calibration fall on both sides of a threshold: a narrower calibration decides it (more rounds, asoc-lab calibrate --rounds 11, on a quieter machine), then asoc-lab verify --calibration FILE.' }
-      : {}),
+    ...(verdict === 'UNDECIDED' ? { toDecide: toDecide(notCpu !== '') } : {}),
     evidence: {
       calibration: { source: calibration.source, bounds: calibration.bounds ?? null, stability: calibration.stability ?? null },
       ends: runs.map((run) => ({ end: run.end, calibrationFile: run.file, ...Object.fromEntries(spec.figures.map((f) => [f.name, f.at(run)])), scenarios: scenarioEvidenceFor(spec, run) })),
       ...(budget ? { cpuBudget: budget.evidence } : {}),
     },
   };
+}
+
+function toDecide(cpuNotTheLimit: boolean): string {
+  const narrower = 'a narrower calibration (more rounds: asoc-lab calibrate --rounds 11, on a quieter machine), then asoc-lab verify --calibration FILE';
+  return cpuNotTheLimit
+    ? `The figures at the two ends of the calibration fall on both sides of a threshold although the CPU budget holds at both: the simulated transfer is limited by its own TCP dynamics, which move with small changes of the costs. ${narrower[0]!.toUpperCase()}${narrower.slice(1)} narrows the ends; the simulator's two-way transfer is what to look at.`
+    : `The figures at the two ends of the calibration fall on both sides of a threshold: ${narrower} decides it.`;
 }
 
 function scenarioEvidenceFor(spec: ClaimSpec, run: EndRun) {
