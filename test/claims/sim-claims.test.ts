@@ -76,3 +76,25 @@ test('P9 simulated at both ends: a receiver cost whose interval spans the 10 GbE
   assert.match(p9.toDecide ?? '', /narrower calibration/);
   assert.match(p9.summary, /at the high-cost end: .* at the low-cost end: /);
 });
+
+const ends3 = (send: [number, number, number], receive: [number, number, number], frames: [number, number]): CalibrationFile => {
+  const at = (i: number) => ({ cpu: { sendPerFrameMs: 0, sendPerByteMs: send[i]!, receivePerFrameMs: 0, receivePerByteMs: receive[i]! }, asocFrame: { sendPerFrameMs: frames[0], receivePerFrameMs: frames[1] } });
+  return { version: 1, ...at(1), source: 'test', bounds: { low: at(0), high: at(2), confidence: 0.95, method: 'test' }, stability: { accepted: true, problems: [] } };
+};
+
+test('a shortfall with a saturated resource FAILS; one with nothing saturated (the simulated TCP) is UNDECIDED', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'asoc-sim-claims-'));
+  const cpuBound = join(dir, 'cpu-bound.json');
+  writeFileSync(cpuBound, JSON.stringify(ends3([2e-7, 2e-7, 2e-7], [2e-6, 2.5e-6, 3e-6], [0.01, 0.01])));
+  const p9 = decideSimulatedClaims({ calibrationFile: cpuBound, workDir: dir, bytesDivisor: 32 }).claims.find((c) => c.id === 'P9')!;
+  assert.equal(p9.verdict, 'FAILS', p9.summary);
+  assert.match(p9.summary, /its CPU is the limit/);
+  // Costs of a calibration of this machine whose two-way testbed stalls well below the link and the CPU.
+  const stalled = join(dir, 'stalled.json');
+  writeFileSync(stalled, JSON.stringify(ends3([3.5e-7, 4.22e-7, 5.39e-7], [4.35e-7, 4.59e-7, 5.11e-7], [0.011, 0.0151])));
+  const p3 = decideSimulatedClaims({ calibrationFile: stalled, workDir: dir, bytesDivisor: 32 }).claims.find((c) => c.id === 'P3')!;
+  assert.ok(p3.figures!.every((f) => f.interval!.high < 446 * (f.name.includes('aggregate') ? 2 : 1)), p3.measured);
+  assert.equal(p3.verdict, 'UNDECIDED');
+  assert.match(p3.summary, /fell short with no resource saturated/);
+  assert.match(p3.toDecide ?? '', /its own TCP dynamics/);
+});
