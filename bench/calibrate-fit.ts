@@ -56,6 +56,19 @@ export function fitCosts(samples: readonly CostSample[]): CostFit {
   return { perFrameMs: slope, perByteMs: intercept, rSquared: total === 0 ? 1 : 1 - residual / total, clamped };
 }
 
+/**
+ * How far each sample's cost per byte lies from the fitted line, relative to the line:
+ * (observed − fitted) ÷ fitted. A model that describes the costs keeps every one small; one frame
+ * size far off the line says the two-cost model does not hold there.
+ */
+export function relativeResiduals(samples: readonly CostSample[], fit: Pick<CostFit, 'perFrameMs' | 'perByteMs'>): number[] {
+  return samples.map((s) => {
+    const fitted = fit.perFrameMs * s.frames + fit.perByteMs * s.bytes;
+    // fitted is 0 only when every sample cost nothing (the fit's costs are never negative).
+    return fitted > 0 ? (s.cpuMs - fitted) / fitted : 0;
+  });
+}
+
 function sum(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0);
 }

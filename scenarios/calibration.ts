@@ -25,12 +25,43 @@ import type { CpuSpec } from './schema.ts';
 export const DEFAULT_CALIBRATION_FILE = 'reports/calibration.json';
 
 const cost = z.number().nonnegative();
+const frameCostsSchema = z.strictObject({ sendPerFrameMs: cost, receivePerFrameMs: cost });
+const endSchema = z.object({ cpu: cpuCalibrationSchema.shape.cpu, asocFrame: frameCostsSchema });
 
-/** The calibration file: sim/cpu-calibration.ts's format plus the per-ASoc-frame costs. */
+/**
+ * The calibration file: sim/cpu-calibration.ts's format plus the per-ASoc-frame costs, and (files
+ * from this version on) both ends of each cost's interval and whether the rounds were stable enough
+ * to use. Older files without them still load; the simulator itself only reads `cpu` and `asocFrame`.
+ */
 export const calibrationFileSchema = cpuCalibrationSchema.extend({
-  asocFrame: z.strictObject({ sendPerFrameMs: cost, receivePerFrameMs: cost }).optional(),
+  asocFrame: frameCostsSchema.optional(),
+  /** Every cost at the low and at the high end of its interval (the median's bootstrap interval over rounds). */
+  bounds: z.object({ low: endSchema, high: endSchema, confidence: z.number(), method: z.string() }).optional(),
+  /** Whether the rounds agreed within the stated rules; a rejected calibration decides nothing. */
+  stability: z.object({ accepted: z.boolean(), problems: z.array(z.string()) }).optional(),
 });
 export type CalibrationFile = z.infer<typeof calibrationFileSchema>;
+export type CalibrationEnd = 'low' | 'high';
+
+/** A version-1 file with every cost at one end of its interval (what `asoc-lab sim --calibration` reads). */
+export function calibrationAtEnd(file: CalibrationFile, end: CalibrationEnd): CalibrationFile {
+  if (!file.bounds) throw new CalibrationError('this calibration file has no bounds (it predates them): measure again with asoc-lab calibrate');
+  const costs = file.bounds[end];
+  return { version: 1, cpu: costs.cpu, asocFrame: costs.asocFrame, source: `the ${end}-cost end of: ${file.source ?? 'a calibration'}` };
+}
+
+/** Reads and validates a calibration file (an absent file is an error here). */
+export function readCalibrationFile(path: string): CalibrationFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new CalibrationError(`${path}: ${(err as Error).message}`);
+  }
+  const result = calibrationFileSchema.safeParse(json);
+  if (!result.success) throw new CalibrationError(`${path}: ${z.prettifyError(result.error)}`);
+  return result.data;
+}
 
 /** What one host's CPU costs: per packet (sim/cpu.ts) and per ASoc frame (SimAsocNode). */
 export interface HostCpuCosts {
@@ -42,7 +73,7 @@ export interface Calibration {
   costs: HostCpuCosts;
   /** Where the costs came from: the file's `source`, or why the defaults are used. */
   source: string;
-  /** Set when the file was absent and the defaults stand in: say so to the user. */
+  /** Set when the file was absent and the defaults stand in, or was rejected as unstable: say so to the user. */
   notice: string | null;
 }
 
@@ -55,19 +86,12 @@ export function loadCalibration(path: string): Calibration {
       notice: `no calibration file at ${path}: hosts with "cpu: calibrated" use the simulator's placeholder costs (run asoc-lab calibrate to measure this machine)`,
     };
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new CalibrationError(`${path}: ${(err as Error).message}`);
-  }
-  const result = calibrationFileSchema.safeParse(json);
-  if (!result.success) throw new CalibrationError(`${path}: ${z.prettifyError(result.error)}`);
-  const file = result.data;
+  const file = readCalibrationFile(path);
+  const rejected = file.stability && !file.stability.accepted;
   return {
     costs: { packet: file.cpu, frame: file.asocFrame ?? { ...FREE_FRAMES } },
     source: `${path}: ${file.source ?? 'no source given'}`,
-    notice: null,
+    notice: rejected ? `${path} was rejected as unstable when it was measured (${file.stability!.problems.join('; ')}): figures from it are not this machine's` : null,
   };
 }
 

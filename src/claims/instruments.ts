@@ -3,12 +3,13 @@
  * claim is written here and nowhere else; a later instrument's verdict for a claim replaces an
  * earlier one's (the benchmarks' P1, with JWT and gRPC, replaces the codecs' P1).
  */
-import { runCalibration, writeCalibration } from '../../bench/calibrate.ts';
+import { FULL_CALIBRATION, QUICK_CALIBRATION, runCalibration, writeCalibration } from '../../bench/calibrate.ts';
+import { calibrationSentence } from '../../bench/calibrate-summary.ts';
 import { existsSync } from 'node:fs';
 import { decideBenchClaims } from './bench-evidence.ts';
 import { decideCodecClaims } from './codec-claims.ts';
 import { measureGoodputSweep, SWEEP_GRIDS } from './goodput-sweep.ts';
-import type { Instrument } from './instrument.ts';
+import type { Instrument, Measurement } from './instrument.ts';
 import { withReach } from './instrument-audit.ts';
 import { measureLoopbackThroughput } from './loopback-throughput.ts';
 import { decideSimulatedClaims } from './sim-claims.ts';
@@ -70,28 +71,53 @@ const benchmarks: Instrument = {
   },
 };
 
+/** verify --quick simulates every stream with this fraction of its scenario's bytes (the same steady state, an eighth of the events). */
+const QUICK_SIM_BYTES_DIVISOR = 8;
+
 const simulator: Instrument = {
   name: 'simulator',
   title: 'simulated RFC testbeds',
   claims: ['P3', 'P4', 'P9'],
   skipFlag: 'no-sim',
   async run(ctx) {
+    const started = performance.now();
+    const measurements: Measurement[] = [];
     let calibrationFile = ctx.calibrationFile;
     if (!calibrationFile) {
-      ctx.progress(0, "calibrating the simulator's CPU model on this machine");
-      calibrationFile = await writeCalibration(await runCalibration(), `${ctx.out}/calibration.json`);
+      const settings = ctx.quick ? QUICK_CALIBRATION : FULL_CALIBRATION;
+      const report = await runCalibration({
+        ...settings,
+        onProgress: (p) => {
+          if (p.run.phase !== 'run') return;
+          const done = (p.attempt - 1 + (p.size + (p.run.index + p.run.fraction) / p.run.count) / p.sizes) / p.attempts;
+          ctx.progress(0.6 * done, `calibrating the CPU model: attempt ${p.attempt}/${p.attempts}, ${p.chunkSize / 1024} KiB frames`);
+        },
+      });
+      calibrationFile = await writeCalibration(report, `${ctx.out}/calibration.json`);
+      measurements.push({ name: 'simulator CPU calibration', summary: `${((performance.now() - started) / 1000).toFixed(0)} s wall, ${calibrationSentence(report)}`, data: report });
     }
-    ctx.progress(0.5, `simulating with ${calibrationFile}`);
-    const simulated = decideSimulatedClaims({ calibrationFile, onNotice: (text) => ctx.log(`  note: ${text}`) });
-    return {
-      claims: simulated.claims,
-      measurements: simulated.summaries.map((s) => ({
-        name: `simulation ${s.scenario} (${s.workloads.map((w) => w.name).join(', ')})`,
-        seeds: { [s.scenario]: s.seed },
-        summary: `seed ${s.seed}, trace hash ${s.traceHash.slice(0, 16)}…, ${(s.virtualMs / 1000).toFixed(2)} s of virtual time in ${(s.wallMs / 1000).toFixed(1)} s wall; the scenario file (all its workloads): asoc-lab sim scenarios/topologies/${s.scenario}.yaml --seed ${s.seed} --calibration ${calibrationFile}`,
-        data: s,
-      })),
-    };
+    const simulating = performance.now();
+    const simulated = decideSimulatedClaims({
+      calibrationFile,
+      workDir: ctx.out,
+      bytesDivisor: ctx.quick ? QUICK_SIM_BYTES_DIVISOR : 1,
+      onNotice: (text) => ctx.log(`  note: ${text}`),
+      onStep: (label, index, total) => ctx.progress(0.6 + (0.4 * index) / total, `simulating ${label}`),
+    });
+    const simSeconds = (performance.now() - simulating) / 1000;
+    const bytes = ctx.quick ? ` with 1/${QUICK_SIM_BYTES_DIVISOR} of each stream's bytes (verify --quick)` : '';
+    for (const run of simulated.runs) {
+      for (const s of [run.testbed, run.oneWay, run.fanout]) {
+        measurements.push({
+          seeds: { [s.scenario]: s.seed },
+          name: `simulation ${s.scenario} (${s.workloads.map((w) => w.name).join(', ')}) at the ${run.end === 'point' ? "calibration file's" : `${run.end}-cost end`}`,
+          summary: `seed ${s.seed}${bytes}, trace hash ${s.traceHash.slice(0, 16)}…, ${(s.virtualMs / 1000).toFixed(2)} s of virtual time in ${(s.wallMs / 1000).toFixed(1)} s wall; the scenario file (all its workloads, full bytes): asoc-lab sim scenarios/topologies/${s.scenario}.yaml --seed ${s.seed} --calibration ${run.file}`,
+          data: s,
+        });
+      }
+    }
+    ctx.log(`  simulator instrument: ${((performance.now() - started) / 1000).toFixed(1)} s wall (simulations ${simSeconds.toFixed(1)} s)`);
+    return { claims: simulated.claims, measurements };
   },
 };
 
