@@ -1,9 +1,9 @@
 /** asoc-lab compare OLD NEW: what moved between two verdict reports, and whether NEW regressed. */
 import { compareReports, comparisonText } from '../report/compare.ts';
 import { formatDate } from '../report/format.ts';
-import { ReportFormatError, type VerdictReport } from '../report/schema.ts';
-import { readReport, ReportNotFoundError } from '../report/store.ts';
+import type { VerdictReport } from '../report/schema.ts';
 import { parseFlags, UsageError, type Command } from './common.ts';
+import { loadReportArgument } from './report.ts';
 
 const help = `Usage: asoc-lab compare OLD NEW
 
@@ -19,16 +19,6 @@ fail. 0 otherwise; 2 when a report cannot be read.
 Compare reports of the same mode (both --quick, or both full): a quick run's shorter settings move
 figures by themselves.`;
 
-/** Reads a report for compare; a missing or invalid one is the caller's mistake (exit 2). */
-async function load(target: string): Promise<VerdictReport> {
-  try {
-    return await readReport(target);
-  } catch (err) {
-    if (err instanceof ReportNotFoundError || err instanceof ReportFormatError) throw new UsageError(err.message);
-    throw err;
-  }
-}
-
 const describe = (target: string, r: VerdictReport) => `${target} (${formatDate(r.generatedAt)}, ${r.mode}${r.versions.gitCommit ? `, commit ${r.versions.gitCommit.slice(0, 12)}` : ''})`;
 
 export const compareCommand: Command = {
@@ -43,7 +33,7 @@ export const compareCommand: Command = {
     }
     if (positionals.length !== 2) throw new UsageError(`expected two reports (OLD NEW), got ${positionals.length}\n\n${help}`);
     const [oldPath, newPath] = positionals as [string, string];
-    const [before, after] = [await load(oldPath), await load(newPath)];
+    const [before, after] = [await loadReportArgument(oldPath), await loadReportArgument(newPath)];
     if (before.mode !== after.mode) console.log(`note: comparing a ${before.mode} run with a ${after.mode} one; their settings differ, so figures move by that alone\n`);
     const comparison = compareReports(before, after);
     console.log(comparisonText(comparison, { before: describe(oldPath, before), after: describe(newPath, after) }));

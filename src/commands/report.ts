@@ -21,7 +21,8 @@ REPORT is a report directory (reports/latest, reports/reference) or its report.j
 
 const SUBCOMMANDS = ['readme-table', 'render'] as const;
 
-async function load(target: string): Promise<VerdictReport> {
+/** Reads a report named on the command line; a missing or invalid one is the user's mistake (exit 2). */
+export async function loadReportArgument(target: string): Promise<VerdictReport> {
   try {
     return await readReport(target);
   } catch (err) {
@@ -47,7 +48,7 @@ export const reportCommand: Command = {
     }
     if (positionals.length !== 1) throw new UsageError(`report ${picked.name} takes one report, got ${positionals.length}\n\n${help}`);
     const target = positionals[0]!;
-    const report = await load(target);
+    const report = await loadReportArgument(target);
     if (picked.name === 'render') {
       const written = await writeReportFiles(report, path.dirname(reportFileOf(target)));
       console.log(`wrote ${written.markdown}, ${written.html} and their plots`);
