@@ -21,7 +21,8 @@ export type CloseReason =
   | 'integrity-failed' // asoc-hardened: a frame's tag did not verify (injected, altered, dropped or replayed)
   | 'replay-cache-full' // the bounded replay cache refuses new entries
   | 'handshake-timeout' // no HELLO/ACCEPT within the handshake timeout
-  | 'send-timeout' // queued bytes not taken by the transport for the send-stall timeout (§9.3)
+  | 'send-timeout' // bytes waiting for delivery made no progress for the send-stall timeout (§9.3)
+  | 'partial-frame-timeout' // established, part of a frame received, then nothing for the partial-frame timeout
   | 'too-many-streams'; // more concurrent inbound streams than allowed
 
 export type AuthFailure = 'bad-signature' | 'replay' | 'replay-cache-full' | 'stale' | 'reflection' | 'downgrade';
