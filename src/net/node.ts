@@ -20,7 +20,7 @@ import type { SendReceipt } from '../node/connection-driver.ts';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../node/dialer.ts';
 import { NodeOrchestrator } from '../node/orchestrator.ts';
 import type { Connector } from '../node/transport.ts';
-import type { PeerInfo } from '../node/peer.ts';
+import type { PeerDirection, PeerInfo } from '../node/peer.ts';
 import { DEFAULT_TCP_PORT } from '../wire/discovery.ts';
 import type { IncomingStream } from './incoming-stream.ts';
 import { DEFAULT_DISCOVERY, bindDatagramSocket, netConnector, netTimers, wallDeadlineTimer, type DiscoverySettings } from './net-transport.ts';
@@ -65,8 +65,8 @@ export interface AsocNodeEvents {
   'auth-failed': [{ address: string; reason: AuthFailure }];
   /** An inbound connection refused before its handshake (connection limit, lockout, too many handshakes from its address). */
   refused: [{ address: string; reason: string }];
-  /** Any connection closed, established or not (a peer's close is also a peer-down). */
-  'connection-closed': [{ address: string; reason: CloseReason; detail: string; established: boolean }];
+  /** Any connection closed, established or not (a peer's close is also a peer-down); one never established is a failed handshake. */
+  'connection-closed': [{ address: string; port: number; direction: PeerDirection; reason: CloseReason; detail: string; established: boolean }];
   discovered: [{ nodeId: string; address: string; port: number }];
 }
 
@@ -118,9 +118,9 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
       reports: {
         peerUp: (conn) => this.emit('peer-up', conn.peer),
         authFailed: (conn, reason) => this.emit('auth-failed', { address: conn.remoteAddress, reason }),
-        closed: (conn, reason, detail) => {
+        closed: (conn, reason, detail, direction) => {
           if (conn.peer) this.emit('peer-down', conn.peer, reason, detail);
-          this.emit('connection-closed', { address: conn.remoteAddress, reason, detail, established: conn.peer !== null });
+          this.emit('connection-closed', { address: conn.remoteAddress, port: conn.remotePort, direction, reason, detail, established: conn.peer !== null });
         },
         refused: (address, reason) => this.emit('refused', { address, reason }),
         discovered: (peer) => this.emit('discovered', peer),

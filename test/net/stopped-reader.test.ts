@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { AsocNode } from '../../src/net/node.ts';
 import { ConnectionClosedError } from '../../src/node/connection-driver.ts';
 import { ASOC_HARDENED, ASOC_V1 } from '../../src/core/profile.ts';
-import { stoppedReader, type StoppedReader } from '../support/stopped-reader.ts';
+import { stoppedReader, type StoppedReader } from '../support/raw-peer.ts';
 
 const MiB = 1024 * 1024;
 const KEY = randomBytes(32).toString('hex');

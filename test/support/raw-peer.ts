@@ -1,20 +1,16 @@
 /**
- * A peer that completes a real handshake (the project's own client core over a raw socket) and then
- * nearly stops reading: one byte every `everyMs`. Everything it is sent piles up in its socket and
- * then in the sender's: what a sender's send timeout must catch.
+ * Peers that misbehave after a real handshake (the project's own client core over a raw socket):
+ * one that nearly stops reading, and whatever a test writes with the established core.
  */
 import net from 'node:net';
 import { once } from 'node:events';
 import { clientCore } from '../../src/attack/raw-connection.ts';
+import type { AsocConnection } from '../../src/core/connection.ts';
 import type { AsocProfile } from '../../src/core/profile.ts';
 import { monotonicNow } from '../../src/net/system.ts';
 
-export interface StoppedReader {
-  readonly bytesRead: number;
-  close(): void;
-}
-
-export async function stoppedReader(port: number, profile: AsocProfile, apiKey: string, everyMs = 100): Promise<StoppedReader> {
+/** A socket whose handshake with the node at `port` completed; `core` seals what the test sends. */
+export async function establishedPeer(port: number, profile: AsocProfile, apiKey: string): Promise<{ socket: net.Socket; core: AsocConnection }> {
   const socket = net.connect({ host: '127.0.0.1', port });
   socket.on('error', () => {}); // the server resets it in the end; that is the point
   await once(socket, 'connect');
@@ -36,6 +32,17 @@ export async function stoppedReader(port: number, profile: AsocProfile, apiKey: 
     socket.on('data', onData);
     flush();
   });
+  return { socket, core };
+}
+
+export interface StoppedReader {
+  readonly bytesRead: number;
+  close(): void;
+}
+
+/** Reads one byte every `everyMs`: what it is sent piles up in its socket and then in the sender's. */
+export async function stoppedReader(port: number, profile: AsocProfile, apiKey: string, everyMs = 100): Promise<StoppedReader> {
+  const { socket } = await establishedPeer(port, profile, apiKey);
   socket.pause();
   let bytesRead = 0;
   const reading = setInterval(() => (bytesRead += socket.read(1)?.length ?? 0), everyMs);
