@@ -20,6 +20,7 @@ import { baselineByName, BASELINE_NAMES, runSecrets } from '../src/baselines/ind
 import type { BaselineSecrets, ClientSession } from '../src/baselines/types.ts';
 import { formatBytes, integerFlag, parseFlags, UsageError } from '../src/commands/common.ts';
 import { benchCli } from './bench-cli.ts';
+import { cpuShares, foreignCpus, snapshotCpus } from './cpu-accounting.ts';
 import { choosePinning, pinSelf } from './cpu-pinning.ts';
 import { DeadlineError, withDeadline } from './deadline.ts';
 import { progressBar, showsProgress } from './progress.ts';
@@ -29,6 +30,7 @@ import { checkDeliveries, DeliveryMeter, type Delivery } from './throughput-deli
 import type { SendPlan } from './throughput-ipc.ts';
 import { buildReport, formatInterval, printThroughputSummary } from './throughput-report.ts';
 import { directionSchema, REFERENCE_PROTOCOL, verifyModeSchema, type Direction, type Interval, type ThroughputReport, type ThroughputRun, type VerifyMode, type Way } from './throughput-schema.ts';
+import { classifyRun, isDisturbed } from './throughput-modes.ts';
 import { sendTransfers } from './throughput-send.ts';
 
 export { printThroughputSummary };
@@ -199,6 +201,7 @@ async function timedRun(ctx: RunContext): Promise<RunResult> {
     }
     await server.ask({ type: 'begin', protocol: ctx.protocol, parallel: config.parallel, send: ways.includes('reverse') ? sendPlan : null }, 'ready');
 
+    const cpusAtStart = snapshotCpus();
     const started = performance.now();
     const cpu = process.cpuUsage();
     const sent = { bytes: 0 };
@@ -214,6 +217,8 @@ async function timedRun(ctx: RunContext): Promise<RunResult> {
     const [{ deliveries, at }, forwardBytes, reverseBytes] = await Promise.all([delivered, forwardSent, reverseSent]);
     const intervals = await sampler;
     const clientCpu = process.cpuUsage(cpu);
+    const cpusAtEnd = snapshotCpus();
+    const cpus = cpusAtStart && cpusAtEnd ? cpuShares(cpusAtStart, cpusAtEnd) : null;
     const finished = await server.ask({ type: 'finish' }, 'finished');
     if (failure) throw failure;
 
@@ -225,6 +230,8 @@ async function timedRun(ctx: RunContext): Promise<RunResult> {
     ];
     const total = (list: Delivery[]) => list.reduce((sum, d) => sum + d.bytes, 0);
     const bytes = total(forward) + total(reverse);
+    const cpuSeconds = { client: (clientCpu.user + clientCpu.system) / 1e6, server: finished.cpuSeconds };
+    const foreign = cpus && foreignCpus(cpus, seconds, cpuSeconds.client + cpuSeconds.server);
     ctx.progress(1);
     return {
       bytes,
@@ -233,13 +240,23 @@ async function timedRun(ctx: RunContext): Promise<RunResult> {
       wayMBps: Object.fromEntries(ways.map((way) => [way, total(way === 'forward' ? forward : reverse) / seconds / 1e6])),
       verified: transfers.every((t) => t.verified),
       transfers,
-      cpuSeconds: { client: (clientCpu.user + clientCpu.system) / 1e6, server: finished.cpuSeconds },
+      cpuSeconds,
       setupBytes: finished.setupBytes,
       intervals: finishIntervals(intervals, seconds, total(forward), total(reverse)),
+      cpus,
+      mode: classifyRun(cpus, senderPlacement(config)),
+      foreignCpus: foreign,
+      disturbed: isDisturbed(foreign),
     };
   } finally {
     await Promise.all(sessions.map((s) => s.close().catch(() => {})));
   }
+}
+
+/** The sender's and receiver's CPUs of a one-way run on pinned processes; null otherwise. */
+function senderPlacement({ pinning, direction }: Config): { senderCpu: number; receiverCpu: number } | null {
+  if (!pinning || direction === 'bidir') return null;
+  return direction === 'forward' ? { senderCpu: pinning.client, receiverCpu: pinning.server } : { senderCpu: pinning.server, receiverCpu: pinning.client };
 }
 
 async function remoteDeliveries(server: ServerProcess, count: number): Promise<Delivery[]> {

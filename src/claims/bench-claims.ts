@@ -19,7 +19,7 @@ import type { HandshakeProtocolResult, HandshakeReport } from '../../bench/hands
 import type { LatencyReport } from '../../bench/latency-schema.ts';
 import type { MessageOverhead, MessageOverheadReport } from '../../bench/message-overhead.ts';
 import type { ThroughputReport } from '../../bench/throughput-schema.ts';
-import { BenchEvidenceError, cpuReference, latencyReference, pacedRounds, pacedRuns, pairedRatios, pingPongP50, sizeName, throughputReference, throughputRounds, values, type RoundValue } from './bench-rounds.ts';
+import { BenchEvidenceError, cpuReference, latencyReference, pacedRounds, pacedRuns, pairedRatios, pingPongP50, sizeName, throughputRatios, throughputReference, throughputRounds, values, type RoundValue } from './bench-rounds.ts';
 import { claimResult, exactPart, timedPart, together, verdictOfPart, type Part } from './claim-parts.ts';
 import { withInterval } from './figures.ts';
 import type { NoiseReport } from '../../bench/noise.ts';
@@ -245,7 +245,7 @@ export function decideP7(latency: LatencyReport, latencyReport: NoiseReport, thr
     const speedups = pairedRatios(pingPongP50(latency, protocol, KiB), asocLatency, `${protocol} ÷ asoc-v1 1 KiB p50`);
     return { protocol, speedups, part: timedPart({ name: `${protocol} ÷ asoc-v1 1 KiB ping-pong p50`, unit: '×', threshold: { atLeast: P7_SPEEDUP } }, values(speedups), latencyNoise, times) };
   });
-  const streaming = pairedRatios(throughputRounds(throughput, 'asoc-v1'), throughputRounds(throughput, 'grpc-stream'), 'asoc-v1 ÷ grpc-stream MB/s');
+  const streaming = throughputRatios(throughput, 'asoc-v1', 'grpc-stream');
   const throughputPart = timedPart({ name: 'asoc-v1 ÷ grpc-stream streaming MB/s', unit: '×', threshold: { atLeast: P7_SPEEDUP } }, values(streaming), throughputNoise, times);
   const low = P7_GRPC_OVERHEAD_BYTES / ABOUT_FACTOR;
   const high = P7_GRPC_OVERHEAD_BYTES * ABOUT_FACTOR;

@@ -6,7 +6,9 @@
 import { measuredRuns } from '../../bench/cpu.ts';
 import type { CpuReport, PacedRun } from '../../bench/cpu-schema.ts';
 import type { LatencyReport, LatencyRun } from '../../bench/latency-schema.ts';
-import type { ThroughputReport } from '../../bench/throughput-schema.ts';
+import { countedRuns } from '../../bench/throughput-modes.ts';
+import { comparableRuns } from '../../bench/throughput-report.ts';
+import type { ThroughputReport, ThroughputRun } from '../../bench/throughput-schema.ts';
 import type { ReferenceRounds } from './noise-rule.ts';
 
 /** A bench result lacks what a claim needs (a protocol, a size, a run), or a run was corrupt. */
@@ -56,13 +58,43 @@ export function pingPongP50(report: LatencyReport, protocol: string, messageByte
     .sort(byRound);
 }
 
-/** A protocol's delivered MB/s per measured run (run r = round r) of the throughput bench. */
-export function throughputRounds(report: ThroughputReport, protocol: string): RoundValue[] {
+/** A protocol's measured runs that count (bench/throughput-modes.ts: disturbed ones left out), by round. */
+function throughputRuns(report: ThroughputReport, protocol: string): ThroughputRun[] {
   const runs = report.runs.filter((r) => r.protocol === protocol && !r.warmup);
   if (runs.length === 0) throw new BenchEvidenceError(`the throughput bench has no ${protocol} run`);
   const bad = runs.find((r) => !r.verified);
   if (bad) throw new BenchEvidenceError(`the throughput bench's ${protocol} run ${bad.run} was not delivered intact`);
-  return runs.map((r) => ({ round: r.run, value: r.MBps })).sort(byRound);
+  return countedRuns(runs).sort((a, b) => a.run - b.run);
+}
+
+/** A protocol's delivered MB/s per measured run (run r = round r) of the throughput bench. */
+export function throughputRounds(report: ThroughputReport, protocol: string): RoundValue[] {
+  return throughputRuns(report, protocol).map((r) => ({ round: r.run, value: r.MBps }));
+}
+
+/**
+ * numerator's MB/s ÷ denominator's, round by round, over the rounds whose two runs were in the same
+ * mode (bench/throughput-modes.ts): a round where one protocol ran sender-bound and the other
+ * receiver-bound compares the two modes, not the two protocols.
+ */
+export function throughputRatios(report: ThroughputReport, numerator: string, denominator: string): RoundValue[] {
+  const what = `${numerator} ÷ ${denominator} MB/s`;
+  const denominators = new Map(throughputRuns(report, denominator).map((r) => [r.run, r]));
+  const ratios = throughputRuns(report, numerator).flatMap((n) => {
+    const d = denominators.get(n.run);
+    return d && d.MBps > 0 && comparableRuns(n, d) ? [{ round: n.run, value: n.MBps / d.MBps }] : [];
+  });
+  if (ratios.length === 0) throw new BenchEvidenceError(`${what}: no round has both figures in the same mode`);
+  return ratios;
+}
+
+/** The mode most of a protocol's runs were in, and those runs' MB/s by round. */
+export function throughputMainMode(report: ThroughputReport, protocol: string): { mode: ThroughputRun['mode']; of: number; rounds: RoundValue[] } {
+  const runs = throughputRuns(report, protocol);
+  const counts = new Map<ThroughputRun['mode'], number>();
+  for (const r of runs) counts.set(r.mode, (counts.get(r.mode) ?? 0) + 1);
+  const [mode] = [...counts].sort((a, b) => b[1] - a[1])[0]!;
+  return { mode, of: runs.length, rounds: runs.filter((r) => r.mode === mode).map((r) => ({ round: r.run, value: r.MBps })) };
 }
 
 /** A protocol's measured paced runs (warm-up excluded), by round. */
@@ -88,7 +120,12 @@ export function cpuReference(report: CpuReport): ReferenceRounds {
   return { what: 'paced CPU s/GB (both processes)', rounds: values(pacedRounds(report, 'raw-tcp', (r) => r.cpu.secondsPerGB)) };
 }
 
-/** raw TCP's MB/s per round of the throughput bench. */
+/**
+ * raw TCP's MB/s per round of the throughput bench, in the mode most of its runs were in: a flip
+ * between the two modes of a pinned loopback pair is reported as a mode, not as machine noise.
+ */
 export function throughputReference(report: ThroughputReport): ReferenceRounds {
-  return { what: 'throughput MB/s', rounds: values(throughputRounds(report, 'raw-tcp')) };
+  const main = throughputMainMode(report, 'raw-tcp');
+  const within = main.mode === 'unknown' ? '' : ` (${main.mode} runs: ${main.rounds.length} of ${main.of})`;
+  return { what: `throughput MB/s${within}`, rounds: values(main.rounds) };
 }

@@ -26,6 +26,13 @@ test('throughput bench: 8 MiB per run, raw TCP and ASoc v1, delivered and SHA-25
     assert.equal(run.intervals.reduce((sum, i) => sum + i.forwardBytes + i.reverseBytes, 0), totalBytes);
     assert.ok(Math.abs(run.intervals.at(-1)!.to - run.seconds) < 1e-9);
   }
+  if (process.platform === 'linux') {
+    for (const run of report.runs) {
+      assert.ok(run.cpus && run.cpus.length >= 1 && run.foreignCpus !== null, 'CPU accounting from /proc on Linux');
+      // Pinned one-way runs name their bottleneck side (or say the two CPUs were too close to tell).
+      if (report.config.pinning) assert.notEqual(run.mode, 'unknown');
+    }
+  }
   assert.deepEqual(report.runs.find((r) => r.protocol === 'asoc-v1')!.setupBytes, [{ clientToServer: 50, serverToClient: 30 }]);
   assert.equal(report.summary['raw-tcp']?.ratioToRawTcp, 1);
   assert.equal(typeof report.ratios['asoc-v1/raw-tcp'], 'number');
@@ -42,6 +49,7 @@ test('throughput bench: reverse and bidirectional runs over parallel sessions, b
     assert.deepEqual(run.transfers.map((t) => t.way).sort(), ways);
     assert.ok(run.verified && run.transfers.every((t) => t.bytes > 0), `${direction}: ${JSON.stringify(run.transfers)}`);
     assert.equal(run.setupBytes.length, 2);
+    if (direction === 'bidir') assert.equal(run.mode, 'unknown', 'with both sides sending there is no single bottleneck side to name');
   }
 });
 

@@ -5,6 +5,7 @@ import type { HandshakeProtocolResult, HandshakeReport } from '../../bench/hands
 import type { LatencyReport, LatencyRun } from '../../bench/latency-schema.ts';
 import type { MessageOverheadReport } from '../../bench/message-overhead.ts';
 import type { NoiseReport } from '../../bench/noise.ts';
+import type { RunMode } from '../../bench/throughput-modes.ts';
 import type { ThroughputReport, ThroughputRun } from '../../bench/throughput-schema.ts';
 
 export const KiB = 1024;
@@ -143,7 +144,11 @@ export function cpuReport(byProtocol: Record<string, PacedSpec>): CpuReport {
 
 // ---------------------------------------------------------------- throughput
 
-function throughputRun(protocol: string, run: number, MBps: number): ThroughputRun {
+/** A run's figure: its MB/s, or its MB/s with the mode it ran in and whether other work disturbed it. */
+export type RoundFigure = number | { MBps: number; mode?: RunMode; disturbed?: boolean };
+
+function throughputRun(protocol: string, run: number, figure: RoundFigure): ThroughputRun {
+  const { MBps, mode = 'unknown', disturbed = false } = typeof figure === 'number' ? { MBps: figure } : figure;
   const bytes = 64 * MiB;
   return {
     protocol,
@@ -158,11 +163,15 @@ function throughputRun(protocol: string, run: number, MBps: number): ThroughputR
     cpuSeconds: { client: 0.1, server: 0.1 },
     setupBytes: [],
     intervals: [],
+    cpus: null,
+    mode,
+    foreignCpus: disturbed ? 1 : 0,
+    disturbed,
   };
 }
 
 /** MB/s per round (run r = round r), by protocol; a warm-up run 0 precedes them. */
-export function throughputReport(MBpsPerRound: Record<string, number[]>): ThroughputReport {
+export function throughputReport(MBpsPerRound: Record<string, RoundFigure[]>): ThroughputReport {
   const runs = Object.entries(MBpsPerRound).flatMap(([protocol, rounds]) => [throughputRun(protocol, 0, 1), ...rounds.map((v, i) => throughputRun(protocol, i + 1, v))]);
   return {
     kind: 'throughput',
