@@ -1,6 +1,6 @@
 /**
  * The throughput report: built from the runs (summary per protocol, ratios to raw TCP in the same
- * rounds, the issue's targets), validated against bench/throughput-schema.ts, printed like iperf3's
+ * rounds, the bench's targets), validated against bench/throughput-schema.ts, printed like iperf3's
  * final summary, written as JSON.
  */
 import { formatBytes } from '../src/commands/common.ts';

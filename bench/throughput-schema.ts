@@ -25,7 +25,7 @@ export const directionSchema = z.enum(['forward', 'reverse', 'bidir']);
 export type Direction = z.infer<typeof directionSchema>;
 export type Way = 'forward' | 'reverse';
 
-/** The issue's targets, each a median of per-round ratios of two protocols' MB/s. */
+/** The bench's targets (what ASoc's design promises on loopback), each a median of per-round ratios of two protocols' MB/s. */
 export const TARGETS = [
   { name: 'asoc-v1 >= 90% of raw-tcp', numerator: 'asoc-v1', denominator: 'raw-tcp', threshold: 0.9 },
   { name: 'asoc-v1 >= 3x grpc-stream', numerator: 'asoc-v1', denominator: 'grpc-stream', threshold: 3 },
