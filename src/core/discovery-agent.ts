@@ -124,7 +124,7 @@ export class DiscoveryAgent implements DatagramEndpoint<DiscoveryEvent> {
 
   private readonly keys: V1Keys;
   private readonly ownNodeId: string;
-  /** The community label this profile's discovery hashes (see discovery-domain.ts). */
+  /** The community label this profile's discovery hashes (its security kind's discoveryDomain). */
   private readonly community: string;
   private readonly communityHash: Uint8Array;
   private readonly replay: ReplayCache;

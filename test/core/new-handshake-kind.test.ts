@@ -165,7 +165,7 @@ class KnockPair {
     this.server = new AsocConnection({ ...common, role: 'server', nodeId: SERVER_ID, apiKey: KEY });
   }
 
-  /** Until neither side has anything to send (every turn sends or the loop ends: bounded by what the two sides queue). */
+  /** Moves bytes both ways until neither side has anything to send. */
   pump(): void {
     for (;;) {
       const fromClient = this.client.pollTransmit();
