@@ -1,21 +1,21 @@
 /**
  * Runs threat scenarios (scenarios/threats/*.yaml, format in threat-schema.ts): loads the attack
- * module the scenario names (scenarios/attacks/<kind>.ts, contract in attacks/types.ts), checks its
+ * module the scenario names (attacks/simulated/<kind>.ts, contract in attacks/types.ts), checks its
  * params, runs it once per profile the scenario has expectations for, and compares each observed
  * verdict with the expected one. Verdicts come from the attack's run, never from the file.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { PROFILES, type ProfileName } from '../src/core/profile.ts';
-import type { AttackModule, AttackOutcome, ObservedVerdict } from './attacks/types.ts';
+import type { AttackModule, AttackOutcome, ObservedVerdict } from '../attacks/simulated/types.ts';
 import { ScenarioError, parseYamlWith, readScenarioText, validateWith } from './load.ts';
 import { threatScenarioSchema, type ThreatScenario } from './threat-schema.ts';
 
-const ATTACKS_DIR = new URL('./attacks/', import.meta.url);
+const ATTACKS_DIR = new URL('../attacks/simulated/', import.meta.url);
 /** Top-level files of attacks/ that are not attacks. */
 const NOT_KINDS = new Set(['types']);
 
-/** The attack kinds there are: the top-level .ts files of scenarios/attacks/, sorted. */
+/** The attack kinds there are: the top-level .ts files of attacks/simulated/, sorted. */
 export function knownAttackKinds(): string[] {
   return readdirSync(ATTACKS_DIR)
     .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
@@ -29,12 +29,12 @@ function isAttackModule(value: unknown): value is AttackModule {
   return typeof m === 'object' && m !== null && typeof m.description === 'string' && typeof m.run === 'function' && typeof m.params?.safeParse === 'function';
 }
 
-/** Imports scenarios/attacks/<kind>.ts; an unknown kind is a ScenarioError at `attack.kind` listing the known ones. */
+/** Imports attacks/simulated/<kind>.ts; an unknown kind is a ScenarioError at `attack.kind` listing the known ones. */
 export async function loadAttack(kind: string, origin = 'scenario'): Promise<AttackModule> {
   const kinds = knownAttackKinds();
   if (!kinds.includes(kind)) throw new ScenarioError(origin, [`attack.kind: unknown attack "${kind}" (known: ${kinds.join(', ') || 'none'})`]);
   const module = (await import(new URL(`${kind}.ts`, ATTACKS_DIR).href)) as { default?: unknown };
-  if (!isAttackModule(module.default)) throw new Error(`scenarios/attacks/${kind}.ts does not export an AttackModule as default (see scenarios/attacks/types.ts)`);
+  if (!isAttackModule(module.default)) throw new Error(`attacks/simulated/${kind}.ts does not export an AttackModule as default (see attacks/simulated/types.ts)`);
   return module.default;
 }
 

@@ -13,7 +13,7 @@ import type net from 'node:net';
 import type { AsocProfile } from '../core/profile.ts';
 import type { IncomingStream } from '../net/incoming-stream.ts';
 import { AsocNode, PLAIN_TCP, type SocketTransport } from '../net/node.ts';
-import type { PeerInfo } from '../node/peer.ts';
+import type { PeerInfo } from '../driver/peer.ts';
 import { ReplyQueue, setupBytes } from './support.ts';
 import {
   BaselineProtocolError,

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { clinicUnavailable, parseProfileArgs, profileBench } from '../../src/commands/profile.ts';
+import { clinicUnavailable, parseProfileArgs, profileBench } from '../../lab/commands/profile.ts';
 
 test('profile flags: its own before the bench name, the rest go to the bench; mistakes are usage errors', () => {
   const options = parseProfileArgs(['--tool', 'flame', '--dest', 'out', '--timeout', '30', 'latency', '--sizes', '1KiB', '--help']);

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseThroughputArgs, runThroughputBench } from '../../bench/throughput.ts';
+import { runThroughputBench } from '../../bench/throughput.ts';
+import { parseThroughputArgs } from '../../lab/commands/bench/throughput.ts';
 import { throughputReportSchema } from '../../bench/throughput-schema.ts';
 
 const MiB = 1024 * 1024;

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { CLAIMS } from '../../src/claims/catalogue.ts';
+import { CLAIMS } from '../../lab/claims/catalogue.ts';
 
 const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
 const EXPECTED_IDS = [...range('P', 9), ...range('S', 12), ...range('X', 2), ...range('D', 3), ...range('T', 4)];

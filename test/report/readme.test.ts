@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { reportCommand } from '../../src/commands/report.ts';
-import { FINDINGS_END, FINDINGS_START, FindingsMarkerError, findingsIn, findingsSection, withFindings } from '../../src/report/readme-findings.ts';
-import { readReport, writeReportFiles } from '../../src/report/store.ts';
+import { reportCommand } from '../../lab/commands/report.ts';
+import { FINDINGS_END, FINDINGS_START, FindingsMarkerError, findingsIn, findingsSection, withFindings } from '../../lab/report/readme-findings.ts';
+import { readReport, writeReportFiles } from '../../lab/report/store.ts';
 import { fixtureReport } from './fixture.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

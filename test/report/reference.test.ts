@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { readReport } from '../../src/report/store.ts';
+import { readReport } from '../../lab/report/store.ts';
 
 const REFERENCE = fileURLToPath(new URL('../../reports/reference/', import.meta.url));
 

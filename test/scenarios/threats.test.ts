@@ -12,7 +12,7 @@ import { PROFILES } from '../../src/core/profile.ts';
 import { ScenarioError } from '../../scenarios/load.ts';
 import { aggregateByClaim, knownAttackKinds, loadThreat, prepareThreat, runThreat, type ThreatRow } from '../../scenarios/threat-runner.ts';
 import { wrap } from '../../scenarios/threat-text.ts';
-import { main } from '../../src/cli.ts';
+import { main } from '../../lab/cli.ts';
 
 const THREATS = new URL('../../scenarios/threats/', import.meta.url).pathname;
 const files = readdirSync(THREATS)
@@ -112,7 +112,7 @@ extra: 1
   assert.deepEqual(await problemsOf(text), [
     'claims[1]: expected a claim id such as "P3" (docs/claims.md lists them)',
     'seed: expected ≥ 0, got -1',
-    'attack.kind: expected an attack kind such as "hello-replay" (a file of scenarios/attacks/)',
+    'attack.kind: expected an attack kind such as "hello-replay" (a file of attacks/simulated/)',
     'expect.asoc-v1.S1: expected "HOLDS" or "FAILS" or "PARTIAL", got "MAYBE"',
     '(top level): unknown field "extra"',
   ]);
