@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { renderHtml } from '../../lab/report/html.ts';
-import { renderMarkdown } from '../../lab/report/markdown.ts';
-import { renderPlots } from '../../lab/report/plots/index.ts';
+import { renderHtml } from '../../../lab/report/html.ts';
+import { renderMarkdown } from '../../../lab/report/markdown.ts';
+import { renderPlots } from '../../../lab/report/plots/index.ts';
 import { fixtureReport, reportWithoutMeasurements } from './fixture.ts';
 
 const report = fixtureReport();

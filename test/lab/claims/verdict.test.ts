@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { judge, verdictOf, type Interval } from '../../lab/claims/verdict.ts';
+import { judge, verdictOf, type Interval } from '../../../lab/claims/verdict.ts';
 
 const around = (low: number, high: number): { estimate: number; interval: Interval } => ({ estimate: (low + high) / 2, interval: { low, high, confidence: 0.95, method: 'test' } });
 

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { readReport } from '../../lab/report/store.ts';
+import { readReport } from '../../../lab/report/store.ts';
 
-const REFERENCE = fileURLToPath(new URL('../../reports/reference/', import.meta.url));
+const REFERENCE = fileURLToPath(new URL('../../../reports/reference/', import.meta.url));
 
 test('the reference report is a valid quick run with every file a reader opens', async () => {
   const report = await readReport(REFERENCE);

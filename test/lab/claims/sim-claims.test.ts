@@ -3,10 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { CalibrationFile } from '../../bench/calibration-file.ts';
-import { cpuBudget } from '../../lab/claims/sim-budget.ts';
-import { decideSimulatedClaims, figureAtEnds } from '../../lab/claims/sim-claims.ts';
-import { verdictOf } from '../../lab/claims/verdict.ts';
+import type { CalibrationFile } from '../../../bench/calibration-file.ts';
+import { cpuBudget } from '../../../lab/claims/sim-budget.ts';
+import { decideSimulatedClaims, figureAtEnds } from '../../../lab/claims/sim-claims.ts';
+import { verdictOf } from '../../../lab/claims/verdict.ts';
 
 const ends = (atHigh: number, atLow: number) => [
   { end: 'high' as const, value: atHigh },

@@ -11,8 +11,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import { PLOTS } from '../../lab/report/plots/index.ts';
-import { writeReportFiles } from '../../lab/report/store.ts';
+import { PLOTS } from '../../../lab/report/plots/index.ts';
+import { writeReportFiles } from '../../../lab/report/store.ts';
 import { fixtureReport } from './fixture.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { exactFigure, moreSamplesNeeded, sampledFigure, withInterval } from '../../lab/claims/figures.ts';
+import { exactFigure, moreSamplesNeeded, sampledFigure, withInterval } from '../../../lab/claims/figures.ts';
 
 const two = (v: number) => v.toFixed(2);
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkNoise, MAX_RAW_TCP_SPREAD, MAX_STEAL_FRACTION, underNoise } from '../../lab/claims/noise-rule.ts';
-import { sampledFigure } from '../../lab/claims/figures.ts';
+import { checkNoise, MAX_RAW_TCP_SPREAD, MAX_STEAL_FRACTION, underNoise } from '../../../lab/claims/noise-rule.ts';
+import { sampledFigure } from '../../../lab/claims/figures.ts';
 import { QUIET, STOLEN } from './bench-fixtures.ts';
 
 const rawTcp = (rounds: number[]) => [{ what: '1 KiB ping-pong p50', rounds }];

@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { reportCommand } from '../../lab/commands/report.ts';
-import { FINDINGS_END, FINDINGS_START, FindingsMarkerError, findingsIn, findingsSection, withFindings } from '../../lab/report/readme-findings.ts';
-import { readReport, writeReportFiles } from '../../lab/report/store.ts';
+import { reportCommand } from '../../../lab/commands/report.ts';
+import { FINDINGS_END, FINDINGS_START, FindingsMarkerError, findingsIn, findingsSection, withFindings } from '../../../lab/report/readme-findings.ts';
+import { readReport, writeReportFiles } from '../../../lab/report/store.ts';
 import { fixtureReport } from './fixture.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 test("the README opens with the reference report's findings, exactly as `npm run readme-table` writes them", async () => {
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');

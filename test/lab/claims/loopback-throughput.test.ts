@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RATIO_TOLERANCE, throughputFigures } from '../../lab/claims/loopback-throughput.ts';
+import { RATIO_TOLERANCE, throughputFigures } from '../../../lab/claims/loopback-throughput.ts';
 import { throughputReport } from './bench-fixtures.ts';
 
 test("loopback throughput: run r of asoc-v1 over run r of raw TCP, with an interval and compare's tolerance; the warm-up run is left out", () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { INSTRUMENT_REACH, withReach } from '../../lab/claims/instrument-audit.ts';
-import { INSTRUMENTS } from '../../lab/claims/instruments.ts';
+import { INSTRUMENT_REACH, withReach } from '../../../lab/claims/instrument-audit.ts';
+import { INSTRUMENTS } from '../../../lab/claims/instruments.ts';
 
 test('every claim an instrument decides says what its instrument measures and what it does not', () => {
   const decided = [...new Set(INSTRUMENTS.flatMap((i) => i.claims))];

@@ -3,9 +3,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { compareCommand } from '../../lab/commands/compare.ts';
-import { compareReports } from '../../lab/report/compare.ts';
-import type { VerdictReport } from '../../lab/report/schema.ts';
+import { compareCommand } from '../../../lab/commands/compare.ts';
+import { compareReports } from '../../../lab/report/compare.ts';
+import type { VerdictReport } from '../../../lab/report/schema.ts';
 import { fixtureReport } from './fixture.ts';
 
 const RATIO = 'P7: asoc-v1 ÷ raw-tcp, 1 MiB chunks';

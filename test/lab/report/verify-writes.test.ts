@@ -4,9 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { verifyCommand } from '../../lab/commands/verify.ts';
-import { INSTRUMENTS } from '../../lab/claims/instruments.ts';
-import { readReport } from '../../lab/report/store.ts';
+import { verifyCommand } from '../../../lab/commands/verify.ts';
+import { INSTRUMENTS } from '../../../lab/claims/instruments.ts';
+import { readReport } from '../../../lab/report/store.ts';
 
 test('verify writes its report through the report writer: a timestamped directory, latest pointing at it, the steps it left out', async (t) => {
   const out = await mkdtemp(path.join(tmpdir(), 'asoc-verify-'));

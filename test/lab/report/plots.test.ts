@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compile } from 'vega-lite';
-import { challengeBirthdayPlot } from '../../lab/report/plots/challenge-birthday.ts';
-import { goodputSweepPlot } from '../../lab/report/plots/goodput-sweep.ts';
-import { handshakePlot } from '../../lab/report/plots/handshake.ts';
-import { PLOTS, renderPlots } from '../../lab/report/plots/index.ts';
-import { latencyPlot } from '../../lab/report/plots/latency.ts';
-import { throughputPlot } from '../../lab/report/plots/throughput.ts';
+import { challengeBirthdayPlot } from '../../../lab/report/plots/challenge-birthday.ts';
+import { goodputSweepPlot } from '../../../lab/report/plots/goodput-sweep.ts';
+import { handshakePlot } from '../../../lab/report/plots/handshake.ts';
+import { PLOTS, renderPlots } from '../../../lab/report/plots/index.ts';
+import { latencyPlot } from '../../../lab/report/plots/latency.ts';
+import { throughputPlot } from '../../../lab/report/plots/throughput.ts';
 import { fixtureReport, reportWithoutMeasurements } from './fixture.ts';
 
 test('throughput: every protocol and chunk size once, from the run with more rounds; raw TCP kept as the ceiling', () => {

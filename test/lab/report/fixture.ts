@@ -4,7 +4,7 @@
  * a latency run, a handshake bench, a goodput sweep and the challenge-birthday scenario. Each call
  * returns a fresh copy, so a test may change it.
  */
-import { validateReport, type VerdictReport } from '../../lab/report/schema.ts';
+import { validateReport, type VerdictReport } from '../../../lab/report/schema.ts';
 
 const noise = { stealFraction: 0.01, busyFraction: 0.4, loadAverage: { start: 0.5, end: 1.2 }, cpus: 2, seconds: 30 };
 

@@ -4,10 +4,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { buildReport } from '../../lab/report/build.ts';
-import { ReportFormatError, validateReport } from '../../lab/report/schema.ts';
-import { createRunDir, pointLatest, readReport, ReportNotFoundError, runDirName, writeReportFiles } from '../../lab/report/store.ts';
-import { CLAIMS } from '../../lab/claims/catalogue.ts';
+import { buildReport } from '../../../lab/report/build.ts';
+import { ReportFormatError, validateReport } from '../../../lab/report/schema.ts';
+import { createRunDir, pointLatest, readReport, ReportNotFoundError, runDirName, writeReportFiles } from '../../../lab/report/store.ts';
+import { CLAIMS } from '../../../lab/claims/catalogue.ts';
 import { fixtureReport } from './fixture.ts';
 
 async function tempDir(t: TestContext): Promise<string> {

@@ -1,11 +1,11 @@
 /** Bench results made up for the claim rules' tests: every figure given per round. */
-import type { CpuReport, PacedRun } from '../../bench/cpu-schema.ts';
-import type { CryptoReport, CryptoResult } from '../../bench/crypto-schema.ts';
-import type { HandshakeProtocolResult, HandshakeReport } from '../../bench/handshake-schema.ts';
-import type { LatencyReport, LatencyRun } from '../../bench/latency-schema.ts';
-import type { MessageOverheadReport } from '../../bench/message-overhead.ts';
-import type { NoiseReport } from '../../bench/noise.ts';
-import type { ThroughputReport, ThroughputRun } from '../../bench/throughput-schema.ts';
+import type { CpuReport, PacedRun } from '../../../bench/cpu-schema.ts';
+import type { CryptoReport, CryptoResult } from '../../../bench/crypto-schema.ts';
+import type { HandshakeProtocolResult, HandshakeReport } from '../../../bench/handshake-schema.ts';
+import type { LatencyReport, LatencyRun } from '../../../bench/latency-schema.ts';
+import type { MessageOverheadReport } from '../../../bench/message-overhead.ts';
+import type { NoiseReport } from '../../../bench/noise.ts';
+import type { ThroughputReport, ThroughputRun } from '../../../bench/throughput-schema.ts';
 
 export const KiB = 1024;
 export const MiB = 1024 * KiB;

@@ -2,14 +2,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { CLAIMS } from '../../lab/claims/catalogue.ts';
+import { CLAIMS } from '../../../lab/claims/catalogue.ts';
 
 const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
 const EXPECTED_IDS = [...range('P', 9), ...range('S', 12), ...range('X', 2), ...range('D', 3), ...range('T', 4)];
 
 /** docs/claims.md's section per claim id ("### P1: …" up to the next heading), whitespace collapsed, Markdown escapes and code marks removed. */
 function docSections(): Map<string, string> {
-  const text = readFileSync(new URL('../../docs/claims.md', import.meta.url), 'utf8');
+  const text = readFileSync(new URL('../../../docs/claims.md', import.meta.url), 'utf8');
   const sections = new Map<string, string>();
   for (const part of text.split(/^(?=#{2,3} )/m)) {
     const id = /^### ([A-Z]\d+):/.exec(part)?.[1];

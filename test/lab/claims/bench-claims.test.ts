@@ -5,10 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decideOrPending } from '../../lab/claims/bench-evidence.ts';
-import { BenchEvidenceError, decideD2, decideP1, decideP5, decideP6, decideP7, decideP8, p6Verdict } from '../../lab/claims/bench-claims.ts';
-import { pairedRatios } from '../../lab/claims/bench-rounds.ts';
-import type { ClaimResult, Figure } from '../../lab/claims/verdict.ts';
+import { decideOrPending } from '../../../lab/claims/bench-evidence.ts';
+import { BenchEvidenceError, decideD2, decideP1, decideP5, decideP6, decideP7, decideP8, p6Verdict } from '../../../lab/claims/bench-claims.ts';
+import { pairedRatios } from '../../../lab/claims/bench-rounds.ts';
+import type { ClaimResult, Figure } from '../../../lab/claims/verdict.ts';
 import { cpuReport, cryptoReport, handshakeReport, KiB, MiB, overhead, pingPongs, QUIET, steady, STOLEN, throughputReport, type PacedSpec } from './bench-fixtures.ts';
 
 const figure = (result: ClaimResult, name: string): Figure => {

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { claimsFrom } from '../../lab/claims/threat-claims.ts';
-import type { ThreatResult, ThreatRow } from '../../scenarios/threat-runner.ts';
-import type { ProfileName } from '../../src/core/profile.ts';
-import type { ObservedVerdict } from '../../attacks/simulated/types.ts';
+import { claimsFrom } from '../../../lab/claims/threat-claims.ts';
+import type { ThreatResult, ThreatRow } from '../../../scenarios/threat-runner.ts';
+import type { ProfileName } from '../../../src/core/profile.ts';
+import type { ObservedVerdict } from '../../../attacks/simulated/types.ts';
 
 function row(scenario: string, claim: string, profile: ProfileName, observed: ObservedVerdict, expected: ObservedVerdict = observed): ThreatRow {
   return { scenario, claim, profile, observed, expected, evidence: `${scenario}/${profile}: ${observed}`, match: observed === expected };
