@@ -9,7 +9,7 @@
  */
 import { checkCount, pause } from './bounds.ts';
 import { RawConnection, connectSocket, type ConnectFailedError } from './raw-connection.ts';
-import type { AttackOutcome, AttackResult } from './result.ts';
+import type { LiveAttackOutcome, AttackResult } from './result.ts';
 import { noConnection, runAttack, tryLegitimateClient, type CommonAttackOptions } from './run.ts';
 
 export const CONNECTION_FLOOD_CLAIMS = ['S10'];
@@ -45,7 +45,7 @@ export interface FloodTally {
  * the claimed limit did (a flood of at most the limit, or local errors such as EMFILE cut it short),
  * the cap was never put to the test and whatever closed proves nothing about it.
  */
-export function floodOutcome(tally: FloodTally): { outcome: AttackOutcome; why: string } {
+export function floodOutcome(tally: FloodTally): { outcome: LiveAttackOutcome; why: string } {
   const reached = tally.attempted - tally.localErrors;
   if (tally.keptOpen > tally.claimedLimit) return { outcome: 'SUCCEEDED', why: `more than the claimed ${tally.claimedLimit}` };
   if (reached <= tally.claimedLimit) {

@@ -14,7 +14,7 @@ import { concatBytes } from '../../src/wire/bytes.ts';
 import { checkCount } from './bounds.ts';
 import { RawConnection, clientCore, connectSocket } from './raw-connection.ts';
 import type { AttackResult } from './result.ts';
-import { noConnection, runAttack, tryLegitimateClient, type AttackContext, type CommonAttackOptions } from './run.ts';
+import { noConnection, runAttack, tryLegitimateClient, type LiveAttackContext, type CommonAttackOptions } from './run.ts';
 
 export const FAILED_AUTH_BURST_CLAIMS = ['S10', 'S1'];
 export const CLAIMED_FAILURES_BEFORE_LOCKOUT = 5;
@@ -87,7 +87,7 @@ export function failedAuthBurst(options: FailedAuthBurstOptions): Promise<Attack
   });
 }
 
-async function attemptOnce(context: AttackContext, attempt: number, probeMs: number): Promise<Attempt> {
+async function attemptOnce(context: LiveAttackContext, attempt: number, probeMs: number): Promise<Attempt> {
   let connection: RawConnection;
   try {
     connection = new RawConnection(await connectSocket(context.target, context));

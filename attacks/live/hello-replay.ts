@@ -16,7 +16,7 @@ import { describeFrame } from './frame-scan.ts';
 import { RawConnection, connectSocket, openSession } from './raw-connection.ts';
 import { RecordingProxy, type CapturedHandshake } from './recording-proxy.ts';
 import type { AttackResult } from './result.ts';
-import { runAttack, type AttackContext, type AttackFindings, type CommonAttackOptions } from './run.ts';
+import { runAttack, type LiveAttackContext, type AttackFindings, type CommonAttackOptions } from './run.ts';
 import { formatTarget, type AttackTarget } from './target.ts';
 
 export const HELLO_REPLAY_CLAIMS = ['S2', 'S1'];
@@ -76,7 +76,7 @@ export function helloReplay(options: HelloReplayOptions): Promise<AttackResult> 
   });
 }
 
-async function replayAll(context: AttackContext, captured: CapturedHandshake, options: HelloReplayOptions): Promise<ReplayAttempt[]> {
+async function replayAll(context: LiveAttackContext, captured: CapturedHandshake, options: HelloReplayOptions): Promise<ReplayAttempt[]> {
   const targets = options.replayTargets ?? [context.target];
   const attempts: ReplayAttempt[] = [];
   const round = async (when: ReplayAttempt['when']) => {
@@ -90,7 +90,7 @@ async function replayAll(context: AttackContext, captured: CapturedHandshake, op
   return attempts;
 }
 
-async function replayOnce(context: AttackContext, target: AttackTarget, captured: CapturedHandshake, when: ReplayAttempt['when'], options: HelloReplayOptions): Promise<ReplayAttempt> {
+async function replayOnce(context: LiveAttackContext, target: AttackTarget, captured: CapturedHandshake, when: ReplayAttempt['when'], options: HelloReplayOptions): Promise<ReplayAttempt> {
   const attempt: ReplayAttempt = {
     target: formatTarget(target),
     when,

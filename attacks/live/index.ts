@@ -10,7 +10,7 @@ export { failedAuthBurst, type FailedAuthBurstOptions } from './failed-auth-burs
 export { helloReplay, type HelloReplayOptions } from './hello-replay.ts';
 export { oversizedFrame, type OversizedFrameOptions } from './oversized-frame.ts';
 export { slowHandshake, type SlowHandshakeOptions } from './slow-handshake.ts';
-export { outcomeLine, writeAttackReport, type AttackOutcome, type AttackResult } from './result.ts';
+export { outcomeLine, writeAttackReport, type LiveAttackOutcome, type AttackResult } from './result.ts';
 export { resolveAttackTarget, TargetNotAllowedError, type AttackTarget } from './target.ts';
 
 export const ATTACK_NAMES = ['hello-replay', 'oversized-frame', 'connection-flood', 'failed-auth-burst', 'slow-handshake'] as const;

@@ -13,7 +13,7 @@ import { DEFAULT_MAX_FRAME_SIZE, FrameType, HEADER_SIZE, MAX_WIRE_LENGTH, encode
 import { withTimeout } from './bounds.ts';
 import { RawConnection, connectSocket, openSession } from './raw-connection.ts';
 import type { AttackResult } from './result.ts';
-import { runAttack, type AttackContext, type AttackFindings, type CommonAttackOptions } from './run.ts';
+import { runAttack, type LiveAttackContext, type AttackFindings, type CommonAttackOptions } from './run.ts';
 
 export const OVERSIZED_FRAME_CLAIMS = ['S10'];
 /** The maximum frame payload RFC-0001 §10.4 promises to enforce. */
@@ -74,7 +74,7 @@ export function oversizedFrame(options: OversizedFrameOptions): Promise<AttackRe
 type Stage = 'after the handshake' | 'before the handshake';
 
 /** An authenticated connection when there is a key, else a bare one; a string says why there is none. */
-async function openConnection(context: AttackContext): Promise<{ connection: RawConnection; stage: Stage } | string> {
+async function openConnection(context: LiveAttackContext): Promise<{ connection: RawConnection; stage: Stage } | string> {
   if (context.apiKey) {
     const session = await openSession(context.target, { ...context, apiKey: context.apiKey });
     return session.established ? { connection: session.connection, stage: 'after the handshake' } : `the legitimate handshake failed: ${session.reason}`;
@@ -87,7 +87,7 @@ async function openConnection(context: AttackContext): Promise<{ connection: Raw
 }
 
 /** Writes up to `total` payload bytes, piece by piece, until the server closes, stops reading, or time runs out. */
-async function pushPayload(context: AttackContext, connection: RawConnection, total: number): Promise<{ ms: number; stalled: boolean }> {
+async function pushPayload(context: LiveAttackContext, connection: RawConnection, total: number): Promise<{ ms: number; stalled: boolean }> {
   const started = performance.now();
   const piece = new Uint8Array(PIECE).fill(0xa5);
   for (let sent = 0; sent < total && !connection.closed && !context.deadline.expired; sent += PIECE) {

@@ -10,14 +10,14 @@ import path from 'node:path';
  * REFUSED: the server stopped it.
  * INCONCLUSIVE: the run could not tell (no client to record, a budget too short to see a timeout …).
  */
-export type AttackOutcome = 'SUCCEEDED' | 'REFUSED' | 'INCONCLUSIVE';
+export type LiveAttackOutcome = 'SUCCEEDED' | 'REFUSED' | 'INCONCLUSIVE';
 
 export interface AttackResult {
   attack: string;
   target: string;
   /** The address the attack's connections came from (null: the kernel's choice). */
   source: string | null;
-  outcome: AttackOutcome;
+  outcome: LiveAttackOutcome;
   claims: string[];
   /** One sentence a reader can check against the counts and times. */
   summary: string;

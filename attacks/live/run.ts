@@ -5,7 +5,7 @@
 import { ASOC_V1, type AsocProfile } from '../../src/core/profile.ts';
 import { Deadline, SocketSet } from './bounds.ts';
 import { openSession, type SessionResult } from './raw-connection.ts';
-import type { AttackOutcome, AttackResult } from './result.ts';
+import type { LiveAttackOutcome, AttackResult } from './result.ts';
 import { attackSource, formatTarget, type AttackTarget } from './target.ts';
 
 export const DEFAULT_ATTACK_TIMEOUT_MS = 30_000;
@@ -23,7 +23,7 @@ export interface CommonAttackOptions {
   source?: string;
 }
 
-export interface AttackContext {
+export interface LiveAttackContext {
   target: AttackTarget;
   deadline: Deadline;
   sockets: SocketSet;
@@ -34,19 +34,19 @@ export interface AttackContext {
 }
 
 export interface AttackFindings {
-  outcome: AttackOutcome;
+  outcome: LiveAttackOutcome;
   summary: string;
   counts: Record<string, number>;
   timesMs: Record<string, number>;
   details: Record<string, unknown>;
 }
 
-export async function runAttack(name: string, claims: string[], options: CommonAttackOptions, body: (context: AttackContext) => Promise<AttackFindings>): Promise<AttackResult> {
+export async function runAttack(name: string, claims: string[], options: CommonAttackOptions, body: (context: LiveAttackContext) => Promise<AttackFindings>): Promise<AttackResult> {
   const startedAt = new Date().toISOString();
   const deadline = new Deadline(options.timeoutMs ?? DEFAULT_ATTACK_TIMEOUT_MS);
   const source = attackSource(options.target, options.source);
   const sockets = new SocketSet();
-  const context: AttackContext = { target: options.target, deadline, sockets, apiKey: options.apiKey ?? null, profile: options.profile ?? ASOC_V1, localAddress: source ?? undefined };
+  const context: LiveAttackContext = { target: options.target, deadline, sockets, apiKey: options.apiKey ?? null, profile: options.profile ?? ASOC_V1, localAddress: source ?? undefined };
   try {
     const findings = await body(context);
     return { attack: name, target: formatTarget(options.target), source, claims, ...findings, startedAt, wallMs: deadline.elapsedMs(), budgetMs: deadline.budgetMs };
@@ -61,7 +61,7 @@ export function noConnection(connectErrors: string[], counts: Record<string, num
 }
 
 /** A legitimate client's handshake with the context's key (closed again at once), or null without a key. */
-export async function tryLegitimateClient(context: AttackContext, target = context.target): Promise<SessionResult | null> {
+export async function tryLegitimateClient(context: LiveAttackContext, target = context.target): Promise<SessionResult | null> {
   if (!context.apiKey) return null;
   const session = await openSession(target, { ...context, apiKey: context.apiKey });
   if (session.established) session.connection.destroy();

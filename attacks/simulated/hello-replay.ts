@@ -22,7 +22,7 @@ import { Replayer, type ReplaySession } from './adversary/replayer.ts';
 import { addTap } from './adversary/taps.ts';
 import { closeReasonsText } from './support/close-reasons.ts';
 import { ATTACKER_ADDRESS, PORT, buildStage, forgedBytes, forgedStream } from './support/stage.ts';
-import { defineAttack, type AttackOutcome, type ObservedVerdict, type TraceExcerptEntry } from './types.ts';
+import { defineAttack, type SimulatedAttackOutcome, type ObservedVerdict, type TraceExcerptEntry } from './types.ts';
 import type { AsocProfile } from '../../src/core/profile.ts';
 
 const params = z.strictObject({
@@ -148,7 +148,7 @@ function replayDefence(profile: AsocProfile): { text: string; windowMs: number }
   return { text: `${remembered} and ${timestamp}`, windowMs };
 }
 
-function outcome(replays: ReplayRecord[], p: Params, profile: AsocProfile, traceHash: string, trace: TraceExcerptEntry[]): AttackOutcome {
+function outcome(replays: ReplayRecord[], p: Params, profile: AsocProfile, traceHash: string, trace: TraceExcerptEntry[]): SimulatedAttackOutcome {
   const byLabel = (label: string) => replays.find((r) => r.label === label)!;
   const established = replays.filter((r) => r.established);
   const forgedDelivered = replays.reduce((sum, r) => sum + r.forgedBytesDelivered, 0);

@@ -1,8 +1,8 @@
 /**
  * The contract between a threat scenario (scenarios/threats/*.yaml) and the attack it runs.
  *
- * A threat scenario names an attack by `attack.kind`; the runner loads `attacks/simulated/<kind>.ts`,
- * validates the rest of `attack` with the module's `params` schema, and calls `run` once per profile
+ * A threat scenario names an attack by `attack.kind`; the runner takes that kind's module from the
+ * registry (attacks/simulated/index.ts), validates the rest of `attack` with the module's `params` schema, and calls `run` once per profile
  * the scenario has expectations for. `run` builds its own simulation from the seed (so a run is a pure
  * function of kind, params, profile and seed), plays the attack against the real core on simulated
  * hosts, and reports what it saw for each claim the scenario decides. The runner compares each
@@ -13,15 +13,15 @@
  *
  *   export default defineAttack({ description: '…', params: z.strictObject({ … }), run({ profile, seed, params }) { … } });
  *
- * Only the top-level files of attacks/simulated/ are kinds (the file name is the kind, types.ts
- * excepted); code that several attacks share lives in attacks/simulated/adversary/ or attacks/simulated/support/.
+ * Each top-level file of attacks/simulated/ but types.ts and index.ts is one kind, registered in
+ * index.ts under its file name; code that several attacks share lives in adversary/ or support/.
  */
 import type { z } from 'zod';
 import type { AsocProfile } from '../../src/core/profile.ts';
 
 export type ObservedVerdict = 'HOLDS' | 'FAILS' | 'PARTIAL';
 
-export interface AttackContext<Params> {
+export interface SimulatedAttackContext<Params> {
   profile: AsocProfile;
   seed: number;
   params: Params;
@@ -46,7 +46,7 @@ export interface ClaimObservation {
   evidence: string;
 }
 
-export interface AttackOutcome {
+export interface SimulatedAttackOutcome {
   observations: ClaimObservation[];
   /** Things counted during the run (connections accepted, frames forged and delivered, …). */
   counts: Record<string, number>;
@@ -63,7 +63,7 @@ export interface AttackModule<Schema extends z.ZodType = z.ZodType> {
   description: string;
   /** Validates the scenario's `attack` mapping (without `kind`). */
   params: Schema;
-  run(context: AttackContext<z.output<Schema>>): AttackOutcome;
+  run(context: SimulatedAttackContext<z.output<Schema>>): SimulatedAttackOutcome;
 }
 
 /** Identity, for the types: `params`' output type flows into `run`'s context. */

@@ -26,7 +26,7 @@ export async function decideThreatClaims(options: ThreatClaimsOptions = {}): Pro
   const files = threatFiles(options.dir ?? THREAT_SCENARIO_DIR);
   const results: ThreatResult[] = [];
   for (const [index, file] of files.entries()) {
-    const prepared = await loadThreat(file);
+    const prepared = loadThreat(file);
     options.onScenario?.(prepared.scenario.name, index, files.length);
     results.push(runThreat(prepared));
   }

@@ -48,7 +48,7 @@ function seedFlag(value: string | undefined): number | undefined {
 async function loadAll(target: string): Promise<PreparedThreat[]> {
   try {
     const prepared: PreparedThreat[] = [];
-    for (const file of threatFiles(target)) prepared.push(await loadThreat(file));
+    for (const file of threatFiles(target)) prepared.push(loadThreat(file));
     return prepared;
   } catch (err) {
     if (err instanceof ScenarioError) throw new UsageError(err.message);
