@@ -17,7 +17,8 @@ import {
 import { MAX_ATTACK_BUDGET_MS, MAX_ATTACK_COUNT } from '../../attacks/live/bounds.ts';
 import { attackSource, formatTarget } from '../../attacks/live/target.ts';
 import { DEFAULT_ATTACK_TIMEOUT_MS, type CommonAttackOptions } from '../../attacks/live/run.ts';
-import { integerFlag, loadApiKey, parseFlags, parseSize, profileFlag, subcommand, UsageError, type Command } from './common.ts';
+import { integerFlag, loadApiKey, parseFlags, profileFlag, subcommand, UsageError, type Command } from './common.ts';
+import { parseByteSize } from '../../bench/units.ts';
 
 const list = ATTACK_NAMES.map((name) => `  ${name.padEnd(18)} [${ATTACK_SUMMARIES[name].claims.join(' ')}] ${ATTACK_SUMMARIES[name].summary}`).join('\n');
 
@@ -97,7 +98,7 @@ function secondsFlag(name: string, value: string | undefined): number | undefine
 
 function sizeFlag(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const bytes = parseSize(value);
+  const bytes = parseByteSize(value);
   if (!Number.isSafeInteger(bytes) || bytes < 1) throw new UsageError(`--${name} must be a size such as 64MiB, got "${value}"`);
   return bytes;
 }

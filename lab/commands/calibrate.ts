@@ -2,8 +2,8 @@ import { FULL_CALIBRATION, runBytesFor, runCalibration, writeCalibration, type C
 import { calibrationSummaryLines } from '../../bench/calibrate-summary.ts';
 import { progressBar, showsProgress } from '../../bench/progress.ts';
 import { DEFAULT_CALIBRATION_FILE } from '../../bench/calibration-file.ts';
-import { integerFlag, parseFlags, parseSize, UsageError, type Command } from './common.ts';
-import { formatBytes } from '../../bench/units.ts';
+import { integerFlag, parseFlags, UsageError, type Command } from './common.ts';
+import { formatBytes, parseByteSize } from '../../bench/units.ts';
 
 const { rules } = FULL_CALIBRATION;
 
@@ -78,7 +78,7 @@ export const calibrateCommand: Command = {
 
 /** "4KiB,1MiB" → frame sizes with their bytes per run; two distinct sizes at least, 1 KiB…1 MiB each. */
 function parseSizes(text: string): FrameSize[] {
-  const sizes = [...new Set(text.split(',').map((part) => parseSize(part)))];
+  const sizes = [...new Set(text.split(',').map((part) => parseByteSize(part)))];
   const bad = sizes.filter((n) => !(Number.isSafeInteger(n) && n >= 1024 && n <= 1024 ** 2));
   if (bad.length > 0 || sizes.length < 2) throw new UsageError(`--sizes ${text}: two or more different frame sizes of 1KiB…1MiB are needed`);
   return sizes.sort((a, b) => a - b).map((chunkSize) => ({ chunkSize, totalBytes: runBytesFor(chunkSize) }));

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { backendByName, DEFAULT_BACKEND, type CryptoBackend } from '../../src/crypto/backend.ts';
 import { profileByName, ASOC_V1, type AsocProfile } from '../../src/core/profile.ts';
+import { parseByteSize, SIZE_UNITS_HINT } from '../../bench/units.ts';
 
 /** A mistake in how the command was called: printed without a stack, exit status 2. */
 export class UsageError extends Error {
@@ -61,17 +62,9 @@ export function loadApiKey(file: string | undefined): Uint8Array {
 
 export function integerFlag(name: string, value: string | undefined, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
-  const n = parseSize(value);
-  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${value}"`);
+  const n = parseByteSize(value);
+  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${value}"${/[a-z]/i.test(value) ? ` (${SIZE_UNITS_HINT})` : ''}`);
   return n;
-}
-
-/** "64", "64k", "16MiB", "1G": binary units, as a byte count. */
-export function parseSize(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?$/i.exec(text.trim());
-  if (!match) return NaN;
-  const power = ' kmgt'.indexOf((match[2] || ' ').toLowerCase());
-  return Math.round(Number(match[1]) * 1024 ** power);
 }
 
 /** A registry lookup (profile, crypto backend) whose "unknown name" error is the user's to fix. */

@@ -2,8 +2,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { AsocNode } from '../../src/net/node.ts';
-import { integerFlag, parseFlags, parseSize, UsageError, type Command } from './common.ts';
-import { formatBytes } from '../../bench/units.ts';
+import { integerFlag, parseFlags, UsageError, type Command } from './common.ts';
+import { formatBytes, parseByteSize } from '../../bench/units.ts';
 import { NODE_FLAGS, NODE_FLAGS_HELP, nodeOptionsFromFlags } from './node-flags.ts';
 
 const help = `Usage: asoc-lab send --to HOST:PORT (--file PATH | --bytes SIZE) [options]
@@ -44,7 +44,7 @@ export const sendCommand: Command = {
     if (!values.to) throw new UsageError(`--to HOST:PORT is required\n\n${help}`);
     if (!values.file === !values.bytes) throw new UsageError(`give exactly one of --file and --bytes\n\n${help}`);
     const chunk = integerFlag('chunk', values.chunk, 1024 * 1024, 1);
-    const total = values.file ? (await stat(values.file)).size : parseSize(values.bytes!);
+    const total = values.file ? (await stat(values.file)).size : parseByteSize(values.bytes!);
     if (!Number.isSafeInteger(total) || total < 0) throw new UsageError(`--bytes must be a size such as 64MiB, got "${values.bytes}"`);
     const options = nodeOptionsFromFlags({ ...values, peer: [values.to], 'no-discovery': true }, { port: 0, host: '127.0.0.1' });
     const node = new AsocNode({ ...options, host: values.host ?? '127.0.0.1', limits: { chunkSize: chunk } });

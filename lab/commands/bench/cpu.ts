@@ -2,9 +2,9 @@
 import { CPU_DEFAULTS, measuredRuns, P3_RATE_MBPS, runCpuBench, type CpuBenchOptions } from '../../../bench/cpu.ts';
 import type { CpuReport } from '../../../bench/cpu-schema.ts';
 import { median } from '../../../bench/stats.ts';
-import { formatBytes } from '../../../bench/units.ts';
+import { formatBytes, parseByteSize } from '../../../bench/units.ts';
 import { BASELINE_NAMES } from '../../../src/baselines/index.ts';
-import { integerFlag, parseFlags, parseSize, UsageError } from '../common.ts';
+import { integerFlag, parseFlags, UsageError } from '../common.ts';
 import { benchCli, printTable } from './bench-cli.ts';
 import { protocolList } from './latency.ts';
 
@@ -48,7 +48,7 @@ export function parseCpuArgs(argv: string[]): (CpuBenchOptions & { out?: string 
     console.log(help);
     return undefined;
   }
-  const chunk = values.chunk === undefined ? CPU_DEFAULTS.chunkBytes : parseSize(values.chunk);
+  const chunk = values.chunk === undefined ? CPU_DEFAULTS.chunkBytes : parseByteSize(values.chunk);
   if (!Number.isSafeInteger(chunk) || chunk < 1) throw new UsageError(`--chunk: a size like 64KiB or 1MiB, got "${values.chunk}"`);
   const protocols = protocolList(values.protocols);
   return {

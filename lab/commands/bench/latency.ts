@@ -1,9 +1,9 @@
 /** `asoc-lab bench latency`: its flags and its summary table (the measuring is bench/latency.ts). */
 import { DEFAULT_OPEN_RATE, LATENCY_DEFAULTS, runLatencyBench, type LatencyBenchOptions, type LatencyMode } from '../../../bench/latency.ts';
 import { LATENCY_MODES, type LatencyReport } from '../../../bench/latency-schema.ts';
-import { formatBytes } from '../../../bench/units.ts';
+import { formatBytes, parseByteSize } from '../../../bench/units.ts';
 import { BASELINE_NAMES } from '../../../src/baselines/index.ts';
-import { integerFlag, parseFlags, parseSize, UsageError } from '../common.ts';
+import { integerFlag, parseFlags, UsageError } from '../common.ts';
 import { benchCli, printTable } from './bench-cli.ts';
 
 const us = (v: number): string => (v >= 1000 ? `${(v / 1000).toFixed(2)} ms` : `${v.toFixed(0)} µs`);
@@ -38,7 +38,7 @@ export function printLatencySummary(report: LatencyReport): void {
 }
 
 export function sizeList(flag: string, text: string): number[] {
-  const sizes = text.split(',').map((s) => parseSize(s));
+  const sizes = text.split(',').map((s) => parseByteSize(s));
   if (sizes.some((n) => !Number.isSafeInteger(n) || n < 1)) throw new UsageError(`--${flag}: sizes like 1KiB,64KiB,1MiB, got "${text}"`);
   return sizes;
 }

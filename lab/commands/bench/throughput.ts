@@ -21,7 +21,7 @@ asoc-hardened >= 75% of asoc-v1.
                        ${BASELINE_NAMES.join(', ')}
                        (default asoc-v1)
   --bytes SIZE         bytes per way per run, split across the sessions (default 1GiB;
-                       binary units: 64MiB, 1G)
+                       KiB/MiB/GiB are powers of 1024, kB/MB/GB powers of 1000)
   --duration SECONDS   instead of --bytes: every session sends for this long
   --chunk SIZE         bytes per write/message/frame/request, 1KiB…4MiB (default 1MiB)
   --parallel N         sessions (TCP connections) per run, all sending at once (default 1)
