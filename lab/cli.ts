@@ -6,14 +6,14 @@ import { calibrateCommand } from './commands/calibrate.ts';
 import { compareCommand } from './commands/compare.ts';
 import { UsageError, type Command } from './commands/common.ts';
 import { nodeCommand, recvCommand } from './commands/node.ts';
-import { profileCommand } from './commands/profile.ts';
+import { clinicCommand } from './commands/clinic.ts';
 import { reportCommand } from './commands/report.ts';
 import { scenarioCommand } from './commands/scenario.ts';
 import { sendCommand } from './commands/send.ts';
 import { simCommand } from './commands/sim.ts';
 import { verifyCommand } from './commands/verify.ts';
 
-const COMMANDS: Command[] = [verifyCommand, compareCommand, reportCommand, nodeCommand, sendCommand, recvCommand, benchCommand, profileCommand, simCommand, scenarioCommand, calibrateCommand, attackCommand];
+const COMMANDS: Command[] = [verifyCommand, compareCommand, reportCommand, nodeCommand, sendCommand, recvCommand, benchCommand, clinicCommand, simCommand, scenarioCommand, calibrateCommand, attackCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -4,26 +4,26 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { clinicUnavailable, parseProfileArgs, profileBench } from '../../lab/commands/profile.ts';
+import { clinicUnavailable, parseClinicArgs, runUnderClinic } from '../../../lab/commands/clinic.ts';
 
-test('profile flags: its own before the bench name, the rest go to the bench; mistakes are usage errors', () => {
-  const options = parseProfileArgs(['--tool', 'flame', '--dest', 'out', '--timeout', '30', 'latency', '--sizes', '1KiB', '--help']);
+test('clinic flags: its own before the bench name, the rest go to the bench; mistakes are usage errors', () => {
+  const options = parseClinicArgs(['--tool', 'flame', '--dest', 'out', '--timeout', '30', 'latency', '--sizes', '1KiB', '--help']);
   assert.deepEqual(options, { bench: 'latency', benchArgs: ['--sizes', '1KiB', '--help'], tools: ['flame'], dest: resolve('out'), timeoutS: 30 });
-  assert.deepEqual(parseProfileArgs(['crypto'])?.tools, ['flame', 'doctor']);
-  assert.throws(() => parseProfileArgs(['--tool', 'bubbleprof', 'crypto']), { name: 'UsageError' });
-  assert.throws(() => parseProfileArgs(['--tool', 'flame']), { name: 'UsageError' });
-  assert.throws(() => parseProfileArgs(['--frobnicate', 'crypto']), { name: 'UsageError' });
+  assert.deepEqual(parseClinicArgs(['crypto'])?.tools, ['flame', 'doctor']);
+  assert.throws(() => parseClinicArgs(['--tool', 'bubbleprof', 'crypto']), { name: 'UsageError' });
+  assert.throws(() => parseClinicArgs(['--tool', 'flame']), { name: 'UsageError' });
+  assert.throws(() => parseClinicArgs(['--frobnicate', 'crypto']), { name: 'UsageError' });
 });
 
-test('profile: clinic flame over a short crypto bench writes a flame graph where it says', async (t) => {
+test('clinic: flame over a short crypto bench writes a flame graph where it says', async (t) => {
   const unavailable = await clinicUnavailable();
   if (unavailable) {
     console.log(`# skipped: ${unavailable}`);
     return t.skip(unavailable);
   }
-  const dest = await mkdtemp(join(tmpdir(), 'asoc-profile-'));
+  const dest = await mkdtemp(join(tmpdir(), 'asoc-clinic-'));
   try {
-    const [run, ...more] = await profileBench({
+    const [run, ...more] = await runUnderClinic({
       bench: 'crypto',
       benchArgs: ['--groups', 'codec', '--time-ms', '50', '--warmup-ms', '0', '--out', dest],
       tools: ['flame'],

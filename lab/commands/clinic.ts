@@ -1,5 +1,5 @@
 /**
- * `asoc-lab profile <bench> [args…]`: one benchmark under clinic (`clinic flame` for where the CPU
+ * `asoc-lab clinic <bench> [args…]`: one benchmark under clinic (`clinic flame` for where the CPU
  * goes, `clinic doctor` for event-loop delay, GC and handles), each in its own run, and where the
  * HTML went. Only the benchmark's main process is profiled: a receiver child (throughput) is not.
  */
@@ -72,7 +72,7 @@ function run(command: string, args: string[], timeoutMs: number, echo = false): 
   });
 }
 
-export interface ProfileOptions {
+export interface ClinicOptions {
   bench: string;
   benchArgs: string[];
   tools: ClinicTool[];
@@ -83,7 +83,7 @@ export interface ProfileOptions {
 }
 
 /** Runs the benchmark under each tool in turn; throws with clinic's output when a run produced no report. */
-export async function profileBench(options: ProfileOptions): Promise<ClinicRun[]> {
+export async function runUnderClinic(options: ClinicOptions): Promise<ClinicRun[]> {
   const runs: ClinicRun[] = [];
   for (const tool of options.tools) {
     const args = [tool, '--open=false', '--dest', options.dest, '--', process.execPath, '--import', 'tsx', CLI, 'bench', options.bench, ...options.benchArgs];
@@ -97,7 +97,7 @@ export async function profileBench(options: ProfileOptions): Promise<ClinicRun[]
   return runs;
 }
 
-const help = `Usage: asoc-lab profile [--tool flame|doctor|both] [--dest DIR] [--timeout S] <bench> [bench args…]
+const help = `Usage: asoc-lab clinic [--tool flame|doctor|both] [--dest DIR] [--timeout S] <bench> [bench args…]
 
 Runs \`asoc-lab bench <bench> [bench args…]\` under clinic (node_modules/.bin/clinic): flame (a
 flame graph of where CPU time goes) and doctor (event-loop delay, GC, handles), one run each, and
@@ -105,10 +105,10 @@ prints where each HTML report went. Only the benchmark's own process is profiled
   --tool T      flame, doctor or both (default both)
   --dest DIR    where clinic writes (default ${DEFAULT_DEST})
   --timeout S   kill a run after S seconds (default ${DEFAULT_TIMEOUT_S})
-Example: asoc-lab profile latency --sizes 1KiB --duration 5`;
+Example: asoc-lab clinic latency --sizes 1KiB --duration 5`;
 
-/** Splits profile's own flags (before the bench name) from the bench's arguments (after it). */
-export function parseProfileArgs(argv: string[]): ProfileOptions | undefined {
+/** Splits clinic's own flags (before the bench name) from the bench's arguments (after it). */
+export function parseClinicArgs(argv: string[]): ClinicOptions | undefined {
   let tools: ClinicTool[] = [...CLINIC_TOOLS];
   let dest = DEFAULT_DEST;
   let timeoutS = DEFAULT_TIMEOUT_S;
@@ -137,19 +137,19 @@ export function parseProfileArgs(argv: string[]): ProfileOptions | undefined {
   return { bench, benchArgs: argv.slice(i + 1), tools, dest: resolve(dest), timeoutS };
 }
 
-export const profileCommand: Command = {
-  name: 'profile',
+export const clinicCommand: Command = {
+  name: 'clinic',
   summary: 'run a benchmark under clinic (flame and doctor) and say where the reports went',
   help,
   async run(argv) {
-    const options = parseProfileArgs(argv);
+    const options = parseClinicArgs(argv);
     if (!options) return 0;
     const unavailable = await clinicUnavailable();
     if (unavailable) {
-      console.error(`asoc-lab profile: cannot run clinic here: ${unavailable}`);
+      console.error(`asoc-lab clinic: cannot run clinic here: ${unavailable}`);
       return 1;
     }
-    const runs = await profileBench(options);
+    const runs = await runUnderClinic(options);
     for (const r of runs) console.log(`clinic ${r.tool}: ${r.html}${r.exitCode === 0 ? '' : ` (the benchmark exited with ${r.exitCode})`}`);
     return runs.every((r) => r.exitCode === 0) ? 0 : 1;
   },
