@@ -20,13 +20,16 @@ export function choosePinning(): Pinning | null {
   return cpus.length >= 2 ? { sender: cpus[0]!, receiver: cpus[1]! } : null;
 }
 
-/** Pins this process's main thread to `cpu`; returns what restores its previous affinity. */
+/**
+ * Pins every thread of this process (the main thread, libuv's pool, V8's helpers) to `cpu`, as
+ * `taskset -c` does for a child it starts; returns what restores the previous affinity.
+ */
 export function pinSelf(cpu: number): () => void {
   const pid = String(process.pid);
   const before = affinity(process.pid);
   if (before === null) throw new Error('cannot read this process’s CPU affinity with taskset');
-  execFileSync('taskset', ['-pc', String(cpu), pid], { stdio: 'ignore' });
-  return () => execFileSync('taskset', ['-pc', before, pid], { stdio: 'ignore' });
+  execFileSync('taskset', ['-a', '-pc', String(cpu), pid], { stdio: 'ignore' });
+  return () => execFileSync('taskset', ['-a', '-pc', before, pid], { stdio: 'ignore' });
 }
 
 /** `command args` as a command line that runs it on `cpu`. */

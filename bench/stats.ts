@@ -40,7 +40,7 @@ export function spread(values: readonly number[]): Spread {
   };
 }
 
-/** A confidence interval of a statistic of samples (the shape src/claims/verdict.ts judges). */
+/** A confidence interval of a statistic of samples (the shape lab/claims/verdict.ts judges). */
 export interface SampleInterval {
   low: number;
   high: number;

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { BASELINE_NAMES } from '../src/baselines/index.ts';
 import { machineSchema } from './machine.ts';
+import { RUN_MODES } from './throughput-modes.ts';
 
 export const protocolSchema = z.string().refine((name) => BASELINE_NAMES.includes(name), { message: `not a baseline (${BASELINE_NAMES.join(', ')})` });
 export type Protocol = string;
@@ -24,7 +25,7 @@ export const directionSchema = z.enum(['forward', 'reverse', 'bidir']);
 export type Direction = z.infer<typeof directionSchema>;
 export type Way = 'forward' | 'reverse';
 
-/** The issue's targets, each a median of per-round ratios of two protocols' MB/s. */
+/** The bench's targets (what ASoc's design promises on loopback), each a median of per-round ratios of two protocols' MB/s. */
 export const TARGETS = [
   { name: 'asoc-v1 >= 90% of raw-tcp', numerator: 'asoc-v1', denominator: 'raw-tcp', threshold: 0.9 },
   { name: 'asoc-v1 >= 3x grpc-stream', numerator: 'asoc-v1', denominator: 'grpc-stream', threshold: 3 },
@@ -55,6 +56,11 @@ export const intervalSchema = z.object({
 });
 export type Interval = z.infer<typeof intervalSchema>;
 
+export const runModeSchema = z.enum(RUN_MODES);
+
+/** One CPU over a run (bench/cpu-accounting.ts): busy and softirq shares of its time, NET_RX softirqs. */
+export const cpuShareSchema = z.object({ cpu: count, busy: z.number().nonnegative(), softirq: z.number().nonnegative(), netRx: count });
+
 export const throughputRunSchema = z.object({
   protocol: protocolSchema,
   /** 1-based among measured runs (= the round); 0 for the discarded warm-up run. */
@@ -76,6 +82,14 @@ export const throughputRunSchema = z.object({
   /** Setup bytes of each session, counted by the server (src/baselines: ServerSession.setup). */
   setupBytes: z.array(byteCounts),
   intervals: z.array(intervalSchema),
+  /** Every CPU's shares over the run; null where /proc cannot tell (not Linux). */
+  cpus: z.array(cpuShareSchema).nullable(),
+  /** Which side's CPU was the bottleneck (bench/throughput-modes.ts); unknown when not pinned or both ways. */
+  mode: runModeSchema,
+  /** CPUs' worth of other work on the machine during the run (bench/cpu-accounting.ts); null where /proc cannot tell. */
+  foreignCpus: z.number().nonnegative().nullable(),
+  /** foreignCpus past bench/throughput-modes.ts's bound: left out of the summary and ratios. */
+  disturbed: z.boolean(),
 });
 export type ThroughputRun = z.infer<typeof throughputRunSchema>;
 
@@ -85,12 +99,19 @@ export const protocolSummarySchema = z.object({
   maxMBps: rate,
   /** (max − min) / median over the measured runs. */
   spread: z.number().nonnegative(),
-  /** Measured runs (warm-up excluded). */
+  /** Measured runs the figures come from (warm-up and disturbed runs excluded, unless every run was disturbed). */
   runs: positiveInt,
+  /** Measured runs left out because other work on the machine took CPU time during them. */
+  disturbedRuns: count,
   /** Median over runs of CPU seconds per GB (10^9 bytes) delivered, per process. */
   cpuSecondsPerGB: z.object({ client: z.number().nonnegative(), server: z.number().nonnegative() }),
-  /** Median over runs of MB/s ÷ raw TCP's MB/s in the same round; 1 for raw TCP itself. */
+  /**
+   * Median over rounds of MB/s ÷ raw TCP's MB/s in the same round, pairing only rounds whose two
+   * runs were in the same mode (or whose mode is unknown); 1 for raw TCP itself.
+   */
   ratioToRawTcp: z.number().nonnegative().nullable(),
+  /** The runs of each mode apart: how many, their median and spread ((max − min) / median). */
+  modes: z.partialRecord(runModeSchema, z.object({ runs: positiveInt, medianMBps: rate, spread: z.number().nonnegative() })),
   /** One session's setup bytes (they do not vary run to run). */
   setupBytes: byteCounts.nullable(),
 });
@@ -134,7 +155,7 @@ export const throughputReportSchema = z.object({
   }),
   runs: z.array(throughputRunSchema),
   summary: z.record(z.string(), protocolSummarySchema),
-  /** `<protocol>/raw-tcp`: the median over rounds of the protocol's MB/s ÷ raw TCP's in that round. */
+  /** `<protocol>/raw-tcp`: the median over same-mode rounds of the protocol's MB/s ÷ raw TCP's in that round. */
   ratios: z.record(z.string(), z.number().nonnegative()),
   targets: z.array(targetResultSchema),
 });

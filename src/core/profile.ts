@@ -15,31 +15,24 @@ import type { ReplayPolicy } from '../crypto/replay-cache.ts';
 import { Suite } from '../wire/hardened.ts';
 import { DEFAULT_MAX_FRAME_SIZE, MAX_WIRE_LENGTH } from '../wire/frame.ts';
 import type { AdmissionSettings } from './admission.ts';
-import type { ConnectionLimits } from './connection.ts';
+import type { ConnectionProfile } from './connection.ts';
 import type { HardenedSecurity } from './hardened-handshake.ts';
+import type { V1Security } from './v1-handshake.ts';
 
 export type ProfileName = 'asoc-v1' | 'asoc-v1/reference' | 'asoc-hardened' | 'asoc-hardened/encrypted';
 
-export interface AsocProfile {
+/** What a connection reads (connection.ts: wire version, security kind, HELLO replay, frame size, receipts, limits), and discovery and admission. */
+export interface AsocProfile extends ConnectionProfile {
   readonly name: ProfileName;
-  /** The version byte of every frame header; a peer speaking another is closed (`version-mismatch`). */
   readonly wireVersion: 1 | 2;
-  /** The handshake and what protects frames after it. */
-  readonly security: { kind: 'v1' } | HardenedSecurity;
-  /** Server records HELLO challenges (v1) or nonces (hardened) and rejects a repeat (RFC-0002 §4.3); the reference keeps none. */
-  readonly helloReplay: ReplayPolicy | null;
+  /** The handshake and what protects frames after it (handshake-registry.ts has a kind for each). */
+  readonly security: V1Security | HardenedSecurity;
   /** How discovery challenges are remembered; a `window` policy also rejects old timestamps. */
   readonly discoveryReplay: ReplayPolicy;
   /** What identifies a discovery message in the replay cache: its challenge alone (v1), or with the sender's node id. */
   readonly discoveryReplayKey: 'challenge' | 'node-and-challenge';
   /** Discovery from one node accepted at most once per this many ms (RFC-0001 §10.4), or no limit. */
   readonly discoveryMinIntervalMs: number | null;
-  /** Largest frame payload accepted (checked on the header). The reference has none. */
-  readonly maxFrameSize: number;
-  /** Send the lab's CONTROL delivery receipt when a stream ends (ignored by v1 peers that don't know it). */
-  readonly sendReceipts: boolean;
-  /** Connection limits that differ from DEFAULT_LIMITS (a node's own settings override them). */
-  readonly limits: Partial<ConnectionLimits>;
   /** Admission settings that differ from DEFAULT_ADMISSION (a node's own settings override them). */
   readonly admission: Partial<AdmissionSettings>;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bootstrapMedianInterval, relativeSpread } from '../../bench/stats.ts';
-import { judge } from '../../src/claims/verdict.ts';
+import { judge } from '../../lab/claims/verdict.ts';
 import { parseProcStat } from '../../bench/noise.ts';
 
 test('bootstrap interval: contains the median, is reproducible, and narrows with agreeing samples', () => {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseThroughputArgs, runThroughputBench } from '../../bench/throughput.ts';
+import { runThroughputBench } from '../../bench/throughput.ts';
+import { parseThroughputArgs } from '../../lab/commands/bench/throughput.ts';
 import { throughputReportSchema } from '../../bench/throughput-schema.ts';
 
 const MiB = 1024 * 1024;
@@ -26,6 +27,13 @@ test('throughput bench: 8 MiB per run, raw TCP and ASoc v1, delivered and SHA-25
     assert.equal(run.intervals.reduce((sum, i) => sum + i.forwardBytes + i.reverseBytes, 0), totalBytes);
     assert.ok(Math.abs(run.intervals.at(-1)!.to - run.seconds) < 1e-9);
   }
+  if (process.platform === 'linux') {
+    for (const run of report.runs) {
+      assert.ok(run.cpus && run.cpus.length >= 1 && run.foreignCpus !== null, 'CPU accounting from /proc on Linux');
+      // Pinned one-way runs name their bottleneck side (or say the two CPUs were too close to tell).
+      if (report.config.pinning) assert.notEqual(run.mode, 'unknown');
+    }
+  }
   assert.deepEqual(report.runs.find((r) => r.protocol === 'asoc-v1')!.setupBytes, [{ clientToServer: 50, serverToClient: 30 }]);
   assert.equal(report.summary['raw-tcp']?.ratioToRawTcp, 1);
   assert.equal(typeof report.ratios['asoc-v1/raw-tcp'], 'number');
@@ -42,11 +50,12 @@ test('throughput bench: reverse and bidirectional runs over parallel sessions, b
     assert.deepEqual(run.transfers.map((t) => t.way).sort(), ways);
     assert.ok(run.verified && run.transfers.every((t) => t.bytes > 0), `${direction}: ${JSON.stringify(run.transfers)}`);
     assert.equal(run.setupBytes.length, 2);
+    if (direction === 'bidir') assert.equal(run.mode, 'unknown', 'with both sides sending there is no single bottleneck side to name');
   }
 });
 
 test('throughput bench flags: sizes, modes and protocol list; bad values are usage errors', () => {
-  const options = parseThroughputArgs(['--bytes', '8MiB', '--chunk', '64k', '--runs', '2', '--verify', 'count', '--protocols', 'asoc-v1,grpc-stream', '--parallel', '3', '--bidir', '--timeout', '30', '--out', 'x']);
+  const options = parseThroughputArgs(['--bytes', '8MiB', '--chunk', '64KiB', '--runs', '2', '--verify', 'count', '--protocols', 'asoc-v1,grpc-stream', '--parallel', '3', '--bidir', '--timeout', '30', '--out', 'x']);
   assert.ok(options);
   assert.equal(options.totalBytes, 8 * MiB);
   assert.equal(options.chunkSize, 64 * 1024);
@@ -58,7 +67,7 @@ test('throughput bench flags: sizes, modes and protocol list; bad values are usa
   assert.equal(options.runTimeoutMs, 30_000);
   assert.equal(options.out, 'x');
   assert.equal(parseThroughputArgs(['--duration', '2.5'])?.durationMs, 2500);
-  for (const bad of [['--verify', 'md5'], ['--runs', '0'], ['--frobnicate'], ['--protocols', 'carrier-pigeon'], ['--reverse', '--bidir'], ['--bytes', '1M', '--duration', '1'], ['--chunk', '8MiB']]) {
+  for (const bad of [['--verify', 'md5'], ['--runs', '0'], ['--frobnicate'], ['--protocols', 'carrier-pigeon'], ['--reverse', '--bidir'], ['--bytes', '1MiB', '--duration', '1'], ['--chunk', '8MiB']]) {
     assert.throws(() => parseThroughputArgs(bad), { name: 'UsageError' }, bad.join(' '));
   }
 });

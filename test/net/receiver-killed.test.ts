@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { AsocNode } from '../../src/net/node.ts';
-import { ConnectionClosedError } from '../../src/node/connection-driver.ts';
+import { ConnectionClosedError } from '../../src/driver/connection-driver.ts';
 import { ASOC_HARDENED, ASOC_V1, type AsocProfile } from '../../src/core/profile.ts';
 
 const MiB = 1024 * 1024;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { AsocNode } from '../../src/net/node.ts';
-import { ConnectionClosedError } from '../../src/node/connection-driver.ts';
+import { ConnectionClosedError } from '../../src/driver/connection-driver.ts';
 import { ASOC_HARDENED, ASOC_V1 } from '../../src/core/profile.ts';
 import { stoppedReader, type StoppedReader } from '../support/raw-peer.ts';
 

@@ -4,7 +4,7 @@
  */
 import net from 'node:net';
 import { once } from 'node:events';
-import { clientCore } from '../../src/attack/raw-connection.ts';
+import { clientCore } from '../../attacks/live/raw-connection.ts';
 import type { AsocConnection } from '../../src/core/connection.ts';
 import type { AsocProfile } from '../../src/core/profile.ts';
 import { monotonicNow } from '../../src/net/system.ts';

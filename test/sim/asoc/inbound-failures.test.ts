@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ASOC_V1 } from '../../../src/core/profile.ts';
-import { buildArena } from '../../../sim/adversary/arena.ts';
-import { RawTcpClient } from '../../../sim/adversary/raw-tcp-client.ts';
+import { buildArena } from '../../../attacks/simulated/adversary/arena.ts';
+import { RawTcpClient } from '../../../attacks/simulated/adversary/raw-tcp-client.ts';
 import { formatAddress, type TraceEntry } from '../../../sim/index.ts';
 
 type EventEntry = Extract<TraceEntry, { kind: 'event' }>;
