@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { AsocNode } from '../../src/net/node.ts';
 import { ConnectionClosedError } from '../../src/driver/connection-driver.ts';
 import { ASOC_HARDENED, ASOC_V1 } from '../../src/core/profile.ts';
-import { stoppedReader, type StoppedReader } from '../support/raw-peer.ts';
+import { stoppedReader, type StoppedReader } from '../../bench/rogue-peers.ts';
 
 const MiB = 1024 * 1024;
 const KEY = randomBytes(32).toString('hex');
@@ -42,7 +42,7 @@ for (const profile of [ASOC_V1, ASOC_HARDENED]) {
       const sends: Promise<unknown>[] = [];
       const known = new Set([healthyPeer.key]);
       for (const confirm of [true, false]) {
-        readers.push(await stoppedReader(server.address.port, profile, KEY));
+        readers.push(await stoppedReader({ port: server.address.port }, profile, KEY));
         const peer = await server.waitForPeer((p) => !known.has(p.key), 10_000);
         known.add(peer.key);
         sends.push(settled(`stopped reader (confirm: ${confirm})`, server.send(peer.key, pieces(256 * MiB), { confirm })));

@@ -1,13 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { logNodeEvents } from '../../../lab/commands/node.ts';
 import { ASOC_HARDENED, ASOC_V1 } from '../../../src/core/profile.ts';
 import { AsocNode, type AsocNodeOptions } from '../../../src/net/node.ts';
 import { encodeFrame, encodeHeader, FrameType } from '../../../src/wire/frame.ts';
-import { establishedPeer } from '../../support/raw-peer.ts';
+import { establishedPeer, rawConnection } from '../../../bench/rogue-peers.ts';
 
 const KEY = randomBytes(32).toString('hex');
 /** Long enough that no summary comes before the test flushes: what is logged one by one is exact. */
@@ -19,17 +17,6 @@ async function loggedNode(extra: Partial<AsocNodeOptions> = {}) {
   const log = logNodeEvents(node, (line) => lines.push(line), { intervalMs: INTERVAL_MS });
   await node.start();
   return { node, lines, log, port: node.address.port };
-}
-
-/** Connects from `from` (any 127.x.y.z), writes `bytes`, and optionally half-closes; resolves once the server closed it. */
-async function badConnection(port: number, from: string, bytes: Uint8Array, end: boolean): Promise<void> {
-  const socket = net.connect({ host: '127.0.0.1', port, localAddress: from });
-  socket.on('error', () => {});
-  await once(socket, 'connect');
-  if (bytes.length > 0) socket.write(bytes);
-  if (end) socket.end();
-  socket.resume();
-  await new Promise((resolve) => socket.once('close', resolve)); // once(socket, 'close') would reject on the reset
 }
 
 const TINY_FRAMES = 100_000;
@@ -47,7 +34,7 @@ const CASES: { name: string; from: string; bytes: Uint8Array; end: boolean; reas
 test('every connection closed before its handshake is logged once, with the remote address and the reason', async () => {
   const { node, lines, log, port } = await loggedNode({ limits: { handshakeTimeoutMs: 300 } });
   try {
-    await Promise.all(CASES.map((c) => badConnection(port, c.from, c.bytes, c.end)));
+    await Promise.all(CASES.map((c) => rawConnection({ port, localAddress: c.from }, c.bytes, c.end)));
     for (const c of CASES) {
       const mine = lines.filter((l) => l.includes(`from ${c.from}:`));
       assert.equal(mine.length, 1, `${c.name}: ${mine.join(' | ') || 'no line'}`);
@@ -65,7 +52,7 @@ test('a flood of bad connections from one address: 5 lines one by one, then one 
   const flood = 300;
   try {
     const garbage = new TextEncoder().encode('not a frame, not at all');
-    for (let i = 0; i < flood; i += 50) await Promise.all(Array.from({ length: 50 }, () => badConnection(port, '127.0.0.9', garbage, false)));
+    for (let i = 0; i < flood; i += 50) await Promise.all(Array.from({ length: 50 }, () => rawConnection({ port, localAddress: '127.0.0.9' }, garbage, false)));
     assert.equal(lines.length, 5, lines.join('\n'));
     assert.ok(lines.every((l) => l.includes('127.0.0.9')));
   } finally {
@@ -86,7 +73,7 @@ for (const profile of [ASOC_V1, ASOC_HARDENED]) {
     const { node, lines, log, port } = await loggedNode({ profile });
     const streams = 20_000;
     try {
-      const { socket, core } = await establishedPeer(port, profile, KEY);
+      const { socket, core } = await establishedPeer({ port }, profile, KEY);
       socket.pause(); // and never reads its receipts
       let received = 0;
       node.on('stream', (s) => void s.done.then(() => received++));
