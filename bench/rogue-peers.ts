@@ -15,6 +15,8 @@ export interface RogueTarget {
   port: number;
   /** Source address (any 127.x.y.z on Linux), so that one rogue's lockout does not hit the others. */
   localAddress?: string;
+  /** The node id its handshake presents (random when absent): the key a server lists it under. */
+  nodeId?: Uint8Array;
 }
 
 function connect(target: RogueTarget): net.Socket {
@@ -29,7 +31,7 @@ export async function establishedPeer(target: RogueTarget, profile: AsocProfile,
   const socket = connect(target);
   const now = monotonicNow();
   const key = typeof apiKey === 'string' ? new TextEncoder().encode(apiKey) : apiKey;
-  const core = new AsocConnection({ role: 'client', profile, nodeId: systemRandom.bytes(16), apiKey: key, crypto: DEFAULT_BACKEND, random: systemRandom, now, unixOffsetMs: wallClockNow() - now });
+  const core = new AsocConnection({ role: 'client', profile, nodeId: target.nodeId ?? systemRandom.bytes(16), apiKey: key, crypto: DEFAULT_BACKEND, random: systemRandom, now, unixOffsetMs: wallClockNow() - now });
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => finish(new Error(`no handshake within ${core.limits.handshakeTimeoutMs} ms`)), core.limits.handshakeTimeoutMs);

@@ -4,6 +4,7 @@ import { runCryptoCli } from './bench/crypto.ts';
 import { runHandshakeCli } from './bench/handshake.ts';
 import { runHttpCli } from './bench/http.ts';
 import { runLatencyCli } from './bench/latency.ts';
+import { runSoakCli } from './bench/soak.ts';
 import { subcommand, type Command } from './common.ts';
 
 interface Benchmark {
@@ -19,6 +20,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'latency', summary: 'echo latency (ping-pong and open loop at a fixed rate) per protocol, HDR percentiles, CPU, ratios to raw TCP', run: runLatencyCli },
   { name: 'cpu', summary: 'CPU % of sender and receiver while one stream is paced one way at a fixed rate (default 446 MB/s, P6), raw TCP alongside, in rounds', run: runCpuCli },
   { name: 'http', summary: 'HTTP/1.1 request rate and latency with autocannon against the http1 baseline (one POST per chunk)', run: runHttpCli },
+  { name: 'soak', summary: 'minutes of every kind of peer at once against one node: memory after GC, fds, every send settled, no byte lost', run: runSoakCli },
 ];
 
 const width = Math.max(...BENCHMARKS.map((b) => b.name.length));
