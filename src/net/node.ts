@@ -164,7 +164,7 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
     this.server = null;
     const closing = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
     const connections = [...this.orchestrator.connections];
-    for (const conn of connections) conn.close();
+    for (const conn of connections) conn.close('node stopped');
     // A peer that does not answer our FIN must not hold stop() up: give the goodbyes a moment, then cut.
     await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
     for (const conn of this.orchestrator.connections) conn.socket.destroy();
