@@ -51,6 +51,8 @@ async function send(id: number, peerKey: string, bytes: number): Promise<void> {
   counters.sendsStarted++;
   let outcome: SendOutcome;
   try {
+    // A client that sent its FINISH (asoc-hardened) counts itself established before this side has read it.
+    await node.waitForPeer(peerKey, 10_000);
     outcome = { delivered: true, bytes: (await node.send(peerKey, generated(bytes))).bytes };
   } catch (err) {
     outcome = { delivered: false, error: err instanceof ConnectionClosedError ? `${err.name} (${err.reason})` : (err as Error).name };
