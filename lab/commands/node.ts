@@ -10,7 +10,6 @@ import { NODE_FLAGS, NODE_FLAGS_HELP, nodeOptionsFromFlags } from './node-flags.
 
 const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
 
-
 /**
  * Logs what happens to a node: peers up and down, connections refused or closed before their
  * handshake (with the address and why), and every stream received with its size and SHA-256 (or
@@ -112,7 +111,8 @@ export const nodeCommand: Command = {
   help: `Usage: asoc-lab node [options]
 
 Runs an ASoc v1 node until interrupted (Ctrl-C). Every incoming stream is read to its end and
-logged with its size and SHA-256.
+logged with its size and SHA-256; peers coming and going, and connections refused or closed
+before their handshake, are logged with the remote address and the reason.
 
 ${NODE_FLAGS_HELP}
 ${LOG_FLAGS_HELP}`,
@@ -125,7 +125,8 @@ export const recvCommand: Command = {
   help: `Usage: asoc-lab recv [options]
 
 Listens (default port 9000) and prints each received stream's size and SHA-256; with --count N
-it exits after N streams. Pair it with \`asoc-lab send\`.
+it exits after N streams. Pair it with \`asoc-lab send\`. Connections refused or closed before
+their handshake are logged with the remote address and the reason.
 
 ${NODE_FLAGS_HELP}
 ${LOG_FLAGS_HELP}`,
