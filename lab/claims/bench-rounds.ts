@@ -127,5 +127,6 @@ export function cpuReference(report: CpuReport): ReferenceRounds {
 export function throughputReference(report: ThroughputReport): ReferenceRounds {
   const main = throughputMainMode(report, 'raw-tcp');
   const within = main.mode === 'unknown' ? '' : ` (${main.mode} runs: ${main.rounds.length} of ${main.of})`;
-  return { what: `throughput MB/s${within}`, rounds: values(main.rounds) };
+  const measured = report.runs.filter((r) => !r.warmup);
+  return { what: `throughput MB/s${within}`, rounds: values(main.rounds), disturbed: { runs: measured.filter((r) => r.disturbed).length, of: measured.length } };
 }

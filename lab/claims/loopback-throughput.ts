@@ -48,7 +48,7 @@ export async function measureLoopbackThroughput(options: LoopbackThroughputOptio
   return {
     name: 'loopback throughput',
     summary:
-      `ASoc v1 ÷ raw TCP, run by run: ${withInterval(ratio, (v) => v.toFixed(3))} (median and 95 % interval over the ${ratio.samples.length} of ${runs} rounds whose two runs were in the same mode${disturbed > 0 ? `, ${disturbed} run(s) disturbed by other work left out` : ''}; medians ${MBps('asoc-v1')} vs ${MBps('raw-tcp')} MB/s; ${formatBytes(totalBytes)} per run, 1 MiB chunks, every byte counted at the receiver, MB = 10^6 bytes); ` +
+      `ASoc v1 ÷ raw TCP, run by run: ${withInterval(ratio, (v) => v.toFixed(3))} (median and ${Math.round((ratio.interval?.confidence ?? 0) * 100)} % interval over the ${ratio.samples.length} of ${runs} rounds whose two runs were in the same mode${disturbed > 0 ? `, ${disturbed} run(s) disturbed by other work left out` : ''}; medians ${MBps('asoc-v1')} vs ${MBps('raw-tcp')} MB/s; ${formatBytes(totalBytes)} per run, 1 MiB chunks, every byte counted at the receiver, MB = 10^6 bytes); ` +
       `raw TCP's per-round spread ${rawSpread.estimate.toFixed(2)} (${reference.what})${noise.tooNoisy ? ` — ${noise.tooNoisy}` : ''}. Loopback is not the RFC's 10 GbE testbed: P3/P9 are decided in the simulator.`,
     figures: [ratio, rawSpread],
     data: { settings: options, noise, bench },
