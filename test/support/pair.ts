@@ -25,6 +25,8 @@ export interface PairOptions {
   clientId?: Uint8Array;
   /** How far the server's Unix clock is ahead of the client's (asoc-hardened freshness). */
   serverClockAheadMs?: number;
+  /** Where the client's Unix clock is at `now` = 0 (default 0: the epoch). */
+  clientClockAheadMs?: number;
   crypto?: CryptoBackend;
   /** Override `crypto` for one side (backends must interoperate). */
   clientCrypto?: CryptoBackend;
@@ -64,6 +66,7 @@ export class ConnectionPair {
       apiKey: options.clientKey ?? KEY,
       identity: options.clientIdentity ?? CLIENT_IDENTITY,
       expectedPeer: options.expectedPeer,
+      unixOffsetMs: options.clientClockAheadMs ?? 0,
     });
     const helloReplay = options.helloReplay ?? (serverProfile.helloReplay ? new ReplayCache(serverProfile.helloReplay) : undefined);
     this.server = new AsocConnection({
