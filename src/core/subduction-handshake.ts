@@ -218,8 +218,9 @@ export class SubductionHandshake implements Handshake {
   }
 }
 
+/** Unix seconds, as timestamps travel; a clock before 1970 counts as 1970 rather than break the codec. */
 function seconds(clock: HandshakeClock): number {
-  return Math.floor(clock.unixMs / 1000);
+  return Math.max(0, Math.floor(clock.unixMs / 1000));
 }
 
 function fail(failure: AuthFailure, detail: string): HandshakeVerdict {

@@ -6,11 +6,13 @@
  * kind keys its frame tags with it: docs/subduction.md §4).
  *
  * Both implementations refuse the same public keys: encodings that are not canonical and points of
- * small order (a key of small order "verifies" forged signatures and agrees an all-zero secret).
- * That check is curve arithmetic that OpenSSL does not expose, so both take it from noble, as they
- * take the Edwards-to-Montgomery map.
+ * small order (a key of small order "verifies" forged signatures and agrees a predictable secret).
+ * The check compares bytes only; decoding a point in JavaScript costs more than OpenSSL's whole
+ * verification. Both implementations also take the Edwards-to-Montgomery map from here (curve
+ * arithmetic on public values, which OpenSSL does not expose).
  */
 import { createHash, createPrivateKey, createPublicKey, diffieHellman, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { invert } from '@noble/curves/abstract/modular.js';
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import type { BackendName, CryptoBackend } from './backend.ts';
 
@@ -24,18 +26,56 @@ export interface Ed25519 {
   sign(seed: Uint8Array, message: Uint8Array): Uint8Array;
   /** RFC 8032 verification; false, never an exception, for any malformed or refused key or signature. */
   verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
-  /** X25519 between this seed's key and the peer's Ed25519 key, or null when the peer's key is refused. */
+  /**
+   * X25519 between this seed's key and the peer's Ed25519 key, or null when the peer's key is
+   * refused. Meant for a key that has verified a signature: one that is no point at all is not
+   * caught here (it cannot have verified anything).
+   */
   sharedSecret(seed: Uint8Array, peerPublicKey: Uint8Array): Uint8Array | null;
 }
 
-/** A public key both implementations accept: 32 bytes, canonically encoded, a point not of small order. */
+/**
+ * The encodings of the eight points of small order (libsodium's list): the neutral point, (0, -1),
+ * the two of order 4 and the four of order 8; and the neutral point and (0, -1) with the sign bit
+ * set, which RFC 8032 does not decode. Every other encoding of a small-order point has y >= p.
+ */
+const SMALL_ORDER = [
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  '0000000000000000000000000000000000000000000000000000000000000000',
+  '0000000000000000000000000000000000000000000000000000000000000080',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa',
+  '0100000000000000000000000000000000000000000000000000000000000080',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff',
+];
+const SMALL_ORDER_SET = new Set(SMALL_ORDER);
+
+/** A public key both implementations accept: 32 bytes, y canonical (below p = 2^255 - 19), not of small order. */
 export function isUsablePublicKey(publicKey: Uint8Array): boolean {
   if (publicKey.length !== ED25519_PUBLIC_KEY_SIZE) return false;
-  try {
-    return !ed25519.Point.fromBytes(publicKey, false).isSmallOrder();
-  } catch {
-    return false; // not a point, or not its canonical encoding
-  }
+  return !hasNonCanonicalY(publicKey) && !SMALL_ORDER_SET.has(Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.length).toString('hex'));
+}
+
+/** y (the 255 low bits, little-endian) >= p: bytes 1..30 all 0xff, the top byte 0x7f under the sign bit, the lowest >= 0xed. */
+function hasNonCanonicalY(key: Uint8Array): boolean {
+  if ((key[31]! & 0x7f) !== 0x7f || key[0]! < 0xed) return false;
+  for (let i = 1; i < 31; i++) if (key[i] !== 0xff) return false;
+  return true;
+}
+
+const P = 2n ** 255n - 19n;
+
+/** The Montgomery u of an Edwards point from its y alone: u = (1 + y) / (1 - y) mod p (RFC 7748 §4.1). */
+export function montgomeryOf(publicKey: Uint8Array): Uint8Array {
+  let y = 0n;
+  for (let i = 31; i >= 0; i--) y = (y << 8n) | BigInt(i === 31 ? publicKey[i]! & 0x7f : publicKey[i]!);
+  let u = ((1n + y) * invert((1n - y + P) % P, P)) % P;
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 32; i++, u >>= 8n) out[i] = Number(u & 0xffn);
+  return out;
 }
 
 // DER prefixes of RFC 8410 keys: PKCS#8 for a private key, SPKI for a public one, then the 32 raw bytes.
@@ -53,6 +93,30 @@ function requireSeed(seed: Uint8Array): void {
   if (seed.length !== ED25519_SEED_SIZE) throw new RangeError(`an Ed25519 seed is ${ED25519_SEED_SIZE} bytes, got ${seed.length}`);
 }
 
+interface OwnKeys {
+  signing: KeyObject;
+  /** X25519: the first half of SHA-512(seed), the scalar Ed25519 signs with (X25519 clamps it itself). */
+  agreeing: KeyObject;
+}
+
+/**
+ * OpenSSL key objects of a seed, made once per seed array: making one derives the public key (a
+ * scalar multiplication, ten times the cost of a signature), and a node hands the same identity to
+ * every connection. Held weakly, so a forgotten identity is forgotten here too.
+ */
+const ownKeys = new WeakMap<Uint8Array, OwnKeys>();
+
+function ownKeysOf(seed: Uint8Array): OwnKeys {
+  requireSeed(seed);
+  let keys = ownKeys.get(seed);
+  if (!keys) {
+    const scalar = createHash('sha512').update(seed).digest().subarray(0, 32);
+    keys = { signing: derKey(ED25519_PKCS8, seed, 'private'), agreeing: derKey(X25519_PKCS8, scalar, 'private') };
+    ownKeys.set(seed, keys);
+  }
+  return keys;
+}
+
 function plain(buffer: Buffer): Uint8Array {
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
@@ -60,25 +124,28 @@ function plain(buffer: Buffer): Uint8Array {
 export const nodeEd25519: Ed25519 = {
   name: 'node',
   publicKey(seed) {
-    requireSeed(seed);
-    return plain(createPublicKey(derKey(ED25519_PKCS8, seed, 'private')).export({ format: 'der', type: 'spki' }).subarray(ED25519_SPKI.length));
+    return plain(createPublicKey(ownKeysOf(seed).signing).export({ format: 'der', type: 'spki' }).subarray(ED25519_SPKI.length));
   },
   sign(seed, message) {
-    requireSeed(seed);
-    return plain(nodeSign(null, message, derKey(ED25519_PKCS8, seed, 'private')));
+    return plain(nodeSign(null, message, ownKeysOf(seed).signing));
   },
   verify(publicKey, message, signature) {
     if (signature.length !== ED25519_SIGNATURE_SIZE || !isUsablePublicKey(publicKey)) return false;
-    return nodeVerify(null, message, derKey(ED25519_SPKI, publicKey, 'public'), signature);
+    try {
+      return nodeVerify(null, message, derKey(ED25519_SPKI, publicKey, 'public'), signature);
+    } catch {
+      return false; // OpenSSL could not decode the key as a point
+    }
   },
   sharedSecret(seed, peerPublicKey) {
-    requireSeed(seed);
+    const privateKey = ownKeysOf(seed).agreeing;
     if (!isUsablePublicKey(peerPublicKey)) return null;
-    // The X25519 scalar of an Ed25519 seed is the first half of SHA-512(seed) (X25519 clamps it itself).
-    const scalar = createHash('sha512').update(seed).digest().subarray(0, 32);
-    const privateKey = derKey(X25519_PKCS8, scalar, 'private');
-    const publicKey = derKey(X25519_SPKI, ed25519.utils.toMontgomery(peerPublicKey), 'public');
-    return plain(diffieHellman({ privateKey, publicKey }));
+    const publicKey = derKey(X25519_SPKI, montgomeryOf(peerPublicKey), 'public');
+    try {
+      return plain(diffieHellman({ privateKey, publicKey }));
+    } catch {
+      return null; // an all-zero secret: OpenSSL refuses it
+    }
   },
 };
 
@@ -103,7 +170,11 @@ export const nobleEd25519: Ed25519 = {
   sharedSecret(seed, peerPublicKey) {
     requireSeed(seed);
     if (!isUsablePublicKey(peerPublicKey)) return null;
-    return x25519.getSharedSecret(ed25519.utils.toMontgomerySecret(seed), ed25519.utils.toMontgomery(peerPublicKey));
+    try {
+      return x25519.getSharedSecret(ed25519.utils.toMontgomerySecret(seed), montgomeryOf(peerPublicKey));
+    } catch {
+      return null; // an all-zero secret: noble refuses it
+    }
   },
 };
 

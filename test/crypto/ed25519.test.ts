@@ -2,12 +2,25 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { isUsablePublicKey, nobleEd25519, nodeEd25519, ed25519Of, type Ed25519 } from '../../src/crypto/ed25519.ts';
+import { isUsablePublicKey, montgomeryOf, nobleEd25519, nodeEd25519, ed25519Of, type Ed25519 } from '../../src/crypto/ed25519.ts';
 import { blake3DeriveKey, blake3Digest } from '../../src/crypto/blake3.ts';
 import { nobleBackend, nodeBackend } from '../../src/crypto/backend.ts';
 import { hexToBytes, bytesToHex } from '../../src/wire/bytes.ts';
 
 const IMPLEMENTATIONS: Ed25519[] = [nodeEd25519, nobleEd25519];
+
+/** A canonical y with no x on the curve: the smallest such y. */
+function notAPoint(): Uint8Array {
+  for (let y = 2; ; y++) {
+    const key = new Uint8Array(32);
+    key[0] = y;
+    try {
+      ed25519.Point.fromBytes(key, false);
+    } catch {
+      return key;
+    }
+  }
+}
 
 // RFC 8032 §7.1, TEST 1 and TEST 2.
 const RFC8032 = [
@@ -45,8 +58,8 @@ for (const impl of IMPLEMENTATIONS) {
     const v = RFC8032[0]!;
     const signature = hexToBytes(v.signature);
     const identity = Uint8Array.of(1, ...new Uint8Array(31)); // the neutral point: small order
-    const notAPoint = new Uint8Array(32).fill(0xff);
-    for (const key of [identity, notAPoint, new Uint8Array(31), new Uint8Array(33)]) assert.equal(impl.verify(key, new Uint8Array(0), signature), false);
+    const notCanonical = new Uint8Array(32).fill(0xff);
+    for (const key of [identity, notCanonical, notAPoint(), new Uint8Array(31), new Uint8Array(33)]) assert.equal(impl.verify(key, new Uint8Array(0), signature), false);
     assert.equal(impl.verify(hexToBytes(v.publicKey), new Uint8Array(0), signature.subarray(0, 63)), false);
     // The neutral point "signs" everything with R = neutral, S = 0 under a cofactorless check: refused.
     assert.equal(impl.verify(identity, Uint8Array.of(1, 2, 3), Uint8Array.of(1, ...new Uint8Array(63))), false);
@@ -72,14 +85,34 @@ test('ed25519: node:crypto and noble agree on keys, signatures and X25519 secret
   );
 });
 
-test('usable public keys: the lab\'s keys are, small-order points and non-canonical encodings are not', () => {
-  assert.ok(isUsablePublicKey(hexToBytes(RFC8032[0]!.publicKey)));
-  assert.equal(isUsablePublicKey(ed25519.Point.ZERO.toBytes()), false);
-  // (0, -1): a point of order 2.
-  assert.equal(isUsablePublicKey(hexToBytes('ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f')), false);
-  // y = p (≡ 0) is a non-canonical encoding of the point y = 0.
-  const nonCanonical = hexToBytes('edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f');
-  assert.equal(isUsablePublicKey(nonCanonical), false);
+test('usable public keys: every point of small order is refused, with or without the sign bit, and every y >= p', () => {
+  // A point of order 8; its multiples are the eight points of order dividing 8.
+  const t = ed25519.Point.fromBytes(hexToBytes('26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05'), false);
+  assert.ok(t.multiply(8n).equals(ed25519.Point.ZERO) && !t.multiply(4n).equals(ed25519.Point.ZERO));
+  const torsion = [ed25519.Point.ZERO, ...[1n, 2n, 3n, 4n, 5n, 6n, 7n].map((k) => t.multiply(k))].map((point) => point.toBytes());
+  assert.equal(new Set(torsion.map(bytesToHex)).size, 8);
+  for (const key of torsion) {
+    assert.equal(isUsablePublicKey(key), false, bytesToHex(key));
+    const signBit = key.slice();
+    signBit[31]! ^= 0x80;
+    assert.equal(isUsablePublicKey(signBit), false, `${bytesToHex(signBit)}: the other sign`);
+  }
+  for (let excess = 0; excess < 19; excess++) {
+    const y = hexToBytes('edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f'); // p
+    y[0]! += excess;
+    assert.equal(isUsablePublicKey(y), false, `y = p + ${excess}`);
+    y[31]! |= 0x80;
+    assert.equal(isUsablePublicKey(y), false, `y = p + ${excess}, sign bit set`);
+  }
+  assert.ok(isUsablePublicKey(hexToBytes('ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7e')), 'y just below p - 1 is canonical');
+  fc.assert(fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (seed) => assert.ok(isUsablePublicKey(nodeEd25519.publicKey(seed)))));
+});
+
+test('the Montgomery map is noble\'s', () => {
+  fc.assert(fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (seed) => {
+    const key = nobleEd25519.publicKey(seed);
+    assert.deepEqual(montgomeryOf(key), ed25519.utils.toMontgomery(key));
+  }), { numRuns: 30 });
 });
 
 test('ed25519Of follows the backend\'s implementation by name', () => {
