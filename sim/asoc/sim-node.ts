@@ -19,13 +19,13 @@ import { DEFAULT_LIMITS, addStats, zeroStats, type ConnectionStats } from '../..
 import type { DiscoveryCounters } from '../../src/core/discovery-agent.ts';
 import type { CloseReason } from '../../src/core/events.ts';
 import { ASOC_V1, type AsocProfile } from '../../src/core/profile.ts';
-import { PeerNotFoundError } from '../../src/net/node.ts';
-import { DEFAULT_FLOW } from '../../src/net/socket-connection.ts';
-import { DEFAULT_CONNECT_TIMEOUT_MS } from '../../src/node/dialer.ts';
-import { NodeOrchestrator } from '../../src/node/orchestrator.ts';
-import type { PeerInfo } from '../../src/node/peer.ts';
+import { PeerNotFoundError } from '../../src/driver/peer.ts';
+import { DEFAULT_FLOW } from '../../src/driver/flow.ts';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from '../../src/driver/dialer.ts';
+import { NodeOrchestrator } from '../../src/driver/orchestrator.ts';
+import type { PeerInfo } from '../../src/driver/peer.ts';
 import { DEFAULT_DISCOVERY_PORT, DEFAULT_TCP_PORT } from '../../src/wire/discovery.ts';
-import { hostDeadlineTimer } from '../deadline-timer.ts';
+import { hostDeadlineTimer } from './host-deadline-timer.ts';
 import type { Host } from '../host.ts';
 import type { SimRandom } from '../random.ts';
 import type { TcpListener } from '../tcp/tcp-stack.ts';
@@ -37,7 +37,7 @@ import { SIM_EPOCH_MS, SimDatagramSocket, simConnector, simEpochClock, simTimers
 import { Transfer } from './transfer.ts';
 import { FREE_FRAMES, type DialRecord, type SendOptions, type SimAsocNodeCounters, type SimAsocNodeEvents, type SimAsocNodeOptions } from './types.ts';
 
-export { PeerNotFoundError } from '../../src/net/node.ts';
+export { PeerNotFoundError } from '../../src/driver/peer.ts';
 export { FREE_FRAMES } from './types.ts';
 export type * from './types.ts';
 

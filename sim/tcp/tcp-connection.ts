@@ -15,7 +15,7 @@
  */
 import { formatAddress } from '../address.ts';
 import { DeadlineTimer } from '../deadline-timer.ts';
-import type { Host } from '../host.ts';
+import type { StackHost } from '../stack-host.ts';
 import { EMPTY_PAYLOAD as EMPTY, Packet, Protocol, TcpFlag } from '../packet.ts';
 import { ChunkQueue } from './chunk-queue.ts';
 import { NewReno } from './new-reno.ts';
@@ -47,7 +47,7 @@ export interface ConnectionEnds {
 
 /** The stack a connection belongs to. */
 export interface ConnectionOwner {
-  readonly host: Host;
+  readonly host: StackHost;
   /** A passively opened connection completed its handshake. */
   accepted(connection: TcpConnection): void;
   /** The connection reached CLOSED and must leave the connection table. */
@@ -63,7 +63,7 @@ export class TcpConnection implements TcpSocket {
   onClose: ((reason: CloseReason) => void) | null = null;
 
   private currentState: TcpState;
-  private readonly host: Host;
+  private readonly host: StackHost;
   private readonly label: string;
   private readonly options: Readonly<TcpOptions>;
   private dataHandler: ((bytes: Uint8Array) => void) | null = null;

@@ -1,12 +1,12 @@
 /**
- * The operating system as the shared orchestration's transport (src/node/transport.ts): real
+ * The operating system as the shared orchestration's transport (src/driver/transport.ts): real
  * timers (unref'd: only sockets keep a process alive), node:net connects and connected sockets as
  * byte streams, and the discovery UDP socket on node:dgram.
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
-import type { ByteStream } from '../node/connection-driver.ts';
-import type { Cancel, Connector, DatagramReceiver, DatagramSocket, DeadlineTimerFactory, Timers } from '../node/transport.ts';
+import type { ByteStream } from '../driver/connection-driver.ts';
+import type { Cancel, Connector, DatagramReceiver, DatagramSocket, DeadlineTimerFactory, Timers } from '../driver/transport.ts';
 import { DEFAULT_DISCOVERY_PORT } from '../wire/discovery.ts';
 import { monotonicNow, wallClockNow } from './system.ts';
 

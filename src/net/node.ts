@@ -16,15 +16,16 @@ import type { AdmissionSettings } from '../core/admission.ts';
 import type { ConnectionLimits } from '../core/connection.ts';
 import type { AuthFailure, CloseReason } from '../core/events.ts';
 import { ASOC_V1, type AsocProfile } from '../core/profile.ts';
-import type { SendReceipt } from '../node/connection-driver.ts';
-import { DEFAULT_CONNECT_TIMEOUT_MS } from '../node/dialer.ts';
-import { NodeOrchestrator } from '../node/orchestrator.ts';
-import type { Connector } from '../node/transport.ts';
-import type { PeerInfo } from '../node/peer.ts';
+import type { SendReceipt } from '../driver/connection-driver.ts';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from '../driver/dialer.ts';
+import { DEFAULT_FLOW, type FlowSettings } from '../driver/flow.ts';
+import { NodeOrchestrator } from '../driver/orchestrator.ts';
+import type { Connector } from '../driver/transport.ts';
+import { PeerNotFoundError, type PeerInfo } from '../driver/peer.ts';
 import { DEFAULT_TCP_PORT } from '../wire/discovery.ts';
 import type { IncomingStream } from './incoming-stream.ts';
 import { DEFAULT_DISCOVERY, bindDatagramSocket, netConnector, netTimers, wallDeadlineTimer, type DiscoverySettings } from './net-transport.ts';
-import { DEFAULT_FLOW, SocketConnection, type ByteSource, type FlowSettings } from './socket-connection.ts';
+import { SocketConnection, type ByteSource } from './socket-connection.ts';
 import { monotonicNow, systemRandom, wallClockNow } from './system.ts';
 
 export interface AsocNodeOptions {
@@ -72,10 +73,6 @@ export interface AsocNodeEvents {
 
 /** How long stop() lets connections close gracefully before destroying them. */
 const STOP_GRACE_MS = 1_000;
-
-export class PeerNotFoundError extends Error {
-  override readonly name = 'PeerNotFoundError';
-}
 
 export class AsocNode extends EventEmitter<AsocNodeEvents> {
   readonly nodeId: Uint8Array;
