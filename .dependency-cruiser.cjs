@@ -10,9 +10,6 @@
  * Tests may import from any layer; nothing imports a test. See docs/architecture.md.
  */
 
-/** Temporary: the handshakes and the connection core import each other (to be replaced by a handshake registry). */
-const KNOWN_CORE_CYCLE = '^src/core/(connection|profile|handshake|hardened-handshake|v1-handshake)[.]ts$';
-
 const above = (...layers) => ({ path: `^(${layers.join('|')})/` });
 
 module.exports = {
@@ -65,16 +62,9 @@ module.exports = {
     },
     {
       name: 'no-cycles',
-      comment: `No files import each other in a loop. Temporary exception: ${KNOWN_CORE_CYCLE}.`,
+      comment: 'No files import each other in a loop.',
       severity: 'error',
-      from: { pathNot: KNOWN_CORE_CYCLE },
-      to: { circular: true },
-    },
-    {
-      name: 'temporary-core-handshake-cycle',
-      comment: 'The known cycle in src/core (profile, connection, handshakes): reported, not failed, until the handshake registry replaces it.',
-      severity: 'warn',
-      from: { path: KNOWN_CORE_CYCLE },
+      from: {},
       to: { circular: true },
     },
     {

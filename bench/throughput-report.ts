@@ -70,17 +70,14 @@ function summarizeModes(runs: ThroughputRun[]): ProtocolSummary['modes'] {
   return modes;
 }
 
-/** Two runs of one round can be compared: the same mode, or a mode nobody could tell. */
-export const comparableRuns = (a: ThroughputRun, b: ThroughputRun): boolean => a.mode === b.mode || a.mode === 'unknown' || b.mode === 'unknown';
-
-/** Median over rounds of a's MB/s ÷ b's MB/s in the same round and mode; null unless some round has both. */
+/** Median over rounds of a's MB/s ÷ b's MB/s in the same round; null unless some round has both. */
 function pairedRatio(measured: ThroughputRun[], a: string, b: string): number | null {
   const run = (protocol: string, round: number) => measured.find((r) => r.protocol === protocol && r.run === round);
   const ratios: number[] = [];
   for (const round of new Set(measured.map((r) => r.run))) {
     const x = run(a, round);
     const y = run(b, round);
-    if (x && y && y.MBps > 0 && comparableRuns(x, y)) ratios.push(x.MBps / y.MBps);
+    if (x && y && y.MBps > 0) ratios.push(x.MBps / y.MBps);
   }
   return ratios.length > 0 ? median(ratios) : null;
 }

@@ -7,7 +7,6 @@ import { measuredRuns } from '../../bench/cpu.ts';
 import type { CpuReport, PacedRun } from '../../bench/cpu-schema.ts';
 import type { LatencyReport, LatencyRun } from '../../bench/latency-schema.ts';
 import { countedRuns } from '../../bench/throughput-modes.ts';
-import { comparableRuns } from '../../bench/throughput-report.ts';
 import type { ThroughputReport, ThroughputRun } from '../../bench/throughput-schema.ts';
 import type { ReferenceRounds } from './noise-rule.ts';
 
@@ -72,19 +71,15 @@ export function throughputRounds(report: ThroughputReport, protocol: string): Ro
   return throughputRuns(report, protocol).map((r) => ({ round: r.run, value: r.MBps }));
 }
 
-/**
- * numerator's MB/s ÷ denominator's, round by round, over the rounds whose two runs were in the same
- * mode (bench/throughput-modes.ts): a round where one protocol ran sender-bound and the other
- * receiver-bound compares the two modes, not the two protocols.
- */
+/** numerator's MB/s ÷ denominator's, round by round, over the rounds where both have a run that counts. */
 export function throughputRatios(report: ThroughputReport, numerator: string, denominator: string): RoundValue[] {
   const what = `${numerator} ÷ ${denominator} MB/s`;
   const denominators = new Map(throughputRuns(report, denominator).map((r) => [r.run, r]));
   const ratios = throughputRuns(report, numerator).flatMap((n) => {
     const d = denominators.get(n.run);
-    return d && d.MBps > 0 && comparableRuns(n, d) ? [{ round: n.run, value: n.MBps / d.MBps }] : [];
+    return d && d.MBps > 0 ? [{ round: n.run, value: n.MBps / d.MBps }] : [];
   });
-  if (ratios.length === 0) throw new BenchEvidenceError(`${what}: no round has both figures in the same mode`);
+  if (ratios.length === 0) throw new BenchEvidenceError(`${what}: no round has both figures`);
   return ratios;
 }
 
@@ -127,5 +122,6 @@ export function cpuReference(report: CpuReport): ReferenceRounds {
 export function throughputReference(report: ThroughputReport): ReferenceRounds {
   const main = throughputMainMode(report, 'raw-tcp');
   const within = main.mode === 'unknown' ? '' : ` (${main.mode} runs: ${main.rounds.length} of ${main.of})`;
-  return { what: `throughput MB/s${within}`, rounds: values(main.rounds) };
+  const measured = report.runs.filter((r) => !r.warmup);
+  return { what: `throughput MB/s${within}`, rounds: values(main.rounds), disturbed: { runs: measured.filter((r) => r.disturbed).length, of: measured.length } };
 }

@@ -25,12 +25,12 @@ export interface LoopbackThroughputOptions {
 /** asoc-lab compare fails a build whose ratio fell by more than this share of the previous one. */
 export const RATIO_TOLERANCE = 0.1;
 
-/** The ratio figure (run r of asoc-v1 ÷ run r of raw TCP, same mode) and raw TCP's spread figure (in its main mode) of a throughput report. */
+/** The ratio figure (run r of asoc-v1 ÷ run r of raw TCP) and raw TCP's spread figure (in its main mode) of a throughput report. */
 export function throughputFigures(report: ThroughputReport): { ratio: Figure; rawSpread: Figure } {
   const raw = throughputReference(report);
   const ratios = throughputRatios(report, 'asoc-v1', 'raw-tcp');
   return {
-    ratio: sampledFigure({ name: 'asoc-v1 ÷ raw TCP loopback throughput', unit: '×', statistic: 'median over rounds of run r ÷ run r, rounds whose two runs were in the same mode', tolerance: RATIO_TOLERANCE }, values(ratios)),
+    ratio: sampledFigure({ name: 'asoc-v1 ÷ raw TCP loopback throughput', unit: '×', statistic: 'median over rounds of run r ÷ run r (runs disturbed by other work left out)', tolerance: RATIO_TOLERANCE }, values(ratios)),
     rawSpread: exactFigure({ name: "raw TCP's per-round throughput spread", unit: '(max − min) ÷ median', statistic: `relative spread of raw TCP's ${raw.what} (samples: MB/s per round)` }, relativeSpread(raw.rounds), [...raw.rounds]),
   };
 }
@@ -48,7 +48,7 @@ export async function measureLoopbackThroughput(options: LoopbackThroughputOptio
   return {
     name: 'loopback throughput',
     summary:
-      `ASoc v1 ÷ raw TCP, run by run: ${withInterval(ratio, (v) => v.toFixed(3))} (median and 95 % interval over the ${ratio.samples.length} of ${runs} rounds whose two runs were in the same mode${disturbed > 0 ? `, ${disturbed} run(s) disturbed by other work left out` : ''}; medians ${MBps('asoc-v1')} vs ${MBps('raw-tcp')} MB/s; ${formatBytes(totalBytes)} per run, 1 MiB chunks, every byte counted at the receiver, MB = 10^6 bytes); ` +
+      `ASoc v1 ÷ raw TCP, run by run: ${withInterval(ratio, (v) => v.toFixed(3))} (median and ${Math.round((ratio.interval?.confidence ?? 0) * 100)} % interval over ${ratio.samples.length} of ${runs} rounds${disturbed > 0 ? `, ${disturbed} run(s) disturbed by other work left out` : ''}; medians ${MBps('asoc-v1')} vs ${MBps('raw-tcp')} MB/s; ${formatBytes(totalBytes)} per run, 1 MiB chunks, every byte counted at the receiver, MB = 10^6 bytes); ` +
       `raw TCP's per-round spread ${rawSpread.estimate.toFixed(2)} (${reference.what})${noise.tooNoisy ? ` — ${noise.tooNoisy}` : ''}. Loopback is not the RFC's 10 GbE testbed: P3/P9 are decided in the simulator.`,
     figures: [ratio, rawSpread],
     data: { settings: options, noise, bench },

@@ -63,8 +63,15 @@ export interface ClaimResult {
   evidence: Record<string, unknown>;
 }
 
-/** A figure's verdict against a threshold: HOLDS or FAILS only when the whole interval is on one side. */
+/** Below this confidence an interval (of too few samples) decides nothing. */
+export const MIN_CONFIDENCE = 0.9;
+
+/**
+ * A figure's verdict against a threshold: HOLDS or FAILS only when the whole interval is on one
+ * side, and the interval is one at MIN_CONFIDENCE or better.
+ */
 export function judge(figure: Pick<Figure, 'estimate' | 'interval'>, threshold: Threshold): PartVerdict {
+  if (figure.interval && figure.interval.confidence < MIN_CONFIDENCE) return 'UNDECIDED';
   const low = figure.interval?.low ?? figure.estimate;
   const high = figure.interval?.high ?? figure.estimate;
   if ('atLeast' in threshold) return low >= threshold.atLeast ? 'HOLDS' : high < threshold.atLeast ? 'FAILS' : 'UNDECIDED';

@@ -78,6 +78,10 @@ export interface ConnectionConfig {
   unixOffsetMs?: number;
   /** Server only, shared by all of a server's connections: where HELLO challenges are remembered. */
   helloReplay?: ReplayCache;
+  /** The node's own key, for kinds whose peers are known by keys of their own (subduction: an Ed25519 seed). */
+  identity?: Uint8Array;
+  /** Client only: the peer's key, when the client knows whom it dials (subduction: Audience::Known). */
+  expectedPeer?: Uint8Array;
   /** Overrides the profile's limits, which override DEFAULT_LIMITS. */
   limits?: Partial<ConnectionLimits>;
   /** Where the profile's security kind is looked up (default: the lab's kinds, HANDSHAKES). */
@@ -451,7 +455,8 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
     const message = transition.takes!;
     this.stats.handshakePayloadBytes += payload.length + this.tagOn(message);
     const verdict = this.handshake.receive(message.name, payload, this.clock());
-    if (!verdict.ok) return this.authFailed(verdict.failure, verdict.detail);
+    if (!verdict.ok) return this.authFailed(verdict.failure, verdict.detail, verdict.refusal);
+    if (transition.next === 'refused') throw new Error(`security kind ${this.kind.name}: its ${message.name} must refuse the handshake`);
     if (verdict.session) this.agree(verdict.session);
     if (transition.sends) {
       if (!verdict.reply) throw new Error(`security kind ${this.kind.name}: no ${transition.sends.name} payload after ${message.name}`);
@@ -539,10 +544,21 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
     if (this.stalledSince === null) this.stalledSince = this.now;
   }
 
-  private authFailed(reason: AuthFailure, detail: string): void {
+  /**
+   * RFC-0001 §9.2 / RFC-0002 §6.2.1: close at once, no error frame. A kind with a refusal message
+   * sends that instead, alone, before the close.
+   */
+  private authFailed(reason: AuthFailure, detail: string, refusal?: Uint8Array): void {
     this.emit({ type: 'auth-failed', reason });
-    // RFC-0001 §9.2 / RFC-0002 §6.2.1: close at once, no error frame.
-    this.fail(reason === 'bad-signature' ? 'auth-failed' : reason, detail);
+    const closeReason = reason === 'bad-signature' ? 'auth-failed' : reason;
+    if (!refusal) return this.fail(closeReason, detail);
+    const message = this.kind.refusal;
+    if (message?.from !== this.role) throw new Error(`security kind ${this.kind.name}: the ${this.role} has no refusal message to send`);
+    this.transmitQueue = [];
+    this.queued = 0;
+    this.queueFrame(message.frameType, 0, 0, refusal);
+    this.stats.handshakePayloadBytes += refusal.length;
+    this.closeWith(closeReason, detail, true);
   }
 
   /** A violation or timeout: nothing more is sent, queued frames are dropped. */
@@ -594,15 +610,15 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
   /**
    * Which frames come out in pieces rather than assembled, decided on the header. Streamed frames
    * are never buffered whole, so no header can make this side allocate what it announces:
-   * - handshaking: everything but the awaited handshake message (whose size is bounded), so that
-   *   any other frame closes the connection on its first piece;
+   * - handshaking: everything but the awaited handshake message or the peer's refusal (whose sizes
+   *   are bounded), so that any other frame closes the connection on its first piece;
    * - tagged (asoc-hardened): everything but END and a receipt-sized CONTROL, which are small; the
    *   pieces are held, uncopied, until the tag verifies (onSealedPiece);
    * - v1: DATA, reserved and unknown types, a CONTROL too large to be a receipt, and HELLO/ACCEPT
    *   (ignored after the handshake).
    */
   private isStreamed(h: FrameHeader): boolean {
-    if (this.stateValue === 'handshaking') return h.type !== this.phase.awaiting?.frameType;
+    if (this.stateValue === 'handshaking') return !this.phase.takes(h.type);
     const tag = this.protection?.tagSize ?? 0;
     if (h.type === FrameType.END) return false;
     if (h.type === FrameType.CONTROL) return h.length > RECEIPT_SIZE + tag;

@@ -11,12 +11,19 @@
  *                     awaiting-finish --finish--> established
  *   hardened client   idle            --start-->  awaiting-accept   (sends hello)
  *                     awaiting-accept --accept--> established       (sends finish)
+ *
+ * A kind with a refusal message (handshake.ts) adds a second event to every state that awaits a
+ * message from the refusal's sender, leading to `refused`, where the connection closes:
+ *
+ *   subduction client idle               --start-->     awaiting-response (sends challenge)
+ *                     awaiting-response  --response-->  established
+ *                                        --rejection--> refused
  */
 import { frameTypeName } from '../wire/frame.ts';
 import type { HandshakeMessage, Role } from './handshake.ts';
 
-/** `idle` until the connection starts, `awaiting-<message>` for each message from the peer, then `established`. */
-export type HandshakeState = 'idle' | `awaiting-${string}` | 'established';
+/** `idle` until the connection starts, `awaiting-<message>` for each message from the peer, then `established` (or `refused`). */
+export type HandshakeState = 'idle' | `awaiting-${string}` | 'established' | 'refused';
 
 /** `start`, the name of one of the kind's messages (the peer sent it), or `<TYPE> frame` for a frame that is none of them. */
 export type HandshakeEvent = string;
@@ -32,15 +39,17 @@ export interface Transition {
 export interface HandshakeTable {
   readonly role: Role;
   readonly messages: readonly HandshakeMessage[];
+  readonly refusal: HandshakeMessage | null;
   readonly transitions: ReadonlyMap<HandshakeState, ReadonlyMap<HandshakeEvent, Transition>>;
 }
 
 /**
  * The table of one role, from messages whose senders take turns (handshake-registry.ts checks that):
  * each message from the peer is awaited in a state of its own, and taking it sends this side's next
- * message, if the next is this side's.
+ * message, if the next is this side's. The peer's refusal, if the kind has one, may come instead of
+ * any message from that peer.
  */
-export function handshakeTable(messages: readonly HandshakeMessage[], role: Role): HandshakeTable {
+export function handshakeTable(messages: readonly HandshakeMessage[], role: Role, refusal: HandshakeMessage | null = null): HandshakeTable {
   const transitions = new Map<HandshakeState, ReadonlyMap<HandshakeEvent, Transition>>();
   let state: HandshakeState = 'idle';
   let takes: HandshakeMessage | null = null;
@@ -49,8 +58,10 @@ export function handshakeTable(messages: readonly HandshakeMessage[], role: Role
     const sends = messages[index]?.from === role ? messages[index++]! : null;
     const awaited = messages[index];
     const next: HandshakeState = awaited ? `awaiting-${awaited.name}` : 'established';
-    transitions.set(state, new Map([[takes?.name ?? 'start', { takes, next, sends }]]));
-    if (!awaited) return { role, messages, transitions };
+    const events = new Map<HandshakeEvent, Transition>([[takes?.name ?? 'start', { takes, next, sends }]]);
+    if (takes && refusal && refusal.from === takes.from) events.set(refusal.name, { takes: refusal, next: 'refused', sends: null });
+    transitions.set(state, events);
+    if (!awaited) return { role, messages, refusal, transitions };
     state = next;
     takes = awaited;
     index++;
@@ -80,15 +91,22 @@ export class HandshakePhase {
     return this.current;
   }
 
-  /** The message the current state waits for, or null (idle, established). */
+  /** The message the current state waits for, or null (idle, established, refused). A refusal may come instead. */
   get awaiting(): HandshakeMessage | null {
     for (const transition of this.table.transitions.get(this.current)?.values() ?? []) if (transition.takes) return transition.takes;
     return null;
   }
 
-  /** The kind's message carried by frames of this type, if any (whoever sends it). */
+  /** Whether the current state takes a frame of this type: the awaited message's, or the peer's refusal. */
+  takes(frameType: number): boolean {
+    for (const transition of this.table.transitions.get(this.current)?.values() ?? []) if (transition.takes?.frameType === frameType) return true;
+    return false;
+  }
+
+  /** The kind's message carried by frames of this type, if any (whoever sends it), the refusal included. */
   messageOf(frameType: number): HandshakeMessage | null {
-    return this.table.messages.find((m) => m.frameType === frameType) ?? null;
+    const { messages, refusal } = this.table;
+    return messages.find((m) => m.frameType === frameType) ?? (refusal?.frameType === frameType ? refusal : null);
   }
 
   start(): Transition {

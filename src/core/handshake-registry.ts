@@ -6,12 +6,14 @@
  *
  * A kind is checked when it is registered, so a connection never meets an ill-formed one: its
  * messages take turns between the sides, have distinct lower-case names and distinct frame types
- * other than DATA, END and CONTROL, and valid sizes.
+ * other than DATA, END and CONTROL, and valid sizes; so has its refusal message, if it has one,
+ * which is never sealed and comes from a side that sends some message (or nobody could take it).
  */
 import { FrameType } from '../wire/frame.ts';
-import type { HandshakeKind, Role } from './handshake.ts';
+import type { HandshakeKind, HandshakeMessage, Role } from './handshake.ts';
 import { handshakeTable, type HandshakeTable } from './handshake-phase.ts';
 import { HARDENED_HANDSHAKE } from './hardened-handshake.ts';
+import { SUBDUCTION_HANDSHAKE } from './subduction-handshake.ts';
 import { V1_HANDSHAKE } from './v1-handshake.ts';
 
 /** A kind that cannot be registered, or a kind a profile names that is not registered. */
@@ -34,7 +36,8 @@ export class HandshakeRegistry {
     for (const kind of kinds) {
       if (this.entries.has(kind.name)) throw new HandshakeKindError(`security kind "${kind.name}" is registered twice`);
       checkKind(kind);
-      this.entries.set(kind.name, { kind, tables: { client: handshakeTable(kind.messages, 'client'), server: handshakeTable(kind.messages, 'server') } });
+      const refusal = kind.refusal ?? null;
+      this.entries.set(kind.name, { kind, tables: { client: handshakeTable(kind.messages, 'client', refusal), server: handshakeTable(kind.messages, 'server', refusal) } });
     }
   }
 
@@ -55,7 +58,7 @@ export class HandshakeRegistry {
 }
 
 /** The kinds the lab's profiles name. */
-export const HANDSHAKES = new HandshakeRegistry([V1_HANDSHAKE, HARDENED_HANDSHAKE]);
+export const HANDSHAKES = new HandshakeRegistry([V1_HANDSHAKE, HARDENED_HANDSHAKE, SUBDUCTION_HANDSHAKE]);
 
 function checkKind(kind: HandshakeKind): void {
   const fail = (what: string): never => {
@@ -64,15 +67,24 @@ function checkKind(kind: HandshakeKind): void {
   if (!isCount(kind.tagSize)) fail(`tag size must be a whole number of bytes, got ${kind.tagSize}`);
   if (kind.messages.length === 0) fail('a handshake needs at least one message');
   kind.messages.forEach((message, i) => {
-    const before = kind.messages.slice(0, i);
-    if (!MESSAGE_NAME.test(message.name) || message.name === 'start') fail(`message name "${message.name}" must be lower case letters, digits and dashes, and not "start"`);
-    if (before.some((m) => m.name === message.name)) fail(`two messages are named "${message.name}"`);
-    if (!Number.isInteger(message.frameType) || message.frameType < 0 || message.frameType > 0xff) fail(`${message.name}: frame type must be a byte, got ${message.frameType}`);
-    if (STREAM_FRAMES.has(message.frameType)) fail(`${message.name}: frame type ${message.frameType} carries streams`);
-    if (before.some((m) => m.frameType === message.frameType)) fail(`${message.name}: frame type ${message.frameType} is another message's`);
+    checkMessage(message, kind.messages.slice(0, i), fail);
     if (i > 0 && kind.messages[i - 1]!.from === message.from) fail(`${message.name}: the ${message.from} sends twice in a row`);
-    if (!isCount(typeof message.size === 'number' ? message.size : message.size.atMost)) fail(`${message.name}: size must be a whole number of bytes`);
   });
+  const refusal = kind.refusal;
+  if (!refusal) return;
+  checkMessage(refusal, kind.messages, fail);
+  if (refusal.sealed) fail(`${refusal.name}: a refusal is sent in the clear, never sealed`);
+  if (!kind.messages.some((m) => m.from === refusal.from)) fail(`${refusal.name}: the ${refusal.from} sends no message, so no state awaits its refusal`);
+}
+
+/** A message's name, frame type and size, and that they differ from those of the messages before it. */
+function checkMessage(message: HandshakeMessage, before: readonly HandshakeMessage[], fail: (what: string) => never): void {
+  if (!MESSAGE_NAME.test(message.name) || message.name === 'start') fail(`message name "${message.name}" must be lower case letters, digits and dashes, and not "start"`);
+  if (before.some((m) => m.name === message.name)) fail(`two messages are named "${message.name}"`);
+  if (!Number.isInteger(message.frameType) || message.frameType < 0 || message.frameType > 0xff) fail(`${message.name}: frame type must be a byte, got ${message.frameType}`);
+  if (STREAM_FRAMES.has(message.frameType)) fail(`${message.name}: frame type ${message.frameType} carries streams`);
+  if (before.some((m) => m.frameType === message.frameType)) fail(`${message.name}: frame type ${message.frameType} is another message's`);
+  if (!isCount(typeof message.size === 'number' ? message.size : message.size.atMost)) fail(`${message.name}: size must be a whole number of bytes`);
 }
 
 function isCount(n: number): boolean {

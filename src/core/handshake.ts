@@ -4,8 +4,8 @@
  * connection's state table, handshake-phase.ts, knows which frame it may take and refuses any other
  * on its header), the tag every frame carries once the session protects frames, and one
  * connection's Handshake, which builds and checks the payloads and agrees the session. The kinds
- * are registered in handshake-registry.ts: v1 (RFC-0002 as written, v1-handshake.ts) and
- * asoc-hardened (hardened-handshake.ts).
+ * are registered in handshake-registry.ts: v1 (RFC-0002 as written, v1-handshake.ts),
+ * asoc-hardened (hardened-handshake.ts) and subduction (subduction-handshake.ts).
  */
 import type { ReplayCache } from '../crypto/replay-cache.ts';
 import type { CryptoBackend } from '../crypto/backend.ts';
@@ -55,8 +55,10 @@ export interface Session {
  * A received message's verdict. When ok: `reply` is the payload of this side's next message, when
  * the kind's next message is this side's; `session` is set by the message that agrees it (frames
  * are protected from then on, and the connection is established when the last message is done).
+ * When not: `refusal`, for a kind that has one and on the side that sends it, is the payload of
+ * the refusal message sent before the connection closes.
  */
-export type HandshakeVerdict = { ok: true; reply?: Uint8Array; session?: Session } | { ok: false; failure: AuthFailure; detail: string };
+export type HandshakeVerdict = { ok: true; reply?: Uint8Array; session?: Session } | { ok: false; failure: AuthFailure; detail: string; refusal?: Uint8Array };
 
 /** The clocks a handshake reads: the connection's own (monotonic) and Unix time, both in ms. */
 export interface HandshakeClock {
@@ -79,6 +81,10 @@ export interface HandshakeConfig {
   random: RandomSource;
   /** Server only: the node's shared record of HELLOs seen (profiles that keep one). */
   helloReplay?: ReplayCache;
+  /** The node's own key, for kinds whose peers are known by a key pair of their own (subduction: an Ed25519 seed). */
+  identity?: Uint8Array;
+  /** Client only: the peer it means to reach, when it knows the peer's key ahead (subduction: Audience::Known). */
+  expectedPeer?: Uint8Array;
 }
 
 /** The keys and community label a profile's discovery signs and checks with (discovery-agent.ts). */
@@ -93,6 +99,13 @@ export interface HandshakeKind<S extends SecuritySettings = SecuritySettings> {
   readonly name: S['kind'];
   /** In the order they are sent; the two sides take turns (handshake-registry.ts checks the list). */
   readonly messages: readonly HandshakeMessage[];
+  /**
+   * A message its sender may send, in the clear, instead of its next message, saying why it refuses
+   * the handshake (subduction's unsigned Rejection); it is never sealed. The sender closes after it;
+   * the receiver takes it in every state that awaits one of the sender's messages and hands it to
+   * the handshake, which must refuse: its verdict is the reason the connection closes with.
+   */
+  readonly refusal?: HandshakeMessage;
   /**
    * Bytes every frame carries after its payload once the session protects frames (0: never). Known
    * before the handshake, so the largest frame a header may announce is fixed from the start.

@@ -16,20 +16,22 @@ function lines(table: HandshakeTable): string[] {
   );
 }
 
-/** A phase walked along its table's valid path to `state`. */
+/** A phase walked along its table's valid path to `state` (to `refused` by the peer's refusal). */
 function phaseIn(table: HandshakeTable, state: HandshakeState): HandshakePhase {
   const phase = new HandshakePhase(table);
   for (const [from, events] of table.transitions) {
     if (phase.state === state) break;
     assert.equal(phase.state, from);
-    phase.apply([...events.keys()][0]!);
+    const refusal = table.refusal?.name;
+    phase.apply(state === 'refused' && refusal && events.has(refusal) ? refusal : [...events.keys()][0]!);
   }
   assert.equal(phase.state, state);
   return phase;
 }
 
 function statesOf(table: HandshakeTable): HandshakeState[] {
-  return [...table.transitions.keys(), 'established'];
+  const refusable = [...table.transitions.values()].some((events) => [...events.values()].some((t) => t.next === 'refused'));
+  return [...table.transitions.keys(), 'established', ...(refusable ? ['refused' as const] : [])];
 }
 
 test('v1: the server awaits HELLO and answers ACCEPT; the client opens with HELLO and awaits ACCEPT', () => {
@@ -46,6 +48,20 @@ test('asoc-hardened: the server awaits FINISH after its ACCEPT; the client answe
     'awaiting-finish --finish--> established',
   ]);
   assert.deepEqual(lines(tables.client), ['idle --start--> awaiting-accept (sends hello)', 'awaiting-accept --accept--> established (sends finish)']);
+});
+
+test('subduction: the client awaits RESPONSE, or the server\'s REJECTION instead, which ends in refused; the server takes CHALLENGE', () => {
+  const { tables } = HANDSHAKES.get('subduction');
+  assert.deepEqual(lines(tables.client), [
+    'idle --start--> awaiting-response (sends challenge)',
+    'awaiting-response --response--> established',
+    'awaiting-response --rejection--> refused',
+  ]);
+  assert.deepEqual(lines(tables.server), ['idle --start--> awaiting-challenge', 'awaiting-challenge --challenge--> established (sends response)']);
+  const phase = phaseIn(tables.client, 'awaiting-response');
+  assert.equal(phase.awaiting?.name, 'response', 'the refusal is taken, never awaited');
+  assert.deepEqual([phase.takes(5), phase.takes(7), phase.takes(4)], [true, true, false]);
+  assert.equal(phase.messageOf(7)?.name, 'rejection');
 });
 
 test('a four-message handshake gets a state per awaited message on each side', () => {
@@ -67,7 +83,7 @@ test('every event a state has no transition for is a HandshakeProtocolError nami
   let rejected = 0;
   for (const kind of HANDSHAKES.kinds) {
     const { kind: registered, tables } = HANDSHAKES.get(kind);
-    const events = ['start', ...registered.messages.map((m) => m.name), 'DATA frame', 'constructor'];
+    const events = ['start', ...[...registered.messages, ...(registered.refusal ? [registered.refusal] : [])].map((m) => m.name), 'DATA frame', 'constructor'];
     for (const role of ROLES) {
       const table = tables[role];
       for (const state of statesOf(table)) {
@@ -91,8 +107,9 @@ test('every event a state has no transition for is a HandshakeProtocolError nami
       }
     }
   }
-  // v1: 2 roles × 3 states × 5 events − 4 transitions; hardened: (3 client + 4 server states) × 6 events − 5 transitions.
-  assert.equal(rejected, 26 + 37);
+  // v1: 2 roles × 3 states × 5 events − 4 transitions; hardened: (3 client + 4 server states) × 6 events − 5 transitions;
+  // subduction: (4 client states, refused among them, + 3 server states) × 6 events − 5 transitions.
+  assert.equal(rejected, 26 + 37 + 37);
 });
 
 test('a frame is its message\'s event, whoever sends that message; any other frame is "<TYPE> frame"', () => {

@@ -170,7 +170,7 @@ export function printThroughputSummary(report: ThroughputReport): void {
 function printModes(report: ThroughputReport): void {
   const protocols = report.config.protocols.filter((p) => Object.keys(report.summary[p]!.modes).length > 1);
   if (protocols.length === 0) return;
-  console.log('runs by mode (which CPU was the bottleneck; ratios pair only runs of the same mode):');
+  console.log('runs by mode (which CPU was the busier; docs/benchmarking.md):');
   printTable([
     ['protocol', 'mode', 'runs', 'median MB/s', 'spread'],
     ...protocols.flatMap((p) => Object.entries(report.summary[p]!.modes).map(([mode, m]) => [p, mode, String(m.runs), m.medianMBps.toFixed(1), `${(100 * m.spread).toFixed(0)}%`])),

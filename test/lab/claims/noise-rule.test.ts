@@ -36,3 +36,9 @@ test('noise rule: a judged figure becomes UNDECIDED on a noisy machine; a report
   const reported = sampledFigure({ name: 'y', unit: '×' }, [1, 2, 3]);
   assert.equal(underNoise(reported, checkNoise(STOLEN)).verdict, undefined);
 });
+
+test('noise rule: a throughput bench where other work disturbed more than a third of the runs is too noisy, and says how many', () => {
+  const reference = (runs: number) => ({ what: 'throughput MB/s', rounds: [1000, 1010, 990], disturbed: { runs, of: 18 } });
+  assert.equal(checkNoise(QUIET, [reference(6)]).tooNoisy, null, 'a third is still enough clean runs');
+  assert.match(checkNoise(QUIET, [reference(12)]).tooNoisy ?? '', /other work took CPU time during 12 of 18 runs/);
+});
