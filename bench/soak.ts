@@ -33,6 +33,8 @@ export const SOAK_LIMITS = { sendStallTimeoutMs: 2_000, partialFrameTimeoutMs: 2
 /** How long a send or a rogue may take before the bench calls it unsettled (far beyond every limit above). */
 const SETTLE_BOUND_MS = 60_000;
 
+/** The profiles a soak can run: AsocNode runs them, and their receivers send the delivery receipts its checks count on. */
+export const SOAK_PROFILES = ['asoc-v1', 'asoc-hardened', 'asoc-hardened/encrypted'];
 export const SOAK_DEFAULTS = { profiles: ['asoc-v1', 'asoc-hardened'], seconds: 60, sampleEverySeconds: 5 };
 
 export interface SoakOptions {
