@@ -1,4 +1,7 @@
-/** Order statistics and intervals for benchmark samples. */
+/**
+ * The lab's one statistics module: order statistics, spreads and intervals for every instrument's
+ * samples (benchmarks, scenarios, attacks) and the lab's figures.
+ */
 import seedrandom from 'seedrandom';
 import * as ss from 'simple-statistics';
 
@@ -20,6 +23,12 @@ export function sortedQuantile(sorted: readonly number[], q: number): number {
   return sorted[low]! + (sorted[high]! - sorted[low]!) * (at - low);
 }
 
+/** The arithmetic mean. Throws on no values. */
+export function mean(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError('mean of no values');
+  return values.reduce((sum, v) => sum + v, 0) / values.length;
+}
+
 /** Where samples lie: the median and the spread around it. */
 export interface Spread {
   median: number;
@@ -29,15 +38,22 @@ export interface Spread {
   max: number;
 }
 
+/** Throws on no values (spreadOrNull() for figures that may have none). */
 export function spread(values: readonly number[]): Spread {
+  if (values.length === 0) throw new RangeError('spread of no values');
   const sorted = [...values].sort((a, b) => a - b);
   return {
     median: sortedQuantile(sorted, 0.5),
-    min: sorted[0] ?? Number.NaN,
+    min: sorted[0]!,
     p10: sortedQuantile(sorted, 0.1),
     p90: sortedQuantile(sorted, 0.9),
-    max: sorted[sorted.length - 1] ?? Number.NaN,
+    max: sorted[sorted.length - 1]!,
   };
+}
+
+/** The spread, or null for no values (a scenario whose streams all failed has no goodput). */
+export function spreadOrNull(values: readonly number[]): Spread | null {
+  return values.length === 0 ? null : spread(values);
 }
 
 /** A confidence interval of a statistic of samples (the shape lab/claims/verdict.ts judges). */

@@ -38,6 +38,7 @@ import { RandomStreams, type SimRandom } from '../../sim/random.ts';
 import { clearAtExpectation, survivalProbability, unboundedExpectation, windowExpectation } from './support/birthday-math.ts';
 import { once } from './support/once.ts';
 import { defineAttack, type ObservedVerdict, type TraceExcerptEntry } from './types.ts';
+import { mean } from '../../bench/stats.ts';
 
 const CHALLENGE_SPACE = 2 ** 32;
 
@@ -172,9 +173,9 @@ function evidenceTrail(runs: Run[], checkTrial: number, agent: AgentRun, agentCa
 }
 
 function meanAndError(values: number[]): { mean: number; standardError: number } {
-  const mean = values.reduce((s, v) => s + v, 0) / values.length;
-  const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1);
-  return { mean, standardError: Math.sqrt(variance / values.length) };
+  const m = mean(values);
+  const variance = values.reduce((s, v) => s + (v - m) ** 2, 0) / (values.length - 1);
+  return { mean: m, standardError: Math.sqrt(variance / values.length) };
 }
 
 /**
