@@ -15,7 +15,7 @@
  */
 import { z } from 'zod';
 import { generatedStreamSha256 } from '../../sim/asoc/byte-source.ts';
-import { describeFrame } from './adversary/excerpt.ts';
+import { describeFrame } from '../../src/wire/frame.ts';
 import { FrameSniffer, frameBytes, handshakeFrames } from './adversary/frame-sniffer.ts';
 import { addTap } from './adversary/taps.ts';
 import { ReplayServer } from './adversary/replayer.ts';

@@ -14,7 +14,7 @@ import type { AsocProfile } from '../../src/core/profile.ts';
 import { Suite } from '../../src/wire/hardened.ts';
 import { FrameType } from '../../src/wire/frame.ts';
 import { generatedStreamSha256 } from '../../sim/asoc/byte-source.ts';
-import { describeFrame } from './adversary/excerpt.ts';
+import { describeFrame } from '../../src/wire/frame.ts';
 import { FrameSniffer } from './adversary/frame-sniffer.ts';
 import { addTap } from './adversary/taps.ts';
 import { PORT, buildStage } from './support/stage.ts';

@@ -16,7 +16,7 @@
  */
 import { z } from 'zod';
 import { FrameType } from '../../src/wire/frame.ts';
-import { describeFrame } from './adversary/excerpt.ts';
+import { describeFrame } from '../../src/wire/frame.ts';
 import { FrameSniffer, frameBytes, handshakeFrames } from './adversary/frame-sniffer.ts';
 import { Replayer, type ReplaySession } from './adversary/replayer.ts';
 import { addTap } from './adversary/taps.ts';
