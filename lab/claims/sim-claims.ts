@@ -263,7 +263,7 @@ function simulate(name: string, calibrationFile: string, divisor: number, onNoti
 
 /** Throws when the calibration file is missing: P3/P4/P9 are about this machine's costs, never the placeholders. */
 export function decideSimulatedClaims(options: SimClaimOptions): { claims: ClaimResult[]; runs: EndRun[] } {
-  const calibration = readCalibrationFileOrExplain(options.calibrationFile);
+  const calibration = readCalibrationFile(options.calibrationFile);
   if (calibration.stability && !calibration.stability.accepted) return { claims: undecidedByCalibration(calibration, options.calibrationFile), runs: [] };
   const divisor = options.bytesDivisor ?? 1;
   const ends = endFiles(calibration, options.calibrationFile, options.workDir);
@@ -282,13 +282,4 @@ export function decideSimulatedClaims(options: SimClaimOptions): { claims: Claim
   }));
   const claims = CLAIMS.map((spec) => decide(spec, runs, spec.budget ? cpuBudget(spec.budget, calibration) : null, calibration));
   return { claims, runs };
-}
-
-function readCalibrationFileOrExplain(file: string): CalibrationFile {
-  try {
-    return readCalibrationFile(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).message?.includes('ENOENT')) throw new Error(`no calibration file at ${file}: run asoc-lab calibrate first`);
-    throw err;
-  }
 }
