@@ -14,7 +14,7 @@
  *   - there are fewer than `minRounds` rounds (no interval to speak of).
  */
 import { fitCosts, relativeResiduals, type CostFit, type CostSample } from './calibrate-fit.ts';
-import { bootstrapMedianInterval, mean, median, relativeSpread, type SampleInterval } from './stats.ts';
+import { bootstrapMedianInterval, mean, median, relativeSpread, type Interval } from './stats.ts';
 
 export interface StabilityRules {
   maxSpread: number;
@@ -38,7 +38,7 @@ export interface CostSummary {
   median: number;
   /** (max − min) ÷ median over rounds; null when the median is 0. */
   spread: number | null;
-  interval: SampleInterval;
+  interval: Interval;
   perRound: number[];
 }
 

@@ -56,11 +56,13 @@ export function spreadOrNull(values: readonly number[]): Spread | null {
   return values.length === 0 ? null : spread(values);
 }
 
-/** A confidence interval of a statistic of samples (the shape lab/claims/verdict.ts judges). */
-export interface SampleInterval {
+/** Where the true value of a statistic of samples lies, with this confidence (what bench/verdict.ts judges). */
+export interface Interval {
   low: number;
   high: number;
+  /** e.g. 0.95 */
   confidence: number;
+  /** How it was computed, e.g. 'percentile bootstrap of the median of 9 samples, 4000 resamples'. */
   method: string;
 }
 
@@ -79,7 +81,7 @@ export interface BootstrapOptions {
  * it spans the samples and says so in `method` (a verdict from it is then decided only when every
  * sample is on one side).
  */
-export function bootstrapMedianInterval(samples: readonly number[], options: BootstrapOptions = {}): SampleInterval {
+export function bootstrapMedianInterval(samples: readonly number[], options: BootstrapOptions = {}): Interval {
   if (samples.length === 0) throw new RangeError('an interval needs at least one sample');
   if (samples.some((s) => !Number.isFinite(s))) throw new RangeError(`samples must be finite numbers, got ${samples.join(', ')}`);
   const confidence = options.confidence ?? 0.95;

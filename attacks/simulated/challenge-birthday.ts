@@ -37,7 +37,8 @@ import { SIM_EPOCH_MS } from '../../sim/asoc/sim-transport.ts';
 import { RandomStreams, type SimRandom } from '../../sim/random.ts';
 import { clearAtExpectation, survivalProbability, unboundedExpectation, windowExpectation } from './support/birthday-math.ts';
 import { once } from './support/once.ts';
-import { defineAttack, type ObservedVerdict, type TraceExcerptEntry } from './types.ts';
+import { defineAttack, type TraceExcerptEntry } from './types.ts';
+import type { DecidedVerdict } from '../../bench/verdict.ts';
 import { mean } from '../../bench/stats.ts';
 
 const CHALLENGE_SPACE = 2 ** 32;
@@ -275,7 +276,7 @@ export default defineAttack({
     const hoursToFirst = m.mean / ratePerSecond / 3_600;
     const checked = profileRuns.firsts.reduce((sum, n) => sum + n, 0);
     const analyticHours = expected / ratePerSecond / 3_600;
-    const verdict: ObservedVerdict = analyticHours >= p.holdsFromHours ? 'HOLDS' : 'PARTIAL';
+    const verdict: DecidedVerdict = analyticHours >= p.holdsFromHours ? 'HOLDS' : 'PARTIAL';
     const consistency = checkAgainstModel(profileRuns, model.held, expected, m);
     if (consistency.problem !== null) throw new Error(`challenge-birthday: the trials disagree with the analytic model for ${profile.name}, so its expectation cannot decide: ${consistency.problem}`);
     const reasons = [...new Set(profileRuns.runs.map((r) => r.reason).filter((r) => r !== null))].join('/');

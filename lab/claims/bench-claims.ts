@@ -24,7 +24,8 @@ import { claimResult, exactPart, timedPart, together, verdictOfPart, type Part }
 import { withInterval } from './figures.ts';
 import type { NoiseReport } from '../../bench/noise.ts';
 import { checkNoise, NOISE_RULE } from './noise-rule.ts';
-import { verdictOf, type ClaimResult, type PartVerdict, type Verdict } from './verdict.ts';
+import { verdictOf, type PartVerdict, type Verdict } from '../../bench/verdict.ts';
+import type { ClaimResult } from './verdict.ts';
 
 export { BenchEvidenceError };
 

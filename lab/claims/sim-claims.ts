@@ -17,7 +17,9 @@ import { runScenario, type ScenarioSummary } from '../../scenarios/runner.ts';
 import type { WorkloadResult } from '../../scenarios/workloads.ts';
 import { DEFAULT_TCP_OPTIONS } from '../../sim/tcp/tcp-options.ts';
 import { cpuBudget, type BudgetShape, type ClaimBudget } from './sim-budget.ts';
-import { judge, verdictOf, type ClaimResult, type Figure, type Interval } from './verdict.ts';
+import type { Interval } from '../../bench/stats.ts';
+import { judge, verdictOf } from '../../bench/verdict.ts';
+import type { ClaimResult, Figure } from './verdict.ts';
 
 /** 10 GbE goodput ceiling: 1460 payload bytes per 1538 on the wire (TCP/IP headers, Ethernet framing). */
 export const TEN_GBE_GOODPUT_MBPS = (10e9 / 8 / 1e6) * (1460 / 1538);

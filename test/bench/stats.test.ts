@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bootstrapMedianInterval, mean, median, relativeSpread, spread, spreadOrNull } from '../../bench/stats.ts';
-import { judge } from '../../lab/claims/verdict.ts';
+import { judge } from '../../bench/verdict.ts';
 import { parseProcStat } from '../../bench/noise.ts';
 
 test('bootstrap interval: contains the median, is reproducible, and narrows with agreeing samples', () => {
