@@ -19,6 +19,7 @@ import { DEFAULT_TCP_OPTIONS } from '../../sim/tcp/tcp-options.ts';
 import { cpuBudget, type BudgetShape, type ClaimBudget } from './sim-budget.ts';
 import type { Interval } from '../../bench/stats.ts';
 import { judge, verdictOf } from '../../bench/verdict.ts';
+import type { ClaimDecision } from './instrument.ts';
 import type { ClaimResult, Figure } from './verdict.ts';
 
 /** 10 GbE goodput ceiling: 1460 payload bytes per 1538 on the wire (TCP/IP headers, Ethernet framing). */
@@ -159,6 +160,31 @@ const CLAIMS: readonly ClaimSpec[] = [
     workloads: (r) => [workload(r.fanout, 'fanout')],
   },
 ];
+
+/** The claims the simulator decides, how, and what that reaches (verify's simulator step; instruments.ts). */
+export const SIM_DECISIONS: Readonly<Record<string, ClaimDecision>> = {
+  P3: {
+    by: "the simulated RFC testbed, scenario two-node-10gbe both ways",
+    reach: {
+      measures: 'Goodput between two simulated hosts on a 10 GbE link with the real ASoc core, the hosts charged the CPU costs calibrated on this machine; both directions at once, every byte delivered with its SHA-256 checked.',
+      doesNotMeasure: 'A real NIC, a real switch, or the RFC testbed’s CPUs: the CPU model is this machine’s loopback calibration, the link a model; the figure is virtual-time goodput, deterministic for a seed.',
+    },
+  },
+  P4: {
+    by: "the simulated 8-node fan-out, scenario eight-node-fanout",
+    reach: {
+      measures: 'The same simulator with 8 hosts on a 10 GbE switch, one sender to the 7 others at once: per-peer and aggregate goodput, every stream delivered and checked.',
+      doesNotMeasure: 'Real hardware (as P3); and the claim’s own figures disagree (7 × 100 MB/s is 700, not 803), which the summary states.',
+    },
+  },
+  P9: {
+    by: "the simulated RFC testbed, scenario two-node-10gbe one way",
+    reach: {
+      measures: 'One direction on the simulated two-host 10 GbE testbed: goodput as a share of 10 GbE’s goodput ceiling.',
+      doesNotMeasure: 'A real 10 GbE NIC (as P3): a simulated host with this machine’s calibrated CPU costs.',
+    },
+  },
+};
 
 /**
  * A figure from its values at the calibration's ends: the interval runs from the lower to the
