@@ -156,7 +156,7 @@ export const attackCommand: Command = {
     const picked = subcommand(argv, ATTACK_NAMES, 'attack', help);
     if (typeof picked === 'number') return picked;
     const { name, rest } = picked;
-    const { values } = parseFlags(rest, FLAGS, help);
+    const { values } = parseFlags(rest, FLAGS);
     if (values.help) {
       console.log(help);
       return 0;

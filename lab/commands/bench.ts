@@ -7,6 +7,7 @@ import { runHttpCli } from './bench/http.ts';
 import { runLatencyCli } from './bench/latency.ts';
 import { runSimEventsCli } from './bench/sim-events.ts';
 import { runSimScaleCli } from './bench/sim-scale.ts';
+import { runSoakCli } from './bench/soak.ts';
 import { subcommand, type Command } from './common.ts';
 
 interface Benchmark {
@@ -25,6 +26,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'frame-cost', summary: 'one DATA frame through the connection core, per profile and crypto backend, 1 KiB and 1 MiB', run: runFrameCostCli },
   { name: 'sim-events', summary: "the simulator's packet path: simulated events per wall-clock second and memory", run: runSimEventsCli },
   { name: 'sim-scale', summary: '1,000 simulated nodes discover each other and each dials 10: wall time, events/s, memory', run: runSimScaleCli },
+  { name: 'soak', summary: 'minutes of every kind of peer at once against one node: memory after GC, fds, every send settled, no byte lost', run: runSoakCli },
 ];
 
 const width = Math.max(...BENCHMARKS.map((b) => b.name.length));

@@ -46,7 +46,7 @@ export const calibrateCommand: Command = {
   summary: 'measure the CPU cost per frame and per byte of ASoc on this machine, for the simulator',
   help,
   async run(argv) {
-    const { values } = parseFlags(argv, { out: { type: 'string' }, rounds: { type: 'string' }, attempts: { type: 'string' }, sizes: { type: 'string' } }, help);
+    const { values } = parseFlags(argv, { out: { type: 'string' }, rounds: { type: 'string' }, attempts: { type: 'string' }, sizes: { type: 'string' } });
     if (values.help) {
       console.log(help);
       return 0;

@@ -1,8 +1,10 @@
 /** What every command shares: flag parsing, the API key, and errors a user can act on. */
+import { lookup as dnsLookup } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { backendByName, DEFAULT_BACKEND, type CryptoBackend } from '../../src/crypto/backend.ts';
 import { profileByName, ASOC_V1, type AsocProfile } from '../../src/core/profile.ts';
+import { parseHostPort } from '../../src/net/node.ts';
 import { parseByteSize, SIZE_UNITS_HINT } from '../../bench/units.ts';
 
 /** A mistake in how the command was called: printed without a stack, exit status 2. */
@@ -19,12 +21,30 @@ export interface Command {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-export function parseFlags<O extends Options>(argv: string[], options: O, help: string, allowPositionals = false) {
+/** Parses flags strictly; a mistake is one line naming the option (--help lists them all). */
+export function parseFlags<O extends Options>(argv: string[], options: O, allowPositionals = false) {
   try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
+    return parseArgs({ args: joinDashedValues(argv, options), options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n\n${help}`);
+    throw new UsageError(`${(err as Error).message} (--help lists the options)`);
   }
+}
+
+/**
+ * `--bytes -5` gives -5 to --bytes (parseArgs would call it an ambiguous option), so that the
+ * flag's own check can say what it accepts.
+ */
+function joinDashedValues(argv: string[], options: Options): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (arg.startsWith('--') && options[arg.slice(2)]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else joined.push(arg);
+  }
+  return joined;
 }
 
 /**
@@ -60,11 +80,37 @@ export function loadApiKey(file: string | undefined): Uint8Array {
   throw new UsageError('no API key: give --api-key-file FILE or set ASOC_API_KEY (generate one with: openssl rand -hex 32)');
 }
 
-export function integerFlag(name: string, value: string | undefined, fallback: number, min = 0): number {
+export function integerFlag(name: string, value: string | undefined, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
   const n = parseByteSize(value);
-  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${value}"${/[a-z]/i.test(value) ? ` (${SIZE_UNITS_HINT})` : ''}`);
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+    throw new UsageError(`--${name} must be an integer ${range}, got "${value}"${/[a-z]/i.test(value) ? ` (${SIZE_UNITS_HINT})` : ''}`);
+  }
   return n;
+}
+
+/** A TCP port to listen on (0: any free one) or, with `min` 1, to connect to. */
+export function portFlag(name: string, value: string | undefined, fallback: number, min: 0 | 1): number {
+  return integerFlag(name, value, fallback, min, 65_535);
+}
+
+/** "host:port" with a port from 1 to 65535. */
+export function hostPortFlag(name: string, value: string): { host: string; port: number } {
+  try {
+    return parseHostPort(value);
+  } catch {
+    throw new UsageError(`--${name} must be HOST:PORT with a port from 1 to 65535 (e.g. 127.0.0.1:9000), got "${value}"`);
+  }
+}
+
+/** Checks that a host name resolves (an IP address always does), so a typo fails before any socket opens. */
+export async function resolvableHostFlag(name: string, host: string): Promise<void> {
+  try {
+    await dnsLookup(host);
+  } catch (err) {
+    throw new UsageError(`--${name}: cannot resolve "${host}" (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
 }
 
 /** A registry lookup (profile, crypto backend) whose "unknown name" error is the user's to fix. */

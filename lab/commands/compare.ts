@@ -26,7 +26,7 @@ export const compareCommand: Command = {
   summary: 'compare two verdict reports; exit 1 when the newer one regressed',
   help,
   async run(argv) {
-    const { values, positionals } = parseFlags(argv, {}, help, true);
+    const { values, positionals } = parseFlags(argv, {}, true);
     if (values.help) {
       console.log(help);
       return 0;

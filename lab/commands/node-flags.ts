@@ -1,7 +1,9 @@
 /** The flags that configure an AsocNode, shared by `node`, `send` and `recv`. */
+import net from 'node:net';
 import type { AsocNodeOptions } from '../../src/net/node.ts';
 import { DEFAULT_DISCOVERY_PORT, DEFAULT_TCP_PORT } from '../../src/wire/discovery.ts';
-import { cryptoFlag, integerFlag, loadApiKey, profileFlag } from './common.ts';
+import { MAX_WIRE_LENGTH } from '../../src/wire/frame.ts';
+import { cryptoFlag, hostPortFlag, integerFlag, loadApiKey, portFlag, profileFlag, UsageError } from './common.ts';
 
 export const NODE_FLAGS = {
   community: { type: 'string' },
@@ -37,15 +39,18 @@ export const NODE_FLAGS_HELP = `Node options:
 
 type NodeFlagValues = { [K in keyof typeof NODE_FLAGS]?: (typeof NODE_FLAGS)[K] extends { multiple: true } ? string[] : (typeof NODE_FLAGS)[K]['type'] extends 'boolean' ? boolean : string };
 
+/** The node's options from its flags, every flag checked (a UsageError names the first bad one); nothing is opened. */
 export function nodeOptionsFromFlags(values: NodeFlagValues, defaults: { port?: number; host?: string } = {}): AsocNodeOptions {
   const profile = profileFlag(values.profile);
-  const maxFrame = values['max-frame'] === undefined ? undefined : integerFlag('max-frame', values['max-frame'], 0, 1);
+  const maxFrame = values['max-frame'] === undefined ? undefined : integerFlag('max-frame', values['max-frame'], 0, 1, MAX_WIRE_LENGTH);
+  for (const peer of values.peer ?? []) hostPortFlag('peer', peer);
+  if (values.broadcast !== undefined && !net.isIPv4(values.broadcast)) throw new UsageError(`--broadcast must be an IPv4 address (e.g. 192.168.1.255), got "${values.broadcast}"`);
   const discoveryOn = values['no-discovery'] ? false : values.discovery ? true : undefined;
   return {
     community: values.community ?? 'asoc-lab',
     apiKey: loadApiKey(values['api-key-file']),
     host: values.host ?? defaults.host ?? '0.0.0.0',
-    port: integerFlag('port', values.port, defaults.port ?? DEFAULT_TCP_PORT),
+    port: portFlag('port', values.port, defaults.port ?? DEFAULT_TCP_PORT, 0),
     staticPeers: values.peer ?? [],
     discovery:
       discoveryOn === false
@@ -53,7 +58,7 @@ export function nodeOptionsFromFlags(values: NodeFlagValues, defaults: { port?: 
         : discoveryOn === undefined && (values.peer?.length ?? 0) > 0
           ? false
           : {
-              port: integerFlag('discovery-port', values['discovery-port'], DEFAULT_DISCOVERY_PORT, 1),
+              port: portFlag('discovery-port', values['discovery-port'], DEFAULT_DISCOVERY_PORT, 1),
               broadcastAddress: values.broadcast ?? '127.255.255.255',
             },
     profile: maxFrame ? { ...profile, maxFrameSize: maxFrame } : profile,

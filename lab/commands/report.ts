@@ -41,7 +41,7 @@ export const reportCommand: Command = {
   async run(argv) {
     const picked = subcommand(argv, SUBCOMMANDS, 'report subcommand', help);
     if (typeof picked === 'number') return picked;
-    const { values, positionals } = parseFlags(picked.rest, picked.name === 'readme-table' ? { write: { type: 'string' } } : {}, help, true);
+    const { values, positionals } = parseFlags(picked.rest, picked.name === 'readme-table' ? { write: { type: 'string' } } : {}, true);
     if (values.help) {
       console.log(help);
       return 0;

@@ -125,7 +125,7 @@ export const scenarioCommand: Command = {
   summary: 'run threat scenarios (attacks in the simulator) and give the security claims their verdicts',
   help,
   async run(argv) {
-    const { values, positionals } = parseFlags(argv, FLAGS, help, true);
+    const { values, positionals } = parseFlags(argv, FLAGS, true);
     if (values.help) {
       console.log(help);
       return 0;

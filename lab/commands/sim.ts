@@ -79,7 +79,7 @@ export const simCommand: Command = {
   summary: 'run a scenario file in the deterministic simulator and write its JSON summary',
   help,
   async run(argv) {
-    const { values, positionals } = parseFlags(argv, FLAGS, help, true);
+    const { values, positionals } = parseFlags(argv, FLAGS, true);
     if (values.help) {
       console.log(help);
       return 0;

@@ -45,7 +45,7 @@ export const verifyCommand: Command = {
   help,
   async run(argv) {
     const skipFlags = Object.fromEntries(INSTRUMENTS.filter((i) => i.skipFlag).map((i) => [i.skipFlag!, { type: 'boolean' as const }]));
-    const { values } = parseFlags(argv, { quick: { type: 'boolean' }, only: { type: 'string' }, out: { type: 'string' }, calibration: { type: 'string' }, ...skipFlags }, help);
+    const { values } = parseFlags(argv, { quick: { type: 'boolean' }, only: { type: 'string' }, out: { type: 'string' }, calibration: { type: 'string' }, ...skipFlags });
     if (values.help) {
       console.log(help);
       return 0;

@@ -17,6 +17,9 @@ export function tcpByteStream(socket: TcpSocket): ByteStream {
     get hasRoom() {
       return socket.writableBytes > 0;
     },
+    get pendingBytes() {
+      return socket.unacknowledgedBytes;
+    },
     write: (pieces) => {
       for (let i = 0; i < pieces.length; i++) {
         const piece = pieces[i]!;
@@ -30,6 +33,7 @@ export function tcpByteStream(socket: TcpSocket): ByteStream {
     attach: (events) => {
       socket.onData = events.data;
       socket.onWritable = events.writable;
+      socket.onAcked = events.progress;
       socket.onEnd = () => events.ended('peer ended the connection');
       socket.onClose = (reason) => events.closed(`TCP connection closed (${reason})`);
     },

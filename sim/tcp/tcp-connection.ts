@@ -60,6 +60,7 @@ export class TcpConnection implements TcpSocket {
   onConnect: (() => void) | null = null;
   onEnd: (() => void) | null = null;
   onWritable: (() => void) | null = null;
+  onAcked: (() => void) | null = null;
   onClose: ((reason: CloseReason) => void) | null = null;
 
   private currentState: TcpState;
@@ -177,6 +178,10 @@ export class TcpConnection implements TcpSocket {
   get writableBytes(): number {
     if (this.finQueued || this.currentState === 'CLOSED') return 0;
     return Math.max(0, this.options.sendBufferBytes - this.sendQueue.length);
+  }
+
+  get unacknowledgedBytes(): number {
+    return this.sendQueue.length;
   }
 
   get readableBytes(): number {
@@ -357,6 +362,7 @@ export class TcpConnection implements TcpSocket {
     if (this.congestion.onNewAck(acked, ack, flight)) this.retransmitFirst();
     if (flight > 0) this.retransmitTimer.set(now + this.rtt.rto);
     else this.retransmitTimer.clear();
+    this.onAcked?.();
     if (this.wantWritable && this.sendQueue.length <= this.options.sendBufferBytes / 2) {
       this.wantWritable = false;
       this.onWritable?.();

@@ -23,10 +23,17 @@ import type { RandomSource } from './random.ts';
 export interface ConnectionLimits {
   /** HELLO→ACCEPT must complete within this (§9.3: 10 s). */
   handshakeTimeoutMs: number;
-  /** Queued bytes the transport has not taken for this long mean the peer is dead (§9.3: 10 s). */
+  /**
+   * Bytes waiting for delivery with no progress for this long mean the peer is dead (§9.3: 10 s).
+   * Progress is the transport taking them, or, for a driver that reports its backlog
+   * (transportBacklog), delivering them: a peer that stopped reading is caught even when its
+   * bytes already left this machine's queue for the socket's.
+   */
   sendStallTimeoutMs: number;
   /** An inbound stream with no frame for this long is dead (§9.3: 30 s). */
   streamIdleTimeoutMs: number;
+  /** A frame begun (part of its header or payload received) with no further byte for this long closes the connection. */
+  partialFrameTimeoutMs: number;
   /** Inbound streams open at once on one connection; one more closes the connection. */
   maxConcurrentStreams: number;
   /** Outbound DATA frames carry at most this many bytes (RFC-0001 default chunk: 1 MiB). */
@@ -37,6 +44,7 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   handshakeTimeoutMs: 10_000,
   sendStallTimeoutMs: 10_000,
   streamIdleTimeoutMs: 30_000,
+  partialFrameTimeoutMs: 30_000,
   maxConcurrentStreams: 1024,
   chunkSize: 1024 * 1024,
 };
@@ -138,7 +146,16 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
   private nextLocalStreamId: number;
   private transmitQueue: Uint8Array[] = [];
   private queued = 0;
+  /** Bytes pollTransmit handed out, ever. */
+  private handedOut = 0;
+  /** Of those, what the driver last said its transport still holds undelivered (0 for drivers that never say). */
+  private transportHeld = 0;
+  /** Bytes known delivered (handed out minus held); it only grows, so a larger value is progress. */
+  private delivered = 0;
+  /** Since when bytes wait for delivery without progress; null while none wait. */
   private stalledSince: number | null = null;
+  /** When the last byte arrived (for the partial-frame deadline). */
+  private lastReceivedAt: number;
   private readonly events: ConnectionEvent[] = [];
   private eventHead = 0;
   private readonly handshakeDeadline: number;
@@ -150,6 +167,7 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
     this.role = config.role;
     this.limits = { ...DEFAULT_LIMITS, ...config.profile.limits, ...config.limits };
     this.now = config.now;
+    this.lastReceivedAt = config.now;
     this.handshakeDeadline = config.now + this.limits.handshakeTimeoutMs;
     // Client-initiated streams are odd, server-initiated even (RFC-0001 §5.3); 0 is reserved.
     this.nextLocalStreamId = config.role === 'client' ? 1 : 2;
@@ -200,6 +218,7 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
     this.advanceTo(now);
     if (this.isClosed()) return;
     this.stats.bytesReceived += bytes.length;
+    this.lastReceivedAt = this.now;
     this.reader.push(bytes);
     while (!this.isClosed()) {
       let item: ReaderItem | null;
@@ -215,10 +234,32 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
     }
   }
 
-  /** The transport ended (FIN, reset or error): streams still open are aborted. */
+  /**
+   * The transport ended (FIN, reset or error): streams still open are aborted, and what is queued
+   * is dropped, as nothing can carry it any more (also after a close that meant to flush it).
+   */
   transportClosed(now: number, detail = 'connection closed by peer'): void {
     this.advanceTo(now);
     if (this.stateValue !== 'closed') this.closeWith('transport-closed', detail, false);
+    this.dropQueue();
+    this.transportHeld = 0;
+  }
+
+  /**
+   * The driver's view of delivery: of the bytes pollTransmit handed out, `held` are still in its
+   * transport's buffers (not yet taken by the kernel, or not yet acknowledged by the peer). Fewer
+   * held than handed out since the last report is progress, and restarts the send-stall clock;
+   * bytes held with no progress keep it running, so a peer that stopped reading times out although
+   * this side's queue is empty. Drivers call it before reading pollTimeout and before handleTimeout.
+   */
+  transportBacklog(held: number, now: number): void {
+    this.advanceTo(now);
+    if (this.stateValue === 'closed') return;
+    this.transportHeld = held;
+    const delivered = this.handedOut - held;
+    const progressed = delivered > this.delivered;
+    if (progressed) this.delivered = delivered;
+    this.updateStallClock(progressed);
   }
 
   handleTimeout(now: number): void {
@@ -229,7 +270,12 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
       return;
     }
     if (this.stalledSince !== null && now >= this.stalledSince + this.limits.sendStallTimeoutMs) {
-      this.fail('send-timeout', `${this.queued} bytes not taken by the transport for ${this.limits.sendStallTimeoutMs} ms`);
+      const where = this.transportHeld > 0 ? ` (${this.queued} queued here, ${this.transportHeld} in the transport)` : '';
+      this.fail('send-timeout', `${this.queued + this.transportHeld} bytes not delivered for ${this.limits.sendStallTimeoutMs} ms${where}: the peer stopped reading or cannot be reached`);
+      return;
+    }
+    if (this.partialFrameDeadline() <= now) {
+      this.fail('partial-frame-timeout', `${this.reader.pendingBytes} bytes of an unfinished frame, then nothing for ${this.limits.partialFrameTimeoutMs} ms`);
       return;
     }
     for (const [streamId, stream] of this.inbound) {
@@ -246,8 +292,11 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
     if (this.transmitQueue.length === 0) return null;
     const out = this.transmitQueue;
     this.transmitQueue = [];
+    this.handedOut += this.queued;
     this.queued = 0;
-    this.stalledSince = null;
+    // A transport that holds nothing undelivered (or never says) took them as fast as it could: the
+    // clock starts over. Otherwise it keeps running until the transport reports progress.
+    if (this.transportHeld === 0) this.stalledSince = null;
     return out;
   }
 
@@ -266,6 +315,7 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
     if (this.stateValue === 'closed') return null;
     let deadline = this.stateValue === 'handshaking' ? this.handshakeDeadline : Infinity;
     if (this.stalledSince !== null) deadline = Math.min(deadline, this.stalledSince + this.limits.sendStallTimeoutMs);
+    deadline = Math.min(deadline, this.partialFrameDeadline());
     for (const stream of this.inbound.values()) deadline = Math.min(deadline, stream.lastActivity + this.limits.streamIdleTimeoutMs);
     return deadline === Infinity ? null : deadline;
   }
@@ -473,6 +523,7 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
   private onControl(header: FrameHeader, payload: Uint8Array): boolean {
     const receipt = decodeReceipt(payload);
     if (!receipt) return false;
+    this.updateStallClock(true); // the peer read a whole stream: it is alive and reading
     this.emit({ type: 'receipt', streamId: header.streamId, ...receipt });
     return true;
   }
@@ -512,12 +563,29 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
 
   /** A violation or timeout: nothing more is sent, queued frames are dropped. */
   private fail(reason: CloseReason, detail: string): void {
-    this.transmitQueue = [];
-    this.queued = 0;
     this.closeWith(reason, detail, false);
   }
 
+  private dropQueue(): void {
+    this.transmitQueue = [];
+    this.queued = 0;
+  }
+
+  /** No bytes waiting: no clock. Progress: it starts over. Otherwise it keeps running (or starts). */
+  private updateStallClock(progressed: boolean): void {
+    if (this.queued === 0 && this.transportHeld === 0) this.stalledSince = null;
+    else if (progressed || this.stalledSince === null) this.stalledSince = this.now;
+  }
+
+  /** Established and in the middle of a frame: the last byte's time plus the limit (the handshake has its own deadline). */
+  private partialFrameDeadline(): number {
+    if (this.stateValue !== 'established' || this.reader.atFrameBoundary) return Infinity;
+    return this.lastReceivedAt + this.limits.partialFrameTimeoutMs;
+  }
+
+  /** Without `flush` nothing queued will be written. */
   private closeWith(reason: CloseReason, detail: string, flush: boolean): void {
+    if (!flush) this.dropQueue();
     this.stateValue = 'closed';
     this.stalledSince = null;
     for (const [streamId, stream] of this.inbound) this.emit({ type: 'stream-aborted', streamId, bytes: stream.bytes, reason });

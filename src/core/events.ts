@@ -26,7 +26,8 @@ export type CloseReason =
   | 'integrity-failed' // a frame's tag did not verify (kinds that protect frames) (injected, altered, dropped or replayed)
   | 'replay-cache-full' // the bounded replay cache refuses new entries
   | 'handshake-timeout' // the handshake did not complete within its timeout
-  | 'send-timeout' // queued bytes not taken by the transport for the send-stall timeout (§9.3)
+  | 'send-timeout' // bytes waiting for delivery made no progress for the send-stall timeout (§9.3)
+  | 'partial-frame-timeout' // established, part of a frame received, then nothing for the partial-frame timeout
   | 'too-many-streams'; // more concurrent inbound streams than allowed
 
 export type AuthFailure =

@@ -16,6 +16,11 @@ import type { Cancel, DeadlineTimerFactory, Timers } from './transport.ts';
 export interface ByteStream extends ByteSink {
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /**
+   * Bytes written to it that have not left it yet: not yet taken by the kernel (node:net), or not
+   * yet acknowledged by the peer (the simulator's TCP). What the core's send-stall clock follows.
+   */
+  readonly pendingBytes: number;
   /** FIN after what was written. */
   end(): void;
   destroy(): void;
@@ -24,7 +29,10 @@ export interface ByteStream extends ByteSink {
 
 export interface ByteStreamEvents {
   data(bytes: Uint8Array): void;
+  /** It has room again after a write it had to buffer. */
   writable(): void;
+  /** Some of its pending bytes left it (taken by the kernel, acknowledged by the peer): delivery progress. */
+  progress(): void;
   /** No more bytes will come (the peer's FIN, or an error). */
   ended(detail: string): void;
   /** The socket is gone. */
@@ -88,6 +96,7 @@ export abstract class ConnectionDriver<Inbound> {
       deadlineTimer: clock.deadlineTimer,
       onEvent: (e) => this.dispatch(e),
       afterPump: () => this.pumped(),
+      observe: (now) => this.observeTransport(now),
     });
     stream.attach({
       data: (bytes) => {
@@ -99,6 +108,8 @@ export abstract class ConnectionDriver<Inbound> {
         this.endIfWritten();
         this.writable();
       },
+      // Only the stall clock: it moves later (or stops), so the armed deadline can stay; when it fires early, nothing is due yet.
+      progress: () => this.observeTransport(this.now()),
       ended: (detail) => this.transportEnded(detail),
       closed: (detail) => {
         this.pumper.stop();
@@ -128,6 +139,11 @@ export abstract class ConnectionDriver<Inbound> {
   /** Moves what the core has to give; code that drives the core from outside (opens a stream, sends) calls it afterwards. */
   protected pump(): void {
     this.pumper.pump();
+  }
+
+  /** Tells the core what the stream and the pump still hold of what it handed out (its send-stall clock follows delivery). */
+  private observeTransport(now: number): void {
+    this.core.transportBacklog(this.pumper.unsentBytes + this.stream.pendingBytes, now);
   }
 
   /** Bytes taken from the core that the stream has not taken yet. */
@@ -231,10 +247,12 @@ export abstract class ConnectionDriver<Inbound> {
     }
   }
 
-  /** The transport ended under the core (FIN, reset, error, destroyed). */
+  /** The transport ended under the core (FIN, reset, error, destroyed): what it still held for the wire is dropped. */
   private transportEnded(detail: string): void {
-    if (!this.isOpen) return;
+    const wasOpen = this.isOpen;
     this.core.transportClosed(this.now(), detail);
+    this.endWhenWritten = false;
+    if (!wasOpen) return;
     this.pump();
     // No pump once the stream is closed: hand the core's last events on here.
     for (let e = this.core.pollEvent(); e !== null; e = this.core.pollEvent()) this.dispatch(e);

@@ -29,6 +29,11 @@ export interface PumpOptions<Event> {
   onEvent(event: Event): void;
   /** After every pump that was not nested in another. */
   afterPump?(): void;
+  /**
+   * Before the machine's deadline is read (after frames were moved) and before a deadline is
+   * handled: where the owner tells the machine what the transport has done with its bytes.
+   */
+  observe?(now: number): void;
 }
 
 export class ConnectionPump<Event> {
@@ -47,6 +52,7 @@ export class ConnectionPump<Event> {
   ) {
     this.timer = new MachineTimer(options.deadlineTimer, () => this.now(), (now) => {
       this.lastNow = now;
+      this.options.observe?.(now);
       this.machine.handleTimeout(now);
       this.pump();
     });
@@ -70,9 +76,10 @@ export class ConnectionPump<Event> {
     this.pump();
   }
 
-  /** The stream is gone: no more pumping, no timer. */
+  /** The stream is gone: no more pumping, no timer, and what it had no room for is dropped. */
   stop(): void {
     this.stopped = true;
+    this.waiting = null;
     this.timer.clear();
   }
 
@@ -90,7 +97,10 @@ export class ConnectionPump<Event> {
         this.transmit();
         for (let e = this.machine.pollEvent(); e !== null; e = this.machine.pollEvent()) this.options.onEvent(e);
       } while (this.pumpAgain && !this.stopped);
-      if (!this.stopped) this.timer.arm(this.machine.pollTimeout());
+      if (!this.stopped) {
+        this.options.observe?.(this.now());
+        this.timer.arm(this.machine.pollTimeout());
+      }
     } finally {
       this.pumping = false;
     }

@@ -52,7 +52,7 @@ export interface NodeReports<Conn> {
   peerUp(conn: Conn & { peer: PeerInfo }): void;
   authFailed(conn: Conn, reason: AuthFailure, direction: PeerDirection): void;
   /** After the connection left the peer table; `conn.peer` is null when it never got established. */
-  closed(conn: Conn, reason: CloseReason, detail: string): void;
+  closed(conn: Conn, reason: CloseReason, detail: string, direction: PeerDirection): void;
   refused(address: string, reason: string): void;
   discovered(peer: { nodeId: string; address: string; port: number }): void;
   dialStep?(peerKey: string, step: DialStep): void;
@@ -267,7 +267,7 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
         // failed authentication, so an address cannot keep every slot busy by reconnecting.
         if (!outbound && conn.peer === null && UNAUTHENTICATED_FAILURES.has(reason)) this.admission.recordAuthFailure(conn.remoteAddress, this.options.now());
         if (conn.peer && this.peersByKey.get(conn.peer.key) === conn) this.promoteOrForget(conn.peer.key);
-        reports.closed(conn, reason, detail);
+        reports.closed(conn, reason, detail, outbound ? 'outbound' : 'inbound');
         if (this.runningValue) outbound?.dialer.disconnected(conn.peer !== null, `${reason}: ${detail}`);
       },
     };

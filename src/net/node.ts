@@ -21,7 +21,7 @@ import { DEFAULT_CONNECT_TIMEOUT_MS } from '../driver/dialer.ts';
 import { DEFAULT_FLOW, type FlowSettings } from '../driver/flow.ts';
 import { NodeOrchestrator } from '../driver/orchestrator.ts';
 import type { Connector } from '../driver/transport.ts';
-import { PeerNotFoundError, type PeerInfo } from '../driver/peer.ts';
+import { PeerNotFoundError, type PeerDirection, type PeerInfo } from '../driver/peer.ts';
 import { DEFAULT_TCP_PORT } from '../wire/discovery.ts';
 import type { IncomingStream } from './incoming-stream.ts';
 import { DEFAULT_DISCOVERY, bindDatagramSocket, netConnector, netTimers, wallDeadlineTimer, type DiscoverySettings } from './net-transport.ts';
@@ -66,8 +66,8 @@ export interface AsocNodeEvents {
   'auth-failed': [{ address: string; reason: AuthFailure }];
   /** An inbound connection refused before its handshake (connection limit, lockout, too many handshakes from its address). */
   refused: [{ address: string; reason: string }];
-  /** Any connection closed, established or not (a peer's close is also a peer-down). */
-  'connection-closed': [{ address: string; reason: CloseReason; detail: string; established: boolean }];
+  /** Any connection closed, established or not (a peer's close is also a peer-down); one never established is a failed handshake. */
+  'connection-closed': [{ address: string; port: number; direction: PeerDirection; reason: CloseReason; detail: string; established: boolean }];
   discovered: [{ nodeId: string; address: string; port: number }];
 }
 
@@ -115,9 +115,9 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
       reports: {
         peerUp: (conn) => this.emit('peer-up', conn.peer),
         authFailed: (conn, reason) => this.emit('auth-failed', { address: conn.remoteAddress, reason }),
-        closed: (conn, reason, detail) => {
+        closed: (conn, reason, detail, direction) => {
           if (conn.peer) this.emit('peer-down', conn.peer, reason, detail);
-          this.emit('connection-closed', { address: conn.remoteAddress, reason, detail, established: conn.peer !== null });
+          this.emit('connection-closed', { address: conn.remoteAddress, port: conn.remotePort, direction, reason, detail, established: conn.peer !== null });
         },
         refused: (address, reason) => this.emit('refused', { address, reason }),
         discovered: (peer) => this.emit('discovered', peer),
@@ -164,7 +164,7 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
     this.server = null;
     const closing = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
     const connections = [...this.orchestrator.connections];
-    for (const conn of connections) conn.close();
+    for (const conn of connections) conn.close('node stopped');
     // A peer that does not answer our FIN must not hold stop() up: give the goodbyes a moment, then cut.
     await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
     for (const conn of this.orchestrator.connections) conn.socket.destroy();

@@ -100,10 +100,17 @@ export class FakeStream implements ByteStream {
 
   readonly hasRoom = true;
 
+  /** Bytes written that have not arrived at the other end yet. */
+  pendingBytes = 0;
+
   write(pieces: Uint8Array[]): null {
     const bytes = Uint8Array.from(pieces.flatMap((p) => [...p]));
     this.written.push(bytes.length);
-    this.clock.after(0, () => this.peer.arrive(bytes));
+    this.pendingBytes += bytes.length;
+    this.clock.after(0, () => {
+      this.pendingBytes -= bytes.length;
+      this.peer.arrive(bytes);
+    });
     return null;
   }
 

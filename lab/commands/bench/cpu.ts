@@ -42,7 +42,6 @@ export function parseCpuArgs(argv: string[]): (CpuBenchOptions & { out?: string 
   const { values } = parseFlags(
     argv,
     { protocols: { type: 'string' }, 'rate-mbps': { type: 'string' }, chunk: { type: 'string' }, duration: { type: 'string' }, rounds: { type: 'string' }, 'no-pin': { type: 'boolean' }, out: { type: 'string' } },
-    help,
   );
   if (values.help) {
     console.log(help);

@@ -54,7 +54,6 @@ export function parseCryptoArgs(argv: string[]): CryptoCliOptions | undefined {
   const { values } = parseFlags(
     argv,
     { groups: { type: 'string' }, 'time-ms': { type: 'string' }, 'warmup-ms': { type: 'string' }, out: { type: 'string' } },
-    cryptoHelp,
   );
   if (values.help) {
     console.log(cryptoHelp);

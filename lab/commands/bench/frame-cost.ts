@@ -29,7 +29,7 @@ export interface FrameCostCliOptions extends FrameCostOptions {
 }
 
 export function parseFrameCostArgs(argv: string[]): FrameCostCliOptions | undefined {
-  const { values } = parseFlags(argv, { time: { type: 'string' }, out: { type: 'string' } }, help);
+  const { values } = parseFlags(argv, { time: { type: 'string' }, out: { type: 'string' } });
   if (values.help) {
     console.log(help);
     return undefined;

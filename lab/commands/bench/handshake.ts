@@ -43,7 +43,6 @@ export function parseHandshakeArgs(argv: string[]): HandshakeCliOptions | undefi
   const { values } = parseFlags(
     argv,
     { protocols: { type: 'string' }, samples: { type: 'string' }, count: { type: 'string' }, duration: { type: 'string' }, out: { type: 'string' } },
-    help,
   );
   if (values.help) {
     console.log(help);

@@ -43,7 +43,6 @@ export function parseHttpArgs(argv: string[]): (HttpBenchOptions & { out?: strin
   const { values } = parseFlags(
     argv,
     { sizes: { type: 'string' }, connections: { type: 'string' }, duration: { type: 'string' }, requests: { type: 'string' }, 'no-pin': { type: 'boolean' }, out: { type: 'string' } },
-    help,
   );
   if (values.help) {
     console.log(help);

@@ -83,7 +83,6 @@ export function parseLatencyArgs(argv: string[]): LatencyCliOptions | undefined 
       'no-pin': { type: 'boolean' },
       out: { type: 'string' },
     },
-    help,
   );
   if (values.help) {
     console.log(help);

@@ -24,7 +24,7 @@ export interface SimEventsCliOptions extends SimEventsOptions {
 }
 
 export function parseSimEventsArgs(argv: string[]): SimEventsCliOptions | undefined {
-  const { values } = parseFlags(argv, { mib: { type: 'string' }, 'no-hash': { type: 'boolean' }, out: { type: 'string' } }, help);
+  const { values } = parseFlags(argv, { mib: { type: 'string' }, 'no-hash': { type: 'boolean' }, out: { type: 'string' } });
   if (values.help) {
     console.log(help);
     return undefined;

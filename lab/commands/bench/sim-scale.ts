@@ -32,11 +32,15 @@ export interface SimScaleCliOptions extends SimScaleOptions {
 }
 
 export function parseSimScaleArgs(argv: string[]): SimScaleCliOptions | undefined {
-  const { values } = parseFlags(
-    argv,
-    { nodes: { type: 'string' }, peers: { type: 'string' }, 'virtual-ms': { type: 'string' }, seed: { type: 'string' }, 'no-hash': { type: 'boolean' }, 'no-memo': { type: 'boolean' }, out: { type: 'string' } },
-    help,
-  );
+  const { values } = parseFlags(argv, {
+    nodes: { type: 'string' },
+    peers: { type: 'string' },
+    'virtual-ms': { type: 'string' },
+    seed: { type: 'string' },
+    'no-hash': { type: 'boolean' },
+    'no-memo': { type: 'boolean' },
+    out: { type: 'string' },
+  });
   if (values.help) {
     console.log(help);
     return undefined;

@@ -67,7 +67,6 @@ export function parseThroughputArgs(argv: string[]): ThroughputCliOptions | unde
       'no-pin': { type: 'boolean' },
       out: { type: 'string' },
     },
-    HELP,
   );
   if (values.help) {
     console.log(HELP);
