@@ -24,7 +24,7 @@
  */
 import { sampleCorrelation } from 'simple-statistics';
 import { z } from 'zod';
-import { median, relativeSpread } from './stats.ts';
+import { mean, median, relativeSpread } from './stats.ts';
 
 interface Sample {
   attempt: number;
@@ -70,9 +70,9 @@ const faultsPerMiB = (s: Sample) => (s.faults === null ? null : s.faults / (s.by
  */
 export function perByteWeights(chunkSizes: readonly number[]): Array<{ chunkSize: number; weight: number }> {
   const xs = chunkSizes.map((c) => 1 / c);
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const sxx = xs.reduce((a, x) => a + (x - mean) ** 2, 0);
-  return chunkSizes.map((chunkSize, i) => ({ chunkSize, weight: 1 / xs.length - (sxx === 0 ? 0 : (mean * (xs[i]! - mean)) / sxx) }));
+  const xMean = mean(xs);
+  const sxx = xs.reduce((a, x) => a + (x - xMean) ** 2, 0);
+  return chunkSizes.map((chunkSize, i) => ({ chunkSize, weight: 1 / xs.length - (sxx === 0 ? 0 : (xMean * (xs[i]! - xMean)) / sxx) }));
 }
 
 export function diagnose(samples: readonly Sample[], attempts: ReadonlyArray<{ attempt: number; accepted: boolean }>, calibrated: string): Diagnosis {

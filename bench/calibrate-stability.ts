@@ -14,7 +14,7 @@
  *   - there are fewer than `minRounds` rounds (no interval to speak of).
  */
 import { fitCosts, relativeResiduals, type CostFit, type CostSample } from './calibrate-fit.ts';
-import { bootstrapMedianInterval, median, relativeSpread, type SampleInterval } from './stats.ts';
+import { bootstrapMedianInterval, mean, median, relativeSpread, type Interval } from './stats.ts';
 
 export interface StabilityRules {
   maxSpread: number;
@@ -38,7 +38,7 @@ export interface CostSummary {
   median: number;
   /** (max − min) ÷ median over rounds; null when the median is 0. */
   spread: number | null;
-  interval: SampleInterval;
+  interval: Interval;
   perRound: number[];
 }
 
@@ -65,8 +65,8 @@ const COST_NAMES = { perFrameMs: 'per-frame', perByteMs: 'per-byte' } as const;
 /** 1 − Σ(y − ŷ)² ÷ Σ(y − ȳ)² with y the cost per byte of each sample and ŷ the line's. */
 function rSquaredOf(samples: readonly CostSample[], line: Pick<CostFit, 'perFrameMs' | 'perByteMs'>): number {
   const ys = samples.map((s) => s.cpuMs / s.bytes);
-  const mean = ys.reduce((a, b) => a + b, 0) / ys.length;
-  const total = ys.reduce((a, y) => a + (y - mean) ** 2, 0);
+  const yMean = mean(ys);
+  const total = ys.reduce((a, y) => a + (y - yMean) ** 2, 0);
   const residual = samples.reduce((a, s, i) => a + (ys[i]! - (line.perFrameMs * s.frames + line.perByteMs * s.bytes) / s.bytes) ** 2, 0);
   return total === 0 ? 1 : 1 - residual / total;
 }

@@ -4,8 +4,8 @@
  * The simulator charges CPU in two places, and the calibration file has a figure for each:
  *
  * - sim/cpu.ts, per packet: every TCP segment or UDP datagram a host sends or receives costs
- *   `…PerFrameMs` plus `…PerByteMs` per payload byte. These are the file's `cpu` fields, the ones
- *   sim/cpu-calibration.ts reads; "frame" there means a packet on the wire.
+ *   `…PerFrameMs` plus `…PerByteMs` per payload byte (sim/cpu.ts `CpuCosts`). These are the file's
+ *   `cpu` fields; "frame" there means a packet on the wire.
  * - SimAsocNode, per ASoc frame: each DATA/END/… frame the node writes or reads costs
  *   `asocFrame.sendPerFrameMs` / `receivePerFrameMs` on the same CPU.
  *
@@ -14,23 +14,36 @@
  * writes the per-byte cost it measured (kernel, Node and the ASoc core together) into
  * `cpu.…PerByteMs`, 0 into `cpu.…PerFrameMs`, and the fixed cost of one ASoc frame (the write or
  * read it takes, framing, parsing, events) into `asocFrame`. See bench/calibrate.ts.
+ *
+ * This is the one reader of the file: the simulator takes costs, not files, and the scenario
+ * runner (scenarios/calibration.ts) and the claims (lab/claims/sim-claims.ts) read through here.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { CalibrationError, cpuCalibrationSchema } from '../sim/cpu-calibration.ts';
 
 export const DEFAULT_CALIBRATION_FILE = 'reports/calibration.json';
 
+/** A calibration file that cannot be used: absent, not JSON, or a field out of place (named by its path). */
+export class CalibrationError extends Error {
+  override readonly name = 'CalibrationError';
+}
+
 const cost = z.number().nonnegative();
+/** sim/cpu.ts's CpuCosts: what every packet a host sends or receives costs. */
+const packetCostsSchema = z.strictObject({ sendPerFrameMs: cost, sendPerByteMs: cost, receivePerFrameMs: cost, receivePerByteMs: cost });
 const frameCostsSchema = z.strictObject({ sendPerFrameMs: cost, receivePerFrameMs: cost });
-const endSchema = z.object({ cpu: cpuCalibrationSchema.shape.cpu, asocFrame: frameCostsSchema });
+const endSchema = z.object({ cpu: packetCostsSchema, asocFrame: frameCostsSchema });
 
 /**
- * The calibration file: sim/cpu-calibration.ts's format plus the per-ASoc-frame costs, and (files
- * from this version on) both ends of each cost's interval and whether the rounds were stable enough
- * to use. Older files without them still load; the simulator itself only reads `cpu` and `asocFrame`.
+ * The calibration file: version 1, the per-packet costs, an optional free-text source, the
+ * per-ASoc-frame costs, and (files from this version on) both ends of each cost's interval and
+ * whether the rounds were stable enough to use. Older files without them still load; the simulator
+ * itself only takes `cpu` and `asocFrame`.
  */
-export const calibrationFileSchema = cpuCalibrationSchema.extend({
+export const calibrationFileSchema = z.object({
+  version: z.literal(1),
+  cpu: packetCostsSchema,
+  source: z.string().optional(),
   asocFrame: frameCostsSchema.optional(),
   /** Every cost at the low and at the high end of its interval (the median's bootstrap interval over rounds). */
   bounds: z.object({ low: endSchema, high: endSchema, confidence: z.number(), method: z.string() }).optional(),
@@ -47,12 +60,13 @@ export function calibrationAtEnd(file: CalibrationFile, end: CalibrationEnd): Ca
   return { version: 1, cpu: costs.cpu, asocFrame: costs.asocFrame, source: `the ${end}-cost end of: ${file.source ?? 'a calibration'}` };
 }
 
-/** Reads and validates a calibration file (an absent file is an error here). */
+/** Reads and validates a calibration file; an absent one is an error that says how to make one. */
 export function readCalibrationFile(path: string): CalibrationFile {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CalibrationError(`no calibration file at ${path}: run asoc-lab calibrate first`);
     throw new CalibrationError(`${path}: ${(err as Error).message}`);
   }
   const result = calibrationFileSchema.safeParse(json);

@@ -5,12 +5,8 @@
  * assembles the frame and checks its tag, or decrypts it). Both sides run in this process, one
  * after the other, so a figure is the CPU time of send + receive for one frame. 1 KiB and 1 MiB
  * frames, node:crypto and noble (v1 DATA frames use no crypto, so they are timed once).
- *
- * `npm run bench:frame-cost [-- --time MS]` prints a table and writes reports/bench-frame-cost-<time>.json.
+ * `asoc-lab bench frame-cost` gives it flags and prints it (lab/commands/bench/frame-cost.ts).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
 import { AsocConnection } from '../src/core/connection.ts';
 import { ASOC_HARDENED, ASOC_HARDENED_ENCRYPTED, ASOC_V1, type AsocProfile } from '../src/core/profile.ts';
@@ -18,7 +14,7 @@ import { pumpUntilIdle } from '../src/core/memory-pair.ts';
 import { BACKENDS, nodeBackend, type CryptoBackend } from '../src/crypto/backend.ts';
 import { ReplayCache } from '../src/crypto/replay-cache.ts';
 import { systemRandom } from '../src/net/system.ts';
-import { machineInfo } from './machine.ts';
+import { machineInfo, type MachineInfo } from './machine.ts';
 
 const SIZES = [1024, 1024 * 1024];
 const KEY = new TextEncoder().encode('frame-cost benchmark key');
@@ -71,7 +67,22 @@ export interface FrameCostEntry {
   rme: number;
 }
 
-export async function runFrameCostBench(timeMs: number): Promise<{ date: string; machine: ReturnType<typeof machineInfo>; timeMs: number; results: FrameCostEntry[] }> {
+export interface FrameCostOptions {
+  /** Time per case, in ms (tinybench's `time`). */
+  timeMs: number;
+}
+
+export const FRAME_COST_DEFAULTS: FrameCostOptions = { timeMs: 1000 };
+
+export interface FrameCostReport {
+  date: string;
+  machine: MachineInfo;
+  timeMs: number;
+  results: FrameCostEntry[];
+}
+
+export async function runFrameCostBench({ timeMs }: FrameCostOptions = FRAME_COST_DEFAULTS): Promise<FrameCostReport> {
+  if (!(timeMs > 0)) throw new RangeError(`timeMs must be positive, got ${timeMs}`);
   const bench = new Bench({ time: timeMs, warmupTime: Math.min(250, timeMs), throws: true });
   const planned = cases().map((c) => ({ ...c, task: `${c.profile.name} [${c.backend.name}] ${c.frameBytes} B` }));
   for (const c of planned) bench.add(c.task, framePump(c));
@@ -94,27 +105,3 @@ export async function runFrameCostBench(timeMs: number): Promise<{ date: string;
   }));
   return { date: new Date().toISOString(), machine: machineInfo(), timeMs, results };
 }
-
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { time: { type: 'string' }, out: { type: 'string' } } });
-  const timeMs = Number(values.time ?? 1000);
-  if (!(timeMs > 0)) throw new Error(`--time must be a positive number of ms, got ${values.time}`);
-  const report = await runFrameCostBench(timeMs);
-  console.table(
-    report.results.map((r) => ({
-      profile: r.profile,
-      backend: r.backend,
-      frame: r.frameBytes >= 1024 * 1024 ? '1 MiB' : '1 KiB',
-      'µs/frame (send+receive)': r.microsecondsPerFrame.toFixed(2),
-      'payload MB/s (one core, both sides)': r.payloadMBps.toFixed(0),
-      'µs added to v1': r.addedMicrosecondsVsV1.toFixed(2),
-    })),
-  );
-  const dir = values.out ?? 'reports';
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, `bench-frame-cost-${report.date.replace(/[:.]/g, '-')}.json`);
-  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`wrote ${file}`);
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) await main();

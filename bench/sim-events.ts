@@ -1,12 +1,39 @@
 /**
- * Simulator throughput benchmark: one bulk TCP transfer between two hosts, reported as JSON with
- * simulated events per wall-clock second and memory. Run: npx tsx bench/sim-events.ts [MiB] [--no-hash]
+ * Simulator throughput: one bulk TCP transfer between two hosts on a 10 Gbit/s link, measured as
+ * simulated events per wall-clock second and memory (after a 4 MiB warm-up run). `asoc-lab bench
+ * sim-events` gives it flags and prints it (lab/commands/bench/sim-events.ts).
  */
+import { machineInfo, type MachineInfo } from './machine.ts';
 import { measureWallTime } from './wall-time.ts';
 import { Simulation } from '../sim/simulation.ts';
 import type { TcpSocket } from '../sim/tcp/tcp-socket.ts';
 
 const CHUNK = new Uint8Array(1024 * 1024);
+
+export interface SimEventsOptions {
+  /** Bytes transferred, in MiB. */
+  mebibytes: number;
+  /** Keep the trace hash (what every deterministic run pays for). */
+  hash: boolean;
+}
+
+export const SIM_EVENTS_DEFAULTS: SimEventsOptions = { mebibytes: 256, hash: true };
+
+export interface SimEventsReport {
+  date: string;
+  machine: MachineInfo;
+  scenario: string;
+  traceHash: boolean;
+  simulatedMiB: number;
+  simulatedMs: number;
+  simulatedGoodputGbps: number;
+  events: number;
+  wallMs: number;
+  eventsPerSecond: number;
+  simulatedMiBPerWallSecond: number;
+  heapUsedMiB: number;
+  rssMiB: number;
+}
 
 function writeAll(socket: TcpSocket, chunks: number): void {
   let left = chunks;
@@ -27,7 +54,7 @@ function writeAll(socket: TcpSocket, chunks: number): void {
   socket.onWritable = fill;
 }
 
-function run(mebibytes: number, hash: boolean) {
+function transfer(mebibytes: number, hash: boolean) {
   const sim = new Simulation({ seed: 'bench', trace: { hash } });
   const sender = sim.addHost({ name: 'sender', address: '10.0.0.1' });
   const receiver = sim.addHost({ name: 'receiver', address: '10.0.0.2' });
@@ -49,28 +76,26 @@ function run(mebibytes: number, hash: boolean) {
   return { sim, doneAt, received };
 }
 
-const mebibytes = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? 256);
-const hash = !process.argv.includes('--no-hash');
-run(4, hash); // warm-up
-const { result, wallMs } = measureWallTime(() => run(mebibytes, hash));
-const events = result.sim.scheduler.eventsExecuted;
-const memory = process.memoryUsage();
-console.log(
-  JSON.stringify(
-    {
-      scenario: 'bulk TCP, 10 Gbit/s, 0.1 ms RTT, default CPU costs',
-      traceHash: hash,
-      simulatedMiB: mebibytes,
-      simulatedMs: result.doneAt,
-      simulatedGoodputGbps: (result.received * 8) / (result.doneAt / 1000) / 1e9,
-      events,
-      wallMs: Math.round(wallMs),
-      eventsPerSecond: Math.round(events / (wallMs / 1000)),
-      simulatedMiBPerWallSecond: mebibytes / (wallMs / 1000),
-      heapUsedMiB: memory.heapUsed / 2 ** 20,
-      rssMiB: memory.rss / 2 ** 20,
-    },
-    null,
-    2,
-  ),
-);
+export async function runSimEventsBench(options: SimEventsOptions = SIM_EVENTS_DEFAULTS): Promise<SimEventsReport> {
+  const { mebibytes, hash } = options;
+  if (!(Number.isSafeInteger(mebibytes) && mebibytes > 0)) throw new RangeError(`mebibytes must be a positive integer, got ${mebibytes}`);
+  transfer(4, hash); // warm-up
+  const { result, wallMs } = measureWallTime(() => transfer(mebibytes, hash));
+  const events = result.sim.scheduler.eventsExecuted;
+  const memory = process.memoryUsage();
+  return {
+    date: new Date().toISOString(),
+    machine: machineInfo(),
+    scenario: 'bulk TCP, 10 Gbit/s, 0.1 ms RTT, default CPU costs',
+    traceHash: hash,
+    simulatedMiB: mebibytes,
+    simulatedMs: result.doneAt,
+    simulatedGoodputGbps: (result.received * 8) / (result.doneAt / 1000) / 1e9,
+    events,
+    wallMs: Math.round(wallMs),
+    eventsPerSecond: Math.round(events / (wallMs / 1000)),
+    simulatedMiBPerWallSecond: mebibytes / (wallMs / 1000),
+    heapUsedMiB: memory.heapUsed / 2 ** 20,
+    rssMiB: memory.rss / 2 ** 20,
+  };
+}

@@ -1,4 +1,7 @@
-/** Order statistics and intervals for benchmark samples. */
+/**
+ * The lab's one statistics module: order statistics, spreads and intervals for every instrument's
+ * samples (benchmarks, scenarios, attacks) and the lab's figures.
+ */
 import seedrandom from 'seedrandom';
 import * as ss from 'simple-statistics';
 
@@ -20,6 +23,12 @@ export function sortedQuantile(sorted: readonly number[], q: number): number {
   return sorted[low]! + (sorted[high]! - sorted[low]!) * (at - low);
 }
 
+/** The arithmetic mean. Throws on no values. */
+export function mean(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError('mean of no values');
+  return values.reduce((sum, v) => sum + v, 0) / values.length;
+}
+
 /** Where samples lie: the median and the spread around it. */
 export interface Spread {
   median: number;
@@ -29,22 +38,31 @@ export interface Spread {
   max: number;
 }
 
+/** Throws on no values (spreadOrNull() for figures that may have none). */
 export function spread(values: readonly number[]): Spread {
+  if (values.length === 0) throw new RangeError('spread of no values');
   const sorted = [...values].sort((a, b) => a - b);
   return {
     median: sortedQuantile(sorted, 0.5),
-    min: sorted[0] ?? Number.NaN,
+    min: sorted[0]!,
     p10: sortedQuantile(sorted, 0.1),
     p90: sortedQuantile(sorted, 0.9),
-    max: sorted[sorted.length - 1] ?? Number.NaN,
+    max: sorted[sorted.length - 1]!,
   };
 }
 
-/** A confidence interval of a statistic of samples (the shape lab/claims/verdict.ts judges). */
-export interface SampleInterval {
+/** The spread, or null for no values (a scenario whose streams all failed has no goodput). */
+export function spreadOrNull(values: readonly number[]): Spread | null {
+  return values.length === 0 ? null : spread(values);
+}
+
+/** Where the true value of a statistic of samples lies, with this confidence (what bench/verdict.ts judges). */
+export interface Interval {
   low: number;
   high: number;
+  /** e.g. 0.95 */
   confidence: number;
+  /** How it was computed, e.g. 'percentile bootstrap of the median of 9 samples, 4000 resamples'. */
   method: string;
 }
 
@@ -63,7 +81,7 @@ export interface BootstrapOptions {
  * it spans the samples and says so in `method` (a verdict from it is then decided only when every
  * sample is on one side).
  */
-export function bootstrapMedianInterval(samples: readonly number[], options: BootstrapOptions = {}): SampleInterval {
+export function bootstrapMedianInterval(samples: readonly number[], options: BootstrapOptions = {}): Interval {
   if (samples.length === 0) throw new RangeError('an interval needs at least one sample');
   if (samples.some((s) => !Number.isFinite(s))) throw new RangeError(`samples must be finite numbers, got ${samples.join(', ')}`);
   const confidence = options.confidence ?? 0.95;

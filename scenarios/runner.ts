@@ -21,7 +21,7 @@ import { StreamIntegrity, type StreamCounts } from './integrity.ts';
 import { Network } from './network.ts';
 import { createNodes } from './nodes.ts';
 import type { Scenario } from './schema.ts';
-import { spread, type Spread } from './stats.ts';
+import { spreadOrNull, type Spread } from '../bench/stats.ts';
 import { Workloads, type WorkloadResult } from './workloads.ts';
 
 export interface RunOptions {
@@ -153,9 +153,9 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
     workloads: workloads.results(),
     totals: {
       nodes: nodeResults.length,
-      peersPerNode: spread(nodeResults.map((n) => n.peers)),
-      dialedPerNode: spread(nodeResults.map((n) => n.dialedPeers)),
-      discoveredPerNode: spread(nodeResults.flatMap((n) => (n.discovery === null ? [] : [n.discovery.discovered]))),
+      peersPerNode: spreadOrNull(nodeResults.map((n) => n.peers)),
+      dialedPerNode: spreadOrNull(nodeResults.map((n) => n.dialedPeers)),
+      discoveredPerNode: spreadOrNull(nodeResults.flatMap((n) => (n.discovery === null ? [] : [n.discovery.discovered]))),
       handshakes: total((n) => n.counters.handshakes),
       authFailures: total((n) => n.counters.authFailures),
       dialAttempts: total((n) => n.counters.dialAttempts),

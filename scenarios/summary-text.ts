@@ -1,6 +1,6 @@
 /** A run's summary as text for a terminal: the headline figures, one row per workload, the nodes. */
 import type { ScenarioSummary } from './runner.ts';
-import type { Spread } from './stats.ts';
+import type { Spread } from '../bench/stats.ts';
 
 /** Nodes are listed one per row up to this many; beyond, only their totals. */
 const NODE_ROWS = 16;

@@ -8,7 +8,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { PROFILES, type ProfileName } from '../src/core/profile.ts';
 import { SIMULATED_ATTACKS } from '../attacks/simulated/index.ts';
-import type { AttackModule, SimulatedAttackOutcome, ObservedVerdict } from '../attacks/simulated/types.ts';
+import type { AttackModule, SimulatedAttackOutcome } from '../attacks/simulated/types.ts';
+import { allOf, type DecidedVerdict } from '../bench/verdict.ts';
 import { ScenarioError, parseYamlWith, readScenarioText, validateWith } from './load.ts';
 import { threatScenarioSchema, type ThreatScenario } from './threat-schema.ts';
 
@@ -67,8 +68,8 @@ export interface ThreatRow {
   scenario: string;
   claim: string;
   profile: ProfileName;
-  expected: ObservedVerdict;
-  observed: ObservedVerdict;
+  expected: DecidedVerdict;
+  observed: DecidedVerdict;
   evidence: string;
   match: boolean;
 }
@@ -134,14 +135,16 @@ export function runThreat(prepared: PreparedThreat, options: ThreatRunOptions = 
 
 // ---- aggregate ---------------------------------------------------------------------------------
 
-const STRENGTH: Record<ObservedVerdict, number> = { FAILS: 0, PARTIAL: 1, HOLDS: 2 };
-
-/** A claim's verdict for one profile over every scenario that decides it: the weakest one observed. */
+/**
+ * A claim's verdict for one profile over every scenario that decides it. Each scenario is a whole
+ * attack on the claim, and a claim stands only if it stands against every attack: allOf the
+ * observations (bench/verdict.ts), i.e. the weakest one observed.
+ */
 export interface ClaimAggregate {
   claim: string;
   profile: ProfileName;
-  observed: ObservedVerdict;
-  expected: ObservedVerdict;
+  observed: DecidedVerdict;
+  expected: DecidedVerdict;
   /** The scenario whose observation is the weakest (the first of them). */
   decidedBy: string;
   scenarios: string[];
@@ -157,11 +160,12 @@ export function aggregateByClaim(rows: readonly ThreatRow[]): ClaimAggregate[] {
       continue;
     }
     if (!current.scenarios.includes(row.scenario)) current.scenarios.push(row.scenario);
-    if (STRENGTH[row.observed] < STRENGTH[current.observed]) {
-      current.observed = row.observed;
+    const observed = allOf([current.observed, row.observed]);
+    if (observed !== current.observed) {
+      current.observed = observed;
       current.decidedBy = row.scenario;
     }
-    if (STRENGTH[row.expected] < STRENGTH[current.expected]) current.expected = row.expected;
+    current.expected = allOf([current.expected, row.expected]);
   }
   const profileOrder = Object.keys(PROFILES);
   const claimNumber = (claim: string) => [claim[0]!, Number(claim.slice(1))] as const;

@@ -15,11 +15,11 @@
  * schema (their errors carry the same `attack.…` paths).
  */
 import { z } from 'zod';
+import { DECIDED_VERDICTS, type DecidedVerdict } from '../bench/verdict.ts';
 import { PROFILES, type ProfileName } from '../src/core/profile.ts';
 import { claimId, identifier } from './schema.ts';
 
-export const OBSERVED_VERDICTS = ['HOLDS', 'FAILS', 'PARTIAL'] as const;
-const verdict = z.enum(OBSERVED_VERDICTS);
+const verdict = z.enum(DECIDED_VERDICTS);
 
 /** Lower-case words joined by "-": also a file name in attacks/simulated/. */
 const attackKind = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'expected an attack kind such as "hello-replay" (a file of attacks/simulated/)');
@@ -35,8 +35,7 @@ const threatShape = z.strictObject({
   expect: z.record(z.string(), z.record(claimId, verdict)).refine((byProfile) => Object.keys(byProfile).length > 0, 'expected verdicts for at least one profile'),
 });
 
-export type ThreatScenario = Omit<z.output<typeof threatShape>, 'expect'> & { expect: Partial<Record<ProfileName, Record<string, ObservedVerdict>>> };
-type ObservedVerdict = (typeof OBSERVED_VERDICTS)[number];
+export type ThreatScenario = Omit<z.output<typeof threatShape>, 'expect'> & { expect: Partial<Record<ProfileName, Record<string, DecidedVerdict>>> };
 
 export const threatScenarioSchema = threatShape.superRefine((scenario, ctx) => {
   for (const profile of Object.keys(scenario.expect)) {

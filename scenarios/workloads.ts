@@ -16,8 +16,7 @@ import { baseRttMs, pathMss, payloadBytesPerSec, windowBytes } from './bounds.ts
 import type { Network, SimHost } from './network.ts';
 import type { ScenarioNode } from './nodes.ts';
 import type { WorkloadSpec } from './schema.ts';
-import { median } from '../bench/stats.ts';
-import { spread, type Spread } from './stats.ts';
+import { median, spreadOrNull, type Spread } from '../bench/stats.ts';
 
 export type StreamOutcome = 'done' | 'failed' | 'pending';
 
@@ -234,8 +233,8 @@ class Workload {
       attempts: results.reduce((sum, r) => sum + r.attempts, 0),
       bytesDelivered,
       aggregateGoodputMBps: done.length > 0 ? bytesDelivered / (lastDelivery - firstRequest) / 1000 : null,
-      goodputMBps: spread(done.map((r) => r.goodputMBps!)),
-      completionMs: spread(done.map((r) => r.completionMs!)),
+      goodputMBps: spreadOrNull(done.map((r) => r.goodputMBps!)),
+      completionMs: spreadOrNull(done.map((r) => r.completionMs!)),
       bottleneck,
       bottleneckCounts: counts,
       utilisation: medianUtilisation(done.map((r) => r.limits!.utilisation)),

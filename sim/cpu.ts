@@ -6,7 +6,8 @@
  * waiting for the CPU form a bounded backlog; beyond it they are dropped, as a kernel does.
  *
  * The default constants are placeholders in the range of a kernel TCP stack on a current x86 core;
- * `asoc-lab calibrate` measures real ones (see cpu-calibration.ts).
+ * `asoc-lab calibrate` measures real ones, which the scenario runner passes in (the file is read by
+ * bench/calibration-file.ts: the simulator takes costs, never files).
  */
 import type { Packet } from './packet.ts';
 import type { Scheduler } from './scheduler.ts';

@@ -9,7 +9,6 @@ export {
   type Tap,
 } from './channel.ts';
 export { Cpu, DEFAULT_CPU_COSTS, DEFAULT_RECEIVE_BACKLOG_FRAMES, FREE_CPU, type CpuCosts } from './cpu.ts';
-export { CalibrationError, loadCpuCalibration, parseCpuCalibration, type CpuCalibration } from './cpu-calibration.ts';
 export { DeadlineTimer } from './deadline-timer.ts';
 export { Host } from './host.ts';
 export { PointToPointLink, type LinkOptions } from './link.ts';

@@ -11,6 +11,7 @@ import { checkCount, pause } from './bounds.ts';
 import { RawConnection, connectSocket, type ConnectFailedError } from './raw-connection.ts';
 import type { LiveAttackOutcome, AttackResult } from './result.ts';
 import { noConnection, runAttack, tryLegitimateClient, type CommonAttackOptions } from './run.ts';
+import { median } from '../../bench/stats.ts';
 
 export const CONNECTION_FLOOD_CLAIMS = ['S10'];
 export const CLAIMED_CONNECTION_LIMIT = 100;
@@ -71,11 +72,11 @@ export function connectionFlood(options: ConnectionFloodOptions): Promise<Attack
     const open = connections.filter((c) => !c.closed);
     const closedByServer = connections.filter((c) => c.closed && c.closeKind !== 'local');
     const refusedByServer = connectErrors.length - localErrors.length;
-    const closeTimes = closedByServer.map((c) => c.closedAfterMs!).sort((a, b) => a - b);
+    const closeTimes = closedByServer.map((c) => c.closedAfterMs!);
     const counts: Record<string, number> = { attempted: count, connected: connections.length, refusedByServer, localConnectErrors: localErrors.length, keptOpen: open.length, closedByServer: closedByServer.length, claimedLimit };
     if (legit) counts.legitimateClientAdmitted = legit.established ? 1 : 0;
     const timesMs: Record<string, number> = { openAll: openedMs };
-    if (closeTimes.length) timesMs.medianCloseAfter = closeTimes[Math.floor(closeTimes.length / 2)]!;
+    if (closeTimes.length) timesMs.medianCloseAfter = median(closeTimes);
     if (legit) timesMs.legitimateHandshake = legit.handshakeMs;
     const details = { connectErrors: [...new Set(connectErrors.map((e) => e.message))], legitimateClient: legit ? (legit.established ? 'admitted' : legit.reason) : 'not tried (no key)' };
     const legitNote = legit ? `; a legitimate client ${legit.established ? 'still got in' : `was kept out (${legit.reason})`}` : '';

@@ -4,9 +4,10 @@
  * where src/wire's FrameReader refuses a version it does not speak. Frames are kept whole up to
  * `maxPayload`; a larger one is reported with its header and no payload, and its bytes skipped.
  */
-import { HEADER_SIZE, frameTypeName } from '../../src/wire/frame.ts';
+import { HEADER_SIZE } from '../../src/wire/frame.ts';
 import { concatBytes, view } from '../../src/wire/bytes.ts';
 
+/** A frame header as read (any version), with the frame's bytes: src/wire's describeFrame() takes it. */
 export interface ScannedFrame {
   version: number;
   type: number;
@@ -15,10 +16,6 @@ export interface ScannedFrame {
   length: number;
   /** The whole frame, header included, exactly as it was on the wire (null if it was too large to keep). */
   bytes: Uint8Array | null;
-}
-
-export function describeFrame(frame: ScannedFrame): string {
-  return `${frameTypeName(frame.type)} v${frame.version} stream ${frame.streamId} seq ${frame.seq} length ${frame.length}`;
 }
 
 export class FrameScanner {

@@ -12,7 +12,7 @@ import { FrameType, HEADER_SIZE, encodeHeader } from '../../src/wire/frame.ts';
 import { decodeReceipt } from '../../src/wire/control.ts';
 import { concatBytes } from '../../src/wire/bytes.ts';
 import { pause } from './bounds.ts';
-import { describeFrame } from './frame-scan.ts';
+import { describeFrame } from '../../src/wire/frame.ts';
 import { RawConnection, connectSocket, openSession } from './raw-connection.ts';
 import { RecordingProxy, type CapturedHandshake } from './recording-proxy.ts';
 import type { AttackResult } from './result.ts';

@@ -15,7 +15,7 @@
  */
 import { z } from 'zod';
 import { generatedStreamSha256 } from '../../sim/asoc/byte-source.ts';
-import { describeFrame } from './adversary/excerpt.ts';
+import { describeFrame } from '../../src/wire/frame.ts';
 import { FrameSniffer, frameBytes, handshakeFrames } from './adversary/frame-sniffer.ts';
 import { addTap } from './adversary/taps.ts';
 import { ReplayServer } from './adversary/replayer.ts';
@@ -23,7 +23,8 @@ import { DEFAULT_LIMITS } from '../../src/core/connection.ts';
 import { bytesToHex } from '../../src/wire/bytes.ts';
 import { FrameType } from '../../src/wire/frame.ts';
 import { ATTACKER_ADDRESS, PORT, buildStage } from './support/stage.ts';
-import { defineAttack, type ObservedVerdict } from './types.ts';
+import { defineAttack } from './types.ts';
+import type { DecidedVerdict } from '../../bench/verdict.ts';
 
 const VICTIM_ADDRESS = '10.0.0.10';
 
@@ -103,12 +104,12 @@ export default defineAttack({
     const what = fooled
       ? `The victim accepted an ACCEPT replayed from another session (${victimEstablished} session(s) with the keyless impostor) and sent it ${bytesToImpostor} bytes; ${leaked.length} whole tensor(s) of ${p.tensorBytes} bytes with the right SHA-256.`
       : `The victim refused the replayed ACCEPT on all ${impostor.clients.length} connections (${victimFailures.join(', ') || 'closed'}) and sent the impostor ${bytesToImpostor} data bytes.`;
-    const s7: ObservedVerdict = fooled ? 'FAILS' : 'HOLDS';
+    const s7: DecidedVerdict = fooled ? 'FAILS' : 'HOLDS';
     const issuedFor = clientSide.parser.first(FrameType.HELLO)?.payload;
     const answered = victimHello as Uint8Array | null;
     if (issuedFor === undefined || answered === null) throw new Error(`accept-replay: ${issuedFor === undefined ? "the captured session's HELLO" : "the victim's HELLO"} was not seen, so whose token was replayed to whom is unknown`);
     if (bytesToHex(issuedFor) === bytesToHex(answered)) throw new Error('accept-replay: the victim sent the very HELLO the captured ACCEPT answered: this is not a token from another session');
-    const s8: ObservedVerdict = fooled ? 'FAILS' : 'HOLDS';
+    const s8: DecidedVerdict = fooled ? 'FAILS' : 'HOLDS';
     return {
       observations: [
         { claim: 'S7', verdict: s7, evidence: `${what} ${fooled ? 'ACCEPT proves only that someone once held the key: nothing ties it to this HELLO.' : ''}`.trim() },

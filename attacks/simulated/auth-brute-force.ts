@@ -18,7 +18,8 @@ import { DEFAULT_ADMISSION } from '../../src/core/admission.ts';
 import { WRONG_API_KEY, buildArena } from './adversary/arena.ts';
 import type { CoreClient } from './adversary/core-client.ts';
 import { FloodExcerpt } from './support/flood-excerpt.ts';
-import { defineAttack, type ObservedVerdict } from './types.ts';
+import { defineAttack } from './types.ts';
+import type { DecidedVerdict } from '../../bench/verdict.ts';
 
 const params = z
   .object({
@@ -69,8 +70,8 @@ export default defineAttack({
     const legitServed = (legit as CoreClient | null)?.established ?? false;
     const limit = DEFAULT_ADMISSION.maxAuthFailures;
     const lockoutHeld = evaluatedInWindow <= limit && admission.refused['locked-out'] === intruders.length - failureTimes.length;
-    const s10: ObservedVerdict = !lockoutHeld ? 'FAILS' : legitServed ? 'HOLDS' : 'PARTIAL';
-    const s1: ObservedVerdict = established === 0 ? 'HOLDS' : 'FAILS';
+    const s10: DecidedVerdict = !lockoutHeld ? 'FAILS' : legitServed ? 'HOLDS' : 'PARTIAL';
+    const s1: DecidedVerdict = established === 0 ? 'HOLDS' : 'FAILS';
     return {
       observations: [
         {

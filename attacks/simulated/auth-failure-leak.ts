@@ -25,7 +25,8 @@ import { ARENA_SERVER_ADDRESS, buildArena } from './adversary/arena.ts';
 import { clientHelloBytes } from './adversary/core-client.ts';
 import { RawTcpClient, type RawTcpConnection } from './adversary/raw-tcp-client.ts';
 import { FloodExcerpt } from './support/flood-excerpt.ts';
-import { defineAttack, type ObservedVerdict } from './types.ts';
+import { defineAttack } from './types.ts';
+import type { DecidedVerdict } from '../../bench/verdict.ts';
 
 const params = z
   .object({
@@ -93,7 +94,7 @@ export default defineAttack({
     const control = of('control')[0]!;
     if (control.bytesReceived === 0) throw new Error(`auth-failure-leak: the correctly signed control HELLO got no reply (TCP ${control.closeReason ?? 'still open'}), so "0 bytes back" after a forgery would show nothing: the measurement is blind`);
     const noLeak = bytesBack === 0 && closedByServer === forged.length && spread < 1e-6;
-    const verdict: ObservedVerdict = noLeak ? 'HOLDS' : 'FAILS';
+    const verdict: DecidedVerdict = noLeak ? 'HOLDS' : 'FAILS';
     return {
       observations: [
         {

@@ -20,7 +20,8 @@ import { BlindInjector } from './adversary/blind-injector.ts';
 import type { TcpSocket } from '../../sim/tcp/tcp-socket.ts';
 import { closeCount, closeReasonsText } from './support/close-reasons.ts';
 import { PORT, buildStage, forgedBytes } from './support/stage.ts';
-import { defineAttack, type ObservedVerdict } from './types.ts';
+import { defineAttack } from './types.ts';
+import type { DecidedVerdict } from '../../bench/verdict.ts';
 
 const TWO_32 = 2 ** 32;
 /** Far more than a segment's trip across the switch. */
@@ -116,7 +117,7 @@ export default defineAttack({
     };
     const rate = `${measured.accepted} of ${measured.received} blind guesses that reached the server's TCP were accepted (${measuredRate.toExponential(2)} per guess; analytic (W+L−1)/2^32 × ½ = ${analytic.toExponential(2)} with W = ${w} bytes, i.e. ${expectedText(analytic * measured.received)} expected)`;
     const effect = `then the client's ${p.legitBytes}-byte stream was delivered ${altered > 0 ? `ALTERED (SHA-256 differs) ${altered} time(s)` : intact > 0 ? 'intact' : 'not at all'}; server connection closes: ${closes}`;
-    const verdict: ObservedVerdict = altered > 0 ? 'FAILS' : 'HOLDS';
+    const verdict: DecidedVerdict = altered > 0 ? 'FAILS' : 'HOLDS';
     return {
       observations: [
         {

@@ -37,7 +37,9 @@ import { SIM_EPOCH_MS } from '../../sim/asoc/sim-transport.ts';
 import { RandomStreams, type SimRandom } from '../../sim/random.ts';
 import { clearAtExpectation, survivalProbability, unboundedExpectation, windowExpectation } from './support/birthday-math.ts';
 import { once } from './support/once.ts';
-import { defineAttack, type ObservedVerdict, type TraceExcerptEntry } from './types.ts';
+import { defineAttack, type TraceExcerptEntry } from './types.ts';
+import type { DecidedVerdict } from '../../bench/verdict.ts';
+import { mean } from '../../bench/stats.ts';
 
 const CHALLENGE_SPACE = 2 ** 32;
 
@@ -172,9 +174,9 @@ function evidenceTrail(runs: Run[], checkTrial: number, agent: AgentRun, agentCa
 }
 
 function meanAndError(values: number[]): { mean: number; standardError: number } {
-  const mean = values.reduce((s, v) => s + v, 0) / values.length;
-  const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1);
-  return { mean, standardError: Math.sqrt(variance / values.length) };
+  const m = mean(values);
+  const variance = values.reduce((s, v) => s + (v - m) ** 2, 0) / (values.length - 1);
+  return { mean: m, standardError: Math.sqrt(variance / values.length) };
 }
 
 /**
@@ -274,7 +276,7 @@ export default defineAttack({
     const hoursToFirst = m.mean / ratePerSecond / 3_600;
     const checked = profileRuns.firsts.reduce((sum, n) => sum + n, 0);
     const analyticHours = expected / ratePerSecond / 3_600;
-    const verdict: ObservedVerdict = analyticHours >= p.holdsFromHours ? 'HOLDS' : 'PARTIAL';
+    const verdict: DecidedVerdict = analyticHours >= p.holdsFromHours ? 'HOLDS' : 'PARTIAL';
     const consistency = checkAgainstModel(profileRuns, model.held, expected, m);
     if (consistency.problem !== null) throw new Error(`challenge-birthday: the trials disagree with the analytic model for ${profile.name}, so its expectation cannot decide: ${consistency.problem}`);
     const reasons = [...new Set(profileRuns.runs.map((r) => r.reason).filter((r) => r !== null))].join('/');

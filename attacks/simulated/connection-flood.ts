@@ -19,7 +19,8 @@ import { ARENA_CLIENT_ADDRESS, ARENA_SERVER_ADDRESS, buildArena } from './advers
 import type { CoreClient } from './adversary/core-client.ts';
 import { FloodExcerpt } from './support/flood-excerpt.ts';
 import { RawTcpClient } from './adversary/raw-tcp-client.ts';
-import { defineAttack, type ObservedVerdict } from './types.ts';
+import { defineAttack } from './types.ts';
+import type { DecidedVerdict } from '../../bench/verdict.ts';
 
 const params = z
   .object({
@@ -90,7 +91,7 @@ export default defineAttack({
     const firstServedAt = served.length > 0 ? Math.min(...served.map((c) => c.record.establishedAt!)) : null;
     const servedInTime = firstServedAt !== null && firstServedAt - ATTACK_AT_MS <= p.legitServedWithinMs;
     const capHeld = maxOpen <= cap;
-    const verdict: ObservedVerdict = !capHeld ? 'FAILS' : servedInTime ? 'HOLDS' : 'PARTIAL';
+    const verdict: DecidedVerdict = !capHeld ? 'FAILS' : servedInTime ? 'HOLDS' : 'PARTIAL';
     const admission = server.admissionCounters;
     const opened = clients.reduce((sum, c) => sum + c.connections.length, 0);
     const servedDuringAttack = served.filter((c) => c.record.establishedAt! < ATTACK_AT_MS + p.durationMs).length;

@@ -26,7 +26,8 @@ import { buildCluster, clusterAddress } from '../../sim/asoc/cluster.ts';
 import type { SimAsocNode } from '../../sim/asoc/sim-node.ts';
 import { UdpForger } from './adversary/udp-forger.ts';
 import { FloodExcerpt } from './support/flood-excerpt.ts';
-import { defineAttack, type ObservedVerdict } from './types.ts';
+import { defineAttack } from './types.ts';
+import type { DecidedVerdict } from '../../bench/verdict.ts';
 
 const HOUR = 3_600_000;
 
@@ -91,7 +92,7 @@ export default defineAttack({
     const recorded = recordedEntries(counters);
     const clears = receiver.discoveryReplayCacheClears;
     const accepted = readds.length;
-    const verdict: ObservedVerdict = accepted === 0 ? 'HOLDS' : 'FAILS';
+    const verdict: DecidedVerdict = accepted === 0 ? 'HOLDS' : 'FAILS';
     const rejected = counters.rejected;
     const outcome =
       accepted > 0

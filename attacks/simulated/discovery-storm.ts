@@ -23,7 +23,8 @@ import type { SimAsocNode } from '../../sim/asoc/sim-node.ts';
 import { SIM_EPOCH_MS } from '../../sim/asoc/sim-transport.ts';
 import { UdpForger, signedAnnouncement, withBrokenSignature } from './adversary/udp-forger.ts';
 import { FloodExcerpt } from './support/flood-excerpt.ts';
-import { defineAttack, type ObservedVerdict } from './types.ts';
+import { defineAttack } from './types.ts';
+import type { DecidedVerdict } from '../../bench/verdict.ts';
 
 const params = z
   .object({
@@ -90,7 +91,7 @@ export default defineAttack({
     const allowed = Math.floor(p.durationMs / RFC_REPEAT_INTERVAL_MS) + 1;
     const honestKept = receiver.discoveredPeerCount > 0 && receiver.peers().some((peer) => peer.nodeId === honest.nodeIdHex);
     const replayedOrBadTaken = rejected['bad-signature']! < sent['bad-hmac'] || rejected.replay! + rejected.stale! < sent.replayed;
-    const verdict: ObservedVerdict = acceptedFromInsider > allowed || replayedOrBadTaken ? 'FAILS' : honestKept ? 'HOLDS' : 'PARTIAL';
+    const verdict: DecidedVerdict = acceptedFromInsider > allowed || replayedOrBadTaken ? 'FAILS' : honestKept ? 'HOLDS' : 'PARTIAL';
     for (const [reason, n] of Object.entries(rejected)) if (n > 0) excerpt.add(sim.scheduler.now, receiver.host.name, `rejected ${reason}`, `${n} datagrams`);
     return {
       observations: [

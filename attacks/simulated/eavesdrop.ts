@@ -14,11 +14,12 @@ import type { AsocProfile } from '../../src/core/profile.ts';
 import { Suite } from '../../src/wire/hardened.ts';
 import { FrameType } from '../../src/wire/frame.ts';
 import { generatedStreamSha256 } from '../../sim/asoc/byte-source.ts';
-import { describeFrame } from './adversary/excerpt.ts';
+import { describeFrame } from '../../src/wire/frame.ts';
 import { FrameSniffer } from './adversary/frame-sniffer.ts';
 import { addTap } from './adversary/taps.ts';
 import { PORT, buildStage } from './support/stage.ts';
-import { defineAttack, type ObservedVerdict } from './types.ts';
+import { defineAttack } from './types.ts';
+import type { DecidedVerdict } from '../../bench/verdict.ts';
 
 const params = z.strictObject({
   tensorBytes: z.number().int().positive().max(8 * 2 ** 20).default(2 * 2 ** 20),
@@ -66,7 +67,7 @@ export default defineAttack({
         : `The eavesdropper reassembled ${counts.tcpBytesReassembled} TCP bytes (${counts.framesParsed} frames parsed${sniffer.parser.parseError ? `, then ${sniffer.parser.parseError.message}` : ''}) and recovered nothing: no stream has the tensor's SHA-256`;
     const encrypted = encrypts(profile);
     const holds = encrypted ? recovered.length === 0 : recovered.length > 0;
-    const verdict: ObservedVerdict = holds ? 'HOLDS' : 'FAILS';
+    const verdict: DecidedVerdict = holds ? 'HOLDS' : 'FAILS';
     const meaning = encrypted
       ? holds ? 'payload encryption gives the confidentiality a TLS wrapper would (the "wrapper fixes it" part).' : 'yet this profile claims to encrypt.'
       : holds ? 'as S4 states, payloads travel in clear (no confidentiality).' : 'yet this profile sends payloads in clear.';

@@ -16,13 +16,14 @@
  */
 import { z } from 'zod';
 import { FrameType } from '../../src/wire/frame.ts';
-import { describeFrame } from './adversary/excerpt.ts';
+import { describeFrame } from '../../src/wire/frame.ts';
 import { FrameSniffer, frameBytes, handshakeFrames } from './adversary/frame-sniffer.ts';
 import { Replayer, type ReplaySession } from './adversary/replayer.ts';
 import { addTap } from './adversary/taps.ts';
 import { closeReasonsText } from './support/close-reasons.ts';
 import { ATTACKER_ADDRESS, PORT, buildStage, forgedBytes, forgedStream } from './support/stage.ts';
-import { defineAttack, type SimulatedAttackOutcome, type ObservedVerdict, type TraceExcerptEntry } from './types.ts';
+import { defineAttack, type SimulatedAttackOutcome, type TraceExcerptEntry } from './types.ts';
+import { verdictOf, type DecidedVerdict } from '../../bench/verdict.ts';
 import type { AsocProfile } from '../../src/core/profile.ts';
 
 const params = z.strictObject({
@@ -157,10 +158,10 @@ function outcome(replays: ReplayRecord[], p: Params, profile: AsocProfile, trace
   const details = replays.map(describe).join('; ');
   const { text: windowText, windowMs } = replayDefence(profile);
 
-  const s2: ObservedVerdict = established.length === 0 ? 'HOLDS' : established.length === replays.length ? 'FAILS' : 'PARTIAL';
-  const s1: ObservedVerdict = forgedDelivered > 0 ? 'FAILS' : established.length > 0 ? 'PARTIAL' : 'HOLDS';
+  const s2 = verdictOf(replays.map((r) => !r.established));
+  const s1: DecidedVerdict = forgedDelivered > 0 ? 'FAILS' : established.length > 0 ? 'PARTIAL' : 'HOLDS';
   const late = byLabel('replay after the window');
-  const s9: ObservedVerdict = late.established ? 'FAILS' : 'HOLDS';
+  const s9: DecidedVerdict = late.established ? 'FAILS' : 'HOLDS';
   const counts: Record<string, number> = { replays: replays.length, answeredWithAccept: replays.filter((r) => r.accepted).length, sessionsEstablished: established.length, forgedBytesDelivered: forgedDelivered };
   for (const r of replays) {
     const key = r.label.replace(/\s+(\w)/g, (_, c: string) => c.toUpperCase());

@@ -22,7 +22,8 @@ import { OnPathInjector } from './adversary/on-path-injector.ts';
 import { addTap } from './adversary/taps.ts';
 import { closeCount, closeReasonsText } from './support/close-reasons.ts';
 import { PORT, buildStage, forgedBytes, forgedStream } from './support/stage.ts';
-import { defineAttack, type ObservedVerdict } from './types.ts';
+import { defineAttack } from './types.ts';
+import type { DecidedVerdict } from '../../bench/verdict.ts';
 
 /** A stream id the client has not used (client streams are odd). */
 const FORGED_STREAM_ID = 1001;
@@ -89,7 +90,7 @@ export default defineAttack({
       serverConnectionsClosed: serverClosed,
     };
     const closes = closeReasonsText(closed);
-    const verdict: ObservedVerdict = forgedDelivered > 0 ? 'FAILS' : 'HOLDS';
+    const verdict: DecidedVerdict = forgedDelivered > 0 ? 'FAILS' : 'HOLDS';
     const what =
       forgedDelivered > 0
         ? `The server delivered ${forgedDelivered} forged bytes (SHA-256 of the forged stream) as the client's, from ${injector.counts.injectedSegments} injected segments`

@@ -16,7 +16,8 @@ import { TraceExcerpt, describePacket } from './adversary/excerpt.ts';
 import { TapRecorder } from './adversary/tap-recorder.ts';
 import { Protocol } from '../../sim/packet.ts';
 import { parseAddress } from '../../sim/address.ts';
-import { defineAttack, type ObservedVerdict } from './types.ts';
+import { defineAttack } from './types.ts';
+import type { DecidedVerdict } from '../../bench/verdict.ts';
 
 const INTRUDER_ADDRESS = '10.0.0.66';
 const INTRUDER_KEY = new TextEncoder().encode('not the cluster key');
@@ -105,10 +106,10 @@ export default defineAttack({
     const access = kept
       ? `no handshake with it (${counts.intruderHelloAttempts} HELLO attempts, ${counts.authFailuresAtLegitNodes} auth failures, ${counts.lockouts} lockouts, ${counts.refusedByLockout} dials refused while locked out) and never in a peer table`
       : `${handshakesWithIntruder} handshakes completed with it, listed as discovered ${intruderListed} times`;
-    const s1: ObservedVerdict = kept ? 'HOLDS' : 'FAILS';
+    const s1: DecidedVerdict = kept ? 'HOLDS' : 'FAILS';
     // S6 is about the community string: it must have passed the community check and still bought nothing.
     const communityPassed = counts.announcementsRejectedBadSignature > 0 && counts.announcementsRejectedOtherCommunity === 0;
-    const s6: ObservedVerdict = !kept ? 'FAILS' : communityPassed ? 'HOLDS' : 'PARTIAL';
+    const s6: DecidedVerdict = !kept ? 'FAILS' : communityPassed ? 'HOLDS' : 'PARTIAL';
     return {
       observations: [
         {

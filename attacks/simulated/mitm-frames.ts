@@ -29,7 +29,8 @@ import { MitmRelay, type RelayPolicy } from './adversary/mitm-relay.ts';
 import type { AsocProfile } from '../../src/core/profile.ts';
 import { closeReasonsText } from './support/close-reasons.ts';
 import { ATTACKER_ADDRESS, PORT, buildStage, forgedBytes, forgedStream } from './support/stage.ts';
-import { defineAttack, type ObservedVerdict, type TraceExcerptEntry } from './types.ts';
+import { defineAttack, type TraceExcerptEntry } from './types.ts';
+import { verdictOf } from '../../bench/verdict.ts';
 
 const MANIPULATIONS = ['modify', 'drop', 'reorder', 'inject'] as const;
 type Manipulation = (typeof MANIPULATIONS)[number];
@@ -157,7 +158,8 @@ export default defineAttack({
     const results = p.manipulations.map((m) => runOne(m, profile, seed, p));
     const through = results.filter((r) => r.wentThrough);
     const rejected = results.filter((r) => !r.wentThrough && r.rejected);
-    const verdict: ObservedVerdict = rejected.length === results.length ? 'HOLDS' : through.length === results.length ? 'FAILS' : 'PARTIAL';
+    // A manipulation that was neither delivered nor rejected held only in part.
+    const verdict = verdictOf(results.map((r) => (r.wentThrough ? 'FAILS' : r.rejected ? 'HOLDS' : 'PARTIAL')));
     const fate = (r: ManipulationResult) => (r.wentThrough ? 'went through' : r.rejected ? 'rejected' : 'neither delivered nor rejected');
     const lines = results.map((r) => `${r.manipulation} (${r.framesAltered} frame(s) changed by the relay): ${fate(r)} (server delivered ${r.delivered}; closes: ${r.closes})`);
     const counts: Record<string, number> = { manipulations: results.length, wentThrough: through.length, rejected: rejected.length };

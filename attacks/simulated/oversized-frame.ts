@@ -15,7 +15,8 @@ import { DEFAULT_MAX_FRAME_SIZE, FrameType, HEADER_SIZE, MAX_WIRE_LENGTH, encode
 import { CLUSTER_API_KEY } from '../../sim/asoc/cluster.ts';
 import { buildArena } from './adversary/arena.ts';
 import { FloodExcerpt } from './support/flood-excerpt.ts';
-import { defineAttack, type ObservedVerdict } from './types.ts';
+import { defineAttack } from './types.ts';
+import type { DecidedVerdict } from '../../bench/verdict.ts';
 
 const MiB = 1024 * 1024;
 
@@ -55,7 +56,7 @@ export default defineAttack({
     const taken = server.counters().payloadBytesIn;
     const close = closes[0];
     const closedOnHeader = close?.reason === 'frame-too-large' && taken === 0;
-    const verdict: ObservedVerdict = closedOnHeader ? 'HOLDS' : taken > DEFAULT_MAX_FRAME_SIZE && close === undefined ? 'FAILS' : 'PARTIAL';
+    const verdict: DecidedVerdict = closedOnHeader ? 'HOLDS' : taken > DEFAULT_MAX_FRAME_SIZE && close === undefined ? 'FAILS' : 'PARTIAL';
     const outcome = close
       ? `closed it ${(close.at - (headerAt ?? 0)).toFixed(3)} ms after the header was written (${close.reason})`
       : `still had it open after ${(p.observeMs - (headerAt ?? 0)) / 1000} s, waiting for ${p.announcedBytes - taken} more bytes of that frame`;

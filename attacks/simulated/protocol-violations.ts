@@ -22,7 +22,8 @@ import { CLUSTER_API_KEY } from '../../sim/asoc/cluster.ts';
 import { buildArena } from './adversary/arena.ts';
 import type { CoreClient } from './adversary/core-client.ts';
 import { FloodExcerpt } from './support/flood-excerpt.ts';
-import { defineAttack, type ObservedVerdict } from './types.ts';
+import { defineAttack } from './types.ts';
+import type { DecidedVerdict } from '../../bench/verdict.ts';
 
 const params = z.object({ observeMs: z.number().positive().max(60_000).default(2_000) }).strict();
 
@@ -89,7 +90,7 @@ export default defineAttack({
       return { name, expect, reason, handled, established: insider.established };
     });
     const handled = results.filter((r) => r.handled).length;
-    const verdict: ObservedVerdict = handled === results.length ? 'HOLDS' : handled === 0 ? 'FAILS' : 'PARTIAL';
+    const verdict: DecidedVerdict = handled === results.length ? 'HOLDS' : handled === 0 ? 'FAILS' : 'PARTIAL';
     const describe = results.map((r) => `${r.name}: ${r.reason ? `closed (${r.reason})` : 'kept open'}${r.expect === 'ignore' ? `, stream delivered ${delivered.get(bytesToHex(insiders.get(r.name)!.nodeId)) ?? 0}×` : ''}`);
     return {
       observations: [

@@ -39,7 +39,8 @@ import { RandomStreams } from '../../sim/random.ts';
 import { once } from './support/once.ts';
 import { closeReasonsText } from './support/close-reasons.ts';
 import { FloodExcerpt } from './support/flood-excerpt.ts';
-import { defineAttack, type ObservedVerdict } from './types.ts';
+import { defineAttack } from './types.ts';
+import type { DecidedVerdict } from '../../bench/verdict.ts';
 
 const params = z
   .object({
@@ -147,7 +148,7 @@ export default defineAttack({
     const overheadPerFrame = (wireAfterHandshake - p.frames * p.frameBytes) / framesSent;
     const authenticatorBytesPerFrame = overheadPerFrame - HEADER_SIZE;
     const macBits = acceptMacBits(profile);
-    const verdict: ObservedVerdict = !scalesAsExpected ? 'FAILS' : framesAuthenticated ? 'HOLDS' : 'PARTIAL';
+    const verdict: DecidedVerdict = !scalesAsExpected ? 'FAILS' : framesAuthenticated ? 'HOLDS' : 'PARTIAL';
     const measuredText = scaling.map((s) => `${s.accepted} of ${p.guesses} at ${s.bits} bits (2^-${s.bits} predicts ${s.expected.toFixed(1)})`).join(', ');
     return {
       observations: [

@@ -17,9 +17,8 @@
  * index.ts under its file name; code that several attacks share lives in adversary/ or support/.
  */
 import type { z } from 'zod';
+import type { DecidedVerdict } from '../../bench/verdict.ts';
 import type { AsocProfile } from '../../src/core/profile.ts';
-
-export type ObservedVerdict = 'HOLDS' | 'FAILS' | 'PARTIAL';
 
 export interface SimulatedAttackContext<Params> {
   profile: AsocProfile;
@@ -41,7 +40,7 @@ export interface TraceExcerptEntry {
 
 export interface ClaimObservation {
   claim: string;
-  verdict: ObservedVerdict;
+  verdict: DecidedVerdict;
   /** One or two sentences that a reader can check against counts, figures and the trace excerpt. */
   evidence: string;
 }

@@ -1,6 +1,6 @@
 /**
- * Runs the benchmarks for `asoc-lab verify` and decides P1, P5, P6, P7, P8 and D2 from them
- * (bench-claims.ts). Timed benches run in rounds, protocols interleaved within each; each bench is
+ * Runs the benchmarks for `asoc-lab verify` and decides every claim of BENCH_CLAIMS from them
+ * (bench-claims.ts: P1, P5–P8, D2). Timed benches run in rounds, protocols interleaved within each; each bench is
  * watched for machine noise (bench/noise.ts), which the claims check against the noise rule
  * (noise-rule.ts) with raw TCP's own per-round figure in the same bench. Quick settings fit about a minute on two cores, full
  * ones about eight; each claim's evidence records the settings, the noise report and every
@@ -12,10 +12,9 @@ import { runCryptoBench, type CryptoBenchOptions } from '../../bench/crypto.ts';
 import { runHandshakeBench, type HandshakeBenchOptions } from '../../bench/handshake.ts';
 import { runLatencyBench, type LatencyBenchOptions } from '../../bench/latency.ts';
 import { measureMessageOverhead, type MessageOverheadOptions } from '../../bench/message-overhead.ts';
-import { watchNoise, type NoiseReport } from '../../bench/noise.ts';
+import { watchNoise } from '../../bench/noise.ts';
 import { runThroughputBench, type ThroughputOptions } from '../../bench/throughput.ts';
-import { decideD2, decideP1, decideP5, decideP6, decideP7, decideP8 } from './bench-claims.ts';
-import { handshakeSizes } from './codec-claims.ts';
+import { BENCH_CLAIMS, type BenchClaim, type BenchRun, type BenchRuns } from './bench-claims.ts';
 import type { ClaimResult } from './verdict.ts';
 
 const KiB = 1024;
@@ -73,13 +72,8 @@ export interface BenchClaimsOptions {
   progress?: (fraction: number, label: string) => void;
   /** Instead of BENCH_SETTINGS (tests, experiments). */
   settings?: BenchSettings;
-}
-
-/** What one bench gave: its report, or the error that stopped it; the noise over it; its wall time. */
-export interface BenchRun<T> {
-  result: T | Error;
-  noise: NoiseReport;
-  seconds: number;
+  /** The claims to decide (default BENCH_CLAIMS). */
+  claims?: readonly BenchClaim[];
 }
 
 export interface BenchClaimsOutcome {
@@ -100,10 +94,10 @@ export function decideOrPending(id: string, work: () => ClaimResult): ClaimResul
   }
 }
 
-const unwrap = <T>(value: T | Error): T => {
-  if (value instanceof Error) throw value;
-  return value;
-};
+/** Each claim decided from the runs, or PENDING with the error of a bench it needed. */
+export function decideFromRuns(runs: BenchRuns, claims: readonly BenchClaim[] = BENCH_CLAIMS): ClaimResult[] {
+  return claims.map((claim) => decideOrPending(claim.id, () => claim.decide(runs)));
+}
 
 export async function decideBenchClaims(options: BenchClaimsOptions): Promise<BenchClaimsOutcome> {
   const log = options.log ?? console.log;
@@ -137,14 +131,7 @@ export async function decideBenchClaims(options: BenchClaimsOptions): Promise<Be
   const throughput = await bench(`throughput, ${s.throughput.runs} rounds (raw TCP, asoc-v1, grpc-stream)`, () => runThroughputBench(s.throughput));
   const crypto = await bench('crypto (Ed25519, BLAKE3, SipHash)', () => runCryptoBench(s.crypto));
   options.progress?.(1, 'deciding');
-  const claims = [
-    decideOrPending('P1', () => decideP1(handshakeSizes(), unwrap(handshake.result))),
-    decideOrPending('P5', () => decideP5(unwrap(latency.result), latency.noise)),
-    decideOrPending('P6', () => decideP6(unwrap(cpu.result), cpu.noise)),
-    decideOrPending('P7', () => decideP7(unwrap(latency.result), latency.noise, unwrap(throughput.result), throughput.noise, unwrap(overhead.result))),
-    decideOrPending('P8', () => decideP8(unwrap(handshake.result), unwrap(overhead.result), unwrap(cpu.result), cpu.noise)),
-    decideOrPending('D2', () => decideD2(unwrap(crypto.result), crypto.noise)),
-  ];
+  const claims = decideFromRuns({ handshake, overhead, latency, cpu, throughput, crypto }, options.claims);
   // Crypto's every sample and each latency run's HDR histogram stay in the benches' own reports (npm run bench:*); the figures are kept.
   const cryptoResult = crypto.result instanceof Error ? crypto.result : { ...crypto.result, results: crypto.result.results.map(({ samplesNs: _samples, ...r }) => r) };
   const latencyResult = latency.result instanceof Error ? latency.result : { ...latency.result, runs: latency.result.runs.map(({ histogram: _histogram, ...r }) => r) };

@@ -1,7 +1,9 @@
 /**
  * The claims the lab checks, by id, each with where it is made and the source's own words.
- * Everything in the lab cites these ids. docs/claims.md gives each claim's source, the rule that
- * decides it and what that rule does not show; docs/asoc-v1.md describes the protocol itself.
+ * Everything in the lab cites these ids. Which instrument decides a claim is not written here but
+ * in the instrument's own list (instruments.ts makes "decided by" from it). docs/claims.md gives each
+ * claim's source, the rule that decides it and what that rule does not show; docs/asoc-v1.md
+ * describes the protocol itself.
  * "Seed N" is one of the lab's five seed documents (000–004); RFC-0002 is seed 004, and RFC-0001
  * is read in the reference repository (docs/asoc-v1.md names the commit).
  */
@@ -16,22 +18,18 @@ export interface Claim {
   source: string;
   /** The source's own figure or phrase, quoted exactly (separate quotes joined by " · "). */
   quoted: string;
-  /** The instrument that decides it; a report without its verdict says the claim needs this. */
-  decidedBy: string;
+  /** For a claim no instrument decides: what it would take (a report then says the claim needs this). */
+  undecidedBecause?: string;
 }
 
-type ClaimFields = Omit<Claim, 'group' | 'decidedBy'>;
+type ClaimFields = Omit<Claim, 'group' | 'undecidedBecause'>;
 
-const BENCH = 'verify runs it unless --no-bench-claims';
-const BENCHES = 'verify runs them unless --no-bench-claims';
-const SIM = 'verify runs it unless --no-sim';
-
-const perf = (claim: ClaimFields, decidedBy: string): Claim => ({ ...claim, group: 'performance', decidedBy });
-const sec = (claim: ClaimFields): Claim => ({ ...claim, group: 'security', decidedBy: 'the threat scenarios that list it (scenarios/threats/; verify runs them unless --no-threats)' });
-const consistency = (claim: ClaimFields, decidedBy: string): Claim => ({ ...claim, group: 'consistency', decidedBy });
-const other = (claim: ClaimFields, decidedBy: string): Claim => ({ ...claim, group: 'other-systems', decidedBy });
-const subduction = (claim: ClaimFields): Claim => other(claim, 'a Subduction-style comparison protocol, which the lab does not have');
-const stt = (claim: ClaimFields): Claim => other(claim, 'an STT-style comparison protocol, which the lab does not have');
+const perf = (claim: ClaimFields): Claim => ({ ...claim, group: 'performance' });
+const sec = (claim: ClaimFields): Claim => ({ ...claim, group: 'security' });
+const consistency = (claim: ClaimFields): Claim => ({ ...claim, group: 'consistency' });
+const other = (claim: ClaimFields): Claim => ({ ...claim, group: 'other-systems' });
+const subduction = (claim: ClaimFields): Claim => ({ ...other(claim), undecidedBecause: 'a Subduction-style comparison protocol, which the lab does not have' });
+const stt = (claim: ClaimFields): Claim => ({ ...other(claim), undecidedBecause: 'an STT-style comparison protocol, which the lab does not have' });
 
 export const CLAIMS: readonly Claim[] = [
   perf(
@@ -41,7 +39,6 @@ export const CLAIMS: readonly Claim[] = [
       source: 'seed 000; seed 001; RFC-0001 §5.4, §11.2',
       quoted: '52 bytes (HELLO payload 36 + ACCEPT payload 16) · JWT/gRPC: 450+ bytes · Savings: 88% · Total Handshake: 102 bytes (vs 450 = 77% reduction)',
     },
-    `the codecs, and the handshake bench against JWT and gRPC (${BENCH})`,
   ),
   perf(
     {
@@ -50,7 +47,6 @@ export const CLAIMS: readonly Claim[] = [
       source: 'seed 000; seed 001; RFC-0001 §7.3, §11.2',
       quoted: '14 bytes per frame (0.001% for 1 MB chunks)',
     },
-    'the codecs and the connection core, in memory',
   ),
   perf(
     {
@@ -59,7 +55,6 @@ export const CLAIMS: readonly Claim[] = [
       source: 'seed 001; RFC-0001 §11.1, §11.3',
       quoted: '446 MB/s per peer (10 GbE) · 2 nodes: Linear (892 MB/s aggregate)',
     },
-    `the simulated RFC testbed, scenario two-node-10gbe both ways (${SIM})`,
   ),
   perf(
     {
@@ -68,7 +63,6 @@ export const CLAIMS: readonly Claim[] = [
       source: 'RFC-0001 §11.1, §11.3',
       quoted: '100 MB/s per peer* · 8 nodes: NIC-limited (803 MB/s aggregate from single sender)',
     },
-    `the simulated 8-node fan-out, scenario eight-node-fanout (${SIM})`,
   ),
   perf(
     {
@@ -77,7 +71,6 @@ export const CLAIMS: readonly Claim[] = [
       source: 'seed 000 (Performance Target); RFC-0001 §11.1',
       quoted: '~50μs per chunk (just memcpy + TCP) · Latency (1 KB) | ~1-5 ms · Latency (1 MB) | ~10-20 ms',
     },
-    `the latency bench, ping-pong at 1 KiB and 1 MiB (${BENCH})`,
   ),
   perf(
     {
@@ -86,7 +79,6 @@ export const CLAIMS: readonly Claim[] = [
       source: 'seed 000 (Performance Target); RFC-0001 §11.1',
       quoted: '<2% for streaming · <2% during streaming',
     },
-    `the CPU bench at 446 MB/s offered (${BENCH})`,
   ),
   perf(
     {
@@ -95,7 +87,6 @@ export const CLAIMS: readonly Claim[] = [
       source: 'seed 000 (vs gRPC); RFC-0001 §11.2',
       quoted: 'gRPC: ~500μs per message (protobuf + HTTP/2) · ASoc: ~50μs (binary framing only) · 10x faster · gRPC: ~200 bytes per frame',
     },
-    `the latency, throughput and bytes-per-message benches against gRPC (${BENCHES})`,
   ),
   perf(
     {
@@ -104,7 +95,6 @@ export const CLAIMS: readonly Claim[] = [
       source: 'seed 004 (RFC-0002) appendix B, §9.2',
       quoted: 'Handshake Size | 52 bytes | 2-4 KB · Per-frame Overhead | 14 bytes | 5-40 bytes · CPU Overhead | <1% | 5-10%',
     },
-    `the handshake, bytes-per-message and CPU benches with asoc-v1/tls (${BENCHES})`,
   ),
   perf(
     {
@@ -113,7 +103,6 @@ export const CLAIMS: readonly Claim[] = [
       source: 'seed 000 (Performance Target); RFC-0001 §1.2',
       quoted: 'Network-limited (can saturate 10GbE)',
     },
-    `the simulated RFC testbed, scenario two-node-10gbe one way (${SIM})`,
   ),
   sec({
     id: 'S1',
@@ -187,7 +176,6 @@ export const CLAIMS: readonly Claim[] = [
     text: 'Protocol violations are handled as §9.2 says (bad version closes, unknown type ignored, bad seq closes)',
     source: 'RFC-0001 §9.2',
     quoted: 'Connection MUST be closed · Frame MUST be ignored · Connection SHOULD be closed',
-    decidedBy: 'the connection core, in memory, fed four §9.2 violations',
   },
   consistency(
     {
@@ -196,7 +184,6 @@ export const CLAIMS: readonly Claim[] = [
       source: 'RFC-0001 §7.1, §7.2, appendix A',
       quoted: 'Header: 14 bytes (fixed) · Version (4 bits) · Type (4 bits) · Byte 0: 0x14 = Version 1, Type 4 (HELLO)',
     },
-    "the reference implementation's vectors and the codecs",
   ),
   consistency(
     {
@@ -205,7 +192,6 @@ export const CLAIMS: readonly Claim[] = [
       source: 'RFC-0001 §1.1, §5.2, §5.4; seed 000',
       quoted: '102-byte handshake vs 450+ for JWT · Total: 50 bytes · Total Handshake Overhead: 52 bytes',
     },
-    'the codecs and the connection core, in memory',
   ),
   subduction({
     id: 'D1',
@@ -220,7 +206,6 @@ export const CLAIMS: readonly Claim[] = [
       source: 'seed 002 (Cryptographic Choices)',
       quoted: '71,000 signatures/sec on modern hardware · ~3 GB/s on modern CPUs · Speed (native) | Baseline | 3-5x slower',
     },
-    `the crypto bench (${BENCH})`,
   ),
   subduction({
     id: 'D3',

@@ -6,7 +6,8 @@
  */
 import { exactFigure, moreSamplesNeeded, sampledFigure, type FigureSpec } from './figures.ts';
 import { underNoise, type NoiseCheck } from './noise-rule.ts';
-import type { ClaimResult, Figure, PartVerdict, Verdict } from './verdict.ts';
+import { allOf, type PartVerdict, type Verdict } from '../../bench/verdict.ts';
+import type { ClaimResult, Figure } from './verdict.ts';
 
 export interface Part {
   figure: Figure;
@@ -37,10 +38,9 @@ export function verdictOfPart(part: Part): PartVerdict {
   return v;
 }
 
-/** Several figures that make one part only together (every size within range): FAILS if any fails, HOLDS if all hold. */
+/** Several figures that make one part only together (every size within range): allOf their verdicts. */
 export function together(parts: readonly Part[]): PartVerdict {
-  const verdicts = parts.map(verdictOfPart);
-  return verdicts.includes('FAILS') ? 'FAILS' : verdicts.every((v) => v === 'HOLDS') ? 'HOLDS' : 'UNDECIDED';
+  return allOf(parts.map(verdictOfPart));
 }
 
 /** For each undecided part: why (the noisy machine, or the interval straddling its threshold and about how many more samples would settle it). */

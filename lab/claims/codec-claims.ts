@@ -13,6 +13,7 @@ import { signDiscovery } from '../../src/core/v1-auth.ts';
 import { concatBytes, hexToBytes, view } from '../../src/wire/bytes.ts';
 import { FrameType, encodeFrame, encodeHeader } from '../../src/wire/frame.ts';
 import { loadReferenceVectors } from '../../src/vectors/reference-vectors.ts';
+import type { ClaimDecision } from './instrument.ts';
 import type { ClaimResult } from './verdict.ts';
 
 const MiB = 1024 * 1024;
@@ -157,6 +158,45 @@ export function decideS12(): ClaimResult {
     evidence: { profile: ASOC_V1.name, cases: observed },
   };
 }
+
+/** The claims the codecs decide, how, and what that reaches (verify's codecs step; instruments.ts). */
+export const CODEC_DECISIONS: Readonly<Record<string, ClaimDecision>> = {
+  P1: {
+    by: "the codecs' HELLO, ACCEPT and discovery sizes, in memory",
+    reach: {
+      measures: "The codec's own HELLO and ACCEPT payload sizes from a real in-memory handshake and the signed discovery datagram's size (52, 102).",
+      doesNotMeasure: 'The JWT/gRPC comparison: the handshake bench makes it, and its verdict replaces this one when verify runs the benchmarks.',
+    },
+  },
+  P2: {
+    by: "the codecs and the connection core, in memory",
+    reach: {
+      measures: 'The bytes the real core puts on the wire for a 64 MiB stream in 1 MiB DATA frames, per frame beyond the payload, counted rather than assumed.',
+      doesNotMeasure: 'TCP/IP and Ethernet headers below the frame, and smaller chunk sizes (where 14 B is a larger share).',
+    },
+  },
+  X1: {
+    by: "the reference implementation's vectors and the codecs",
+    reach: {
+      measures: 'The reference implementation’s own encoded frames (test vectors): each header’s size, this codec reproducing them byte for byte, and the longest read with the diagrams’ 13-byte layout.',
+      doesNotMeasure: 'Frames the reference does not produce (the vectors are its whole evidence).',
+    },
+  },
+  X2: {
+    by: "the codecs and the connection core, in memory",
+    reach: {
+      measures: 'Which bytes each handshake figure counts, from a real handshake’s frames and the discovery datagram.',
+      doesNotMeasure: 'Nothing beyond the counting itself: it is a consistency claim about the text.',
+    },
+  },
+  S12: {
+    by: "the connection core, in memory, fed four §9.2 violations",
+    reach: {
+      measures: 'The §9.2 violations (bad version, unknown type, bad seq, gaps) fed to the real v1 core in memory, and from a key-holding peer on simulated hosts for both v1 profiles.',
+      doesNotMeasure: 'The hardened profiles’ handling (there the per-frame integrity check, not §9.2, decides).',
+    },
+  },
+};
 
 export function decideCodecClaims(): ClaimResult[] {
   return [decideP1(), decideP2(), decideX1(), decideX2(), decideS12()];

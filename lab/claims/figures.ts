@@ -4,7 +4,8 @@
  * a verdict carries: the figure with its interval, and what a longer run would need to decide it.
  */
 import { bootstrapMedianInterval, median } from '../../bench/stats.ts';
-import { judge, type Figure, type Threshold } from './verdict.ts';
+import { judge, type Threshold } from '../../bench/verdict.ts';
+import type { Figure } from './verdict.ts';
 
 export interface FigureSpec {
   name: string;

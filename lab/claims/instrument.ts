@@ -1,6 +1,7 @@
 /**
  * What `asoc-lab verify` runs: instruments, each deciding a known set of claims. verify loops over
- * the registry (instruments.ts); which instrument decides a claim is written in one place, there.
+ * the registry (instruments.ts). Each instrument says, per claim it decides, how it decides it and
+ * what its measurement reaches; the catalogue's "decided by" and verify's help are made from that.
  */
 import type { ClaimResult, Figure } from './verdict.ts';
 
@@ -36,14 +37,35 @@ export interface InstrumentOutcome {
   mismatches?: string[];
 }
 
+/** What a measurement does measure of a claim, and what it does not: put into the claim's evidence. */
+export interface InstrumentReach {
+  /** Why the measurement is the claim's (or which part of it). */
+  measures: string;
+  /** What of the claim it does not touch, or where it stands in for something else. */
+  doesNotMeasure: string;
+}
+
+/** How one instrument decides one claim. */
+export interface ClaimDecision {
+  /** What decides it, in words that follow "needs" (e.g. 'the latency bench, ping-pong at 1 KiB and 1 MiB'). */
+  by: string;
+  reach: InstrumentReach;
+}
+
 export interface Instrument {
   /** Short name, as `--skip` takes it. */
   name: string;
   /** What the progress bar and log call this step. */
   title: string;
-  /** The claims it decides (a later instrument's verdict replaces an earlier one's for the same id). */
-  claims: readonly string[];
+  /** The claims it decides, by id (a later instrument's verdict replaces an earlier one's for the same id). */
+  claims: Readonly<Record<string, ClaimDecision>>;
   /** Older flag that skips it (e.g. 'no-threats'). */
   skipFlag?: string;
   run(ctx: InstrumentContext): Promise<InstrumentOutcome>;
+}
+
+/** The claim with the reach of the instrument that decided it in its evidence (unchanged when the instrument does not list it). */
+export function withReach(claim: ClaimResult, instrument: Pick<Instrument, 'claims'>): ClaimResult {
+  const decision = instrument.claims[claim.id];
+  return decision ? { ...claim, evidence: { ...claim.evidence, instrument: decision.reach } } : claim;
 }

@@ -1,24 +1,28 @@
 /**
- * The registry of instruments `asoc-lab verify` runs, in order. Which instrument decides which
- * claim is written here and nowhere else; a later instrument's verdict for a claim replaces an
+ * The registry of instruments `asoc-lab verify` runs, in order. Each instrument's claims (how it
+ * decides each, and what that reaches) come from its decider module (codec-claims.ts,
+ * threat-claims.ts, bench-claims.ts, sim-claims.ts); from this registry come which instrument
+ * decides a claim, the catalogue's "decided by" (decidedBy), verify's steps, skip flags and --only,
+ * and the reach in each verdict's evidence. A later instrument's verdict for a claim replaces an
  * earlier one's (the benchmarks' P1, with JWT and gRPC, replaces the codecs' P1).
  */
 import { FULL_CALIBRATION, QUICK_CALIBRATION, runCalibration, writeCalibration } from '../../bench/calibrate.ts';
 import { calibrationSentence } from '../../bench/calibrate-summary.ts';
 import { existsSync } from 'node:fs';
+import { BENCH_CLAIMS, type BenchClaim } from './bench-claims.ts';
 import { decideBenchClaims } from './bench-evidence.ts';
-import { decideCodecClaims } from './codec-claims.ts';
+import type { Claim } from './catalogue.ts';
+import { CODEC_DECISIONS, decideCodecClaims } from './codec-claims.ts';
 import { measureGoodputSweep, SWEEP_GRIDS } from './goodput-sweep.ts';
-import type { Instrument, Measurement } from './instrument.ts';
-import { withReach } from './instrument-audit.ts';
+import { withReach, type Instrument, type Measurement } from './instrument.ts';
 import { measureLoopbackThroughput } from './loopback-throughput.ts';
-import { decideSimulatedClaims } from './sim-claims.ts';
-import { decideThreatClaims, THREAT_SCENARIO_DIR } from './threat-claims.ts';
+import { decideSimulatedClaims, SIM_DECISIONS } from './sim-claims.ts';
+import { decideThreatClaims, THREAT_DECISIONS, THREAT_SCENARIO_DIR } from './threat-claims.ts';
 
 const codecs: Instrument = {
   name: 'codecs',
   title: 'codecs and connection core',
-  claims: ['P1', 'P2', 'X1', 'X2', 'S12'],
+  claims: CODEC_DECISIONS,
   async run() {
     return { claims: decideCodecClaims(), measurements: [] };
   },
@@ -27,11 +31,11 @@ const codecs: Instrument = {
 const threats: Instrument = {
   name: 'threats',
   title: 'threat scenarios, every profile',
-  claims: ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8', 'S9', 'S10', 'S11'],
+  claims: THREAT_DECISIONS,
   skipFlag: 'no-threats',
   async run(ctx) {
     const threatResults = await decideThreatClaims({
-      exclude: new Set(codecs.claims),
+      exclude: new Set(Object.keys(codecs.claims)),
       onScenario: (name, index, total) => ctx.progress(index / total, name),
     });
     const rows = threatResults.results.flatMap((r) => r.rows);
@@ -51,25 +55,29 @@ const threats: Instrument = {
   },
 };
 
-const benchmarks: Instrument = {
-  name: 'benchmarks',
-  title: 'loopback benchmarks',
-  claims: ['P1', 'P5', 'P6', 'P7', 'P8', 'D2'],
-  skipFlag: 'no-bench-claims',
-  async run(ctx) {
-    const benched = await decideBenchClaims({ quick: ctx.quick, log: (line) => ctx.log(line), progress: (fraction, label) => ctx.progress(fraction, label) });
-    return {
-      claims: benched.claims,
-      measurements: [
-        {
-          name: 'benchmarks for P1, P5–P8 and D2',
-          summary: `handshake, bytes-per-message, latency, CPU, throughput and crypto benches over loopback with verify's ${ctx.quick ? 'quick' : 'full'} settings (timed ones in interleaved rounds; each claim's evidence has the settings, the per-round figures and the machine-noise check), ${benched.wallSeconds.toFixed(0)} s wall; longer runs: npm run bench:<name>`,
-          data: { settings: benched.settings, benches: benched.reports },
-        },
-      ],
-    };
-  },
-};
+/** The benchmark instrument deciding `claims` (BENCH_CLAIMS; a test adds one to see what else it takes). */
+export function benchmarkInstrument(claims: readonly BenchClaim[] = BENCH_CLAIMS): Instrument {
+  const ids = claims.map((c) => c.id);
+  return {
+    name: 'benchmarks',
+    title: 'loopback benchmarks',
+    claims: Object.fromEntries(claims.map(({ id, by, reach }) => [id, { by, reach }])),
+    skipFlag: 'no-bench-claims',
+    async run(ctx) {
+      const benched = await decideBenchClaims({ quick: ctx.quick, claims, log: (line) => ctx.log(line), progress: (fraction, label) => ctx.progress(fraction, label) });
+      return {
+        claims: benched.claims,
+        measurements: [
+          {
+            name: `benchmarks for ${ids.join(', ')}`,
+            summary: `handshake, bytes-per-message, latency, CPU, throughput and crypto benches over loopback with verify's ${ctx.quick ? 'quick' : 'full'} settings (timed ones in interleaved rounds; each claim's evidence has the settings, the per-round figures and the machine-noise check), ${benched.wallSeconds.toFixed(0)} s wall; longer runs: npm run bench:<name>`,
+            data: { settings: benched.settings, benches: benched.reports },
+          },
+        ],
+      };
+    },
+  };
+}
 
 /** verify --quick simulates every stream with this fraction of its scenario's bytes (the same steady state, an eighth of the events). */
 const QUICK_SIM_BYTES_DIVISOR = 8;
@@ -77,7 +85,7 @@ const QUICK_SIM_BYTES_DIVISOR = 8;
 const simulator: Instrument = {
   name: 'simulator',
   title: 'simulated RFC testbeds',
-  claims: ['P3', 'P4', 'P9'],
+  claims: SIM_DECISIONS,
   skipFlag: 'no-sim',
   async run(ctx) {
     const started = performance.now();
@@ -124,7 +132,7 @@ const simulator: Instrument = {
 const loopbackThroughput: Instrument = {
   name: 'throughput',
   title: 'loopback throughput, ASoc v1 vs raw TCP',
-  claims: [],
+  claims: {},
   skipFlag: 'no-throughput',
   async run(ctx) {
     // Runs of at least ~0.3 s each at loopback's 3–5 GB/s (shorter ones are mostly connection ramp-up and
@@ -137,7 +145,7 @@ const loopbackThroughput: Instrument = {
 const sweep: Instrument = {
   name: 'sweep',
   title: 'simulated goodput against loss and RTT',
-  claims: [],
+  claims: {},
   skipFlag: 'no-sweep',
   async run(ctx) {
     // --calibration, else the simulator step's calibration of this machine, else the simulator's default file or placeholders (with a notice).
@@ -154,20 +162,35 @@ const sweep: Instrument = {
   },
 };
 
-/** The instrument with its reach (instrument-audit.ts) put into the evidence of every claim it decides. */
+/** The instrument with its reach put into the evidence of every claim it decides. */
 function withReachInEvidence(instrument: Instrument): Instrument {
   return {
     ...instrument,
     async run(ctx) {
       const outcome = await instrument.run(ctx);
-      return { ...outcome, claims: outcome.claims.map(withReach) };
+      return { ...outcome, claims: outcome.claims.map((claim) => withReach(claim, instrument)) };
     },
   };
 }
 
-export const INSTRUMENTS: readonly Instrument[] = [codecs, threats, benchmarks, simulator, loopbackThroughput, sweep].map(withReachInEvidence);
+/** verify's steps, in order, with the benchmark instrument deciding `benchClaims`. */
+export function instrumentRegistry(benchClaims: readonly BenchClaim[] = BENCH_CLAIMS): readonly Instrument[] {
+  return [codecs, threats, benchmarkInstrument(benchClaims), simulator, loopbackThroughput, sweep].map(withReachInEvidence);
+}
+
+export const INSTRUMENTS: readonly Instrument[] = instrumentRegistry();
 
 /** The instruments that decide `id`, in the order they run. */
-export function instrumentsFor(id: string): Instrument[] {
-  return INSTRUMENTS.filter((i) => i.claims.includes(id));
+export function instrumentsFor(id: string, instruments: readonly Instrument[] = INSTRUMENTS): Instrument[] {
+  return instruments.filter((i) => id in i.claims);
+}
+
+/**
+ * What decides a claim, for a report without its verdict ("needs …"): each instrument that decides
+ * it, how, and the flag that skips it; or the catalogue's reason why nothing in the lab decides it.
+ */
+export function decidedBy(claim: Claim, instruments: readonly Instrument[] = INSTRUMENTS): string {
+  const deciding = instrumentsFor(claim.id, instruments);
+  if (deciding.length === 0) return claim.undecidedBecause ?? 'an instrument, which the lab does not have yet';
+  return deciding.map((i) => `${i.claims[claim.id]!.by} (verify's ${i.name} step${i.skipFlag ? `, unless --${i.skipFlag}` : ''})`).join(', then ');
 }

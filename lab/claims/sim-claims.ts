@@ -17,7 +17,10 @@ import { runScenario, type ScenarioSummary } from '../../scenarios/runner.ts';
 import type { WorkloadResult } from '../../scenarios/workloads.ts';
 import { DEFAULT_TCP_OPTIONS } from '../../sim/tcp/tcp-options.ts';
 import { cpuBudget, type BudgetShape, type ClaimBudget } from './sim-budget.ts';
-import { judge, verdictOf, type ClaimResult, type Figure, type Interval } from './verdict.ts';
+import type { Interval } from '../../bench/stats.ts';
+import { judge, verdictOf } from '../../bench/verdict.ts';
+import type { ClaimDecision } from './instrument.ts';
+import type { ClaimResult, Figure } from './verdict.ts';
 
 /** 10 GbE goodput ceiling: 1460 payload bytes per 1538 on the wire (TCP/IP headers, Ethernet framing). */
 export const TEN_GBE_GOODPUT_MBPS = (10e9 / 8 / 1e6) * (1460 / 1538);
@@ -158,6 +161,31 @@ const CLAIMS: readonly ClaimSpec[] = [
   },
 ];
 
+/** The claims the simulator decides, how, and what that reaches (verify's simulator step; instruments.ts). */
+export const SIM_DECISIONS: Readonly<Record<string, ClaimDecision>> = {
+  P3: {
+    by: "the simulated RFC testbed, scenario two-node-10gbe both ways",
+    reach: {
+      measures: 'Goodput between two simulated hosts on a 10 GbE link with the real ASoc core, the hosts charged the CPU costs calibrated on this machine; both directions at once, every byte delivered with its SHA-256 checked.',
+      doesNotMeasure: 'A real NIC, a real switch, or the RFC testbed’s CPUs: the CPU model is this machine’s loopback calibration, the link a model; the figure is virtual-time goodput, deterministic for a seed.',
+    },
+  },
+  P4: {
+    by: "the simulated 8-node fan-out, scenario eight-node-fanout",
+    reach: {
+      measures: 'The same simulator with 8 hosts on a 10 GbE switch, one sender to the 7 others at once: per-peer and aggregate goodput, every stream delivered and checked.',
+      doesNotMeasure: 'Real hardware (as P3); and the claim’s own figures disagree (7 × 100 MB/s is 700, not 803), which the summary states.',
+    },
+  },
+  P9: {
+    by: "the simulated RFC testbed, scenario two-node-10gbe one way",
+    reach: {
+      measures: 'One direction on the simulated two-host 10 GbE testbed: goodput as a share of 10 GbE’s goodput ceiling.',
+      doesNotMeasure: 'A real 10 GbE NIC (as P3): a simulated host with this machine’s calibrated CPU costs.',
+    },
+  },
+};
+
 /**
  * A figure from its values at the calibration's ends: the interval runs from the lower to the
  * higher (normally the figure at the high-cost end to the one at the low-cost end).
@@ -263,7 +291,7 @@ function simulate(name: string, calibrationFile: string, divisor: number, onNoti
 
 /** Throws when the calibration file is missing: P3/P4/P9 are about this machine's costs, never the placeholders. */
 export function decideSimulatedClaims(options: SimClaimOptions): { claims: ClaimResult[]; runs: EndRun[] } {
-  const calibration = readCalibrationFileOrExplain(options.calibrationFile);
+  const calibration = readCalibrationFile(options.calibrationFile);
   if (calibration.stability && !calibration.stability.accepted) return { claims: undecidedByCalibration(calibration, options.calibrationFile), runs: [] };
   const divisor = options.bytesDivisor ?? 1;
   const ends = endFiles(calibration, options.calibrationFile, options.workDir);
@@ -282,13 +310,4 @@ export function decideSimulatedClaims(options: SimClaimOptions): { claims: Claim
   }));
   const claims = CLAIMS.map((spec) => decide(spec, runs, spec.budget ? cpuBudget(spec.budget, calibration) : null, calibration));
   return { claims, runs };
-}
-
-function readCalibrationFileOrExplain(file: string): CalibrationFile {
-  try {
-    return readCalibrationFile(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).message?.includes('ENOENT')) throw new Error(`no calibration file at ${file}: run asoc-lab calibrate first`);
-    throw err;
-  }
 }

@@ -8,12 +8,95 @@
  */
 import { PROFILES, type ProfileName } from '../../src/core/profile.ts';
 import { aggregateByClaim, loadThreat, runThreat, threatFiles, type ClaimAggregate, type ThreatResult, type ThreatRow } from '../../scenarios/threat-runner.ts';
+import type { ClaimDecision } from './instrument.ts';
 import type { ClaimResult } from './verdict.ts';
 
 export const THREAT_SCENARIO_DIR = 'scenarios/threats';
 /** The profile whose verdict is the claim's: the RFC as written. */
 const SUBJECT: ProfileName = 'asoc-v1';
 const OTHERS = (Object.keys(PROFILES) as ProfileName[]).filter((name) => name !== SUBJECT);
+
+const BY_SCENARIOS = 'the threat scenarios that list it (scenarios/threats/)';
+/** The claims the threat scenarios decide (S12 is the codecs'), and what the scenarios reach (verify's threats step; instruments.ts). */
+export const THREAT_DECISIONS: Readonly<Record<string, ClaimDecision>> = {
+  S1: {
+    by: BY_SCENARIOS,
+    reach: {
+      measures: 'Simulated hosts running the real core: a keyless node joining by discovery and by HELLO, replayed HELLOs, and wrong-key HELLOs in a brute-force run; whether any completes a handshake or gets a peer added.',
+      doesNotMeasure: 'Attacks on the key itself (theft, weak keys), or implementations other than the lab’s core and its reference-implementation profile.',
+    },
+  },
+  S2: {
+    by: BY_SCENARIOS,
+    reach: {
+      measures: 'Replayed HELLOs (soon and past the window, to the same and another server) and replayed discovery announcements (stale, and after the reference’s seen-set is cleared), each against the real replay caches.',
+      doesNotMeasure: 'Clock attacks (a skewed receiver clock beyond what the scenarios set), or replay across key rotations (v1 has none).',
+    },
+  },
+  S3: {
+    by: BY_SCENARIOS,
+    reach: {
+      measures: 'A TCP-splicing man in the middle modifying a DATA byte, dropping, reordering and injecting streams, and an on-path injector using the sequence numbers it sees; whether the receiver delivers altered data.',
+      doesNotMeasure: 'Attacks on HMAC itself (it is the library’s), or a man in the middle at handshake time with the key.',
+    },
+  },
+  S4: {
+    by: BY_SCENARIOS,
+    reach: {
+      measures: 'A passive tap reassembling the client’s TCP payload and recovering the tensor it sends (a claim that holds when the eavesdropper reads it: confidentiality is a stated non-goal).',
+      doesNotMeasure: 'The TLS wrapper’s confidentiality (the scenario runs the plain profiles; TLS is measured for cost in P8, not for secrecy).',
+    },
+  },
+  S5: {
+    by: BY_SCENARIOS,
+    reach: {
+      measures: 'An off-path attacker guessing TCP sequence and ACK numbers against an idle authenticated connection, and an on-path one that sees them, on the simulator’s TCP.',
+      doesNotMeasure: 'A real kernel’s TCP (challenge ACKs, RFC 5961 behaviour, randomisation) — the simulator’s TCP stands in for it.',
+    },
+  },
+  S6: {
+    by: BY_SCENARIOS,
+    reach: {
+      measures: 'A node knowing the community string but not the API key tries discovery and HELLO; whether it gains anything.',
+      doesNotMeasure: 'What else the community string leaks (it is sent in clear in discovery).',
+    },
+  },
+  S7: {
+    by: BY_SCENARIOS,
+    reach: {
+      measures: 'A keyless impostor answering a client’s HELLO with an ACCEPT captured from an earlier session; whether the client accepts it.',
+      doesNotMeasure: 'An impostor holding the shared key (every holder can act as any node: the key is the identity).',
+    },
+  },
+  S8: {
+    by: BY_SCENARIOS,
+    reach: {
+      measures: 'Forged ACCEPTs against the real truncated-HMAC check cut to 8 and 16 bits (the acceptance rate must scale as 2^-bits, extrapolated to 64 and 128 bits), and whether anything after the handshake is authenticated by the token.',
+      doesNotMeasure: '2^64 guesses themselves (extrapolated from the scaling, not run).',
+    },
+  },
+  S9: {
+    by: BY_SCENARIOS,
+    reach: {
+      measures: 'How many honest announcements pass before two random 32-bit challenges collide in each profile’s real replay cache, over timed trials, against the analytic expectation, which decides (threshold 24 h); plus the HELLO replay window.',
+      doesNotMeasure: 'An attacker forcing collisions faster than honest traffic (the scenario has none); the trials check the analytic figure, they do not replace it.',
+    },
+  },
+  S10: {
+    by: BY_SCENARIOS,
+    reach: {
+      measures: 'A discovery storm, a 150-connection flood from 30 addresses and from one address, slow handshakes, 12 wrong-key HELLOs from one address, and an oversized frame header, against the caps (100 connections, 5 failed auths per address in 60 s, maximum frame size), with a legitimate client that must still be served in time.',
+      doesNotMeasure: 'Bandwidth floods below the protocol (SYN floods, link saturation) and real kernel limits (file descriptors, accept queues): the hosts are simulated.',
+    },
+  },
+  S11: {
+    by: BY_SCENARIOS,
+    reach: {
+      measures: 'Nearly-right and wrong HELLOs against an untouched control: no byte back, the same close for both; the comparison the code uses (node:crypto timingSafeEqual) is cited.',
+      doesNotMeasure: 'Timing side channels on real hardware (the simulator has no CPU timing jitter to measure constant time by); constant-time comparison is checked in the code, not timed.',
+    },
+  },
+};
 
 export interface ThreatClaimsOptions {
   dir?: string;

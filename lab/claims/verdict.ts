@@ -1,30 +1,9 @@
 /**
- * A claim's verdict, the figures that decided it, and the rules that turn a measured interval into
- * a verdict. A performance figure is decided only when its whole confidence interval lies on one
- * side of the claim's threshold; otherwise it is UNDECIDED, never a coin flip between runs.
+ * A claim's result and the figures that decided it. The verdicts and the rules that make them
+ * (judge, verdictOf, allOf) are the instruments' too, in bench/verdict.ts.
  */
-
-/**
- * HOLDS, FAILS, PARTIAL (some parts hold, some fail), UNDECIDED (an interval straddles a threshold,
- * or the machine was too noisy to measure), PENDING (no instrument decided it in this run).
- */
-export type Verdict = 'HOLDS' | 'FAILS' | 'PARTIAL' | 'UNDECIDED' | 'PENDING';
-
-/** The verdict of one part of a claim (one figure against one threshold). */
-export type PartVerdict = 'HOLDS' | 'FAILS' | 'UNDECIDED';
-
-/** Where the true value of a figure lies, with this confidence. */
-export interface Interval {
-  low: number;
-  high: number;
-  /** e.g. 0.95 */
-  confidence: number;
-  /** How it was computed, e.g. 'bootstrap percentile of the median, 2000 resamples'. */
-  method: string;
-}
-
-/** What the claim asks of a figure. */
-export type Threshold = { atLeast: number } | { atMost: number } | { within: readonly [number, number] };
+import type { Interval } from '../../bench/stats.ts';
+import type { PartVerdict, Threshold, Verdict } from '../../bench/verdict.ts';
 
 /** One measured quantity: its samples, its estimate and interval, and (when it decides) its threshold. */
 export interface Figure {
@@ -62,51 +41,3 @@ export interface ClaimResult {
   /** Figures and facts, machine-readable. */
   evidence: Record<string, unknown>;
 }
-
-/** Below this confidence an interval (of too few samples) decides nothing. */
-export const MIN_CONFIDENCE = 0.9;
-
-/**
- * A figure's verdict against a threshold: HOLDS or FAILS only when the whole interval is on one
- * side, and the interval is one at MIN_CONFIDENCE or better.
- */
-export function judge(figure: Pick<Figure, 'estimate' | 'interval'>, threshold: Threshold): PartVerdict {
-  if (figure.interval && figure.interval.confidence < MIN_CONFIDENCE) return 'UNDECIDED';
-  const low = figure.interval?.low ?? figure.estimate;
-  const high = figure.interval?.high ?? figure.estimate;
-  if ('atLeast' in threshold) return low >= threshold.atLeast ? 'HOLDS' : high < threshold.atLeast ? 'FAILS' : 'UNDECIDED';
-  if ('atMost' in threshold) return high <= threshold.atMost ? 'HOLDS' : low > threshold.atMost ? 'FAILS' : 'UNDECIDED';
-  const [from, to] = threshold.within;
-  if (low >= from && high <= to) return 'HOLDS';
-  if (high < from || low > to) return 'FAILS';
-  return 'UNDECIDED';
-}
-
-/** A figure with its threshold and the verdict judge() gives it. */
-export function judged(figure: Figure, threshold: Threshold): Figure {
-  return { ...figure, threshold, verdict: judge(figure, threshold) };
-}
-
-const asPart = (part: boolean | PartVerdict): PartVerdict => (part === true ? 'HOLDS' : part === false ? 'FAILS' : part);
-
-const combineDecided = (parts: readonly ('HOLDS' | 'FAILS')[]): Verdict =>
-  parts.every((p) => p === 'HOLDS') ? 'HOLDS' : parts.some((p) => p === 'HOLDS') ? 'PARTIAL' : 'FAILS';
-
-/**
- * A claim of several parts: HOLDS when every part holds, FAILS when none does, PARTIAL between.
- * An UNDECIDED part leaves the claim UNDECIDED unless every way it could fall gives the same
- * verdict (one part holds and another fails: PARTIAL whatever the undecided one does).
- */
-export function verdictOf(parts: readonly (boolean | PartVerdict)[]): Verdict {
-  if (parts.length === 0) throw new RangeError('a verdict needs at least one part');
-  const decided = parts.map(asPart).filter((p): p is 'HOLDS' | 'FAILS' => p !== 'UNDECIDED');
-  const undecided = parts.length - decided.length;
-  if (undecided === 0) return combineDecided(decided);
-  const ifAllHold = combineDecided([...decided, ...Array<'HOLDS'>(undecided).fill('HOLDS')]);
-  const ifAllFail = combineDecided([...decided, ...Array<'FAILS'>(undecided).fill('FAILS')]);
-  // Mixed resolutions lie between these two (or are PARTIAL), so agreeing ends decide.
-  return ifAllHold === ifAllFail ? ifAllHold : 'UNDECIDED';
-}
-
-/** The verdicts that say the claim is decided either way (for "no HOLDS in one run and FAILS in another"). */
-export const DECIDED: ReadonlySet<Verdict> = new Set(['HOLDS', 'FAILS', 'PARTIAL']);

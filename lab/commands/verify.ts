@@ -11,9 +11,13 @@ import type { VerdictReport } from '../report/schema.ts';
 import { createRunDir, pointLatest, writeReportFiles } from '../report/store.ts';
 import { parseFlags, UsageError, type Command } from './common.ts';
 
-const steps = INSTRUMENTS.map((i) => `  ${i.name.padEnd(11)} ${i.title}${i.claims.length ? ` (${i.claims.join(', ')})` : ''}${i.skipFlag ? `; --${i.skipFlag} skips it` : ''}`).join('\n');
-
-const help = `Usage: asoc-lab verify [options]
+/** verify's help: its steps, in order, with the claims each decides and the flag that skips it, from the registry. */
+export function verifyHelp(instruments: readonly Instrument[]): string {
+  const steps = instruments.map((i) => {
+    const ids = Object.keys(i.claims);
+    return `  ${i.name.padEnd(11)} ${i.title}${ids.length ? ` (${ids.join(', ')})` : ''}${i.skipFlag ? `; --${i.skipFlag} skips it` : ''}`;
+  });
+  return `Usage: asoc-lab verify [options]
 
 Decides every claim the lab can decide (docs/claims.md says how, claim by claim) and writes the
 verdict report into OUT/<timestamp>/ (report.json, report.md, report.html, plots/) and points
@@ -22,7 +26,7 @@ the figure that decides it is on one side of the claim's threshold; otherwise UN
 interval and what a longer run would need. Claims no instrument decides are PENDING.
 
 Steps, in order:
-${steps}
+${steps.join('\n')}
 
   --quick                 short settings (a few minutes on 2 cores; what CI runs)
   --only IDS              only the steps that decide these claims, e.g. --only P3,S2
@@ -31,6 +35,9 @@ ${steps}
 
 Exit status: 0, or 1 when a security verdict differs from its scenario's expectation, 2 on bad flags.
 What moved between two reports: asoc-lab compare OLD NEW (e.g. reports/reference reports/latest).`;
+}
+
+const help = verifyHelp(INSTRUMENTS);
 
 export const verifyCommand: Command = {
   name: 'verify',
@@ -46,7 +53,7 @@ export const verifyCommand: Command = {
     const only = values.only === undefined ? null : parseClaimIds(values.only as string);
     const calibrationFile = values.calibration as string | undefined;
     if (calibrationFile && !existsSync(calibrationFile)) throw new UsageError(`--calibration ${calibrationFile}: no such file (asoc-lab calibrate writes one)`);
-    const selected = INSTRUMENTS.filter((i) => !(i.skipFlag && (values as Record<string, unknown>)[i.skipFlag]) && (only === null || i.claims.some((id) => only.has(id))));
+    const selected = INSTRUMENTS.filter((i) => !(i.skipFlag && (values as Record<string, unknown>)[i.skipFlag]) && (only === null || Object.keys(i.claims).some((id) => only.has(id))));
     const out = (values.out as string | undefined) ?? 'reports';
     const quick = Boolean(values.quick);
 

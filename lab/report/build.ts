@@ -6,6 +6,7 @@
  */
 import { CLAIMS, type Claim } from '../claims/catalogue.ts';
 import type { Measurement } from '../claims/instrument.ts';
+import { decidedBy } from '../claims/instruments.ts';
 import type { ClaimResult } from '../claims/verdict.ts';
 import { describeMachine, describeVersions } from './provenance.ts';
 import { validateReport, REPORT_KIND, REPORT_VERSION, type VerdictReport } from './schema.ts';
@@ -33,7 +34,7 @@ function seedsOf(measurements: readonly Measurement[]): VerdictReport['seeds'] {
 export function buildReport(input: ReportInput): VerdictReport {
   const byId = new Map(input.decided.map((r) => [r.id, r]));
   const claims = CLAIMS.map((c) => {
-    const result: ClaimResult = byId.get(c.id) ?? { id: c.id, verdict: 'PENDING', summary: `Not decided in this run: needs ${c.decidedBy}.`, evidence: {} };
+    const result: ClaimResult = byId.get(c.id) ?? { id: c.id, verdict: 'PENDING', summary: `Not decided in this run: needs ${decidedBy(c)}.`, evidence: {} };
     return { ...result, text: c.text, ...sourceOf(c) };
   });
   const draft = {

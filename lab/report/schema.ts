@@ -6,13 +6,14 @@
  * catalogue. Evidence and measurement data are free-form (each instrument's own shape).
  */
 import { z } from 'zod';
+import { PART_VERDICTS, VERDICTS } from '../../bench/verdict.ts';
 
 export const REPORT_KIND = 'asoc-lab-report';
 export const REPORT_VERSION = 1;
 
 const finite = z.number();
-const verdictSchema = z.enum(['HOLDS', 'FAILS', 'PARTIAL', 'UNDECIDED', 'PENDING']);
-const partVerdictSchema = z.enum(['HOLDS', 'FAILS', 'UNDECIDED']);
+const verdictSchema = z.enum(VERDICTS);
+const partVerdictSchema = z.enum(PART_VERDICTS);
 
 export const intervalSchema = z.object({
   low: finite,

@@ -1,7 +1,8 @@
 /**
  * Out-of-order segments waiting for a gap before them to fill: disjoint byte ranges sorted by offset.
  * A segment overlapping data already held only fills the gaps (the first copy of a byte wins), so
- * retransmissions cut at other boundaries are handled.
+ * retransmissions cut at other boundaries are handled. The simulator's TCP receiver and the
+ * attacks' passive tap (attacks/simulated/adversary/frame-sniffer.ts) both reassemble with it.
  */
 interface Piece {
   start: number;
@@ -14,6 +15,11 @@ export class Reassembly {
 
   get isEmpty(): boolean {
     return this.pieces.length === 0;
+  }
+
+  /** Disjoint ranges held (a segment that fills several gaps counts once per gap). */
+  get pieceCount(): number {
+    return this.pieces.length;
   }
 
   insert(start: number, data: Uint8Array): void {

@@ -1,5 +1,5 @@
 /**
- * One ASoc connection, client or server side, as a sans-io machine (see endpoint.ts): the
+ * One ASoc connection, client or server side, as a sans-io machine (see connection-machine.ts): the
  * handshake, then any number of concurrent streams in both directions, with the violations and
  * timeouts of RFC-0001 §9.2/§9.3. The profile's security kind (handshake-registry.ts) brings the
  * handshake's messages and payloads and whether frames carry a tag afterwards (frame-protection.ts);
@@ -12,7 +12,7 @@ import { RECEIPT_SIZE, decodeReceipt, encodeReceipt } from '../wire/control.ts';
 import { WireError } from '../wire/errors.ts';
 import { FrameType, HEADER_SIZE, encodeHeader, frameTypeName, type FrameHeader } from '../wire/frame.ts';
 import { FrameReader, type ReaderItem } from '../wire/frame-reader.ts';
-import type { Endpoint } from './endpoint.ts';
+import type { ConnectionMachine } from './connection-machine.ts';
 import type { AuthFailure, CloseReason, ConnectionEvent } from './events.ts';
 import type { FrameOpener, FrameProtection } from './frame-protection.ts';
 import { sizeAllows, sizeText, type Handshake, type HandshakeClock, type HandshakeKind, type HandshakeMessage, type MessageSize, type Role, type SecuritySettings, type Session } from './handshake.ts';
@@ -125,7 +125,7 @@ export function addStats(into: ConnectionStats, from: Readonly<ConnectionStats>)
 
 const EMPTY = new Uint8Array(0);
 
-export class AsocConnection implements Endpoint<ConnectionEvent> {
+export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
   readonly role: Role;
   readonly limits: ConnectionLimits;
   readonly stats: ConnectionStats = zeroStats();

@@ -15,7 +15,7 @@ import { communityHash } from '../crypto/mac.ts';
 import { ReplayCache } from '../crypto/replay-cache.ts';
 import { bytesToHex } from '../wire/bytes.ts';
 import { DISCOVERY_SIZE, decodeDiscovery } from '../wire/discovery.ts';
-import type { Endpoint } from './endpoint.ts';
+import type { ConnectionMachine } from './connection-machine.ts';
 import { HANDSHAKES } from './handshake-registry.ts';
 import type { AsocProfile } from './profile.ts';
 import type { RandomSource } from './random.ts';
@@ -87,10 +87,10 @@ export interface DiscoveryCounters {
 }
 
 /**
- * The Endpoint shape (endpoint.ts) for a datagram socket: `receive` also takes the sender, whose
+ * The ConnectionMachine shape (connection-machine.ts) for a datagram socket: `receive` also takes the sender, whose
  * address becomes the peer's, and each element `pollTransmit` returns is one whole datagram.
  */
-export interface DatagramEndpoint<Event> extends Omit<Endpoint<Event>, 'receive'> {
+export interface DatagramMachine<Event> extends Omit<ConnectionMachine<Event>, 'receive'> {
   receive(datagram: Uint8Array, from: DatagramSource, now: number): void;
 }
 
@@ -98,7 +98,7 @@ interface PeerEntry extends DiscoveredPeer {
   lastHeardAt: number;
 }
 
-export class DiscoveryAgent implements DatagramEndpoint<DiscoveryEvent> {
+export class DiscoveryAgent implements DatagramMachine<DiscoveryEvent> {
   readonly intervalMs: number;
   readonly staleAfterMs: number;
   readonly maxPeers: number;

@@ -1,5 +1,5 @@
 /**
- * Drives one sans-io AsocConnection over a byte stream, for both drivers: an EndpointPump moves
+ * Drives one sans-io AsocConnection over a byte stream, for both drivers: a ConnectionPump moves
  * bytes, time and events; here the events are dispatched, receipts settle the sends waiting for
  * them (with a timeout that starts at END), and the close is carried out: queued frames then FIN,
  * or a reset. What a driver does with inbound streams and how it feeds outbound ones are its
@@ -7,7 +7,7 @@
  */
 import type { AsocConnection } from '../core/connection.ts';
 import type { CloseReason, ConnectionEvent } from '../core/events.ts';
-import { EndpointPump, type ByteSink } from './endpoint-pump.ts';
+import { ConnectionPump, type ByteSink } from './connection-pump.ts';
 import type { ConnectionLifecycle } from './orchestrator.ts';
 import type { PeerInfo } from './peer.ts';
 import type { Cancel, DeadlineTimerFactory, Timers } from './transport.ts';
@@ -78,7 +78,7 @@ export type ReceiptOutcome = { bytes: number; frames: number } | Error;
 export abstract class ConnectionDriver<Inbound> {
   /** Set by the orchestration once the handshake completed. */
   peer: PeerInfo | null = null;
-  private readonly pumper: EndpointPump<ConnectionEvent>;
+  private readonly pumper: ConnectionPump<ConnectionEvent>;
   /** Inbound streams open now, with the subclass's state for each. */
   private readonly inbound = new Map<number, Inbound>();
   private readonly receipts = new Map<number, { settle(outcome: ReceiptOutcome): void; cancelTimeout: Cancel }>();
@@ -91,7 +91,7 @@ export abstract class ConnectionDriver<Inbound> {
     private readonly lifecycle: ConnectionLifecycle<ConnectionDriver<Inbound>>,
     private readonly clock: DriverClock,
   ) {
-    this.pumper = new EndpointPump(stream, core, {
+    this.pumper = new ConnectionPump(stream, core, {
       now: clock.now,
       deadlineTimer: clock.deadlineTimer,
       onEvent: (e) => this.dispatch(e),

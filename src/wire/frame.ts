@@ -38,6 +38,11 @@ export interface FrameHeader {
   length: number;
 }
 
+/** One line for evidence and logs, e.g. "DATA v1 stream 1 seq 0 len 4096" (a TCP segment's line says "len" too). */
+export function describeFrame(header: FrameHeader): string {
+  return `${frameTypeName(header.type)} v${header.version} stream ${header.streamId} seq ${header.seq} len ${header.length}`;
+}
+
 export interface Frame {
   type: number;
   streamId: number;

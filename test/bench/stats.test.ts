@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bootstrapMedianInterval, relativeSpread } from '../../bench/stats.ts';
-import { judge } from '../../lab/claims/verdict.ts';
+import { bootstrapMedianInterval, mean, median, relativeSpread, spread, spreadOrNull } from '../../bench/stats.ts';
+import { judge } from '../../bench/verdict.ts';
 import { parseProcStat } from '../../bench/noise.ts';
 
 test('bootstrap interval: contains the median, is reproducible, and narrows with agreeing samples', () => {
@@ -42,4 +42,14 @@ test('parseProcStat reads steal and idle from the aggregate cpu line', () => {
   const text = 'cpu  100 0 50 800 10 5 5 30 0 0\ncpu0 50 0 25 400 5 2 3 15 0 0\n';
   assert.deepEqual(parseProcStat(text), { total: 1000, idle: 810, steal: 30 });
   assert.equal(parseProcStat('intr 1 2 3'), null);
+});
+
+test('one statistics module: median, mean and spread of the same values agree, and no values is an error, not NaN', () => {
+  const values = [7, 1, 3, 5];
+  assert.equal(median(values), 4, 'an even count takes the mean of the middle two');
+  assert.equal(mean(values), 4);
+  assert.deepEqual(spread(values), { median: 4, min: 1, p10: 1.6, p90: 6.4, max: 7 });
+  assert.equal(spreadOrNull([]), null);
+  assert.deepEqual(spreadOrNull(values), spread(values));
+  for (const none of [() => median([]), () => mean([]), () => spread([])]) assert.throws(none, RangeError);
 });

@@ -6,9 +6,9 @@ import { test } from 'node:test';
 import { fitCosts, FitError, type CostSample } from '../../bench/calibrate-fit.ts';
 import { perByteWeights } from '../../bench/calibrate-diagnosis.ts';
 import { buildReport, judgeAttempt, QUICK_CALIBRATION, type CalibrationReport } from '../../bench/calibrate.ts';
-import { calibrationAtEnd, readCalibrationFile } from '../../bench/calibration-file.ts';
+import { CalibrationError, calibrationAtEnd, readCalibrationFile } from '../../bench/calibration-file.ts';
 import { hostCpuCosts, loadCalibration } from '../../scenarios/calibration.ts';
-import { DEFAULT_CPU_COSTS, FREE_CPU, loadCpuCalibration } from '../../sim/index.ts';
+import { DEFAULT_CPU_COSTS, FREE_CPU } from '../../sim/index.ts';
 import { SimRandom } from '../../sim/random.ts';
 
 const CHUNKS = [1024, 16 * 1024, 1024 * 1024];
@@ -89,7 +89,7 @@ test('the file calibrate writes is what the simulator and the runner read, with 
   const report = buildReport(QUICK_CALIBRATION, { sender: 0, receiver: 1 }, [attempt], samples);
   const file = join(dir, 'calibration.json');
   writeFileSync(file, JSON.stringify(report));
-  assert.deepEqual(loadCpuCalibration(file), report.cpu);
+  assert.deepEqual(readCalibrationFile(file).cpu, report.cpu);
   const calibration = loadCalibration(file);
   assert.deepEqual(calibration.costs, { packet: report.cpu, frame: report.asocFrame });
   assert.equal(calibration.notice, null);
@@ -180,4 +180,25 @@ test('without a calibration file, calibrated hosts get the placeholder costs and
   assert.equal(read, 0, 'hosts that do not ask for calibration do not read it');
   assert.equal(hostCpuCosts('calibrated', lazily), missing.costs);
   assert.equal(read, 1);
+});
+
+test('one reader of calibration files: it validates every field by its path, and an absent file says how to make one', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'asoc-calibration-file-'));
+  const costs = { sendPerFrameMs: 0.002, sendPerByteMs: 3e-7, receivePerFrameMs: 0.004, receivePerByteMs: 5e-7 };
+  const good = join(dir, 'good.json');
+  writeFileSync(good, JSON.stringify({ version: 1, cpu: costs, source: 'test' }));
+  assert.deepEqual(readCalibrationFile(good).cpu, costs);
+
+  const negative = join(dir, 'negative.json');
+  writeFileSync(negative, JSON.stringify({ version: 1, cpu: { ...costs, sendPerByteMs: -1 } }));
+  assert.throws(() => readCalibrationFile(negative), (err: unknown) => err instanceof CalibrationError && /cpu\.sendPerByteMs/.test(err.message));
+
+  const missing = join(dir, 'missing.json');
+  writeFileSync(missing, JSON.stringify({ version: 1, cpu: { sendPerFrameMs: 1 } }));
+  assert.throws(() => readCalibrationFile(missing), (err: unknown) => err instanceof CalibrationError && /receivePerByteMs/.test(err.message));
+
+  const broken = join(dir, 'broken.json');
+  writeFileSync(broken, '{ not json');
+  assert.throws(() => readCalibrationFile(broken), CalibrationError);
+  assert.throws(() => readCalibrationFile(join(dir, 'absent.json')), (err: unknown) => err instanceof CalibrationError && /no calibration file at .*absent\.json: run asoc-lab calibrate first/.test(err.message));
 });

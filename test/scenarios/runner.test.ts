@@ -41,8 +41,8 @@ test('a small scenario runs end to end: delivered, intact, summed up', () => {
   assert.ok(workload.goodputMBps!.median > 0 && workload.goodputMBps!.median < 12.5, `goodput ${workload.goodputMBps!.median} MB/s on 100 Mbit/s`);
   assert.deepEqual(summary.totals, {
     nodes: 2,
-    peersPerNode: { min: 1, median: 1, max: 1 },
-    dialedPerNode: { min: 0, median: 0.5, max: 1 },
+    peersPerNode: { min: 1, p10: 1, median: 1, p90: 1, max: 1 },
+    dialedPerNode: { min: 0, p10: 0.1, median: 0.5, p90: 0.9, max: 1 },
     discoveredPerNode: null,
     handshakes: 2,
     authFailures: 0,
@@ -134,5 +134,5 @@ test('shipped discovery-1000, cut to 60 nodes: every node is found and dials at 
   assert.ok(summary.totals.dialedPerNode!.max <= 10);
   assert.ok(summary.totals.peersPerNode!.min >= 1);
   assert.equal(summary.totals.handshakes, 2 * summary.totals.dialAttempts, 'every dial succeeded');
-  assert.deepEqual(summary.totals.discoveredPerNode, { min: 59, median: 59, max: 59 });
+  assert.deepEqual(summary.totals.discoveredPerNode, { min: 59, p10: 59, median: 59, p90: 59, max: 59 });
 });

@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { CalibrationError, Cpu, FREE_CPU, Scheduler, loadCpuCalibration, type CpuCosts } from '../../sim/index.ts';
+import { Cpu, FREE_CPU, Scheduler, type CpuCosts } from '../../sim/index.ts';
 import { SERVER_PORT, acceptInto, sendPattern, twoHosts } from './support.ts';
 
 test('CPU work queues behind earlier work (FIFO), and zero-cost work on an idle CPU runs at once', () => {
@@ -61,25 +58,4 @@ test('a host clock is virtual time plus its skew', () => {
   assert.equal(a.toVirtualTime(1700), 200);
   a.clockSkewMs = 0; // a clock step
   assert.equal(a.now(), 100);
-});
-
-test('calibration files are loaded and validated', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'asoc-sim-'));
-  const costs = { sendPerFrameMs: 0.002, sendPerByteMs: 3e-7, receivePerFrameMs: 0.004, receivePerByteMs: 5e-7 };
-  const good = join(dir, 'good.json');
-  writeFileSync(good, JSON.stringify({ version: 1, cpu: costs, source: 'test' }));
-  assert.deepEqual(loadCpuCalibration(good), costs);
-
-  const negative = join(dir, 'negative.json');
-  writeFileSync(negative, JSON.stringify({ version: 1, cpu: { ...costs, sendPerByteMs: -1 } }));
-  assert.throws(() => loadCpuCalibration(negative), (err: unknown) => err instanceof CalibrationError && /cpu\.sendPerByteMs/.test(err.message));
-
-  const missing = join(dir, 'missing.json');
-  writeFileSync(missing, JSON.stringify({ version: 1, cpu: { sendPerFrameMs: 1 } }));
-  assert.throws(() => loadCpuCalibration(missing), (err: unknown) => err instanceof CalibrationError && /receivePerByteMs/.test(err.message));
-
-  const broken = join(dir, 'broken.json');
-  writeFileSync(broken, '{ not json');
-  assert.throws(() => loadCpuCalibration(broken), CalibrationError);
-  assert.throws(() => loadCpuCalibration(join(dir, 'absent.json')), CalibrationError);
 });

@@ -15,7 +15,7 @@ import type { CryptoBackend } from '../../../src/crypto/backend.ts';
 import { nodeBackend } from '../../../src/crypto/backend.ts';
 import { concatBytes } from '../../../src/wire/bytes.ts';
 import { SIM_EPOCH_MS } from '../../../sim/asoc/sim-transport.ts';
-import { EndpointDriver } from '../../../sim/asoc/endpoint-driver.ts';
+import { SocketDriver } from '../../../sim/asoc/socket-driver.ts';
 import type { Host } from '../../../sim/host.ts';
 import type { CloseReason as TcpCloseReason } from '../../../sim/tcp/tcp-socket.ts';
 import { WriteQueue } from './raw-tcp-client.ts';
@@ -45,7 +45,7 @@ export interface CoreClientRecord {
 
 export class CoreClient {
   readonly core: AsocConnection;
-  readonly driver: EndpointDriver<ConnectionEvent>;
+  readonly driver: SocketDriver<ConnectionEvent>;
   readonly record: CoreClientRecord;
   /** The node id its HELLO carries. */
   readonly nodeId: Uint8Array;
@@ -59,7 +59,7 @@ export class CoreClient {
     const socket = host.tcp.connect(options.address, options.port);
     this.record = { openedAt: host.scheduler.now, establishedAt: null, coreCloseReason: null, tcpCloseReason: null, closedAt: null, bytesReceived: 0 };
     this.core = clientCore(options, host.now());
-    this.driver = new EndpointDriver(host, socket, this.core, {
+    this.driver = new SocketDriver(host, socket, this.core, {
       onEvent: (event) => {
         if (event.type === 'established') {
           this.record.establishedAt = host.scheduler.now;

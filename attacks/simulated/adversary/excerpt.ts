@@ -4,7 +4,6 @@
  */
 import { formatAddress } from '../../../sim/address.ts';
 import { Protocol, formatFlags, type Packet } from '../../../sim/packet.ts';
-import { frameTypeName, type FrameHeader } from '../../../src/wire/frame.ts';
 
 export interface ExcerptEntry {
   /** Virtual time, ms. */
@@ -42,9 +41,4 @@ export function describePacket(packet: Packet): string {
   const ends = `${formatAddress(packet.src)}:${packet.srcPort} > ${formatAddress(packet.dst)}:${packet.dstPort}`;
   if (packet.protocol === Protocol.UDP) return `${ends} udp len ${packet.payload.length}`;
   return `${ends} [${formatFlags(packet.flags)}] seq ${packet.seq} ack ${packet.ack} len ${packet.payload.length}`;
-}
-
-/** "DATA stream 1 seq 0 len 4096" */
-export function describeFrame(header: FrameHeader): string {
-  return `${frameTypeName(header.type)} v${header.version} stream ${header.streamId} seq ${header.seq} len ${header.length}`;
 }

@@ -1,7 +1,7 @@
 /**
  * A passive reader of one direction of a TCP connection: it puts the tapped segments back in byte
- * order (as the receiving TCP would: retransmissions and overlaps add nothing, the first copy of a
- * byte wins) and parses the byte stream into ASoc frames with src/wire's FrameReader, as an
+ * order with the simulator's TCP reassembly (retransmissions and overlaps add nothing, the first copy
+ * of a byte wins) and parses the byte stream into ASoc frames with src/wire's FrameReader, as an
  * eavesdropper with a copy of the traffic would.
  *
  *   const sniffer = new FrameSniffer(flow);
@@ -19,6 +19,7 @@ import { FrameType, HEADER_SIZE, encodeHeader, type FrameHeader } from '../../..
 import { WireError } from '../../../src/wire/errors.ts';
 import type { Tap } from '../../../sim/channel.ts';
 import { TcpFlag, type Packet } from '../../../sim/packet.ts';
+import { Reassembly } from '../../../sim/tcp/reassembly.ts';
 import { FlowWatch, type Flow } from './flow.ts';
 
 /** Largest frame the sniffer assembles: enough for 16 MiB chunks, bounded against a forged length. */
@@ -26,23 +27,22 @@ const SNIFF_MAX_FRAME = 64 * 1024 * 1024;
 
 /** How far ahead of the in-order bytes an out-of-order segment is kept (beyond any simulated window). */
 const REASSEMBLY_WINDOW_BYTES = 16 * 1024 * 1024;
-/** Out-of-order segments kept at once (the first of them wins a slot; later ones are dropped). */
-const MAX_WAITING_SEGMENTS = 4096;
+/** Out-of-order pieces kept at once (the first of them wins a slot; later ones are dropped). */
+const MAX_WAITING_PIECES = 4096;
 
 /**
- * In-order bytes of one TCP direction. Offsets count from the first byte after the SYN (or from the
- * first segment seen, when the SYN was missed). Out-of-order segments wait, bounded: only those
- * starting within REASSEMBLY_WINDOW_BYTES ahead, at most MAX_WAITING_SEGMENTS of them (segments from
- * before the stream start, or garbage numbers, fall outside the window and are dropped).
+ * In-order bytes of one TCP direction, as the receiving TCP would see them: the simulator's own
+ * reassembly (sim/tcp/reassembly.ts, first copy of a byte wins) over stream offsets. Offsets count
+ * from the first byte after the SYN (or from the first segment seen, when the SYN was missed).
+ * Unlike a TCP receiver the tap has no window to enforce, so out-of-order segments wait bounded:
+ * only those starting within REASSEMBLY_WINDOW_BYTES ahead, at most MAX_WAITING_PIECES pieces
+ * (segments from before the stream start, or garbage numbers, fall outside the window and are dropped).
  */
 export class TcpReassembler {
   /** Wire sequence number of stream offset 0. */
   private base: number | null = null;
   private nextOffset = 0;
-  /** Out-of-order segments by offset (first copy wins). */
-  private readonly waiting = new Map<number, Uint8Array>();
-  /** No waiting segment starts below this (exact after a scan, a lower bound after deletions). */
-  private lowestWaiting = Infinity;
+  private readonly waiting = new Reassembly();
   /** Segments dropped as outside the window or over the bound. */
   dropped = 0;
 
@@ -53,9 +53,9 @@ export class TcpReassembler {
     return this.nextOffset;
   }
 
-  /** Out-of-order segments waiting for the bytes before them. */
-  get waitingSegments(): number {
-    return this.waiting.size;
+  /** Out-of-order pieces waiting for the bytes before them. */
+  get waitingPieces(): number {
+    return this.waiting.pieceCount;
   }
 
   /** The stream offset a wire sequence number stands for (null before the first segment). */
@@ -76,17 +76,15 @@ export class TcpReassembler {
       return;
     }
     this.take(packet.payload, offset);
-    this.drain();
+    if (!this.waiting.isEmpty) for (const piece of this.waiting.takeFrom(this.nextOffset)) this.take(piece, this.nextOffset);
   }
 
   private hold(offset: number, bytes: Uint8Array): void {
-    if (this.waiting.has(offset)) return;
-    if (offset - this.nextOffset > REASSEMBLY_WINDOW_BYTES || this.waiting.size >= MAX_WAITING_SEGMENTS) {
+    if (offset - this.nextOffset > REASSEMBLY_WINDOW_BYTES || this.waiting.pieceCount >= MAX_WAITING_PIECES) {
       this.dropped++;
       return;
     }
-    this.waiting.set(offset, bytes);
-    this.lowestWaiting = Math.min(this.lowestWaiting, offset);
+    this.waiting.insert(offset, bytes);
   }
 
   private take(bytes: Uint8Array, offset: number): void {
@@ -96,34 +94,6 @@ export class TcpReassembler {
     const at = this.nextOffset;
     this.nextOffset += fresh.length;
     this.deliver(fresh, at);
-  }
-
-  /**
-   * Takes the waiting segments the in-order bytes have reached: by exact offset (the usual case,
-   * segments that abut), and with one pass over the waiting ones only when one may start below the
-   * in-order point (a segment that overlaps it, or is wholly old).
-   */
-  private drain(): void {
-    for (;;) {
-      const exact = this.waiting.get(this.nextOffset);
-      if (exact !== undefined) {
-        this.waiting.delete(this.nextOffset);
-        this.take(exact, this.nextOffset);
-        continue;
-      }
-      if (this.lowestWaiting >= this.nextOffset) return;
-      let taken = false;
-      let lowest = Infinity;
-      for (const [offset, bytes] of this.waiting) {
-        if (offset <= this.nextOffset) {
-          this.waiting.delete(offset);
-          this.take(bytes, offset);
-          taken = true;
-        } else lowest = Math.min(lowest, offset);
-      }
-      this.lowestWaiting = lowest;
-      if (!taken) return;
-    }
   }
 }
 

@@ -15,7 +15,8 @@
  */
 import type { Host } from '../../../sim/host.ts';
 import type { TcpSocket } from '../../../sim/tcp/tcp-socket.ts';
-import { describeFrame, type TraceExcerpt } from './excerpt.ts';
+import { describeFrame } from '../../../src/wire/frame.ts';
+import type { TraceExcerpt } from './excerpt.ts';
 import { FrameParser, frameBytes, type SniffedFrame } from './frame-sniffer.ts';
 import { WriteQueue } from './raw-tcp-client.ts';
 

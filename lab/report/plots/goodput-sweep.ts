@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { formatLoss } from '../../../scenarios/sweep.ts';
+import { median } from '../../../bench/stats.ts';
 import { BASE, collect, type PlotDefinition } from './plot.ts';
 
 const sweepSchema = z.object({
@@ -29,11 +30,6 @@ export interface SweepPlotData {
   cells: SweepCell[];
 }
 
-const medianOf = (sorted: readonly number[]) => {
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
-
 export const goodputSweepPlot: PlotDefinition<SweepPlotData> = {
   id: 'goodput-loss-rtt',
   title: 'Simulated goodput against loss and RTT',
@@ -46,7 +42,7 @@ export const goodputSweepPlot: PlotDefinition<SweepPlotData> = {
       const runs = sweep.points.filter((p) => `${p.loss}|${p.rttMs}` === key);
       const rates = runs.flatMap((p) => (p.goodputMBps === null ? [] : [p.goodputMBps])).sort((a, b) => a - b);
       if (rates.length === 0) return [];
-      return [{ loss: runs[0]!.loss, rttMs: runs[0]!.rttMs, medianMBps: medianOf(rates), minMBps: rates[0]!, maxMBps: rates.at(-1)!, seeds: rates.length, undelivered: runs.length - rates.length }];
+      return [{ loss: runs[0]!.loss, rttMs: runs[0]!.rttMs, medianMBps: median(rates), minMBps: rates[0]!, maxMBps: rates.at(-1)!, seeds: rates.length, undelivered: runs.length - rates.length }];
     });
     return cells.length > 0 ? { topology: sweep.topology, bytes: sweep.bytes, cells } : null;
   },

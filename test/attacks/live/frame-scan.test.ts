@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FrameScanner } from '../../../attacks/live/frame-scan.ts';
 import { concatBytes } from '../../../src/wire/bytes.ts';
-import { FrameType, encodeFrame, encodeHeader } from '../../../src/wire/frame.ts';
+import { FrameType, decodeHeader, describeFrame, encodeFrame, encodeHeader } from '../../../src/wire/frame.ts';
 
 const hello = encodeFrame({ type: FrameType.HELLO, streamId: 0, seq: 0, payload: new Uint8Array(36).fill(7) });
 const v2Hello = concatBytes(encodeHeader(FrameType.HELLO, 0, 0, 53, 2), new Uint8Array(53).fill(9));
@@ -25,4 +25,10 @@ test('a frame above the kept size is reported by its header and skipped, and the
   const big = concatBytes(encodeHeader(FrameType.DATA, 1, 0, 1000), new Uint8Array(1000));
   const frames = [...scanner.push(big.subarray(0, 500)), ...scanner.push(concatBytes(big.subarray(500), end))];
   assert.deepEqual(frames.map((f) => [f.type, f.length, f.bytes === null]), [[FrameType.DATA, 1000, true], [FrameType.END, 0, false]]);
+});
+
+test('a scanned frame is described by the same line as a decoded header: the one describeFrame both attack homes use', () => {
+  const [scanned] = new FrameScanner().push(v2Hello);
+  assert.equal(describeFrame(scanned!), 'HELLO v2 stream 0 seq 0 len 53');
+  assert.equal(describeFrame(decodeHeader(end)), describeFrame(new FrameScanner().push(end)[0]!));
 });

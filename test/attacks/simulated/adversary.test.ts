@@ -62,14 +62,14 @@ test('the reassembler keeps out-of-order segments bounded: segments from before 
   // Old segments (sequence numbers before the SYN: offsets wrap to ~2^32) never drain, so they must not wait.
   for (let i = 1; i <= 10_000; i++) reassembler.segment(segment(isn - 100 * i, text('old')));
   reassembler.segment(segment(isn + 1 + 64 * 1024 * 1024, text('far ahead')));
-  assert.equal(reassembler.waitingSegments, 0);
+  assert.equal(reassembler.waitingPieces, 0);
   assert.equal(reassembler.dropped, 10_001);
   // Within the window: at most a bounded number wait, and they drain once the hole is filled.
   for (let i = 1; i <= 5_000; i++) reassembler.segment(segment(isn + 1 + 4 * i, text('abcd')));
-  assert.equal(reassembler.waitingSegments, 4096);
+  assert.equal(reassembler.waitingPieces, 4096);
   reassembler.segment(segment(isn + 1, text('0123')));
   assert.equal(reassembler.length, 4 + 4 * 4096);
-  assert.equal(reassembler.waitingSegments, 0);
+  assert.equal(reassembler.waitingPieces, 0);
 });
 
 test('the frame parser reads frames cut anywhere, with their offsets, and hashes each stream', () => {

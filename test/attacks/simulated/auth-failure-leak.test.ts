@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import authFailureLeak from '../../../attacks/simulated/auth-failure-leak.ts';
-import { runAttack, verdictOf } from './run-attack.ts';
+import { runAttack, observedVerdict } from './run-attack.ts';
 
 test('auth failure leak (v1): forged HELLOs get 0 bytes and are closed after the same time whether nearly right or wrong; the control gets its ACCEPT', () => {
   const out = runAttack(authFailureLeak, 'asoc-v1', { samples: 2 });
-  assert.equal(verdictOf(out, 'S11'), 'HOLDS');
+  assert.equal(observedVerdict(out, 'S11'), 'HOLDS');
   assert.equal(out.counts.forgedHellos, 4);
   assert.equal(out.counts.bytesBackAfterFailure, 0);
   assert.equal(out.counts.closedByServer, 4);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import challengeBirthday from '../../../attacks/simulated/challenge-birthday.ts';
 import { clearAtExpectation, survivalProbability, unboundedExpectation, windowExpectation } from '../../../attacks/simulated/support/birthday-math.ts';
-import { runAttack, verdictOf } from './run-attack.ts';
+import { runAttack, observedVerdict } from './run-attack.ts';
 
 const N = 2 ** 32;
 
@@ -21,7 +21,7 @@ test('birthday figures: the unbounded bound, and the memories that forget', () =
 
 test('challenge birthday (v1, 1,000 nodes): legitimate announcements are rejected within the hour, near the analytic figure, and the discovery path agrees', () => {
   const out = runAttack(challengeBirthday, 'asoc-v1', { trials: 6, methodCheckTrials: 20, agentCheckMessages: 30_000 });
-  assert.equal(verdictOf(out, 'S9'), 'PARTIAL');
+  assert.equal(observedVerdict(out, 'S9'), 'PARTIAL');
   assert.equal(out.counts.trials, 6);
   assert.equal(out.counts.trialsWithRejection, 6);
   const { profileMeasuredMean: mean, profileMeasuredStandardError: se, profileAnalytic: analytic } = out.figures;
@@ -32,7 +32,7 @@ test('challenge birthday (v1, 1,000 nodes): legitimate announcements are rejecte
 
 test('challenge birthday (hardened): keyed by node, no rejection in hours of traffic; first expected after days', () => {
   const out = runAttack(challengeBirthday, 'asoc-hardened', { trials: 2, methodCheckTrials: 10, profileMessageBudget: 600_000, agentCheckMessages: 10_000 });
-  assert.equal(verdictOf(out, 'S9'), 'HOLDS');
+  assert.equal(observedVerdict(out, 'S9'), 'HOLDS');
   assert.equal(out.counts.trialsWithRejection, 0);
   assert.ok(out.figures.profileAnalyticHours! > 100);
   // No trial saw a rejection: what was measured is only a lower bound, and labelled so.
@@ -46,7 +46,7 @@ test('challenge birthday: the verdict is the analytic expectation against the st
   // The same trials (none rejects) with a threshold above hardened's ~163 h: PARTIAL.
   const strict = runAttack(challengeBirthday, 'asoc-hardened', { ...quick, holdsFromHours: 200 });
   assert.equal(strict.counts.trialsWithRejection, 0);
-  assert.equal(verdictOf(strict, 'S9'), 'PARTIAL');
+  assert.equal(observedVerdict(strict, 'S9'), 'PARTIAL');
   assert.match(strict.observations[0]!.evidence, /less than the 200 h threshold/);
-  assert.equal(verdictOf(runAttack(challengeBirthday, 'asoc-hardened', { ...quick, holdsFromHours: 100 }), 'S9'), 'HOLDS');
+  assert.equal(observedVerdict(runAttack(challengeBirthday, 'asoc-hardened', { ...quick, holdsFromHours: 100 }), 'S9'), 'HOLDS');
 });

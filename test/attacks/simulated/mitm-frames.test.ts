@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import mitmFrames from '../../../attacks/simulated/mitm-frames.ts';
-import { runAttack, verdictOf } from './run-attack.ts';
+import { runAttack, observedVerdict } from './run-attack.ts';
 
 test('mitm frames (hardened): each manipulation happened (frames changed) and was rejected by an integrity-failed close; every one keeps its decisive trace entries', () => {
   const out = runAttack(mitmFrames, 'asoc-hardened');
-  assert.equal(verdictOf(out, 'S3'), 'HOLDS');
+  assert.equal(observedVerdict(out, 'S3'), 'HOLDS');
   assert.equal(out.counts.rejected, 4);
   for (const m of ['modify', 'drop', 'reorder', 'inject']) {
     assert.ok(out.counts[`${m}FramesAltered`]! > 0, `${m} changed no frame`);
@@ -22,7 +22,7 @@ test('mitm frames (hardened): each manipulation happened (frames changed) and wa
 
 test('mitm frames (v1): every manipulation goes through as normal data', () => {
   const out = runAttack(mitmFrames, 'asoc-v1', { manipulations: ['modify', 'inject'] });
-  assert.equal(verdictOf(out, 'S3'), 'FAILS');
+  assert.equal(observedVerdict(out, 'S3'), 'FAILS');
   assert.equal(out.counts.wentThrough, 2);
   assert.equal(out.counts.rejected, 0);
 });

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import protocolViolations from '../../../attacks/simulated/protocol-violations.ts';
-import { runAttack, verdictOf } from './run-attack.ts';
+import { runAttack, observedVerdict } from './run-attack.ts';
 
 test('protocol violations (v1): bad version, bad seq and DATA on stream 0 close; an unknown type is skipped and the stream after it arrives', () => {
   const out = runAttack(protocolViolations, 'asoc-v1');
-  assert.equal(verdictOf(out, 'S12'), 'HOLDS');
+  assert.equal(observedVerdict(out, 'S12'), 'HOLDS');
   assert.equal(out.counts.insiderHandshakes, 4);
   assert.deepEqual(
     [out.counts['closed:bad-version'], out.counts['closed:unknown-type'], out.counts['closed:bad-seq'], out.counts['closed:data-on-stream-0']],

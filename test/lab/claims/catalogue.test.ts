@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { CLAIMS } from '../../../lab/claims/catalogue.ts';
+import { decidedBy, instrumentsFor } from '../../../lab/claims/instruments.ts';
 
 const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
 const EXPECTED_IDS = [...range('P', 9), ...range('S', 12), ...range('X', 2), ...range('D', 3), ...range('T', 4)];
@@ -22,12 +23,20 @@ test('the catalogue has every claim id once, in order', () => {
   assert.deepEqual(CLAIMS.map((c) => c.id), EXPECTED_IDS);
 });
 
-test('every claim has a source, a quote and an instrument, none naming an issue number', () => {
+test('every claim has a source, a quote and what decides it, none naming an issue number', () => {
   for (const c of CLAIMS) {
-    for (const field of ['text', 'source', 'quoted', 'decidedBy'] as const) {
-      assert.ok(c[field].trim().length > 0, `${c.id}.${field} is empty`);
-      assert.doesNotMatch(c[field], /\bissues?\s*#?\d/i, `${c.id}.${field}`);
+    const texts = { text: c.text, source: c.source, quoted: c.quoted, decidedBy: decidedBy(c) };
+    for (const [field, text] of Object.entries(texts)) {
+      assert.ok(text.trim().length > 0, `${c.id}.${field} is empty`);
+      assert.doesNotMatch(text, /\bissues?\s*#?\d/i, `${c.id}.${field}`);
     }
+  }
+});
+
+test('a claim is decided by an instrument of the registry or says why none decides it, never both', () => {
+  for (const c of CLAIMS) {
+    const deciding = instrumentsFor(c.id).length > 0;
+    assert.ok(deciding !== (c.undecidedBecause !== undefined), `${c.id}: ${deciding ? 'decided, yet says why not' : 'no instrument decides it and it does not say why'}`);
   }
 });
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import type { CalibrationFile } from '../../../bench/calibration-file.ts';
 import { cpuBudget } from '../../../lab/claims/sim-budget.ts';
 import { decideSimulatedClaims, figureAtEnds } from '../../../lab/claims/sim-claims.ts';
-import { verdictOf } from '../../../lab/claims/verdict.ts';
+import { verdictOf } from '../../../bench/verdict.ts';
 
 const ends = (atHigh: number, atLow: number) => [
   { end: 'high' as const, value: atHigh },

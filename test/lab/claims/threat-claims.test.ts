@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { claimsFrom } from '../../../lab/claims/threat-claims.ts';
 import type { ThreatResult, ThreatRow } from '../../../scenarios/threat-runner.ts';
 import type { ProfileName } from '../../../src/core/profile.ts';
-import type { ObservedVerdict } from '../../../attacks/simulated/types.ts';
+import type { DecidedVerdict } from '../../../bench/verdict.ts';
 
-function row(scenario: string, claim: string, profile: ProfileName, observed: ObservedVerdict, expected: ObservedVerdict = observed): ThreatRow {
+function row(scenario: string, claim: string, profile: ProfileName, observed: DecidedVerdict, expected: DecidedVerdict = observed): ThreatRow {
   return { scenario, claim, profile, observed, expected, evidence: `${scenario}/${profile}: ${observed}`, match: observed === expected };
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { judge, verdictOf, type Interval } from '../../../lab/claims/verdict.ts';
+import type { Interval } from '../../../bench/stats.ts';
+import { allOf, judge, verdictOf } from '../../../bench/verdict.ts';
 
 const around = (low: number, high: number): { estimate: number; interval: Interval } => ({ estimate: (low + high) / 2, interval: { low, high, confidence: 0.95, method: 'test' } });
 
@@ -34,4 +35,20 @@ test('verdictOf: an undecided part decides nothing unless every resolution agree
   assert.equal(verdictOf(['FAILS', 'UNDECIDED']), 'UNDECIDED', 'FAILS or PARTIAL');
   assert.equal(verdictOf(['HOLDS', 'FAILS', 'UNDECIDED']), 'PARTIAL', 'PARTIAL whatever it does');
   assert.equal(verdictOf(['UNDECIDED']), 'UNDECIDED');
+});
+
+test('verdictOf: a part that held only in part makes the claim PARTIAL', () => {
+  assert.equal(verdictOf(['HOLDS', 'PARTIAL']), 'PARTIAL');
+  assert.equal(verdictOf(['PARTIAL']), 'PARTIAL');
+  assert.equal(verdictOf(['PARTIAL', 'UNDECIDED']), 'PARTIAL', 'PARTIAL whatever the undecided one does');
+});
+
+test('allOf: as weak as the weakest sub-test (FAILS, then UNDECIDED, then PARTIAL); no sub-tests is a mistake', () => {
+  assert.equal(allOf(['HOLDS', 'HOLDS']), 'HOLDS');
+  assert.equal(allOf(['HOLDS', 'PARTIAL']), 'PARTIAL');
+  assert.equal(allOf(['PARTIAL', 'FAILS', 'HOLDS']), 'FAILS');
+  assert.equal(allOf(['HOLDS', 'UNDECIDED']), 'UNDECIDED', 'it could still fail');
+  assert.equal(allOf(['UNDECIDED', 'FAILS']), 'FAILS', 'whatever the undecided one does');
+  assert.equal(allOf(['PARTIAL', 'UNDECIDED']), 'UNDECIDED', 'PARTIAL or FAILS');
+  assert.throws(() => allOf([]), RangeError);
 });

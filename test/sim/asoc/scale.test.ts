@@ -1,5 +1,5 @@
 /**
- * The scale scenario at 500 nodes (bench/sim-scale.ts runs the full 1,000, about 30 s of wall time
+ * The scale scenario at 500 nodes (asoc-lab bench sim-scale runs the full 1,000, about 30 s of wall time
  * on a 2-core machine; this keeps the suite fast). Every node must know every other, each node
  * dials min(10, number of larger ids) peers, and no pair is connected twice.
  */

@@ -1,13 +1,13 @@
 /**
- * Moves a sans-io Endpoint's output over a byte stream: frames go out while the stream has room
- * (what it has no room for waits, by reference, for the next pump), events go to a callback, and
- * the endpoint's next deadline is a timer. The owner feeds it bytes (receive) and calls pump()
- * after driving the endpoint from outside and when the stream signals room again.
+ * Moves a sans-io connection machine's output over a byte stream: frames go out while the stream
+ * has room (what it has no room for waits, by reference, for the next pump), events go to a callback, and
+ * the machine's next deadline is a timer. The owner feeds it bytes (receive) and calls pump()
+ * after driving the machine from outside and when the stream signals room again.
  *
- * Time given to the endpoint never goes backwards, even when the clock does (a simulated host's
+ * Time given to the machine never goes backwards, even when the clock does (a simulated host's
  * skew stepped back).
  */
-import type { Endpoint } from '../core/endpoint.ts';
+import type { ConnectionMachine } from '../core/connection-machine.ts';
 import { MachineTimer } from './machine-timer.ts';
 import type { DeadlineTimerFactory } from './transport.ts';
 
@@ -22,7 +22,7 @@ export interface ByteSink {
 }
 
 export interface PumpOptions<Event> {
-  /** The endpoint's clock (milliseconds). */
+  /** The machine's clock (milliseconds). */
   now(): number;
   /** Deadlines on that clock. */
   deadlineTimer: DeadlineTimerFactory;
@@ -30,15 +30,15 @@ export interface PumpOptions<Event> {
   /** After every pump that was not nested in another. */
   afterPump?(): void;
   /**
-   * Before the endpoint's deadline is read (after frames were moved) and before a deadline is
-   * handled: where the owner tells the endpoint what the transport has done with its bytes.
+   * Before the machine's deadline is read (after frames were moved) and before a deadline is
+   * handled: where the owner tells the machine what the transport has done with its bytes.
    */
   observe?(now: number): void;
 }
 
-export class EndpointPump<Event> {
+export class ConnectionPump<Event> {
   private readonly timer: MachineTimer;
-  /** Frames taken from the endpoint that the sink had no room for yet. */
+  /** Frames taken from the machine that the sink had no room for yet. */
   private waiting: Uint8Array[] | null = null;
   private lastNow = -Infinity;
   private pumping = false;
@@ -47,32 +47,32 @@ export class EndpointPump<Event> {
 
   constructor(
     private readonly sink: ByteSink,
-    private readonly endpoint: Endpoint<Event>,
+    private readonly machine: ConnectionMachine<Event>,
     private readonly options: PumpOptions<Event>,
   ) {
     this.timer = new MachineTimer(options.deadlineTimer, () => this.now(), (now) => {
       this.lastNow = now;
       this.options.observe?.(now);
-      this.endpoint.handleTimeout(now);
+      this.machine.handleTimeout(now);
       this.pump();
     });
   }
 
-  /** Bytes taken from the endpoint that the sink has not taken yet. */
+  /** Bytes taken from the machine that the sink has not taken yet. */
   get unsentBytes(): number {
     let bytes = 0;
     for (const piece of this.waiting ?? []) bytes += piece.length;
     return bytes;
   }
 
-  /** The endpoint's clock, never going backwards. */
+  /** The machine's clock, never going backwards. */
   now(): number {
     this.lastNow = Math.max(this.lastNow, this.options.now());
     return this.lastNow;
   }
 
   receive(bytes: Uint8Array): void {
-    this.endpoint.receive(bytes, this.now());
+    this.machine.receive(bytes, this.now());
     this.pump();
   }
 
@@ -83,11 +83,11 @@ export class EndpointPump<Event> {
     this.timer.clear();
   }
 
-  /** Moves everything the endpoint has to give: frames (as room allows), events, and its next deadline. */
+  /** Moves everything the machine has to give: frames (as room allows), events, and its next deadline. */
   pump(): void {
     if (this.stopped) return;
     if (this.pumping) {
-      this.pumpAgain = true; // an event handler drove the endpoint; go round once more
+      this.pumpAgain = true; // an event handler drove the machine; go round once more
       return;
     }
     this.pumping = true;
@@ -95,11 +95,11 @@ export class EndpointPump<Event> {
       do {
         this.pumpAgain = false;
         this.transmit();
-        for (let e = this.endpoint.pollEvent(); e !== null; e = this.endpoint.pollEvent()) this.options.onEvent(e);
+        for (let e = this.machine.pollEvent(); e !== null; e = this.machine.pollEvent()) this.options.onEvent(e);
       } while (this.pumpAgain && !this.stopped);
       if (!this.stopped) {
         this.options.observe?.(this.now());
-        this.timer.arm(this.endpoint.pollTimeout());
+        this.timer.arm(this.machine.pollTimeout());
       }
     } finally {
       this.pumping = false;
@@ -115,7 +115,7 @@ export class EndpointPump<Event> {
       if (this.waiting !== null) return;
     }
     while (sink.hasRoom) {
-      const out = this.endpoint.pollTransmit();
+      const out = this.machine.pollTransmit();
       if (out === null) return;
       this.waiting = sink.write(out);
       if (this.waiting !== null) return;

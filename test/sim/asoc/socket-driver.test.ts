@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import type { Endpoint } from '../../../src/core/endpoint.ts';
-import { EndpointDriver } from '../../../sim/asoc/index.ts';
+import type { ConnectionMachine } from '../../../src/core/connection-machine.ts';
+import { SocketDriver } from '../../../sim/asoc/index.ts';
 import type { TcpSocket } from '../../../sim/index.ts';
 import { SERVER_PORT, patternBytes, twoHosts } from '../support.ts';
 
@@ -12,7 +12,7 @@ type CounterEvent = { kind: 'echoed'; total: number } | { kind: 'tick'; now: num
  * Sends `messages` frames (a 4-byte length header and a payload, handed out apart), counts the
  * bytes echoed back, and keeps a heartbeat deadline every `tickMs` of local time, `ticks` times.
  */
-class CounterEndpoint implements Endpoint<CounterEvent> {
+class CounterMachine implements ConnectionMachine<CounterEvent> {
   echoed = 0;
   readonly echoHash = createHash('sha256');
   readonly sentHash = createHash('sha256');
@@ -60,7 +60,7 @@ class CounterEndpoint implements Endpoint<CounterEvent> {
 }
 
 /** Echoes whatever arrives, without copying it. */
-class EchoEndpoint implements Endpoint<never> {
+class EchoMachine implements ConnectionMachine<never> {
   private pending: Uint8Array[] = [];
 
   receive(bytes: Uint8Array): void {
@@ -90,22 +90,22 @@ function echoPair(options: { messages: number; messageBytes: number; ticks?: num
     link: { bandwidthBps: 100e6, latencyMs: 2 },
     a: { clockSkewMs: options.skewMs ?? 0, tcp: { sendBufferBytes: options.sendBufferBytes ?? 4 * 2 ** 20 } },
   });
-  b.tcp.listen(SERVER_PORT, (socket) => void new EndpointDriver(b, socket, new EchoEndpoint()));
+  b.tcp.listen(SERVER_PORT, (socket) => void new SocketDriver(b, socket, new EchoMachine()));
   const socket = a.tcp.connect('10.0.0.2', SERVER_PORT);
-  const endpoint = new CounterEndpoint(options.messages, options.messageBytes, options.tickMs ?? 100, options.ticks ?? 0, a.now());
+  const machine = new CounterMachine(options.messages, options.messageBytes, options.tickMs ?? 100, options.ticks ?? 0, a.now());
   const events: Array<[number, CounterEvent]> = [];
   const closes: string[] = [];
-  const driver = new EndpointDriver(a, socket, endpoint, {
+  const driver = new SocketDriver(a, socket, machine, {
     onEvent: (event) => events.push([sim.scheduler.now, event]),
     onClose: (reason) => closes.push(reason),
   });
-  return { sim, socket, endpoint, driver, events, closes };
+  return { sim, socket, machine, driver, events, closes };
 }
 
-test('the driver carries an endpoint’s frames over simulated TCP and delivers the echo', () => {
-  const { sim, endpoint, events } = echoPair({ messages: 20, messageBytes: 10_000 });
-  sim.scheduler.runUntil(() => endpoint.echoed === 20 * 10_004);
-  assert.equal(endpoint.echoHash.digest('hex'), endpoint.sentHash.digest('hex'));
+test('the driver carries an machine’s frames over simulated TCP and delivers the echo', () => {
+  const { sim, machine, events } = echoPair({ messages: 20, messageBytes: 10_000 });
+  sim.scheduler.runUntil(() => machine.echoed === 20 * 10_004);
+  assert.equal(machine.echoHash.digest('hex'), machine.sentHash.digest('hex'));
   const last = events.at(-1)![1];
   assert.deepEqual(last, { kind: 'echoed', total: 200_080 });
 });
@@ -127,19 +127,19 @@ test('deadlines are honoured on the virtual clock, in the host’s local time (s
 });
 
 test('pollTransmit is called only when the socket has room, and a large backlog still arrives intact', () => {
-  const { sim, socket, endpoint, driver } = echoPair({ messages: 8, messageBytes: 2 ** 20, sendBufferBytes: 256 * 1024 });
+  const { sim, socket, machine, driver } = echoPair({ messages: 8, messageBytes: 2 ** 20, sendBufferBytes: 256 * 1024 });
   let violations = 0;
   let frames = 0;
-  const poll = endpoint.pollTransmit.bind(endpoint);
-  endpoint.pollTransmit = () => {
+  const poll = machine.pollTransmit.bind(machine);
+  machine.pollTransmit = () => {
     if ((socket as TcpSocket).writableBytes === 0) violations++;
     const pieces = poll();
     if (pieces !== null) frames++;
     return pieces;
   };
-  sim.scheduler.runUntil(() => endpoint.echoed === 8 * (2 ** 20 + 4));
+  sim.scheduler.runUntil(() => machine.echoed === 8 * (2 ** 20 + 4));
   assert.equal(violations, 0);
-  assert.equal(endpoint.echoHash.digest('hex'), endpoint.sentHash.digest('hex'));
+  assert.equal(machine.echoHash.digest('hex'), machine.sentHash.digest('hex'));
   assert.equal(frames, 8);
   assert.equal(driver.socket, socket);
 });
