@@ -28,7 +28,7 @@ const counters: NodeCounters = { peersUp: 0, receivedBytes: {}, streamsReceived:
 const count = (into: Record<string, number>, key: string, n = 1) => void (into[key] = (into[key] ?? 0) + n);
 
 node.on('peer-up', () => counters.peersUp++);
-node.on('peer-down', (_peer, reason) => count(counters.peersDown, reason));
+node.on('peer-down', ({ reason }) => count(counters.peersDown, reason));
 node.on('refused', (e) => count(counters.refused, e.reason));
 node.on('connection-closed', (e) => {
   if (!e.established && e.direction === 'inbound') count(counters.closedBeforeHandshake, e.reason);

@@ -255,7 +255,7 @@ class Workload {
     this.waits.whenConnected(stream.to.host.addressText, (peerKey) => {
       const scheduler = this.network.sim.scheduler;
       stream.began(scheduler.now);
-      this.node.node.send(peerKey, this.spec.bytes, {
+      this.node.node.transfer(peerKey, this.spec.bytes, {
         chunkSize: this.chunkBytes,
         onDone: (receipt) => {
           stream.delivered(scheduler.now, receipt.bytes, sharers);

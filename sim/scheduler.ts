@@ -105,6 +105,13 @@ export class Scheduler {
     return true;
   }
 
+  /** Runs the next event; false when none is left. */
+  runNext(): boolean {
+    if (this.heap.size === 0) return false;
+    this.step(Infinity);
+    return true;
+  }
+
   /** Runs until no event is left. */
   runUntilIdle(options: RunOptions = {}): void {
     const budget = this.budget(options);

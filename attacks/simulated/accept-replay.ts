@@ -50,7 +50,7 @@ export default defineAttack({
     const clientSide = new FrameSniffer((packet) => packet.src === client.host.address && packet.dst === server.host.address && packet.dstPort === PORT);
     addTap(stage.portOf(client).uplink, clientSide.tap);
     let victimHello: Uint8Array | null = null;
-    client.on('peer-up', (peer) => client.send(peer.key, 4096, { confirm: false }));
+    client.on('peer-up', (peer) => client.transfer(peer.key, 4096, { confirm: false }));
 
     let recorded: Uint8Array[] = [];
     const impostor = new ReplayServer(
@@ -69,7 +69,7 @@ export default defineAttack({
     victim.on('peer-up', (peer) => {
       victimEstablished++;
       excerpt.add(sim.scheduler.now, 'victim', 'peer-up', `session established with ${peer.address}: the victim takes the impostor for the server and sends its tensor`);
-      victim.send(peer.key, p.tensorBytes, { confirm: false });
+      victim.transfer(peer.key, p.tensorBytes, { confirm: false });
     });
     victim.on('auth-failed', (f) => {
       victimFailures.push(f.reason);

@@ -75,7 +75,7 @@ export default defineAttack({
           measured.dropped = after.dropped - measured.before.dropped;
           measured.accepted = measured.received - measured.dropped;
           excerpt.add(sim.scheduler.now, 'n0', 'tcp', `the server's TCP got ${measured.received} of the ${p.guesses} guesses, dropped ${measured.dropped} and accepted ${measured.accepted}`);
-          client.send(peerKey!, p.legitBytes, { confirm: false });
+          client.transfer(peerKey!, p.legitBytes, { confirm: false });
         }),
       });
     });

@@ -43,7 +43,7 @@ export default defineAttack({
       if (frame.header.streamId !== 0 && frame.header.seq > 0 && frame.header.type !== FrameType.END) return; // the first frame of each stream, and its END
       excerpt.add(sim.scheduler.now, 'n1->switch', 'tap', `read ${describeFrame(frame.header)} at byte ${frame.offset} of the client's TCP stream`);
     };
-    client.on('peer-up', (peer) => client.send(peer.key, p.tensorBytes, { confirm: false }));
+    client.on('peer-up', (peer) => client.transfer(peer.key, p.tensorBytes, { confirm: false }));
     stage.start();
     sim.scheduler.runUntilTime(5_000);
 

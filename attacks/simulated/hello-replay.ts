@@ -70,7 +70,7 @@ export default defineAttack({
     sniffer.parser.onFrame = (frame) => {
       if (frame.header.streamId === 0) excerpt.add(sim.scheduler.now, 'n1->switch', 'tap', `captured ${describeFrame(frame.header)}`);
     };
-    client.on('peer-up', (peer) => client.send(peer.key, p.legitBytes, { confirm: false }));
+    client.on('peer-up', (peer) => client.transfer(peer.key, p.legitBytes, { confirm: false }));
 
     const replayer = new Replayer(stage.attacker);
     const closesSince = new Map<ReplayRecord, Partial<Record<string, number>>>();

@@ -55,7 +55,7 @@ export default defineAttack({
     let peerKey: string | null = null;
     client.on('peer-up', (peer) => {
       peerKey = peer.key;
-      client.send(peer.key, p.legitBytes, { confirm: false });
+      client.transfer(peer.key, p.legitBytes, { confirm: false });
     });
     server.on('peer-down', (down) => excerpt.add(sim.scheduler.now, 'n0', 'peer-down', `connection with ${down.peer.address} closed: ${down.reason} (${down.detail})`));
     let injectedAtBoundary = false;
@@ -66,7 +66,7 @@ export default defineAttack({
       for (let at = 0; at < stream.length; at += SEGMENT_BYTES) injector.inject(stream.subarray(at, at + SEGMENT_BYTES));
     });
     sim.scheduler.at(p.secondStreamAtMs, () => {
-      if (peerKey !== null) client.send(peerKey, p.legitBytes, { confirm: false });
+      if (peerKey !== null) client.transfer(peerKey, p.legitBytes, { confirm: false });
     });
     stage.start();
     sim.scheduler.runUntilTime(p.secondStreamAtMs + 3_000);

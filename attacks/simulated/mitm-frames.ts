@@ -118,7 +118,7 @@ function runOne(manipulation: Manipulation, profile: AsocProfile, seed: number, 
   client.on('peer-up', (peer) => {
     if (started) return; // a reconnection after a detected manipulation sends nothing new
     started = true;
-    STREAM_IDS.forEach((_, i) => sim.scheduler.after(i * SEND_EVERY_MS, () => client.send(peer.key, p.streamBytes + 1000 * i, { confirm: false })));
+    STREAM_IDS.forEach((_, i) => sim.scheduler.after(i * SEND_EVERY_MS, () => client.transfer(peer.key, p.streamBytes + 1000 * i, { confirm: false })));
   });
   server.on('peer-down', (down) => excerpt.add(sim.scheduler.now, 'n0', 'peer-down', `connection with ${down.peer.address} closed: ${down.reason} (${down.detail})`));
   stage.start();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AsocNode } from '../../src/net/node.ts';
-import { StreamAbortedError, type IncomingStream } from '../../src/net/incoming-stream.ts';
+import { StreamAbortedError, type IncomingStream } from '../../src/driver/incoming-stream.ts';
 import { netTimers } from '../../src/net/net-transport.ts';
 import { DEFAULT_DIGEST, EventDigest, type DigestEntry } from '../../src/driver/event-digest.ts';
 import type { Timers } from '../../src/driver/transport.ts';
@@ -28,7 +28,7 @@ export function logNodeEvents(node: AsocNode, write: (line: string) => void, opt
   const connections = digest('connection events');
   const streams = digest('streams');
   node.on('peer-up', (p) => connections.record(p.address, 'peer up', `peer up: ${p.key} (${p.direction}, ${p.address}:${p.port})`));
-  node.on('peer-down', (p, reason, detail) => connections.record(p.address, `peer down (${reason})`, `peer down: ${p.key} (${reason}: ${detail})`));
+  node.on('peer-down', ({ peer: p, reason, detail }) => connections.record(p.address, `peer down (${reason})`, `peer down: ${p.key} (${reason}: ${detail})`));
   node.on('refused', (e) => connections.record(e.address, `refused (${e.reason})`, `refused a connection from ${e.address}: ${e.reason}`));
   node.on('connection-closed', (e) => {
     if (e.established) return; // a peer-down

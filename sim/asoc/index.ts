@@ -13,14 +13,16 @@ export {
   type FrameCpuCosts,
   type PeerDown,
   type PeerInfo,
-  type SendOptions,
   type SendReceipt,
   type SimAsocNodeCounters,
   type SimAsocNodeEvents,
   type SimAsocNodeOptions,
-  type SimFlowSettings,
+  type SimNodeEvents,
+  type SimSource,
   type StreamAborted,
   type StreamEnd,
   type StreamInfo,
+  type TransferOptions,
 } from './sim-node.ts';
 export { Transfer, type TransferState } from './transfer.ts';
+export { WorkloadStuckError, runWorkload } from './workload-runner.ts';

@@ -9,6 +9,9 @@
  * the socket's onWritable. A peer that stops reading shows up in the core as bytes not taken: its
  * §9.3 send-stall timeout. Several transfers on one connection take turns, a piece each.
  *
+ * Receiving (as src/net/socket-connection.ts): when the application reads streams (a 'stream'
+ * listener), more than `receiveWindow` bytes waiting unread in IncomingStreams pause the socket.
+ *
  * CPU: each DATA/END frame the application queues costs `sendPerFrameMs` on the host's CPU before it
  * is queued (one piece at a time goes through the CPU, so a slow CPU paces the sender). Each frame
  * the core decodes costs `receivePerFrameMs`, charged once the core has seen it; the socket stays
@@ -20,16 +23,21 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { AsocConnection } from '../../src/core/connection.ts';
 import { ConnectionDriver, type ConnectionClosedError } from '../../src/driver/connection-driver.ts';
+import type { FlowSettings } from '../../src/driver/flow.ts';
+import { IncomingStream } from '../../src/driver/incoming-stream.ts';
 import type { ConnectionLifecycle } from '../../src/driver/orchestrator.ts';
 import { hostDeadlineTimer } from './host-deadline-timer.ts';
 import type { Host } from '../host.ts';
 import { tcpByteStream } from './tcp-byte-stream.ts';
 import type { TcpSocket } from '../tcp/tcp-socket.ts';
 import { simTimers } from './sim-transport.ts';
-import type { FrameCpuCosts, SimFlowSettings, StreamAborted, StreamEnd } from './types.ts';
+import type { FrameCpuCosts, StreamAborted, StreamEnd } from './types.ts';
 import type { Transfer } from './transfer.ts';
 
 export interface SimStreamHandlers {
+  /** Whether the application reads streams (then each gets an IncomingStream, handed to `stream`). */
+  wantsStreams(): boolean;
+  stream(stream: IncomingStream): void;
   streamOpened(conn: SimConnection, streamId: number): void;
   streamEnd(conn: SimConnection, end: Omit<StreamEnd, 'peerKey'>): void;
   streamAborted(conn: SimConnection, aborted: Omit<StreamAborted, 'peerKey'>): void;
@@ -38,12 +46,18 @@ export interface SimStreamHandlers {
 export type SimConnectionHandlers = ConnectionLifecycle<SimConnection> & SimStreamHandlers;
 
 export interface SimConnectionSettings {
-  flow: SimFlowSettings;
+  flow: FlowSettings;
   frameCosts: FrameCpuCosts;
   hashStreams: boolean;
 }
 
-export class SimConnection extends ConnectionDriver<Hash | null> {
+/** An inbound stream: its running hash (when the node hashes streams) and its reader (when the application reads them). */
+interface Inbound {
+  hash: Hash | null;
+  reader: IncomingStream | null;
+}
+
+export class SimConnection extends ConnectionDriver<Inbound> {
   /** Transfers still queuing bytes, taking turns. */
   private readonly sending: Transfer[] = [];
   private turn = 0;
@@ -54,6 +68,10 @@ export class SimConnection extends ConnectionDriver<Hash | null> {
   private recheckScheduled = false;
   private framesCharged = 0;
   private cpuHolds = 0;
+  /** Bytes in IncomingStreams the application has not read yet. */
+  private unreadBytes = 0;
+  private readerBehind = false;
+  private socketPaused = false;
 
   constructor(
     private readonly host: Host,
@@ -175,28 +193,54 @@ export class SimConnection extends ConnectionDriver<Hash | null> {
     this.framesCharged = frames;
     const cost = fresh * this.settings.frameCosts.receivePerFrameMs;
     if (cost === 0) return;
-    this.socket.pause();
     this.cpuHolds++;
+    this.updateReading();
     this.host.cpu.run(cost, () => {
-      if (--this.cpuHolds === 0) this.socket.resume();
+      this.cpuHolds--;
+      this.updateReading();
     });
   }
 
-  protected override streamOpened(streamId: number): Hash | null {
+  protected override streamOpened(streamId: number): Inbound {
     const hash = this.settings.hashStreams ? createHash('sha256') : null;
+    const reader = this.handlers.wantsStreams() ? new IncomingStream(streamId, this.peer!, (n) => this.consumed(n)) : null;
     this.handlers.streamOpened(this, streamId);
-    return hash;
+    if (reader) this.handlers.stream(reader);
+    return { hash, reader };
   }
 
-  protected override streamData(hash: Hash | null | undefined, data: Uint8Array): void {
-    hash?.update(data);
+  protected override streamData(stream: Inbound | undefined, data: Uint8Array): void {
+    stream?.hash?.update(data);
+    if (!stream?.reader) return;
+    this.unreadBytes += data.length;
+    stream.reader.push(data);
+    this.updateReading();
   }
 
-  protected override streamEnded(hash: Hash | null | undefined, end: { streamId: number; bytes: number; frames: number }): void {
-    this.handlers.streamEnd(this, hash ? { ...end, sha256: hash.digest('hex') } : end);
+  protected override streamEnded(stream: Inbound | undefined, end: { streamId: number; bytes: number; frames: number }): void {
+    stream?.reader?.end({ bytes: end.bytes, frames: end.frames });
+    this.handlers.streamEnd(this, stream?.hash ? { ...end, sha256: stream.hash.digest('hex') } : end);
   }
 
-  protected override streamAborted(_hash: Hash | null | undefined, aborted: { streamId: number; bytes: number; reason: string }): void {
+  protected override streamAborted(stream: Inbound | undefined, aborted: { streamId: number; bytes: number; reason: string }): void {
+    stream?.reader?.abort(aborted.reason);
     this.handlers.streamAborted(this, aborted);
+  }
+
+  private consumed(bytes: number): void {
+    this.unreadBytes -= bytes;
+    this.updateReading();
+  }
+
+  /** The socket is read while the CPU has caught up with the frames taken in and the application with the bytes (from half the window again). */
+  private updateReading(): void {
+    const window = this.settings.flow.receiveWindow;
+    if (this.unreadBytes > window) this.readerBehind = true;
+    else if (this.unreadBytes <= window / 2) this.readerBehind = false;
+    const pause = this.readerBehind || this.cpuHolds > 0;
+    if (pause === this.socketPaused) return;
+    this.socketPaused = pause;
+    if (pause) this.socket.pause();
+    else this.socket.resume();
   }
 }

@@ -1,13 +1,17 @@
 /**
- * The simulated host as the shared orchestration's transport (src/driver/transport.ts): timers on
- * the virtual clock, TCP connects on the host's stack, and the discovery UDP socket, whose
- * datagrams cost frame CPU on the host's CPU both ways. (Connected sockets: asoc/tcp-byte-stream.ts;
- * deadlines: deadline-timer.ts.)
+ * The simulated host as the shared orchestration's transport (src/driver/transport.ts) and a node's
+ * environment (src/driver/node-environment.ts): timers on the virtual clock, TCP connects on the
+ * host's stack, seeded randomness, and the discovery UDP socket, whose datagrams cost frame CPU on
+ * the host's CPU both ways. (Connected sockets: asoc/tcp-byte-stream.ts; deadlines: deadline-timer.ts.)
  */
+import type { CryptoBackend } from '../../src/crypto/backend.ts';
+import type { NodeEnvironment, RandomUse } from '../../src/driver/node-environment.ts';
 import type { Cancel, Connector, DatagramReceiver, DatagramSocket, Timers } from '../../src/driver/transport.ts';
 import type { Host } from '../host.ts';
+import type { RandomStreams } from '../random.ts';
 import type { TcpSocket } from '../tcp/tcp-socket.ts';
 import type { Datagram, UdpSocket } from '../udp.ts';
+import { hostDeadlineTimer } from './host-deadline-timer.ts';
 import type { FrameCpuCosts } from './types.ts';
 
 /** Virtual time 0 as a Unix time: 2025-01-01T00:00:00Z. */
@@ -21,6 +25,30 @@ export const SIM_EPOCH_MS = 1_735_689_600_000;
 export function simEpochClock(host: Host): () => number {
   const clock = { last: -Infinity }; // a field keeps the double unboxed; a closure variable would box it on every call
   return () => (clock.last = Math.max(clock.last, host.now() + SIM_EPOCH_MS));
+}
+
+/** Each use draws from its own stream, named after the host, so turning discovery on does not change the handshakes' draws. */
+const RANDOM_STREAMS: Record<RandomUse, string> = { 'node-id': 'asoc-node-id', connections: 'asoc', dialing: 'asoc-dial', discovery: 'asoc-discovery' };
+
+/**
+ * A node's environment on `host`: its local clock (with skew) for connections, `unixNow` (default:
+ * the epoch clock) for their handshakes, the epoch clock for discovery. A socket is cut only while
+ * it is open: destroying one in TIME_WAIT would end that early.
+ */
+export function hostEnvironment(host: Host, random: RandomStreams, crypto: CryptoBackend, unixNow: () => number = simEpochClock(host)): NodeEnvironment<TcpSocket> {
+  return {
+    now: () => host.now(),
+    unixNow,
+    discoveryClock: { now: simEpochClock(host), deadlineTimer: hostDeadlineTimer(host, SIM_EPOCH_MS) },
+    timers: simTimers(host),
+    connector: simConnector(host),
+    destroy: (socket) => {
+      if (socket.state !== 'CLOSED' && socket.state !== 'TIME_WAIT') socket.destroy();
+    },
+    random: (use) => random.stream(`${RANDOM_STREAMS[use]}:${host.name}`),
+    crypto,
+    label: host.name,
+  };
 }
 
 export function simTimers(host: Host): Timers {

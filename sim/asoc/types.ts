@@ -1,15 +1,13 @@
 /** The public types of the simulated ASoc node (sim-node.ts), apart so its helpers can share them. */
-import type { AdmissionSettings } from '../../src/core/admission.ts';
-import type { ConnectionLimits } from '../../src/core/connection.ts';
-import type { AuthFailure, CloseReason } from '../../src/core/events.ts';
-import type { AsocProfile } from '../../src/core/profile.ts';
-import type { CryptoBackend } from '../../src/crypto/backend.ts';
+import type { CloseReason } from '../../src/core/events.ts';
+import type { NodeEvents, NodeOptions } from '../../src/driver/asoc-node-base.ts';
 import type { SendReceipt } from '../../src/driver/connection-driver.ts';
 import type { DialStep } from '../../src/driver/dialer.ts';
-import type { PeerInfo } from '../../src/driver/peer.ts';
+import type { FlowSettings } from '../../src/driver/flow.ts';
 import type { Host } from '../host.ts';
 import type { Simulation } from '../simulation.ts';
 
+export type { PeerDown } from '../../src/driver/asoc-node-base.ts';
 export type { SendReceipt } from '../../src/driver/connection-driver.ts';
 export type { PeerInfo } from '../../src/driver/peer.ts';
 
@@ -24,50 +22,21 @@ export interface FrameCpuCosts {
 
 export const FREE_FRAMES: Readonly<FrameCpuCosts> = { sendPerFrameMs: 0, receivePerFrameMs: 0 };
 
-export interface SimAsocNodeOptions {
+/** Options both nodes take are src/driver/asoc-node-base.ts's; a node id is drawn from the seeded stream `asoc-node-id:<host name>` when absent, crypto defaults to SIM_CRYPTO. */
+export interface SimAsocNodeOptions extends Omit<NodeOptions, 'staticPeers'> {
   sim: Simulation;
   host: Host;
-  community: string;
-  /** The cluster's shared secret. */
-  apiKey: Uint8Array;
-  /** 16 bytes; default: drawn from the seeded stream `asoc-node-id:<host name>`. */
-  nodeId?: Uint8Array;
   /** TCP port to listen on and to announce (default 9000). */
   port?: number;
   /** Peers dialed from start() and redialed forever. */
   staticPeers?: { address: string; port: number }[];
   /** UDP discovery on the host's links/switch (default: off). */
   discovery?: false | { port?: number };
-  /**
-   * Most discovered peers this node dials at once (default: no limit). The dial rule still
-   * applies (only the smaller node id dials); discovered peers beyond the limit are not dialed.
-   */
-  maxDialedPeers?: number;
-  profile?: AsocProfile;
-  /** Default SIM_CRYPTO: node:crypto with HMAC results remembered (memo-crypto.ts; same verdicts, less wall time). */
-  crypto?: CryptoBackend;
-  limits?: Partial<ConnectionLimits>;
-  admission?: Partial<AdmissionSettings>;
-  /** Per-connection flow control (same meaning and defaults as src/driver/flow.ts's FlowSettings). */
-  flow?: Partial<SimFlowSettings>;
+  /** Per-connection flow control (default src/driver/flow.ts's DEFAULT_FLOW). */
+  flow?: Partial<FlowSettings>;
   frameCosts?: Partial<FrameCpuCosts>;
   /** SHA-256 every inbound stream; 'stream-end' then carries the hex digest. Default false. */
   hashStreams?: boolean;
-  /** TCP connect timeout for dials (default 5 s, src/driver/dialer.ts). */
-  connectTimeoutMs?: number;
-}
-
-export interface SimFlowSettings {
-  /** Bytes queued in the core before a sender waits for the socket (per connection). */
-  sendWindow: number;
-  /** How long a confirmed send waits for the receiver's receipt once its END is queued. */
-  receiptTimeoutMs: number;
-}
-
-export interface PeerDown {
-  peer: PeerInfo;
-  reason: CloseReason;
-  detail: string;
 }
 
 export interface StreamInfo {
@@ -87,19 +56,16 @@ export interface StreamAborted extends StreamInfo {
   reason: string;
 }
 
-export interface SimAsocNodeEvents {
-  'peer-up': [PeerInfo];
-  'peer-down': [PeerDown];
-  discovered: [{ nodeId: string; address: string; port: number }];
-  'auth-failed': [{ address: string; port: number; reason: AuthFailure; direction: 'inbound' | 'outbound' }];
-  /** An inbound connection refused before its handshake (connection limit or lockout). */
-  refused: [{ address: string; reason: string }];
+/** The simulated node's events beyond the ones every node has (src/driver/asoc-node-base.ts's NodeEvents). */
+export interface SimNodeEvents {
   'stream-opened': [StreamInfo];
   'stream-end': [StreamEnd];
   'stream-aborted': [StreamAborted];
   /** Every step of every dialer (also kept in dialLog). */
   dial: [DialRecord];
 }
+
+export type SimAsocNodeEvents = NodeEvents & SimNodeEvents;
 
 /** What a dialer did (src/driver/dialer.ts), with the peer and the virtual time it did it. */
 export type DialRecord = DialStep & { peerKey: string; at: number };
@@ -124,7 +90,8 @@ export interface SimAsocNodeCounters {
   dialAttempts: number;
 }
 
-export interface SendOptions {
+/** How SimAsocNode.transfer sends (send takes only `confirm`). */
+export interface TransferOptions {
   /** Bytes per sendData call (default: the connection's frame chunk size, 1 MiB). */
   chunkSize?: number;
   /** Wait for the receiver's receipt (default true); false: done once everything is handed to TCP. */

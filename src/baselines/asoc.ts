@@ -11,7 +11,7 @@
  */
 import type net from 'node:net';
 import type { AsocProfile } from '../core/profile.ts';
-import type { IncomingStream } from '../net/incoming-stream.ts';
+import type { IncomingStream } from '../driver/incoming-stream.ts';
 import { AsocNode, PLAIN_TCP, type SocketTransport } from '../net/node.ts';
 import type { PeerInfo } from '../driver/peer.ts';
 import { ReplyQueue, setupBytes } from './support.ts';
@@ -121,7 +121,7 @@ export function asocBaseline(spec: AsocBaselineSpec): Baseline {
         else if (options.sink) void drainInto(stream, options.sink).catch(onError);
         else void stream.discard().then(() => onError(new BaselineProtocolError(`${spec.name}: a transfer arrived at a client with no sink`)));
       });
-      node.on('peer-down', (_peer, reason, detail) => replies.failAll(new BaselineProtocolError(`${spec.name}: connection closed (${reason}: ${detail})`)));
+      node.on('peer-down', ({ reason, detail }) => replies.failAll(new BaselineProtocolError(`${spec.name}: connection closed (${reason}: ${detail})`)));
       await node.start();
       try {
         const peer = await node.waitForPeer(undefined, timeoutMs);

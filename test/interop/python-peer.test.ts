@@ -13,7 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { AsocNode, type AsocNodeOptions } from '../../src/net/node.ts';
-import type { IncomingStream } from '../../src/net/incoming-stream.ts';
+import type { IncomingStream } from '../../src/driver/incoming-stream.ts';
 import { ASOC_V1 } from '../../src/core/profile.ts';
 import { REFERENCE_VECTORS_FILE } from '../../src/vectors/reference-vectors.ts';
 

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { AsocNode, type AsocNodeOptions } from '../../src/net/node.ts';
 import { ASOC_HARDENED, ASOC_HARDENED_ENCRYPTED, ASOC_V1 } from '../../src/core/profile.ts';
-import { StreamAbortedError, type IncomingStream } from '../../src/net/incoming-stream.ts';
+import { StreamAbortedError, type IncomingStream } from '../../src/driver/incoming-stream.ts';
 import { signHello } from '../../src/core/v1-auth.ts';
 import { nodeBackend } from '../../src/crypto/backend.ts';
 import { encodeFrame, FrameType } from '../../src/wire/frame.ts';

@@ -13,7 +13,7 @@ for (const profile of [ASOC_V1, ASOC_HARDENED]) {
     const server = new AsocNode({ community: 'test', apiKey: KEY, host: '127.0.0.1', port: 0, discovery: false, profile, limits: { partialFrameTimeoutMs: 300 } });
     await server.start();
     try {
-      const closed = new Promise<{ reason: string; detail: string }>((resolve) => server.once('peer-down', (_peer, reason, detail) => resolve({ reason, detail })));
+      const closed = new Promise<{ reason: string; detail: string }>((resolve) => server.once('peer-down', ({ reason, detail }) => resolve({ reason, detail })));
       const { socket } = await establishedPeer({ port: server.address.port }, profile, KEY);
       const socketClosed = new Promise((resolve) => socket.once('close', resolve));
       socket.write(encodeHeader(FrameType.DATA, 1, 0, 1024, profile.wireVersion).subarray(0, 7));

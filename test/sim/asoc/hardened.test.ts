@@ -13,7 +13,7 @@ for (const profile of [ASOC_HARDENED, ASOC_HARDENED_ENCRYPTED]) {
     const ends: { bytes: number; sha256?: string }[] = [];
     b!.on('stream-end', (end) => ends.push(end));
     const peer = a!.peers().find((p) => p.nodeId === b!.nodeIdHex)!;
-    a!.send(peer.key, 4 * 1024 * 1024);
+    a!.transfer(peer.key, 4 * 1024 * 1024);
     cluster.sim.scheduler.runUntil(() => ends.length === 1, { maxTime: 10_000 });
     assert.deepEqual(ends.map((e) => e.bytes), [4 * 1024 * 1024]);
     assert.equal(ends[0]!.sha256, generatedStreamSha256(4 * 1024 * 1024, 2 ** 20));

@@ -29,7 +29,7 @@ test('a partition kills a busy connection by the 10 s send-stall timeout; the st
   assert.ok(scheduler.runUntil(() => dialer.peers().length === 1));
   const key = dialer.peers()[0]!.key;
   let sendError: Error | null = null;
-  dialer.send(key, 1024 * MiB, { onError: (err) => (sendError = err) });
+  dialer.transfer(key, 1024 * MiB, { onError: (err) => (sendError = err) });
 
   const partitionAt = 200;
   const healAt = 90_000;
@@ -78,7 +78,7 @@ test('a partition kills a busy connection by the 10 s send-stall timeout; the st
   assert.ok(lastAttempt.at >= healAt && upAgainAt - lastAttempt.at < 1, 'the first attempt after the heal connects');
 
   let receipt = false;
-  dialer.send(key, 3 * MiB, { onDone: () => (receipt = true) });
+  dialer.transfer(key, 3 * MiB, { onDone: () => (receipt = true) });
   assert.ok(scheduler.runUntil(() => receipt, { maxTime: upAgainAt + 5_000 }));
   assert.deepEqual(ends.at(-1), { peerKey: dialer.nodeIdHex, streamId: 1, bytes: 3 * MiB, frames: 3, sha256: generatedStreamSha256(3 * MiB, MiB) });
   // v1 has no keep-alive, and the server had nothing to send (the RST was lost in the partition), but
@@ -99,7 +99,7 @@ test('stop(): an unconfirmed send is done once TCP has it, the close is graceful
   staying.on('stream-end', (e) => ends.push(e));
   let written = false;
   let transfer: Transfer | null = null;
-  stopping.on('peer-up', (peer) => (transfer = stopping.send(peer.key, 2 * MiB, { confirm: false, onDone: () => (written = true) })));
+  stopping.on('peer-up', (peer) => (transfer = stopping.transfer(peer.key, 2 * MiB, { confirm: false, onDone: () => (written = true) })));
   cluster.start();
   assert.ok(scheduler.runUntil(() => written));
   const { receipt, finishedAt, startedAt } = transfer!;

@@ -66,7 +66,7 @@ test('stream idle timeout: a stream with no frame for 30 s is dropped by the rec
   receiver.on('stream-opened', () => (opened = true));
   cluster.start();
   assert.ok(scheduler.runUntil(() => sender.peers().length === 1));
-  const transfer = sender.send(sender.peers()[0]!.key, 64 * MiB, { onError: () => {} });
+  const transfer = sender.transfer(sender.peers()[0]!.key, 64 * MiB, { onError: () => {} });
   assert.ok(scheduler.runUntil(() => opened));
   transfer.pause(); // the sender stops feeding the stream; what it queued still goes out
   const queued = transfer.bytesQueued;

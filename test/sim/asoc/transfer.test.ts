@@ -12,7 +12,7 @@ function streamOnce(seed: number, bytes: number) {
   let receipt: SendReceipt | null = null;
   receiver.on('stream-end', (end) => (arrived = end));
   sender.on('peer-up', (peer) => {
-    sender.send(peer.key, bytes, { onDone: (r) => (receipt = r), onError: (err) => assert.fail(err) });
+    sender.transfer(peer.key, bytes, { onDone: (r) => (receipt = r), onError: (err) => assert.fail(err) });
   });
   cluster.start();
   assert.ok(cluster.sim.scheduler.runUntil(() => receipt !== null, { maxTime: 60_000 }), 'the receipt arrived');
@@ -65,10 +65,10 @@ test('streams run concurrently in both directions on one connection, each intact
   }
   const receipts: SendReceipt[] = [];
   const fail = (err: Error) => assert.fail(err);
-  b.on('peer-up', (peer) => b.send(peer.key, 6 * MiB, { onDone: (r) => receipts.push(r), onError: fail }));
+  b.on('peer-up', (peer) => b.transfer(peer.key, 6 * MiB, { onDone: (r) => receipts.push(r), onError: fail }));
   a.on('peer-up', (peer) => {
-    a.send(peer.key, 8 * MiB, { onDone: (r) => receipts.push(r), onError: fail });
-    a.send(peer.key, 3 * MiB + 5, { chunkSize: 256 * 1024, onDone: (r) => receipts.push(r), onError: fail });
+    a.transfer(peer.key, 8 * MiB, { onDone: (r) => receipts.push(r), onError: fail });
+    a.transfer(peer.key, 3 * MiB + 5, { chunkSize: 256 * 1024, onDone: (r) => receipts.push(r), onError: fail });
   });
   cluster.start();
   assert.ok(cluster.sim.scheduler.runUntil(() => receipts.length === 3, { maxTime: 10_000 }));
@@ -98,7 +98,7 @@ test('per-frame CPU costs are charged on the host CPU and pace the stream', () =
     let receipt: SendReceipt | null = null;
     let sha = '';
     receiver.on('stream-end', (end) => (sha = end.sha256!));
-    sender.on('peer-up', (peer) => sender.send(peer.key, 32 * MiB, { onDone: (r) => (receipt = r) }));
+    sender.on('peer-up', (peer) => sender.transfer(peer.key, 32 * MiB, { onDone: (r) => (receipt = r) }));
     cluster.start();
     assert.ok(cluster.sim.scheduler.runUntil(() => receipt !== null, { maxTime: 10_000 }));
     const [senderCpu, receiverCpu] = cluster.hosts.map((h) => h.cpu.busyMs) as [number, number];

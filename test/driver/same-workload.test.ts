@@ -1,0 +1,121 @@
+/**
+ * One workload, written once against AsocNodeApi, runs unchanged on AsocNode over loopback sockets
+ * and on SimAsocNode in the simulator: the same promise-based send, waitForPeer and 'stream' events.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { test } from 'node:test';
+import type { AsocNodeApi } from '../../src/driver/asoc-node-base.ts';
+import type { IncomingStream } from '../../src/driver/incoming-stream.ts';
+import { AsocNode } from '../../src/net/node.ts';
+import { WorkloadStuckError, buildCluster, runWorkload } from '../../sim/asoc/index.ts';
+
+interface Delivered {
+  bytes: number;
+  sha256: string;
+}
+
+/** What the receiver read of each stream, by stream id: its length and SHA-256. */
+async function digestOf(stream: IncomingStream): Promise<Delivered> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const piece of stream) {
+    hash.update(piece);
+    bytes += piece.length;
+  }
+  return { bytes, sha256: hash.digest('hex') };
+}
+
+/**
+ * The workload: `sender` sends every stream at once to its one peer, `receiver`; each send resolves
+ * with the receiver's receipt, and the receiver's SHA-256 of each stream matches what was sent.
+ * Returns the receiver's digests in the order of `streams`.
+ */
+async function sendAndVerify(sender: AsocNodeApi, receiver: AsocNodeApi, streams: Uint8Array[]): Promise<string[]> {
+  const arrived = new Map<number, Promise<Delivered>>();
+  const onStream = (stream: IncomingStream) => arrived.set(stream.streamId, digestOf(stream));
+  receiver.on('stream', onStream);
+  try {
+    const peer = await sender.waitForPeer(undefined, 10_000);
+    const receipts = await Promise.all(streams.map((bytes) => sender.send(peer.key, bytes)));
+    return await Promise.all(
+      receipts.map(async (receipt, i) => {
+        const sent = streams[i]!;
+        assert.equal(receipt.confirmed, true, `stream ${i} confirmed by the receiver's receipt`);
+        assert.equal(receipt.bytes, sent.length, `stream ${i}: the receipt's byte count`);
+        const delivered = await arrived.get(receipt.streamId);
+        assert.ok(delivered, `stream ${i} (id ${receipt.streamId}) reached the receiver's 'stream' listener`);
+        assert.deepEqual(delivered, { bytes: sent.length, sha256: sha256(sent) }, `stream ${i} arrived whole`);
+        return delivered.sha256;
+      }),
+    );
+  } finally {
+    receiver.off('stream', onStream);
+  }
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** Streams of several sizes (one of a single byte, one spanning frames), bytes from a fixed xorshift. */
+function testStreams(): Uint8Array[] {
+  let x = 0x9e3779b9;
+  return [1, 70_000, 3 * 1024 * 1024 + 17, 250_000].map((length) => {
+    const bytes = new Uint8Array(length);
+    for (let i = 0; i < length; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      bytes[i] = x & 0xff;
+    }
+    return bytes;
+  });
+}
+
+const STREAMS = testStreams();
+const EXPECTED = STREAMS.map(sha256);
+const API_KEY = 'the same workload on sockets and in the simulator';
+
+test('the workload runs on AsocNode over loopback', async () => {
+  const receiver = new AsocNode({ community: 'lab', apiKey: API_KEY, host: '127.0.0.1', port: 0, discovery: false });
+  await receiver.start();
+  const sender = new AsocNode({ community: 'lab', apiKey: API_KEY, host: '127.0.0.1', port: 0, discovery: false, staticPeers: [`127.0.0.1:${receiver.address.port}`] });
+  await sender.start();
+  try {
+    assert.deepEqual(await sendAndVerify(sender, receiver, STREAMS), EXPECTED);
+  } finally {
+    await Promise.all([sender.stop(), receiver.stop()]);
+  }
+});
+
+test('the same workload runs on SimAsocNode in the simulator, the same way on every run', async () => {
+  const simulate = async () => {
+    const cluster = buildCluster({ seed: 3, size: 2, topology: 'mesh' });
+    const [sender, receiver] = cluster.nodes as [(typeof cluster.nodes)[0], (typeof cluster.nodes)[0]];
+    cluster.start();
+    const digests = await runWorkload(cluster.sim.scheduler, () => sendAndVerify(sender, receiver, STREAMS));
+    return { digests, finishedAt: cluster.sim.scheduler.now, trace: cluster.sim.trace.digest() };
+  };
+  const first = await simulate();
+  assert.deepEqual(first.digests, EXPECTED);
+  assert.ok(first.finishedAt > 0, 'virtual time passed');
+  assert.deepEqual(await simulate(), first, 'a second run is the same event for event');
+});
+
+test('a workload that waits for what never comes fails in the simulator instead of hanging', async () => {
+  const cluster = buildCluster({ seed: 4, size: 2, topology: 'mesh' });
+  const [sender] = cluster.nodes;
+  // Not started: no peer ever comes up, and waitForPeer's own timer (virtual time) rejects it.
+  await assert.rejects(
+    runWorkload(cluster.sim.scheduler, () => sender!.waitForPeer('nobody', 5_000)),
+    (err: Error) => err.name === 'PeerNotFoundError' && /within 5000 ms/.test(err.message),
+  );
+  assert.equal(cluster.sim.scheduler.now, 5_000, 'the wait ended at its timeout in virtual time');
+});
+
+test('a workload waiting on nothing the simulation can do is reported stuck', async () => {
+  const cluster = buildCluster({ seed: 5, size: 1, topology: 'mesh' });
+  await assert.rejects(
+    runWorkload(cluster.sim.scheduler, () => new Promise<never>(() => {})),
+    (err: Error) => err instanceof WorkloadStuckError && /no simulation event is left/.test(err.message),
+  );
+});
