@@ -104,10 +104,10 @@ export const STOP_GRACE_MS = 1_000;
 
 type EventMap<T> = Record<keyof T, unknown[]>;
 
-export abstract class AsocNodeBase<Socket, Conn extends DrivenConnection<Socket>, Source, Extra extends EventMap<Extra> = Record<never, never>>
-  extends EventEmitter<NodeEvents & Extra>
-  implements AsocNodeApi
-{
+/** `Source`: what the driver's send streams (both take a Uint8Array, so both are an AsocNodeApi). */
+export abstract class AsocNodeBase<Socket, Conn extends DrivenConnection<Socket>, Source, Extra extends EventMap<Extra> = Record<never, never>> extends EventEmitter<
+  NodeEvents & Extra
+> {
   readonly nodeId: Uint8Array;
   readonly nodeIdHex: string;
   readonly profile: AsocProfile;

@@ -14,7 +14,7 @@
 import net from 'node:net';
 import { DEFAULT_BACKEND } from '../crypto/backend.ts';
 import type { AsocConnection } from '../core/connection.ts';
-import { AsocNodeBase, type NodeOptions, type SendOptions } from '../driver/asoc-node-base.ts';
+import { AsocNodeBase, type AsocNodeApi, type NodeOptions, type SendOptions } from '../driver/asoc-node-base.ts';
 import type { SendReceipt } from '../driver/connection-driver.ts';
 import { DEFAULT_FLOW, type FlowSettings } from '../driver/flow.ts';
 import type { NodeEnvironment } from '../driver/node-environment.ts';
@@ -64,7 +64,7 @@ function systemEnvironment(connector: Connector<net.Socket>): NodeEnvironment<ne
   };
 }
 
-export class AsocNode extends AsocNodeBase<net.Socket, SocketConnection, ByteSource> {
+export class AsocNode extends AsocNodeBase<net.Socket, SocketConnection, ByteSource> implements AsocNodeApi {
   private readonly flow: FlowSettings;
   private server: net.Server | null = null;
   private discoveryClosed: Promise<void> = Promise.resolve();

@@ -16,7 +16,7 @@ import type { AsocConnection } from '../core/connection.ts';
 import { ConnectionDriver, type ReceiptOutcome, type SendReceipt } from '../driver/connection-driver.ts';
 import type { ConnectionLifecycle } from '../driver/orchestrator.ts';
 import { DEFAULT_FLOW, type FlowSettings } from '../driver/flow.ts';
-import { IncomingStream } from './incoming-stream.ts';
+import { IncomingStream } from '../driver/incoming-stream.ts';
 import { netByteStream, netDeadlineTimer, netTimers } from './net-transport.ts';
 import { monotonicNow } from './system.ts';
 
