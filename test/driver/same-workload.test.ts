@@ -9,22 +9,8 @@ import type { AsocNodeApi } from '../../src/driver/asoc-node-base.ts';
 import type { IncomingStream } from '../../src/driver/incoming-stream.ts';
 import { AsocNode } from '../../src/net/node.ts';
 import { WorkloadStuckError, buildCluster, runWorkload } from '../../sim/asoc/index.ts';
-
-interface Delivered {
-  bytes: number;
-  sha256: string;
-}
-
-/** What the receiver read of each stream, by stream id: its length and SHA-256. */
-async function digestOf(stream: IncomingStream): Promise<Delivered> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  for await (const piece of stream) {
-    hash.update(piece);
-    bytes += piece.length;
-  }
-  return { bytes, sha256: hash.digest('hex') };
-}
+import { hashStream } from '../support/hash-stream.ts';
+import { seededRandom } from '../support/random.ts';
 
 /**
  * The workload: `sender` sends every stream at once to its one peer, `receiver`; each send resolves
@@ -32,8 +18,8 @@ async function digestOf(stream: IncomingStream): Promise<Delivered> {
  * Returns the receiver's digests in the order of `streams`.
  */
 async function sendAndVerify(sender: AsocNodeApi, receiver: AsocNodeApi, streams: Uint8Array[]): Promise<string[]> {
-  const arrived = new Map<number, Promise<Delivered>>();
-  const onStream = (stream: IncomingStream) => arrived.set(stream.streamId, digestOf(stream));
+  const arrived = new Map<number, Promise<{ bytes: number; sha256: string }>>();
+  const onStream = (stream: IncomingStream) => arrived.set(stream.streamId, hashStream(stream));
   receiver.on('stream', onStream);
   try {
     const peer = await sender.waitForPeer(undefined, 10_000);
@@ -56,19 +42,10 @@ async function sendAndVerify(sender: AsocNodeApi, receiver: AsocNodeApi, streams
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-/** Streams of several sizes (one of a single byte, one spanning frames), bytes from a fixed xorshift. */
+/** Streams of several sizes (one of a single byte, one of two frames), of seeded random bytes. */
 function testStreams(): Uint8Array[] {
-  let x = 0x9e3779b9;
-  return [1, 70_000, 1024 * 1024 + 17, 250_000].map((length) => {
-    const bytes = new Uint8Array(length);
-    for (let i = 0; i < length; i++) {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      bytes[i] = x & 0xff;
-    }
-    return bytes;
-  });
+  const random = seededRandom('same workload');
+  return [1, 70_000, 1024 * 1024 + 17, 250_000].map((length) => random.bytes(length));
 }
 
 const STREAMS = testStreams();

@@ -16,6 +16,7 @@ import { AsocNode, type AsocNodeOptions } from '../../src/net/node.ts';
 import type { IncomingStream } from '../../src/driver/incoming-stream.ts';
 import { ASOC_V1 } from '../../src/core/profile.ts';
 import { REFERENCE_VECTORS_FILE } from '../../src/vectors/reference-vectors.ts';
+import { hashStream } from '../support/hash-stream.ts';
 
 const MiB = 1024 * 1024;
 const KEY = randomBytes(32).toString('hex');
@@ -103,14 +104,8 @@ function loopbackNode(extra: Partial<AsocNodeOptions> = {}): AsocNode {
   return new AsocNode({ community: 'interop', apiKey: KEY, host: '127.0.0.1', port: 0, discovery: false, profile: ASOC_V1, ...extra });
 }
 
-async function hashStream(stream: IncomingStream): Promise<{ streamId: number; peerNodeId: string | null; bytes: number; sha256: string }> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  for await (const piece of stream) {
-    hash.update(piece);
-    bytes += piece.length;
-  }
-  return { streamId: stream.streamId, peerNodeId: stream.peer.nodeId, bytes, sha256: hash.digest('hex') };
+async function readStream(stream: IncomingStream): Promise<{ streamId: number; peerNodeId: string | null; bytes: number; sha256: string }> {
+  return { streamId: stream.streamId, peerNodeId: stream.peer.nodeId, ...(await hashStream(stream)) };
 }
 
 test('the Python peer encodes HELLO, ACCEPT and frames byte-exactly as the reference vectors', options, async () => {
@@ -126,7 +121,7 @@ test('Python client → AsocNode (asoc-v1): 8 MiB in 1 MiB chunks arrive with th
   await node.start();
   const authFailures: string[] = [];
   node.on('auth-failed', (e) => authFailures.push(e.reason));
-  const arrived = new Promise<Awaited<ReturnType<typeof hashStream>>>((resolve, reject) => node.once('stream', (s) => hashStream(s).then(resolve, reject)));
+  const arrived = new Promise<Awaited<ReturnType<typeof readStream>>>((resolve, reject) => node.once('stream', (s) => readStream(s).then(resolve, reject)));
   const peer = startPeer(['client', '127.0.0.1', String(node.address.port), '--bytes', String(8 * MiB), '--chunk', String(MiB)]);
   try {
     const run = await peer.done;

@@ -10,6 +10,7 @@ import { StreamAbortedError, type IncomingStream } from '../../src/driver/incomi
 import { signHello } from '../../src/core/v1-auth.ts';
 import { nodeBackend } from '../../src/crypto/backend.ts';
 import { encodeFrame, FrameType } from '../../src/wire/frame.ts';
+import { hashStream } from '../support/hash-stream.ts';
 
 const MiB = 1024 * 1024;
 const KEY = randomBytes(32).toString('hex');
@@ -40,16 +41,6 @@ function sha256Of(total: number, chunk: number, salt: number): string {
   const hash = createHash('sha256');
   for (const c of chunksOf(total, chunk, salt)) hash.update(c);
   return hash.digest('hex');
-}
-
-async function hashStream(stream: IncomingStream): Promise<{ bytes: number; sha256: string }> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  for await (const piece of stream) {
-    hash.update(piece);
-    bytes += piece.length;
-  }
-  return { bytes, sha256: hash.digest('hex') };
 }
 
 function collectStreams(node: AsocNode): Map<number, Promise<{ bytes: number; sha256: string }>> {
