@@ -118,10 +118,11 @@ export class SimAsocNode extends AsocNodeBase<TcpSocket, SimConnection, SimSourc
    */
   stop(): void {
     if (!this.running) return;
-    this.halt();
-    this.inboundFailures.flush();
-    this.listener?.close();
-    this.listener = null;
+    this.halt(() => {
+      this.inboundFailures.flush();
+      this.listener?.close();
+      this.listener = null;
+    });
   }
 
   /**

@@ -232,11 +232,13 @@ export abstract class AsocNodeBase<Socket, Conn extends DrivenConnection<Socket>
   }
 
   /**
-   * Stops dialing and discovery and closes every connection: queued frames are still written, then
-   * FIN; a socket not closed STOP_GRACE_MS later is cut. The driver closes its listener.
+   * Stops dialing and discovery, closes the listener (`closeListener`, the driver's), and closes
+   * every connection: queued frames are still written, then FIN; a socket not closed
+   * STOP_GRACE_MS later is cut.
    */
-  protected halt(): void {
+  protected halt(closeListener: () => void): void {
     this.orchestrator.stop();
+    closeListener();
     const connections = [...this.orchestrator.connections];
     for (const conn of connections) conn.close('node stopped');
     this.env.timers.after(STOP_GRACE_MS, () => {

@@ -100,12 +100,12 @@ export class AsocNode extends AsocNodeBase<net.Socket, SocketConnection, ByteSou
 
   async stop(): Promise<void> {
     if (!this.running) return;
-    this.halt();
-    await this.discoveryClosed;
     const server = this.server;
     this.server = null;
-    // Closes once every connection is gone (a peer that does not answer our FIN is cut after the grace period).
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    // The server closes once every connection is gone (a peer that does not answer our FIN is cut after the grace period).
+    let closed = Promise.resolve();
+    this.halt(() => (closed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))));
+    await Promise.all([closed, this.discoveryClosed]);
     this.orchestrator.forgetConnections();
   }
 
