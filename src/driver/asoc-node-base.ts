@@ -130,7 +130,6 @@ export abstract class AsocNodeBase<Socket, Conn extends DrivenConnection<Socket>
     this.staticPeers = options.staticPeers ?? [];
     this.discoveryRandom = env.random('discovery');
     const events = this.events;
-    const evidence = () => this.evidence;
     this.orchestrator = new NodeOrchestrator({
       nodeId: this.nodeId,
       profile: this.profile,
@@ -151,24 +150,24 @@ export abstract class AsocNodeBase<Socket, Conn extends DrivenConnection<Socket>
       refuse: env.destroy,
       reports: {
         peerUp: (conn) => {
-          evidence().peerUp?.(conn);
+          this.evidence.peerUp?.(conn);
           events.emit('peer-up', conn.peer);
         },
         authFailed: (conn, reason, direction) => {
-          evidence().authFailed?.(conn, reason, direction);
+          this.evidence.authFailed?.(conn, reason, direction);
           events.emit('auth-failed', { address: conn.remoteAddress, port: conn.remotePort, reason, direction });
         },
         closed: (conn, reason, detail, direction) => {
-          evidence().closed?.(conn, reason, detail, direction);
+          this.evidence.closed?.(conn, reason, detail, direction);
           if (conn.peer) events.emit('peer-down', { peer: conn.peer, reason, detail });
           events.emit('connection-closed', { address: conn.remoteAddress, port: conn.remotePort, direction, reason, detail, established: conn.peer !== null });
         },
         refused: (address, reason) => {
-          evidence().refused?.(address, reason);
+          this.evidence.refused?.(address, reason);
           events.emit('refused', { address, reason });
         },
         discovered: (peer) => events.emit('discovered', peer),
-        dialStep: (peerKey, step) => evidence().dialStep?.(peerKey, step),
+        dialStep: (peerKey, step) => this.evidence.dialStep?.(peerKey, step),
       },
     });
     this.nodeIdHex = this.orchestrator.nodeIdHex;
