@@ -100,3 +100,17 @@ test('a deadline timer fires once at its latest deadline and moving it later cos
   assert.deepEqual(fired, [15, 20]);
   assert.equal(timer.armed, false);
 });
+
+test('runNext runs exactly the next event and says false once none is left', () => {
+  const scheduler = new Scheduler();
+  const log: string[] = [];
+  scheduler.at(3, () => log.push(`b@${scheduler.now}`));
+  scheduler.at(1, () => log.push(`a@${scheduler.now}`));
+  assert.equal(scheduler.runNext(), true);
+  assert.deepEqual(log, ['a@1']);
+  assert.equal(scheduler.runNext(), true);
+  assert.deepEqual(log, ['a@1', 'b@3']);
+  assert.equal(scheduler.runNext(), false);
+  assert.equal(scheduler.now, 3);
+  assert.equal(scheduler.eventsExecuted, 2);
+});
