@@ -60,11 +60,6 @@ export class SttFrameProtection implements FrameProtection {
     this.receive = { key: keys.receive, epoch: 0, counter: 0, bytes: 0, messages: 0, since: startedAt };
   }
 
-  /** The epochs each direction has reached (rotations so far), for tests and evidence. */
-  get epochs(): { send: number; receive: number } {
-    return { send: this.send.epoch, receive: this.receive.epoch };
-  }
-
   seal(header: Uint8Array, payload: Uint8Array, now?: number): Uint8Array[] {
     const send = this.send;
     if (this.rotationDue(send, now)) this.rotate(send, now ?? send.since);
@@ -86,7 +81,8 @@ export class SttFrameProtection implements FrameProtection {
       finish: () => {
         if (taken !== bodyLength) return null;
         const payload = this.open(header, pieces.length === 1 ? pieces[0]! : concatBytes(...pieces));
-        return payload === null ? null : [payload];
+        if (payload === null) return null;
+        return payload.length > 0 ? [payload] : [];
       },
     };
   }
