@@ -4,30 +4,20 @@
  * rotation by each threshold while streams run) and T4's dispatch half. T2 and T4's reassembly half
  * need STT over UDP, which the lab does not have yet (docs/stt.md §7). Deterministic.
  */
-import { nodeBackend } from '../../src/crypto/backend.ts';
-import { ReplayCache } from '../../src/crypto/replay-cache.ts';
-import { AsocConnection } from '../../src/core/connection.ts';
+import type { AsocConnection } from '../../src/core/connection.ts';
 import type { ConnectionEvent } from '../../src/core/events.ts';
 import { FrameDispatcher } from '../../src/core/frame-dispatcher.ts';
 import { pumpUntilIdle } from '../../src/core/memory-pair.ts';
 import { STT, type AsocProfile } from '../../src/core/profile.ts';
-import type { RandomSource } from '../../src/core/random.ts';
 import { STT_TAG_SIZE, sttSessionId, type SttSecurity } from '../../src/core/stt-handshake.ts';
 import type { RotationThresholds } from '../../src/core/stt-protection.ts';
 import { bytesToHex, concatBytes } from '../../src/wire/bytes.ts';
 import { FrameType, frameTypeName } from '../../src/wire/frame.ts';
 import { decodeFrames } from '../../src/wire/frame-reader.ts';
 import { SttFrame, decodeHello, decodeResponse } from '../../src/wire/stt.ts';
+import { countingRandom, pairOf } from './codec-claims.ts';
 import type { ClaimDecision } from './instrument.ts';
 import type { ClaimResult } from './verdict.ts';
-
-const KEY = new TextEncoder().encode('claims-evidence-key');
-
-/** A fixed, visible sequence: evidence must be the same on every run. */
-function countingRandom(): RandomSource {
-  let n = 0;
-  return { u32: () => (n = (n + 0x9e3779b9) >>> 0), bytes: (len) => Uint8Array.from({ length: len }, () => (n = (n + 0x9e3779b9) >>> 0) & 0xff) };
-}
 
 /** Two stt connections in memory, everything each side wrote, and every event each side raised. */
 class SttPair {
@@ -37,9 +27,9 @@ class SttPair {
   readonly events = { client: [] as ConnectionEvent[], server: [] as ConnectionEvent[] };
 
   constructor(readonly profile: AsocProfile) {
-    const common = { profile, apiKey: KEY, crypto: nodeBackend, random: countingRandom(), now: 0 };
-    this.client = new AsocConnection({ ...common, role: 'client', nodeId: new Uint8Array(16).fill(1) });
-    this.server = new AsocConnection({ ...common, role: 'server', nodeId: new Uint8Array(16).fill(2), helloReplay: new ReplayCache(profile.helloReplay!) });
+    const { client, server } = pairOf(profile);
+    this.client = client;
+    this.server = server;
   }
 
   pump(now: number): void {
@@ -118,7 +108,7 @@ export function decideT3(): ClaimResult {
   const never = 1e15;
   const runs = [
     rotationRun('data threshold', { bytes: 64 * 1024, messages: never, ms: never }, { streams: 8, writes: 200, bytes: 20_000, stepMs: 1 }),
-    rotationRun('message threshold', { bytes: never, messages: 25, ms: never }, { streams: 8, writes: 200, bytes: 20_000, stepMs: 1 }),
+    rotationRun('message threshold', { bytes: never, messages: 10, ms: never }, { streams: 8, writes: 200, bytes: 20_000, stepMs: 1 }),
     rotationRun('time threshold', { bytes: never, messages: never, ms: 100 }, { streams: 8, writes: 200, bytes: 20_000, stepMs: 10 }),
   ];
   const holds = runs.every((r) => r.rotations.every((n) => n >= 5) && r.streamsIncomplete === 0 && r.stillEstablished);
