@@ -72,7 +72,7 @@ export function decideT1(): ClaimResult {
   };
 }
 
-/** One run of T3: `streams` streams both ways under `rotation`, writes interleaved as the clock moves. */
+/** One run of T3: `streams` streams both ways under `rotation`, written to in turn with writes of varying sizes as the clock moves. */
 function rotationRun(name: string, rotation: RotationThresholds, options: { streams: number; writes: number; bytes: number; stepMs: number }) {
   const pair = new SttPair({ ...withRotation(rotation), limits: { chunkSize: 16 * 1024 } });
   pair.pump(0);
@@ -83,7 +83,7 @@ function rotationRun(name: string, rotation: RotationThresholds, options: { stre
   });
   let now = 0;
   for (let i = 0; i < options.writes; i++) {
-    const stream = streams[random.u32() % streams.length]!;
+    const stream = streams[i % streams.length]!;
     const data = new Uint8Array(1 + (random.u32() % options.bytes)).fill(i & 0xff);
     stream.side.sendData(stream.id, data, now);
     stream.sent += data.length;

@@ -37,16 +37,18 @@ const AT = { now: 0, unixMs: 1_700_000_000_500 };
 
 /** Generated once with the inputs above and frozen: a change to any byte is a change to the protocol. */
 const VECTORS = {
-  initiatorId: 'FILL',
-  responderId: 'FILL',
-  hello: 'FILL',
-  response: 'FILL',
-  authProof: 'FILL',
-  sessionId: 'FILL',
+  initiatorId: 'fd0b1c56af1e244f97605ecd0642ac8bf17d45d53c37f801dbfdb0459f9e44c1',
+  responderId: '903a1a5435b8abc3ae0720b3852aba8d34e87b8f4db59266dee2e20876fd8775',
+  hello:
+    'fd0b1c56af1e244f97605ecd0642ac8bf17d45d53c37f801dbfdb0459f9e44c1000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f0000018bcfe569f47e9d6729dd09202da8f7c0ce6a275678cbe8217155e0aba2737859a6fc49dac3',
+  response:
+    '903a1a5435b8abc3ae0720b3852aba8d34e87b8f4db59266dee2e20876fd8775202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f0000018bcfe569f4e94bc5ea71840058ff1b9ae5e14c67f92f63d7679882ff13d0dff72929c9540155d82bc209b149ab4985beb07c524b518a4f9792fea8e190bde65f96187ec480b99bdcd1ac493129e6ed6a06fc60b4b5',
+  authProof: '4d112622ba86afacf74e5dd1631122e3c9416071b8e293ac9d050e5a7de21bf8',
+  sessionId: '4d112622ba86afac',
   /** FINAL as sent: epoch 0, then the session id sealed under the responder's first key. */
-  final: 'FILL',
+  final: '00b418f19783ea95c4869275c262dc591d41384189a878c159',
   /** The initiator's first DATA frame body: stream 1, seq 0, payload 01 02 03. */
-  firstData: 'FILL',
+  firstData: '0064ee4cc483ac7115ee1676c217474b6e29cde4',
 };
 
 function handshakeOf(role: 'client' | 'server', crypto: CryptoBackend, options: { key?: Uint8Array; nodeId?: Uint8Array; nonces?: ReplayCache; nonce?: Uint8Array } = {}): SttHandshake {
