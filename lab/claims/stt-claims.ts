@@ -12,7 +12,7 @@ import { STT, type AsocProfile } from '../../src/core/profile.ts';
 import { STT_TAG_SIZE, sttSessionId, type SttSecurity } from '../../src/core/stt-handshake.ts';
 import type { RotationThresholds } from '../../src/core/stt-protection.ts';
 import { bytesToHex, concatBytes } from '../../src/wire/bytes.ts';
-import { FrameType, frameTypeName } from '../../src/wire/frame.ts';
+import { FrameType } from '../../src/wire/frame.ts';
 import { decodeFrames } from '../../src/wire/frame-reader.ts';
 import { SttFrame, decodeHello, decodeResponse } from '../../src/wire/stt.ts';
 import { countingRandom, pairOf } from './codec-claims.ts';
@@ -42,6 +42,11 @@ class SttPair {
   }
 }
 
+/** HELLO, RESPONSE, AUTH_PROOF or FINAL. */
+function messageName(type: number): string {
+  return Object.entries(SttFrame).find(([, value]) => value === type)?.[0] ?? `type ${type}`;
+}
+
 const withRotation = (rotation: RotationThresholds): AsocProfile => ({ ...STT, security: { ...(STT.security as SttSecurity), rotation } });
 
 export function decideT1(): ClaimResult {
@@ -67,7 +72,7 @@ export function decideT1(): ClaimResult {
   return {
     id: 'T1',
     verdict: holds ? 'HOLDS' : 'FAILS',
-    summary: `The stt profile's handshake is ${handshake.map(([from, f]) => `${from} ${frameTypeName(f.type)}`).join(', ')} (${handshake.map(([, f]) => f.payload.length).join(' + ')} payload bytes); both sides agree session id ${sessionIds[0]}, ${sessionIds[0] === bytesToHex(expectedId) ? 'which is' : 'which is NOT'} XOR(nonce_i, nonce_r, node_id_i, node_id_r)[0:8] of the nonces and node ids on the wire; ${after.length} frames after it each carry the ${STT_TAG_SIZE}-byte epoch and tag, and a stream's bytes ${inClear ? 'WERE' : 'were not'} visible on the wire. Encrypted with ChaCha20-Poly1305, not STC, which cannot be installed (docs/stt.md §5); resistance to replay and tampering is the threat scenarios' to show.`,
+    summary: `The stt profile's handshake is ${handshake.map(([from, f]) => `${from} ${messageName(f.type)}`).join(', ')} (${handshake.map(([, f]) => f.payload.length).join(' + ')} payload bytes); both sides agree session id ${sessionIds[0]}, ${sessionIds[0] === bytesToHex(expectedId) ? 'which is' : 'which is NOT'} XOR(nonce_i, nonce_r, node_id_i, node_id_r)[0:8] of the nonces and node ids on the wire; ${after.length} frames after it each carry the ${STT_TAG_SIZE}-byte epoch and tag, and a stream's bytes ${inClear ? 'WERE' : 'were not'} visible on the wire. Encrypted with ChaCha20-Poly1305, not STC, which cannot be installed (docs/stt.md §5); resistance to replay and tampering is the threat scenarios' to show.`,
     evidence: { profile: STT.name, handshake: handshake.map(([from, f]) => ({ from, type: f.type, payloadBytes: f.payload.length })), sessionIds, expectedSessionId: bytesToHex(expectedId), framesAfterHandshake: after.length, allSealed, plaintextOnWire: inClear, streamDelivered: delivered },
   };
 }
