@@ -218,6 +218,14 @@ test('replay: a HELLO seen before is refused by any connection sharing the repla
   assert.match(detail, new RegExp(`^AUTH_PROOF names session ${bytesToHex(first.client.sessionToken!)}, this handshake's is [0-9a-f]{16}$`));
 });
 
+test('a full replay cache refuses a new HELLO rather than forget a nonce, and the refusal says so', () => {
+  const nonces = new ReplayCache({ kind: 'window', windowMs: 60_000, maxAgeMs: 60_000, capacity: 1 });
+  const server = () => handshakeOf('server', nodeBackend, { nonces });
+  accepted(server().receive('hello', handshakeOf('client', nodeBackend).initiate(AT), AT));
+  const other = handshakeOf('client', nodeBackend, { nonce: new Uint8Array(32).fill(5) }).initiate(AT);
+  assert.deepEqual(pick(refused(server().receive('hello', other, AT))), ['replay-cache-full', 'HELLO replay cache is full']);
+});
+
 test('the initiator refuses a RESPONSE whose challenge does not open (altered, or answering another HELLO) or that reflects its own id', () => {
   const { response } = runHandshake(nodeBackend);
   const altered = response.slice();
