@@ -8,13 +8,15 @@
  * connect every `probeEveryMs`.
  *
  * Observed: the most inbound connections the server held at once (admission's own high-water mark,
- * so no peak is missed) against the cap the server itself enforces (its profile's, or
- * `serverMaxConnections`), what admission refused and why, and when the legitimate client was first
- * served. The limit HOLDS when the server never held more than its cap and the legitimate client
- * was served within `legitServedWithinMs` of the attack's start; PARTIAL when the cap held but the client was starved that long; FAILS when
- * the cap was exceeded.
+ * so no peak is missed) against the cap the claim promises (RFC-0001 §10.4: 100, or
+ * `claimedMaxConnections`), what admission refused and why, and when the legitimate client was
+ * first served. The server's own cap is its profile's (none, for the Python reference's behaviour)
+ * or `serverMaxConnections`. The limit HOLDS when the server never held more than the claimed cap
+ * and the legitimate client was served within `legitServedWithinMs` of the attack's start; PARTIAL
+ * when the cap held but the client was starved that long; FAILS when the cap was exceeded.
  */
 import { z } from 'zod';
+import { DEFAULT_ADMISSION } from '../../src/core/admission.ts';
 import { ARENA_CLIENT_ADDRESS, ARENA_SERVER_ADDRESS, buildArena } from './adversary/arena.ts';
 import type { CoreClient } from './adversary/core-client.ts';
 import { FloodExcerpt } from './support/flood-excerpt.ts';
@@ -33,6 +35,8 @@ const params = z
     observeMs: z.number().positive().max(600_000).default(40_000),
     /** The server's connection cap, when not its profile's. */
     serverMaxConnections: z.number().int().positive().max(10_000).optional(),
+    /** The cap the claim promises (default RFC-0001 §10.4's 100). */
+    claimedMaxConnections: z.number().int().positive().max(10_000).default(DEFAULT_ADMISSION.maxConnections),
   })
   .strict();
 
@@ -84,7 +88,8 @@ export default defineAttack({
 
     sim.scheduler.runUntilTime(p.observeMs + 1_000);
 
-    const cap = server.admissionSettings.maxConnections;
+    const cap = p.claimedMaxConnections;
+    const serverCap = server.admissionSettings.maxConnections;
     const maxOpen = server.peakInboundConnections;
     const served = probes.filter((c) => c.established);
     const firstServedAt = served.length > 0 ? Math.min(...served.map((c) => c.record.establishedAt!)) : null;
@@ -101,7 +106,7 @@ export default defineAttack({
           claim: 'S10',
           verdict,
           evidence:
-            `${opened} attacker connections opened; the server held at most ${maxOpen} at once (cap ${cap}); of all inbound connections it refused ${admission.refused['too-many-connections']} as too many, ${admission.refused['too-many-handshakes']} as too many handshakes from one address and ${admission.refused['locked-out']} as locked out (${admission.lockouts} address lockouts after ${admission.authFailures} unauthenticated closes). ` +
+            `${opened} attacker connections opened; the server held at most ${maxOpen} at once (claimed cap ${cap}; the server's own: ${serverCap === Infinity ? 'none' : serverCap}); of all inbound connections it refused ${admission.refused['too-many-connections']} as too many, ${admission.refused['too-many-handshakes']} as too many handshakes from one address and ${admission.refused['locked-out']} as locked out (${admission.lockouts} address lockouts after ${admission.authFailures} unauthenticated closes). ` +
             `The legitimate client was served in ${served.length} of ${probes.length} probes, ${firstServed} (needed within ${p.legitServedWithinMs / 1000} s).`,
         },
       ],
@@ -121,7 +126,8 @@ export default defineAttack({
         legitServedDuringAttack: servedDuringAttack,
       },
       figures: {
-        connectionCap: cap,
+        claimedConnectionCap: cap,
+        serverConnectionCap: serverCap === Infinity ? -1 : serverCap,
         firstLegitServedAfterAttackStartMs: firstServedAt === null ? -1 : firstServedAt - ATTACK_AT_MS,
       },
       trace: excerpt.entries,

@@ -122,6 +122,7 @@ export class SimAsocNode extends EventEmitter<SimAsocNodeEvents> {
           const closed = this.tallies.connectionsClosed;
           closed[reason] = (closed[reason] ?? 0) + 1;
           if (conn.peer) this.emit('peer-down', { peer: conn.peer, reason, detail });
+          this.emit('connection-closed', { address: conn.remoteAddress, reason, detail, established: conn.peer !== null });
         },
         refused: (address, reason) => this.emit('refused', { address, reason }),
         discovered: (peer) => this.emit('discovered', peer),

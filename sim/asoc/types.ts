@@ -90,6 +90,8 @@ export interface StreamAborted extends StreamInfo {
 export interface SimAsocNodeEvents {
   'peer-up': [PeerInfo];
   'peer-down': [PeerDown];
+  /** Any connection closed, established or not (a peer's close is also a peer-down). */
+  'connection-closed': [{ address: string; reason: CloseReason; detail: string; established: boolean }];
   discovered: [{ nodeId: string; address: string; port: number }];
   'auth-failed': [{ address: string; port: number; reason: AuthFailure; direction: 'inbound' | 'outbound' }];
   /** An inbound connection refused before its handshake (connection limit or lockout). */

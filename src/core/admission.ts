@@ -1,14 +1,53 @@
 /**
  * The per-node limits of RFC-0001 §10.4 that the driver consults before it runs an inbound
  * connection: at most `maxConnections` at once, and an address with `maxAuthFailures` failed
- * handshakes within `failureWindowMs` (a sliding window) refused for `lockoutMs`. Sans-io: time is
- * an argument, in the driver's milliseconds.
+ * handshakes within `failureWindowMs` (a sliding window) refused for `lockoutMs`. Which failed
+ * handshakes count is the profile's `charges`: by close reason, and by what the peer had shown of
+ * the key when it failed. Sans-io: time is an argument, in the driver's milliseconds.
  *
  * Only failed authentications create per-address state, and at most `maxTrackedAddresses` addresses
  * are tracked, least recently active forgotten first, so a flood of addresses cannot grow memory.
  * The price: an attacker who fails from more addresses than that can push an address out before it
  * is locked out. A locked-out address that keeps knocking stays recent, so it is evicted last.
  */
+import type { CloseReason } from './events.ts';
+
+/**
+ * What an inbound peer had shown of the key when its handshake ended: `nothing` (no message of its
+ * verified), a `mac` (a message of its verified, but a recorded message verifies just as well), or
+ * the `key` (a sealed message verified, which only a holder of the key can make for this session).
+ */
+export type PeerEvidence = 'nothing' | 'mac' | 'key';
+
+/** The closes before a handshake completed that count toward an address's lockout, by what its peer had shown; no other close counts. */
+export type LockoutCharges = Readonly<Record<PeerEvidence, readonly CloseReason[]>>;
+
+/** A close that holds a slot without authenticating, or fails authentication, whatever the peer had shown (asoc-v1). */
+const EVERY_FAILED_HANDSHAKE: readonly CloseReason[] = [
+  'auth-failed',
+  'replay',
+  'stale',
+  'reflection',
+  'downgrade',
+  'handshake-timeout',
+  'expected-hello',
+  'expected-finish',
+  'bad-length',
+  'bad-version',
+  'version-mismatch',
+  'frame-too-large',
+  'integrity-failed',
+];
+
+/**
+ * Every failed handshake counts, even one whose failure another could have caused (a replay of its
+ * HELLO sent first, a frame altered on the path). A full replay cache is the node's own limit, not
+ * the peer's fault, and is never charged.
+ */
+export const CHARGE_EVERY_FAILURE: LockoutCharges = { nothing: EVERY_FAILED_HANDSHAKE, mac: EVERY_FAILED_HANDSHAKE, key: EVERY_FAILED_HANDSHAKE };
+
+/** Nothing counts: no address is ever locked out (the Python reference keeps no failure count). */
+export const CHARGE_NOTHING: LockoutCharges = { nothing: [], mac: [], key: [] };
 
 export interface AdmissionSettings {
   /** Inbound connections open at once (RFC-0001 §10.4: 100). */
@@ -26,6 +65,8 @@ export interface AdmissionSettings {
    * limit, so one address can hold every slot until the handshake timeout).
    */
   maxHandshakingPerAddress: number;
+  /** Which failed handshakes count toward the lockout. */
+  charges: LockoutCharges;
 }
 
 export const DEFAULT_ADMISSION: AdmissionSettings = {
@@ -35,6 +76,7 @@ export const DEFAULT_ADMISSION: AdmissionSettings = {
   lockoutMs: 5 * 60_000,
   maxTrackedAddresses: 10_000,
   maxHandshakingPerAddress: Infinity,
+  charges: CHARGE_EVERY_FAILURE,
 };
 
 export type AdmissionVerdict = 'ok' | 'too-many-connections' | 'locked-out' | 'too-many-handshakes';
@@ -129,6 +171,11 @@ export class Admission {
     if (count === undefined) throw new Error(`no connection from ${address} in its handshake`);
     if (count > 1) this.handshaking.set(address, count - 1);
     else this.handshaking.delete(address);
+  }
+
+  /** Whether a connection that closed for `reason` before its handshake completed, its peer having shown `evidence`, counts toward the lockout. */
+  charges(reason: CloseReason, evidence: PeerEvidence): boolean {
+    return this.settings.charges[evidence].includes(reason);
   }
 
   /** A handshake from `address` failed authentication; the maxAuthFailures-th within the window locks it out. */

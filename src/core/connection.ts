@@ -8,10 +8,12 @@
  */
 import type { CryptoBackend } from '../crypto/backend.ts';
 import type { ReplayCache, ReplayPolicy } from '../crypto/replay-cache.ts';
+import { concatBytes } from '../wire/bytes.ts';
 import { RECEIPT_SIZE, decodeReceipt, encodeReceipt } from '../wire/control.ts';
 import { WireError } from '../wire/errors.ts';
 import { FrameType, HEADER_SIZE, encodeHeader, frameTypeName, type FrameHeader } from '../wire/frame.ts';
 import { FrameReader, type ReaderItem } from '../wire/frame-reader.ts';
+import type { PeerEvidence } from './admission.ts';
 import type { Endpoint } from './endpoint.ts';
 import type { AuthFailure, CloseReason, ConnectionEvent } from './events.ts';
 import type { FrameOpener, FrameProtection } from './frame-protection.ts';
@@ -31,6 +33,13 @@ export interface ConnectionLimits {
   maxConcurrentStreams: number;
   /** Outbound DATA frames carry at most this many bytes (RFC-0001 default chunk: 1 MiB). */
   chunkSize: number;
+  /**
+   * Once established, each frame's header must be in within this of the previous frame's end, and
+   * its payload within this of its header, or the connection closes (`read-timeout`): the Python
+   * reference reads every frame with two 30 s timeouts, so a connection quiet for 30 s ends there.
+   * Infinity (the RFC's profiles): no such timeout.
+   */
+  frameReadTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: ConnectionLimits = {
@@ -39,6 +48,7 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   streamIdleTimeoutMs: 30_000,
   maxConcurrentStreams: 1024,
   chunkSize: 1024 * 1024,
+  frameReadTimeoutMs: Infinity,
 };
 
 /** What a connection reads of its profile (profile.ts's AsocProfile is one; a test may make its own). */
@@ -52,6 +62,13 @@ export interface ConnectionProfile {
   readonly helloReplay: ReplayPolicy | null;
   /** Largest frame payload accepted (checked on the header). The reference has none. */
   readonly maxFrameSize: number;
+  /**
+   * How frames are read before the handshake completes. `header` (default): a frame other than the
+   * awaited message, or of the wrong size, closes the connection on its header, so nothing it
+   * announces is read. `whole-frame`: every frame is read to its last byte and held first, then its
+   * type, size and MAC are checked, as the Python reference does (any size its length field allows).
+   */
+  readonly handshakeReads?: 'header' | 'whole-frame';
   /** Send the lab's CONTROL delivery receipt when a stream ends (ignored by v1 peers that don't know it). */
   readonly sendReceipts: boolean;
   /** Connection limits that differ from DEFAULT_LIMITS (a node's own settings override them). */
@@ -141,6 +158,11 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
   private now: number;
   private sessionTokenValue: Uint8Array | null = null;
   private peerNodeIdValue: Uint8Array | null = null;
+  private evidence: PeerEvidence = 'nothing';
+  /** `whole-frame` handshake reads: the pieces of the frame being read, held until its last byte. */
+  private heldFrame: Uint8Array[] | null = null;
+  /** Established, with a frame read timeout: when the reader last finished a header or a frame. */
+  private readSince = 0;
 
   constructor(private readonly config: ConnectionConfig) {
     this.role = config.role;
@@ -181,6 +203,11 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
     return this.peerNodeIdValue;
   }
 
+  /** What the peer had shown of the key so far (admission charges a failed handshake by it). */
+  get peerEvidence(): PeerEvidence {
+    return this.evidence;
+  }
+
   /** Bytes queued here and not yet taken by pollTransmit: drivers add it to their socket's buffer for backpressure. */
   get queuedBytes(): number {
     return this.queued;
@@ -197,6 +224,12 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
     if (this.isClosed()) return;
     this.stats.bytesReceived += bytes.length;
     this.reader.push(bytes);
+    const milestones = this.reader.milestones;
+    this.readFrames();
+    if (this.reader.milestones !== milestones) this.readSince = this.now;
+  }
+
+  private readFrames(): void {
     while (!this.isClosed()) {
       let item: ReaderItem | null;
       try {
@@ -222,6 +255,10 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
     if (this.stateValue === 'closed') return;
     if (this.stateValue === 'handshaking' && now >= this.handshakeDeadline) {
       this.fail('handshake-timeout', `no ${this.phase.awaiting?.name.toUpperCase()} within ${this.limits.handshakeTimeoutMs} ms`);
+      return;
+    }
+    if (this.stateValue === 'established' && now >= this.readSince + this.limits.frameReadTimeoutMs) {
+      this.fail('read-timeout', `no complete frame ${this.reader.inPayload ? 'payload' : 'header'} within ${this.limits.frameReadTimeoutMs} ms`);
       return;
     }
     if (this.stalledSince !== null && now >= this.stalledSince + this.limits.sendStallTimeoutMs) {
@@ -260,7 +297,7 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
 
   pollTimeout(): number | null {
     if (this.stateValue === 'closed') return null;
-    let deadline = this.stateValue === 'handshaking' ? this.handshakeDeadline : Infinity;
+    let deadline = this.stateValue === 'handshaking' ? this.handshakeDeadline : this.readSince + this.limits.frameReadTimeoutMs;
     if (this.stalledSince !== null) deadline = Math.min(deadline, this.stalledSince + this.limits.sendStallTimeoutMs);
     for (const stream of this.inbound.values()) deadline = Math.min(deadline, stream.lastActivity + this.limits.streamIdleTimeoutMs);
     return deadline === Infinity ? null : deadline;
@@ -311,14 +348,31 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
     if (offset === 0) {
       this.stats.framesReceived++;
       if (this.stateValue === 'handshaking') {
-        // The awaited message always comes whole (isStreamed), so the phase refuses this frame and the connection closes.
-        if (this.takeHandshakeFrame(header)) throw new Error(`${frameTypeName(header.type)}: a handshake message came in pieces`);
-        return;
+        if (this.readsWholeFrames()) {
+          this.heldFrame = [];
+        } else {
+          // The awaited message always comes whole (isStreamed), so the phase refuses this frame and the connection closes.
+          if (this.takeHandshakeFrame(header)) throw new Error(`${frameTypeName(header.type)}: a handshake message came in pieces`);
+          return;
+        }
       }
       if (this.protection) this.opener = this.protection.beginOpen(wireHeader(header), header.length);
     }
-    if (this.opener) this.onSealedPiece(this.opener, header, data, last);
+    if (this.heldFrame) this.onHeldPiece(this.heldFrame, header, data, last);
+    else if (this.opener) this.onSealedPiece(this.opener, header, data, last);
     else this.onStreamPiece(header, data, offset, last);
+  }
+
+  /** A piece of a frame read whole before the handshake: nothing of it is looked at before its last byte. */
+  private onHeldPiece(held: Uint8Array[], header: FrameHeader, data: Uint8Array, last: boolean): void {
+    if (data.length > 0) held.push(data);
+    if (!last) return;
+    this.heldFrame = null;
+    const transition = this.takeHandshakeFrame(header);
+    if (!transition) return;
+    const size = transition.takes!.size;
+    if (!sizeAllows(size, header.length)) return this.fail('bad-length', `${frameTypeName(header.type)} payload must be ${sizeText(size)}, got ${header.length}`);
+    this.takeHandshakeMessage(transition, held.length === 1 ? held[0]! : concatBytes(...held));
   }
 
   /** A piece of a tagged frame (DATA, or one to ignore): nothing of it is used before the whole frame authenticates. */
@@ -397,10 +451,17 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
   /** A whole frame while handshaking (opened first, if the session already protects frames). */
   private onHandshakeFrame(header: FrameHeader, payload: Uint8Array): void {
     const transition = this.takeHandshakeFrame(header);
-    if (!transition) return;
+    if (transition) this.takeHandshakeMessage(transition, payload);
+  }
+
+  private takeHandshakeMessage(transition: Transition, payload: Uint8Array): void {
     const message = transition.takes!;
     this.stats.handshakePayloadBytes += payload.length + this.tagOn(message);
+    // A sealed message got here only because its tag verified under this session's key.
+    if (message.sealed) this.evidence = 'key';
     const verdict = this.handshake.receive(message.name, payload, this.clock());
+    // A failure other than a bad MAC comes after the MAC verified.
+    if (this.evidence === 'nothing' && (verdict.ok || verdict.failure !== 'bad-signature')) this.evidence = 'mac';
     if (!verdict.ok) return this.authFailed(verdict.failure, verdict.detail);
     if (verdict.session) this.agree(verdict.session);
     if (transition.sends) {
@@ -447,6 +508,7 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
 
   private establish(session: Session): void {
     this.stateValue = 'established';
+    this.readSince = this.now;
     this.peerNodeIdValue = session.peerNodeId;
     this.sessionTokenValue = session.token;
     this.emit({ type: 'established', peerNodeId: session.peerNodeId, sessionToken: session.token });
@@ -503,6 +565,7 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
 
   private closeWith(reason: CloseReason, detail: string, flush: boolean): void {
     this.stateValue = 'closed';
+    this.heldFrame = null;
     this.stalledSince = null;
     for (const [streamId, stream] of this.inbound) this.emit({ type: 'stream-aborted', streamId, bytes: stream.bytes, reason });
     this.inbound.clear();
@@ -527,18 +590,24 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
    * Which frames come out in pieces rather than assembled, decided on the header. Streamed frames
    * are never buffered whole, so no header can make this side allocate what it announces:
    * - handshaking: everything but the awaited handshake message (whose size is bounded), so that
-   *   any other frame closes the connection on its first piece;
+   *   any other frame closes the connection on its first piece; with `whole-frame` reads, every
+   *   frame, its pieces held as they arrive (onHeldPiece);
    * - tagged (asoc-hardened): everything but END and a receipt-sized CONTROL, which are small; the
    *   pieces are held, uncopied, until the tag verifies (onSealedPiece);
    * - v1: DATA, reserved and unknown types, a CONTROL too large to be a receipt, and HELLO/ACCEPT
    *   (ignored after the handshake).
    */
   private isStreamed(h: FrameHeader): boolean {
-    if (this.stateValue === 'handshaking') return h.type !== this.phase.awaiting?.frameType;
+    if (this.stateValue === 'handshaking') return this.readsWholeFrames() || h.type !== this.phase.awaiting?.frameType;
     const tag = this.protection?.tagSize ?? 0;
     if (h.type === FrameType.END) return false;
     if (h.type === FrameType.CONTROL) return h.length > RECEIPT_SIZE + tag;
     return true;
+  }
+
+  /** Frames under the session's protection (a sealed handshake message) are read as usual: their tag comes first. */
+  private readsWholeFrames(): boolean {
+    return this.config.profile.handshakeReads === 'whole-frame' && this.protection === null;
   }
 
   private clock(): HandshakeClock {
@@ -551,6 +620,7 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
    * once awaited, its size and the tag. Refused on the header, before buffering.
    */
   private checkFixedLength(h: FrameHeader): void {
+    if (this.stateValue === 'handshaking' && this.readsWholeFrames()) return;
     const tag = this.protection?.tagSize ?? 0;
     if (h.type === FrameType.END) return requireLength(h, 0, tag);
     if (this.stateValue !== 'handshaking') return;

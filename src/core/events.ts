@@ -23,6 +23,7 @@ export type CloseReason =
   | 'replay-cache-full' // the bounded replay cache refuses new entries
   | 'handshake-timeout' // the handshake did not complete within its timeout
   | 'send-timeout' // queued bytes not taken by the transport for the send-stall timeout (§9.3)
+  | 'read-timeout' // a frame's header or payload did not come within the frame read timeout (the reference's 30 s reads)
   | 'too-many-streams'; // more concurrent inbound streams than allowed
 
 export type AuthFailure = 'bad-signature' | 'replay' | 'replay-cache-full' | 'stale' | 'reflection' | 'downgrade';

@@ -4,7 +4,9 @@
  *   bounded cache, discovery timestamps checked, a maximum frame size, per-node discovery rate limit).
  * - `asoc-v1/reference`: what the public Python reference implementation actually does (no HELLO
  *   challenge tracking, a seen-set emptied whenever it passes 10,000 entries, no timestamp check, no
- *   frame size limit, no rate limit), so the lab can show what those gaps cost.
+ *   frame size limit, no rate limit, no connection cap, no lockout, every frame before the handshake
+ *   read whole, a connection closed when a frame read takes 30 s), so the lab can show what those
+ *   gaps cost; docs/asoc-v1.md lists, line by line, what it reproduces and how that was checked.
  * - `asoc-hardened` and `asoc-hardened/encrypted`: the lab's fix for every security claim v1 fails
  *   (docs/asoc-hardened.md): wire version 2, a handshake bound to both peers' fresh nonces, HKDF
  *   session keys, a tag on every frame (and encryption in the second), enforced freshness, and every
@@ -14,7 +16,7 @@
 import type { ReplayPolicy } from '../crypto/replay-cache.ts';
 import { Suite } from '../wire/hardened.ts';
 import { DEFAULT_MAX_FRAME_SIZE, MAX_WIRE_LENGTH } from '../wire/frame.ts';
-import type { AdmissionSettings } from './admission.ts';
+import { CHARGE_NOTHING, type AdmissionSettings } from './admission.ts';
 import type { ConnectionProfile } from './connection.ts';
 import type { HardenedSecurity } from './hardened-handshake.ts';
 import type { V1Security } from './v1-handshake.ts';
@@ -66,7 +68,11 @@ export const ASOC_V1_REFERENCE: AsocProfile = {
   discoveryReplay: { kind: 'clear-at', limit: 10_000 },
   discoveryMinIntervalMs: null,
   maxFrameSize: MAX_WIRE_LENGTH,
+  handshakeReads: 'whole-frame',
   sendReceipts: false,
+  // Its reads: the first frame whole within 10 s (the default handshake timeout), then each header and each payload within 30 s; no stream is timed on its own.
+  limits: { frameReadTimeoutMs: 30_000, streamIdleTimeoutMs: Infinity },
+  admission: { maxConnections: Infinity, charges: CHARGE_NOTHING },
 };
 
 export const ASOC_HARDENED: AsocProfile = {

@@ -20,18 +20,6 @@ import type { PeerDirection, PeerInfo, PeerSource } from './peer.ts';
 import type { Connector, DatagramSocket, DeadlineTimerFactory, Timers } from './transport.ts';
 
 /** What the orchestration needs of a driver's connection. */
-/** Inbound closes before the handshake that count toward the address's lockout (auth failures count on their own). */
-const UNAUTHENTICATED_FAILURES: ReadonlySet<CloseReason> = new Set([
-  'handshake-timeout',
-  'expected-hello',
-  'expected-finish',
-  'bad-length',
-  'bad-version',
-  'version-mismatch',
-  'frame-too-large',
-  'integrity-failed',
-]);
-
 export interface NodeConnection {
   /** Set here once the handshake completed. */
   peer: PeerInfo | null;
@@ -191,7 +179,8 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
       this.options.reports.refused(address, verdict);
       return;
     }
-    this.connectionSet.add(this.options.drive(socket, this.newCore('server'), this.lifecycle(null)));
+    const core = this.newCore('server');
+    this.connectionSet.add(this.options.drive(socket, core, this.lifecycle(core, null)));
   }
 
   private dial(target: { host: string; port: number }, source: Outbound<Socket>['source'], nodeId: string | null): void {
@@ -206,8 +195,8 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
       connector: this.options.connector,
       timers: this.options.timers,
       connect: (socket) => {
-        const lifecycle = this.lifecycle({ key, nodeId, source, target, dialer });
-        this.connectionSet.add(this.options.drive(socket, this.newCore('client'), lifecycle));
+        const core = this.newCore('client');
+        this.connectionSet.add(this.options.drive(socket, core, this.lifecycle(core, { key, nodeId, source, target, dialer })));
       },
       onGiveUp: () => {
         this.forgetDialer(key);
@@ -241,7 +230,7 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
     });
   }
 
-  private lifecycle(outbound: Outbound<Socket> | null): ConnectionLifecycle<Conn> {
+  private lifecycle(core: AsocConnection, outbound: Outbound<Socket> | null): ConnectionLifecycle<Conn> {
     const reports = this.options.reports;
     return {
       established: (conn, peerNodeId) => {
@@ -255,17 +244,13 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
         if (!this.peersByKey.has(peer.key)) this.peersByKey.set(peer.key, conn);
         reports.peerUp(conn as Conn & { peer: PeerInfo });
       },
-      authFailed: (conn, reason) => {
-        // A full replay cache is our limit, not the client's fault: it must not lock honest clients out.
-        if (!outbound && reason !== 'replay-cache-full') this.admission.recordAuthFailure(conn.remoteAddress, this.options.now());
-        reports.authFailed(conn, reason, outbound ? 'outbound' : 'inbound');
-      },
+      authFailed: (conn, reason) => reports.authFailed(conn, reason, outbound ? 'outbound' : 'inbound'),
       closed: (conn, reason, detail) => {
         this.connectionSet.delete(conn);
         if (!outbound) this.admission.release(conn.remoteAddress, conn.peer !== null);
-        // Holding a slot without authenticating (no HELLO in time, or garbage instead) counts like a
-        // failed authentication, so an address cannot keep every slot busy by reconnecting.
-        if (!outbound && conn.peer === null && UNAUTHENTICATED_FAILURES.has(reason)) this.admission.recordAuthFailure(conn.remoteAddress, this.options.now());
+        // A failed handshake (and, by the profile's charges, holding a slot without authenticating:
+        // no HELLO in time, or garbage instead) counts toward the address's lockout.
+        if (!outbound && conn.peer === null && this.admission.charges(reason, core.peerEvidence)) this.admission.recordAuthFailure(conn.remoteAddress, this.options.now());
         if (conn.peer && this.peersByKey.get(conn.peer.key) === conn) this.promoteOrForget(conn.peer.key);
         reports.closed(conn, reason, detail);
         if (this.runningValue) outbound?.dialer.disconnected(conn.peer !== null, `${reason}: ${detail}`);

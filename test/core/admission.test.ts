@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Admission, DEFAULT_ADMISSION } from '../../src/core/admission.ts';
+import { Admission, CHARGE_EVERY_FAILURE, CHARGE_NOTHING, DEFAULT_ADMISSION } from '../../src/core/admission.ts';
 
 const MINUTE = 60_000;
 
@@ -9,7 +9,19 @@ function failTimes(admission: Admission, address: string, times: number[]): void
 }
 
 test('defaults are those of RFC-0001 §10.4', () => {
-  assert.deepEqual(DEFAULT_ADMISSION, { maxConnections: 100, maxAuthFailures: 5, failureWindowMs: MINUTE, lockoutMs: 5 * MINUTE, maxTrackedAddresses: 10_000, maxHandshakingPerAddress: Infinity });
+  assert.deepEqual(DEFAULT_ADMISSION, { maxConnections: 100, maxAuthFailures: 5, failureWindowMs: MINUTE, lockoutMs: 5 * MINUTE, maxTrackedAddresses: 10_000, maxHandshakingPerAddress: Infinity, charges: CHARGE_EVERY_FAILURE });
+});
+
+test('charges: by close reason and by what the peer had shown; a full replay cache and a transport close never count', () => {
+  const every = new Admission();
+  for (const evidence of ['nothing', 'mac', 'key'] as const) {
+    for (const reason of ['auth-failed', 'replay', 'handshake-timeout', 'expected-hello', 'integrity-failed'] as const) assert.equal(every.charges(reason, evidence), true, `${reason} ${evidence}`);
+    for (const reason of ['replay-cache-full', 'transport-closed', 'local'] as const) assert.equal(every.charges(reason, evidence), false, `${reason} ${evidence}`);
+  }
+  const none = new Admission({ charges: CHARGE_NOTHING });
+  assert.equal(none.charges('auth-failed', 'nothing'), false);
+  const byEvidence = new Admission({ charges: { nothing: ['auth-failed'], mac: [], key: ['replay'] } });
+  assert.deepEqual([byEvidence.charges('auth-failed', 'nothing'), byEvidence.charges('replay', 'mac'), byEvidence.charges('replay', 'key')], [true, false, true]);
 });
 
 test('at most 100 connections at once by default; a release makes room', () => {

@@ -38,7 +38,7 @@ const ATTEMPTED: Record<string, readonly string[]> = {
   'inject-after-handshake': ['injectedSegments', 'injectedBytes'],
   'keyless-node': ['intruderAnnouncements', 'intruderHelloAttempts'],
   'mitm-frames': ['modifyFramesAltered', 'dropFramesAltered', 'reorderFramesAltered', 'injectFramesAltered'],
-  'oversized-frame': ['insiderHandshakes', 'attackerPayloadWritten'],
+  'oversized-frame': ['attackerConnections', 'attackerPayloadWritten'],
   'protocol-violations': ['insiderHandshakes', 'violationsHandled'],
   'token-forgery': ['guesses', 'tamperedFrames'],
 };

@@ -46,12 +46,31 @@ test('single-address flood: v1 lets one address hold all 100 slots; hardened adm
   assert.ok(hardened.figures.firstLegitServedAfterAttackStartMs! < 1_000);
 });
 
-test('connection flood: the cap judged is the one the server enforces, and the peak is its exact high-water mark', () => {
+test('connection flood: the cap judged is the claimed one, whatever the server enforces, and the peak is its exact high-water mark', () => {
   const out = runAttack(connectionFlood, 'asoc-v1', { connections: 60, addresses: 12, serverMaxConnections: 40, observeMs: 3_000 });
-  assert.equal(out.figures.connectionCap, 40);
+  assert.deepEqual([out.figures.claimedConnectionCap, out.figures.serverConnectionCap], [100, 40]);
   assert.equal(out.counts.maxOpenAtServer, 40);
   assert.equal(out.counts.refusedTooMany! - out.counts.legitRefused!, 20);
   assert.equal(verdictOf(out, 'S10'), 'PARTIAL', 'the client is starved for the 10 s handshake timeout, beyond the 3 s observed');
+});
+
+test('connection flood (reference): no cap at all, so all 150 are held and the legitimate client walks in beside them; the claimed 100 is exceeded', () => {
+  const out = runAttack(connectionFlood, 'asoc-v1/reference', { connections: 150, addresses: 30, mode: 'hold', observeMs: 3_000 });
+  assert.equal(verdictOf(out, 'S10'), 'FAILS');
+  assert.equal(out.figures.serverConnectionCap, -1);
+  assert.equal(out.counts.maxOpenAtServer, 151, '150 attacker connections and the first probe');
+  assert.equal(out.counts.refusedTooMany, 0);
+  assert.ok(out.figures.firstLegitServedAfterAttackStartMs! < 1_000);
+  const lower = runAttack(connectionFlood, 'asoc-v1/reference', { connections: 90, addresses: 30, mode: 'hold', observeMs: 3_000, claimedMaxConnections: 200 });
+  assert.equal(verdictOf(lower, 'S10'), 'HOLDS', 'judged against a claim of 200, 91 held is within it');
+});
+
+test('slow handshake (reference): silent connections are closed at the 10 s timeout and their addresses never locked out', () => {
+  const out = runAttack(connectionFlood, 'asoc-v1/reference', { mode: 'reconnect', durationMs: 15_000, observeMs: 14_000 });
+  assert.equal(out.counts.lockouts, 0);
+  assert.equal(out.counts.unauthenticatedFailures, 0);
+  assert.equal(out.counts.handshakeTimeouts, 150, 'the first 150 timed out at 10 s; their replacements were still within theirs');
+  assert.equal(verdictOf(out, 'S10'), 'FAILS');
 });
 
 test('connection flood: a run is a function of its seed (same trace hash twice, another for another seed)', () => {
