@@ -18,6 +18,7 @@ import mitmFrames from './mitm-frames.ts';
 import oversizedFrame from './oversized-frame.ts';
 import protocolViolations from './protocol-violations.ts';
 import tokenForgery from './token-forgery.ts';
+import wrongPeer from './wrong-peer.ts';
 import type { AttackModule } from './types.ts';
 
 export const SIMULATED_ATTACKS: Readonly<Record<string, AttackModule>> = {
@@ -37,4 +38,5 @@ export const SIMULATED_ATTACKS: Readonly<Record<string, AttackModule>> = {
   'oversized-frame': oversizedFrame,
   'protocol-violations': protocolViolations,
   'token-forgery': tokenForgery,
+  'wrong-peer': wrongPeer,
 };

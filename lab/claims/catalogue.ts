@@ -5,7 +5,8 @@
  * "Seed N" is one of the lab's five seed documents (000–004); RFC-0002 is seed 004, and RFC-0001
  * is read in the reference repository (docs/asoc-v1.md names the commit).
  */
-export type ClaimGroup = 'performance' | 'security' | 'consistency' | 'other-systems';
+/** `hardened`: a claim about the lab's own asoc-hardened profile, answering a finding of a protocol review. */
+export type ClaimGroup = 'performance' | 'security' | 'hardened' | 'consistency' | 'other-systems';
 
 export interface Claim {
   id: string;
@@ -28,6 +29,7 @@ const SIM = 'verify runs it unless --no-sim';
 
 const perf = (claim: ClaimFields, decidedBy: string): Claim => ({ ...claim, group: 'performance', decidedBy });
 const sec = (claim: ClaimFields): Claim => ({ ...claim, group: 'security', decidedBy: 'the threat scenarios that list it (scenarios/threats/; verify runs them unless --no-threats)' });
+const hardened = (claim: ClaimFields): Claim => ({ ...claim, group: 'hardened', decidedBy: 'the threat scenarios that list it, judged on asoc-hardened (scenarios/threats/; verify runs them unless --no-threats)' });
 const consistency = (claim: ClaimFields, decidedBy: string): Claim => ({ ...claim, group: 'consistency', decidedBy });
 const other = (claim: ClaimFields, decidedBy: string): Claim => ({ ...claim, group: 'other-systems', decidedBy });
 const subduction = (claim: ClaimFields): Claim => other(claim, 'a Subduction-style comparison protocol, which the lab does not have');
@@ -189,6 +191,12 @@ export const CLAIMS: readonly Claim[] = [
     quoted: 'Connection MUST be closed · Frame MUST be ignored · Connection SHOULD be closed',
     decidedBy: 'the connection core, in memory, fed four §9.2 violations',
   },
+  hardened({
+    id: 'H1',
+    text: 'asoc-hardened: a client reaches only the node it dials; a connection re-routed to another holder of the key is refused (wrong peer)',
+    source: 'protocol review of asoc-hardened, finding "wrong peer" (medium)',
+    quoted: "A client never checks which node answered · both sides establish and C's tensors reach B while C's peer table says A",
+  }),
   consistency(
     {
       id: 'X1',

@@ -87,7 +87,7 @@ export const INSTRUMENT_REACH: Readonly<Record<string, InstrumentReach>> = {
     doesNotMeasure: 'An attacker forcing collisions faster than honest traffic (the scenario has none); the trials check the analytic figure, they do not replace it.',
   },
   S10: {
-    measures: 'A discovery storm, a 150-connection flood from 30 addresses and from one address, slow handshakes, 12 wrong-key HELLOs from one address, and an oversized frame header, against the caps (100 connections, 5 failed auths per address in 60 s, maximum frame size), with a legitimate client that must still be served in time.',
+    measures: 'A discovery storm, a 150-connection flood from 30 addresses and from one address, slow handshakes, 12 wrong-key HELLOs from one address, and an oversized frame header (from an authenticated peer, and as the first frame of a peer without the key), against the caps (100 connections, 5 failed auths per address in 60 s, maximum frame size), with a legitimate client that must still be served in time.',
     doesNotMeasure: 'Bandwidth floods below the protocol (SYN floods, link saturation) and real kernel limits (file descriptors, accept queues): the hosts are simulated.',
   },
   S11: {
@@ -97,6 +97,10 @@ export const INSTRUMENT_REACH: Readonly<Record<string, InstrumentReach>> = {
   S12: {
     measures: 'The §9.2 violations (bad version, unknown type, bad seq, gaps) fed to the real v1 core in memory, and from a key-holding peer on simulated hosts for both v1 profiles.',
     doesNotMeasure: 'The hardened profiles’ handling (there the per-frame integrity check, not §9.2, decides).',
+  },
+  H1: {
+    measures: 'A client that dials node A (discovered, or a static peer pinned to A’s id) while a keyless attacker on the path re-routes its TCP to node B, another holder of the key, and B’s answers back as A’s: whether B establishes a session with the client and whether the tensor meant for A reaches B.',
+    doesNotMeasure: 'A static peer given as host:port alone (any node with the key may answer it, by design), or an insider who holds the key and answers as A (every holder of the key is trusted as any node id).',
   },
   X1: {
     measures: 'The reference implementation’s own encoded frames (test vectors): each header’s size, this codec reproducing them byte for byte, and the longest read with the diagrams’ 13-byte layout.',

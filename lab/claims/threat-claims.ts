@@ -1,19 +1,22 @@
 /**
- * S1–S12 from the threat scenarios (scenarios/threats/*.yaml): each scenario runs against every
- * profile it has expectations for, and a claim's verdict is that of ASoc as RFC-0002's text
- * specifies it (profile `asoc-v1`): the weakest observed over the scenarios that decide it. The
- * summary also gives the reference implementation's and asoc-hardened's verdicts, and the evidence
+ * S1–S12 and H1… from the threat scenarios (scenarios/threats/*.yaml): each scenario runs against
+ * every profile it has expectations for, and a claim's verdict is that of its subject profile, the
+ * weakest observed over the scenarios that decide it. The subject of S1–S12 is ASoc as RFC-0002's
+ * text specifies it (profile `asoc-v1`); that of the H claims, which are about the lab's fix, is
+ * `asoc-hardened`. The summary also gives the other profiles' verdicts, and the evidence
  * keeps every profile's aggregate, the deciding scenario's own evidence, and any row whose observed
  * verdict differs from the scenario's expectation (a behaviour change worth a look).
  */
 import { PROFILES, type ProfileName } from '../../src/core/profile.ts';
+import { CLAIMS } from './catalogue.ts';
 import { aggregateByClaim, loadThreat, runThreat, threatFiles, type ClaimAggregate, type ThreatResult, type ThreatRow } from '../../scenarios/threat-runner.ts';
 import type { ClaimResult } from './verdict.ts';
 
 export const THREAT_SCENARIO_DIR = 'scenarios/threats';
-/** The profile whose verdict is the claim's: the RFC as written. */
-const SUBJECT: ProfileName = 'asoc-v1';
-const OTHERS = (Object.keys(PROFILES) as ProfileName[]).filter((name) => name !== SUBJECT);
+/** The profile whose verdict is the claim's: the RFC as written, or asoc-hardened for a claim about it. */
+export function subjectOf(claim: string): ProfileName {
+  return CLAIMS.find((c) => c.id === claim)?.group === 'hardened' ? 'asoc-hardened' : 'asoc-v1';
+}
 
 export interface ThreatClaimsOptions {
   dir?: string;
@@ -37,14 +40,14 @@ export async function decideThreatClaims(options: ThreatClaimsOptions = {}): Pro
 export function claimsFrom(results: readonly ThreatResult[], exclude: ReadonlySet<string>): ClaimResult[] {
   const rows = results.flatMap((r) => r.rows);
   const aggregates = aggregateByClaim(rows);
-  const subjectAggregates = aggregates.filter((a) => a.profile === SUBJECT && !exclude.has(a.claim));
+  const subjectAggregates = aggregates.filter((a) => a.profile === subjectOf(a.claim) && !exclude.has(a.claim));
   return subjectAggregates.map((subject) => claimResult(subject, aggregates, rows));
 }
 
 function claimResult(subject: ClaimAggregate, aggregates: readonly ClaimAggregate[], rows: readonly ThreatRow[]): ClaimResult {
   const claimRows = rows.filter((r) => r.claim === subject.claim);
-  const deciding = claimRows.find((r) => r.profile === SUBJECT && r.scenario === subject.decidedBy && r.observed === subject.observed)!;
-  const others = OTHERS.flatMap((profile) => {
+  const deciding = claimRows.find((r) => r.profile === subject.profile && r.scenario === subject.decidedBy && r.observed === subject.observed)!;
+  const others = (Object.keys(PROFILES) as ProfileName[]).filter((name) => name !== subject.profile).flatMap((profile) => {
     const aggregate = aggregates.find((a) => a.claim === subject.claim && a.profile === profile);
     return aggregate ? [`${profile} ${aggregate.observed}`] : [];
   });
@@ -55,7 +58,7 @@ function claimResult(subject: ClaimAggregate, aggregates: readonly ClaimAggregat
     verdict: subject.observed,
     summary: `${deciding.evidence} [scenario ${subject.decidedBy}; ${others.join(', ')}]${warning}`,
     evidence: {
-      subjectProfile: SUBJECT,
+      subjectProfile: subject.profile,
       scenarios: subject.scenarios,
       decidedBy: subject.decidedBy,
       byProfile: Object.fromEntries(aggregates.filter((a) => a.claim === subject.claim).map((a) => [a.profile, { observed: a.observed, expected: a.expected, decidedBy: a.decidedBy }])),

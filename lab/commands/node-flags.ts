@@ -23,7 +23,9 @@ export const NODE_FLAGS_HELP = `Node options:
   --api-key-file FILE     the cluster's API key; or set ASOC_API_KEY. There is no default key.
   --host ADDR             listen address (default 0.0.0.0)
   --port N                TCP port (default ${DEFAULT_TCP_PORT}; 0 picks a free one)
-  --peer HOST:PORT        a static peer, dialed and redialed forever (repeatable)
+  --peer [NODEID@]HOST:PORT
+                          a static peer, dialed and redialed forever (repeatable); NODEID (32 hex
+                          digits) pins it: only that node may answer there (asoc-hardened)
   --discovery / --no-discovery
                           UDP discovery (default: on when no --peer is given, as in the reference)
   --discovery-port N      UDP port for discovery (default ${DEFAULT_DISCOVERY_PORT})

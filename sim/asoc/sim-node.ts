@@ -22,7 +22,7 @@ import { ASOC_V1, type AsocProfile } from '../../src/core/profile.ts';
 import { PeerNotFoundError } from '../../src/driver/peer.ts';
 import { DEFAULT_FLOW } from '../../src/driver/flow.ts';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../../src/driver/dialer.ts';
-import { NodeOrchestrator } from '../../src/driver/orchestrator.ts';
+import { NodeOrchestrator, type StaticPeer } from '../../src/driver/orchestrator.ts';
 import type { PeerInfo } from '../../src/driver/peer.ts';
 import { DEFAULT_DISCOVERY_PORT, DEFAULT_TCP_PORT } from '../../src/wire/discovery.ts';
 import { hostDeadlineTimer } from './host-deadline-timer.ts';
@@ -135,6 +135,11 @@ export class SimAsocNode extends EventEmitter<SimAsocNodeEvents> {
       },
     });
     this.nodeIdHex = this.orchestrator.nodeIdHex;
+    this.orchestrator.checkStaticPeers(this.staticPeers());
+  }
+
+  private staticPeers(): StaticPeer[] {
+    return (this.options.staticPeers ?? []).map(({ address, nodeId, ...rest }) => ({ host: address, ...rest, ...(nodeId === undefined ? {} : { nodeId }) }));
   }
 
   get running(): boolean {
@@ -145,7 +150,7 @@ export class SimAsocNode extends EventEmitter<SimAsocNodeEvents> {
   start(): void {
     if (this.running) throw new Error(`${this.host.name}: node already started`);
     this.listener = this.host.tcp.listen(this.port, (socket) => this.orchestrator.accept(socket, socket.remoteAddress));
-    this.orchestrator.start((this.options.staticPeers ?? []).map(({ address, port }) => ({ host: address, port })));
+    this.orchestrator.start(this.staticPeers());
     const discovery = this.options.discovery ?? false;
     if (discovery === false) return;
     const socket = new SimDatagramSocket(this.host, discovery.port ?? DEFAULT_DISCOVERY_PORT, this.settings.frameCosts);

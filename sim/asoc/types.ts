@@ -34,8 +34,8 @@ export interface SimAsocNodeOptions {
   nodeId?: Uint8Array;
   /** TCP port to listen on and to announce (default 9000). */
   port?: number;
-  /** Peers dialed from start() and redialed forever. */
-  staticPeers?: { address: string; port: number }[];
+  /** Peers dialed from start() and redialed forever; `nodeId` (32 hex digits) pins one to the node that must answer. */
+  staticPeers?: { address: string; port: number; nodeId?: string }[];
   /** UDP discovery on the host's links/switch (default: off). */
   discovery?: false | { port?: number };
   /**

@@ -87,6 +87,8 @@ export interface ConnectionConfig {
   unixOffsetMs?: number;
   /** Server only, shared by all of a server's connections: where HELLO challenges are remembered. */
   helloReplay?: ReplayCache;
+  /** Client only: the node id it dials, when known (handshake.ts's HandshakeConfig). */
+  expectedPeer?: Uint8Array;
   /** Overrides the profile's limits, which override DEFAULT_LIMITS. */
   limits?: Partial<ConnectionLimits>;
   /** Where the profile's security kind is looked up (default: the lab's kinds, HANDSHAKES). */

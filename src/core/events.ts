@@ -18,6 +18,7 @@ export type CloseReason =
   | 'replay' // a HELLO challenge seen before (profiles that track them)
   | 'stale' // asoc-hardened: HELLO timestamp outside the freshness window
   | 'reflection' // asoc-hardened: the peer presented this node's own id
+  | 'wrong-peer' // asoc-hardened client: ACCEPT came from another node than the one dialled
   | 'downgrade' // asoc-hardened: the peer asked for or chose another suite than this node's
   | 'integrity-failed' // asoc-hardened: a frame's tag did not verify (injected, altered, dropped or replayed)
   | 'replay-cache-full' // the bounded replay cache refuses new entries
@@ -26,7 +27,7 @@ export type CloseReason =
   | 'read-timeout' // a frame's header or payload did not come within the frame read timeout (the reference's 30 s reads)
   | 'too-many-streams'; // more concurrent inbound streams than allowed
 
-export type AuthFailure = 'bad-signature' | 'replay' | 'replay-cache-full' | 'stale' | 'reflection' | 'downgrade';
+export type AuthFailure = 'bad-signature' | 'replay' | 'replay-cache-full' | 'stale' | 'reflection' | 'downgrade' | 'wrong-peer';
 
 export type ConnectionEvent =
   /** Handshake done. The server learns the client's node id from HELLO; a v1 client learns none. */

@@ -79,6 +79,12 @@ export interface HandshakeConfig {
   random: RandomSource;
   /** Server only: the node's shared record of HELLOs seen (profiles that keep one). */
   helloReplay?: ReplayCache;
+  /**
+   * Client only: the node id of the node it dials, when it knows it (a discovered peer, a pinned
+   * static peer). A kind that authenticates the server's id (`checksServerId`) names it to the
+   * server and refuses an answer from any other node (`wrong-peer`).
+   */
+  expectedPeer?: Uint8Array;
 }
 
 /** The keys and community label a profile's discovery signs and checks with (discovery-agent.ts). */
@@ -98,6 +104,11 @@ export interface HandshakeKind<S extends SecuritySettings = SecuritySettings> {
    * before the handshake, so the largest frame a header may announce is fixed from the start.
    */
   readonly tagSize: number;
+  /**
+   * Whether the client authenticates the server's node id, so that a peer can be pinned to one
+   * (default false: a v1 ACCEPT names no node, so a v1 client cannot tell which node answered).
+   */
+  readonly checksServerId?: boolean;
   createHandshake(config: HandshakeConfig, settings: S): Handshake;
   discoveryDomain(crypto: CryptoBackend, apiKey: Uint8Array, community: string): DiscoveryDomain;
 }

@@ -2,9 +2,14 @@
  * The asoc-hardened handshake (docs/asoc-hardened.md §4). One round trip after TCP, 118 bytes of
  * payload in all:
  *
- *   client → HELLO  node_id_c · nonce_c · timestamp · suite · MAC_hs("hello" ‖ …)
+ *   client → HELLO  node_id_c · nonce_c · timestamp · suite · MAC_hs("hello" ‖ … ‖ node_id_s intended)
  *   server → ACCEPT node_id_s · nonce_s · suite · MAC_hs("accept" ‖ HELLO ‖ …)   (bound to the HELLO)
  *   client → FINISH (empty frame under the new client→server key: proves the client holds the key now)
+ *
+ * HELLO's MAC also covers the node id of the server the client means to reach (not sent: the server
+ * checks it against its own id), or 16 zero bytes when the client does not know it, so a HELLO meant
+ * for one node verifies at no other, and the client refuses an ACCEPT from another node than the
+ * one it dials (`wrong-peer`).
  *
  * MAC_hs is HMAC-SHA256 truncated to 16 bytes under a key derived from the API key with HKDF. The
  * session keys come from HKDF over both nonces and a hash of the transcript, so a replayed HELLO
@@ -19,6 +24,7 @@ import { GCM_TAG_SIZE, type CryptoBackend } from '../crypto/backend.ts';
 import { constantTimeEqual } from '../crypto/mac.ts';
 import { bytesToHex, concatBytes } from '../wire/bytes.ts';
 import { FrameType } from '../wire/frame.ts';
+import { NODE_ID_SIZE } from '../wire/hello.ts';
 import {
   HANDSHAKE_MAC_SIZE,
   HARDENED_ACCEPT_SIZE,
@@ -49,6 +55,8 @@ const DISCOVERY_KEY_INFO = hardenedLabel('discovery key');
 const COMMUNITY_PREFIX = 'asoc-hardened/2 community ';
 const KEY_SIZE = 32;
 const SESSION_ID_SIZE = 8;
+/** The intended server of a HELLO from a client that does not know which node it dials (an unpinned static peer). */
+export const ANY_NODE: Uint8Array = new Uint8Array(NODE_ID_SIZE);
 
 export interface HardenedSecurity {
   kind: 'hardened';
@@ -80,7 +88,7 @@ export class HardenedHandshake implements Handshake {
       timestamp: Math.floor(clock.unixMs / 1000),
       suite: this.security.suite,
     });
-    this.sentHello = withMac(macInput, this.mac(HELLO_LABEL, macInput));
+    this.sentHello = withMac(macInput, this.mac(HELLO_LABEL, macInput, this.config.expectedPeer ?? ANY_NODE));
     return this.sentHello;
   }
 
@@ -94,7 +102,10 @@ export class HardenedHandshake implements Handshake {
 
   private onHello(payload: Uint8Array, clock: HandshakeClock): HandshakeVerdict {
     const hello = decodeHardenedHello(payload);
-    if (!this.verify(hello.mac, HELLO_LABEL, hello.macInput)) return fail('bad-signature', 'HELLO MAC does not verify');
+    // Both MACs are computed and compared whatever the first gives: the time taken tells nothing of which.
+    const forThisNode = this.verify(hello.mac, HELLO_LABEL, hello.macInput, this.config.nodeId);
+    const forAnyNode = this.verify(hello.mac, HELLO_LABEL, hello.macInput, ANY_NODE);
+    if (!forThisNode && !forAnyNode) return fail('bad-signature', 'HELLO MAC does not verify (a wrong key, or a HELLO meant for another node)');
     if (hello.suite !== this.security.suite) return fail('downgrade', `HELLO asks for suite ${hello.suite}, this node requires ${this.security.suite}`);
     if (constantTimeEqual(hello.nodeId, this.config.nodeId)) return fail('reflection', 'HELLO carries this node\'s own id');
     // Freshness is the handshake's own rule; the replay cache (kept at least as long) only remembers nonces.
@@ -116,6 +127,8 @@ export class HardenedHandshake implements Handshake {
     if (!this.verify(accept.mac, ACCEPT_LABEL, hello, accept.macInput)) return fail('bad-signature', 'ACCEPT MAC does not verify (or answers another HELLO)');
     if (accept.suite !== this.security.suite) return fail('downgrade', `ACCEPT chose suite ${accept.suite}, this node offered ${this.security.suite}`);
     if (constantTimeEqual(accept.nodeId, this.config.nodeId)) return fail('reflection', 'ACCEPT carries this node\'s own id');
+    const expected = this.config.expectedPeer;
+    if (expected && !constantTimeEqual(accept.nodeId, expected)) return fail('wrong-peer', `ACCEPT comes from node ${bytesToHex(accept.nodeId)}, not from ${bytesToHex(expected)}, the node dialled`);
     return { ok: true, reply: EMPTY, session: this.session('client', hello, payload, accept.nodeId) };
   }
 
@@ -161,6 +174,7 @@ export const HARDENED_HANDSHAKE: HandshakeKind<HardenedSecurity> = {
     { name: 'finish', frameType: FrameType.FINISH, from: 'client', size: 0, sealed: true },
   ],
   tagSize: GCM_TAG_SIZE,
+  checksServerId: true,
   createHandshake: (config, security) => new HardenedHandshake(config, security),
   discoveryDomain: (crypto, apiKey, community): DiscoveryDomain => ({
     keys: { crypto, apiKey: crypto.hkdfSha256(apiKey, HARDENED_KEY_SALT, DISCOVERY_KEY_INFO, KEY_SIZE) },

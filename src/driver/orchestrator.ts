@@ -13,13 +13,22 @@ import type { AsocProfile } from '../core/profile.ts';
 import type { RandomSource } from '../core/random.ts';
 import type { CryptoBackend } from '../crypto/backend.ts';
 import { ReplayCache } from '../crypto/replay-cache.ts';
-import { bytesToHex } from '../wire/bytes.ts';
+import { HANDSHAKES } from '../core/handshake-registry.ts';
+import { bytesToHex, hexToBytes } from '../wire/bytes.ts';
 import { Dialer, type DialStep } from './dialer.ts';
 import { DiscoveryService } from './discovery-service.ts';
 import type { PeerDirection, PeerInfo, PeerSource } from './peer.ts';
 import type { Connector, DatagramSocket, DeadlineTimerFactory, Timers } from './transport.ts';
 
 /** What the orchestration needs of a driver's connection. */
+/** A peer to dial and redial forever, optionally pinned to the node id that must answer there. */
+export interface StaticPeer {
+  host: string;
+  port: number;
+  /** 32 lower-case hex digits; only a profile whose handshake authenticates the server's id can pin. */
+  nodeId?: string;
+}
+
 export interface NodeConnection {
   /** Set here once the handshake completed. */
   peer: PeerInfo | null;
@@ -134,10 +143,25 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
     return [...this.dialers].filter(([, d]) => d.lastError).map(([key, d]) => `${key}: ${d.lastError}`);
   }
 
-  /** The listener is up: dial the static peers. */
-  start(staticPeers: { host: string; port: number }[]): void {
+  /**
+   * Throws when a static peer is pinned to a node id (16 bytes, 32 hex digits) and the profile's
+   * handshake cannot check which node answers. Drivers call it before they listen.
+   */
+  checkStaticPeers(staticPeers: readonly StaticPeer[]): void {
+    for (const peer of staticPeers) {
+      if (peer.nodeId === undefined) continue;
+      if (!/^[0-9a-f]{32}$/.test(peer.nodeId)) throw new TypeError(`static peer ${peer.host}:${peer.port}: node id "${peer.nodeId}" is not 32 lower-case hex digits`);
+      if (!HANDSHAKES.get(this.options.profile.security.kind).kind.checksServerId) {
+        throw new TypeError(`static peer ${peer.nodeId}@${peer.host}:${peer.port}: profile ${this.options.profile.name} cannot pin a peer to a node id (its handshake never tells the client which node answered); pin peers with asoc-hardened, or give host:port alone`);
+      }
+    }
+  }
+
+  /** The listener is up: dial the static peers (a pinned one is keyed by its node id, as a discovered peer). */
+  start(staticPeers: readonly StaticPeer[]): void {
+    this.checkStaticPeers(staticPeers);
     this.runningValue = true;
-    for (const target of staticPeers) this.dial(target, 'static', null);
+    for (const { nodeId, ...target } of staticPeers) this.dial(target, 'static', nodeId ?? null);
   }
 
   /** Announces this node's `tcpPort` on `socket` (bound to the discovery port) and dials what it hears. */
@@ -195,7 +219,7 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
       connector: this.options.connector,
       timers: this.options.timers,
       connect: (socket) => {
-        const core = this.newCore('client');
+        const core = this.newCore('client', nodeId);
         this.connectionSet.add(this.options.drive(socket, core, this.lifecycle(core, { key, nodeId, source, target, dialer })));
       },
       onGiveUp: () => {
@@ -214,7 +238,8 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
     this.discoveredDials.delete(key);
   }
 
-  private newCore(role: 'client' | 'server'): AsocConnection {
+  /** `expectedPeer`: the node id a client dials, when known (a discovered or pinned peer). */
+  private newCore(role: 'client' | 'server', expectedPeer: string | null = null): AsocConnection {
     const { profile, nodeId, apiKey, crypto, random, limits } = this.options;
     return new AsocConnection({
       role,
@@ -226,6 +251,7 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
       now: this.options.now(),
       unixOffsetMs: this.options.unixNow() - this.options.now(),
       helloReplay: role === 'server' ? this.helloReplay : undefined,
+      expectedPeer: expectedPeer === null ? undefined : hexToBytes(expectedPeer),
       limits: limits ?? {},
     });
   }
@@ -234,7 +260,8 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
     const reports = this.options.reports;
     return {
       established: (conn, peerNodeId) => {
-        const nodeId = outbound ? outbound.nodeId : bytesToHex(peerNodeId!);
+        // An outbound peer's id is the one dialled, else the one the handshake authenticated (asoc-hardened), else unknown (v1).
+        const nodeId = outbound ? (outbound.nodeId ?? (peerNodeId && bytesToHex(peerNodeId))) : bytesToHex(peerNodeId!);
         const peer: PeerInfo = outbound
           ? { key: outbound.key, nodeId, address: outbound.target.host, port: outbound.target.port, direction: 'outbound', source: outbound.source }
           : { key: nodeId!, nodeId, address: conn.remoteAddress, port: conn.remotePort, direction: 'inbound', source: 'inbound' };
@@ -288,7 +315,8 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
   private onDiscoveryLost(nodeId: string): void {
     this.givenUp.delete(nodeId);
     const dialer = this.dialers.get(nodeId);
-    if (dialer && !this.peersByKey.has(nodeId)) {
+    // A static peer pinned to this id is dialed forever, heard or not.
+    if (dialer && this.discoveredDials.has(nodeId) && !this.peersByKey.has(nodeId)) {
       dialer.stop();
       this.forgetDialer(nodeId);
     }

@@ -19,7 +19,7 @@ import { ASOC_V1, type AsocProfile } from '../core/profile.ts';
 import type { SendReceipt } from '../driver/connection-driver.ts';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../driver/dialer.ts';
 import { DEFAULT_FLOW, type FlowSettings } from '../driver/flow.ts';
-import { NodeOrchestrator } from '../driver/orchestrator.ts';
+import { NodeOrchestrator, type StaticPeer } from '../driver/orchestrator.ts';
 import type { Connector } from '../driver/transport.ts';
 import { PeerNotFoundError, type PeerInfo } from '../driver/peer.ts';
 import { DEFAULT_TCP_PORT } from '../wire/discovery.ts';
@@ -37,7 +37,10 @@ export interface AsocNodeOptions {
   /** Listen address (default 0.0.0.0) and port (default 9000; 0 picks a free one). */
   host?: string;
   port?: number;
-  /** "host:port" peers to dial and keep dialing forever. */
+  /**
+   * Peers to dial and keep dialing forever: "host:port", or "NODEID@host:port" to pin the peer to
+   * the node (32 hex digits) that must answer there (asoc-hardened; a v1 handshake cannot tell).
+   */
   staticPeers?: string[];
   /** UDP discovery; on by default only when there are no static peers (as in the reference). */
   discovery?: Partial<DiscoverySettings> | false;
@@ -81,6 +84,7 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
   private readonly crypto: CryptoBackend;
   private readonly flow: FlowSettings;
   private readonly orchestrator: NodeOrchestrator<net.Socket, SocketConnection>;
+  private readonly staticPeers: StaticPeer[];
   private server: net.Server | null = null;
   private discoveryClosed: Promise<void> = Promise.resolve();
 
@@ -123,6 +127,8 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
         discovered: (peer) => this.emit('discovered', peer),
       },
     });
+    this.staticPeers = (options.staticPeers ?? []).map(parseStaticPeer);
+    this.orchestrator.checkStaticPeers(this.staticPeers);
   }
 
   get nodeIdHex(): string {
@@ -146,9 +152,8 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
         resolve();
       });
     });
-    const staticPeers = this.options.staticPeers ?? [];
-    this.orchestrator.start(staticPeers.map(parseHostPort));
-    const discoveryWanted = this.options.discovery === undefined ? staticPeers.length === 0 : this.options.discovery !== false;
+    this.orchestrator.start(this.staticPeers);
+    const discoveryWanted = this.options.discovery === undefined ? this.staticPeers.length === 0 : this.options.discovery !== false;
     if (discoveryWanted) {
       const socket = await bindDatagramSocket({ ...DEFAULT_DISCOVERY, ...(this.options.discovery || {}) });
       this.discoveryClosed = socket.closed;
@@ -215,6 +220,15 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
     if (this.listenerCount('stream') > 0) this.emit('stream', stream);
     else void stream.discard().catch(() => {});
   }
+}
+
+/** "host:port" or "NODEID@host:port" (NODEID: 32 hex digits, any case). */
+export function parseStaticPeer(text: string): StaticPeer {
+  const at = text.indexOf('@');
+  if (at < 0) return parseHostPort(text);
+  const nodeId = text.slice(0, at).trim().toLowerCase();
+  if (!/^[0-9a-f]{32}$/.test(nodeId)) throw new TypeError(`"${text}": a pinned peer is NODEID@host:port, NODEID being 32 hex digits (the node's 16-byte id)`);
+  return { ...parseHostPort(text.slice(at + 1)), nodeId };
 }
 
 export function parseHostPort(text: string): { host: string; port: number } {

@@ -27,6 +27,9 @@ export interface PairOptions {
   clientCrypto?: CryptoBackend;
   serverCrypto?: CryptoBackend;
   clientKey?: Uint8Array;
+  /** The node id the client dials (asoc-hardened names it under HELLO's MAC and checks ACCEPT against it). */
+  expectedPeer?: Uint8Array;
+  serverId?: Uint8Array;
   serverKey?: Uint8Array;
   limits?: Partial<ConnectionLimits>;
   helloReplay?: ReplayCache;
@@ -48,14 +51,14 @@ export class ConnectionPair {
     const serverProfile = options.serverProfile ?? options.profile ?? ASOC_V1;
     const random = seededRandom(options.seed ?? 'pair');
     const common = { random, now: this.now, limits: options.limits ?? {} };
-    this.client = new AsocConnection({ ...common, crypto: options.clientCrypto ?? options.crypto ?? nodeBackend, profile: clientProfile, role: 'client', nodeId: options.clientId ?? CLIENT_ID, apiKey: options.clientKey ?? KEY });
+    this.client = new AsocConnection({ ...common, crypto: options.clientCrypto ?? options.crypto ?? nodeBackend, profile: clientProfile, role: 'client', nodeId: options.clientId ?? CLIENT_ID, apiKey: options.clientKey ?? KEY, ...(options.expectedPeer ? { expectedPeer: options.expectedPeer } : {}) });
     const helloReplay = options.helloReplay ?? (serverProfile.helloReplay ? new ReplayCache(serverProfile.helloReplay) : undefined);
     this.server = new AsocConnection({
       ...common,
       crypto: options.serverCrypto ?? options.crypto ?? nodeBackend,
       profile: serverProfile,
       role: 'server',
-      nodeId: SERVER_ID,
+      nodeId: options.serverId ?? SERVER_ID,
       apiKey: options.serverKey ?? KEY,
       helloReplay,
       unixOffsetMs: options.serverClockAheadMs ?? 0,
