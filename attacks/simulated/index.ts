@@ -14,6 +14,7 @@ import eavesdrop from './eavesdrop.ts';
 import helloReplay from './hello-replay.ts';
 import injectAfterHandshake from './inject-after-handshake.ts';
 import keylessNode from './keyless-node.ts';
+import lockoutByReplay from './lockout-by-replay.ts';
 import mitmFrames from './mitm-frames.ts';
 import oversizedFrame from './oversized-frame.ts';
 import protocolViolations from './protocol-violations.ts';
@@ -34,6 +35,7 @@ export const SIMULATED_ATTACKS: Readonly<Record<string, AttackModule>> = {
   'hello-replay': helloReplay,
   'inject-after-handshake': injectAfterHandshake,
   'keyless-node': keylessNode,
+  'lockout-by-replay': lockoutByReplay,
   'mitm-frames': mitmFrames,
   'oversized-frame': oversizedFrame,
   'protocol-violations': protocolViolations,

@@ -197,6 +197,12 @@ export const CLAIMS: readonly Claim[] = [
     source: 'protocol review of asoc-hardened, finding "wrong peer" (medium)',
     quoted: "A client never checks which node answered · both sides establish and C's tensors reach B while C's peer table says A",
   }),
+  hardened({
+    id: 'H2',
+    text: "asoc-hardened: nobody can get an honest client locked out by sending copies of its HELLOs first (lockout by replay)",
+    source: 'protocol review of asoc-hardened, finding "lockout by replay" (medium)',
+    quoted: "C's own HELLO then fails as a replay and is charged to C's address · five wins lock C (and all behind its NAT) out for 5 minutes, at no cost to the attacker",
+  }),
   consistency(
     {
       id: 'X1',

@@ -102,6 +102,10 @@ export const INSTRUMENT_REACH: Readonly<Record<string, InstrumentReach>> = {
     measures: 'A client that dials node A (discovered, or a static peer pinned to A’s id) while a keyless attacker on the path re-routes its TCP to node B, another holder of the key, and B’s answers back as A’s: whether B establishes a session with the client and whether the tensor meant for A reaches B.',
     doesNotMeasure: 'A static peer given as host:port alone (any node with the key may answer it, by design), or an insider who holds the key and answers as A (every holder of the key is trusted as any node id).',
   },
+  H2: {
+    measures: 'An attacker on an honest client’s path, without the key, holding back each of the client’s HELLOs and sending a copy first from its own address, for 60 s: whether the server locks the client’s address out and whether the client gets its session.',
+    doesNotMeasure: 'A bit flipped in the client’s HELLO on the path (a wrong MAC from the client’s address is charged: it cannot be told from a guess at the key), or an attacker who blocks the client’s packets outright (no protocol keeps a session through that).',
+  },
   X1: {
     measures: 'The reference implementation’s own encoded frames (test vectors): each header’s size, this codec reproducing them byte for byte, and the longest read with the diagrams’ 13-byte layout.',
     doesNotMeasure: 'Frames the reference does not produce (the vectors are its whole evidence).',

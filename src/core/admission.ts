@@ -46,6 +46,18 @@ const EVERY_FAILED_HANDSHAKE: readonly CloseReason[] = [
  */
 export const CHARGE_EVERY_FAILURE: LockoutCharges = { nothing: EVERY_FAILED_HANDSHAKE, mac: EVERY_FAILED_HANDSHAKE, key: EVERY_FAILED_HANDSHAKE };
 
+/**
+ * Only failures that are the peer's own count: those of a peer that showed nothing of the key (a
+ * wrong MAC, garbage or silence where a HELLO belongs) and of a peer that proved the key and then
+ * failed. A failure after a MAC verified but before the key was proved is not charged: a copy of
+ * another's HELLO (sent first, or late) or a frame altered on the path causes it (asoc-hardened).
+ */
+export const CHARGE_OWN_FAILURES: LockoutCharges = {
+  nothing: ['auth-failed', 'handshake-timeout', 'expected-hello', 'bad-length', 'bad-version', 'version-mismatch', 'frame-too-large'],
+  mac: [],
+  key: ['replay'],
+};
+
 /** Nothing counts: no address is ever locked out (the Python reference keeps no failure count). */
 export const CHARGE_NOTHING: LockoutCharges = { nothing: [], mac: [], key: [] };
 

@@ -13,8 +13,10 @@
  *
  * MAC_hs is HMAC-SHA256 truncated to 16 bytes under a key derived from the API key with HKDF. The
  * session keys come from HKDF over both nonces and a hash of the transcript, so a replayed HELLO
- * yields keys the replayer cannot compute (and is refused anyway: its nonce is remembered for the
- * freshness window and its timestamp must be within it), and an old ACCEPT never matches a new HELLO.
+ * yields keys the replayer cannot compute, and an old ACCEPT never matches a new HELLO. A HELLO's
+ * timestamp must be within the freshness window, and its nonce is remembered (for longer than that)
+ * once FINISH has proved the client holds the key: a nonce a completed handshake used is refused,
+ * but a copy of an honest client's HELLO sent first by someone else spends nothing of the client's.
  *
  * Discovery keeps v1's 50-byte datagram but signs with a key derived from the API key for discovery
  * alone and hashes a labelled community, so v1 and hardened nodes never take each other's
@@ -73,6 +75,8 @@ export function handshakeKey(crypto: CryptoBackend, apiKey: Uint8Array): Uint8Ar
 export class HardenedHandshake implements Handshake {
   private readonly macKey: Uint8Array;
   private sentHello: Uint8Array | null = null;
+  /** Server: the nonce of the HELLO taken, recorded once FINISH verifies. */
+  private helloNonce: string | null = null;
 
   constructor(
     private readonly config: HandshakeConfig,
@@ -95,8 +99,7 @@ export class HardenedHandshake implements Handshake {
   receive(message: string, payload: Uint8Array, clock: HandshakeClock): HandshakeVerdict {
     if (message === 'hello') return this.onHello(payload, clock);
     if (message === 'accept') return this.onAccept(payload);
-    // FINISH has no payload: it is the client's proof of the key, checked as its frame's tag.
-    if (message === 'finish') return { ok: true };
+    if (message === 'finish') return this.onFinish(clock);
     throw new Error(`asoc-hardened has no ${message} message`);
   }
 
@@ -112,12 +115,25 @@ export class HardenedHandshake implements Handshake {
     if (Math.abs(clock.unixMs - hello.timestamp * 1000) > this.security.freshnessMs) {
       return fail('stale', `HELLO timestamp ${hello.timestamp} is more than ${this.security.freshnessMs / 1000} s from this node's clock`);
     }
-    const verdict = this.config.helloReplay?.check(bytesToHex(hello.nonce), clock.unixMs) ?? 'fresh';
-    if (verdict === 'replay') return fail('replay', 'HELLO nonce seen before');
-    if (verdict === 'full') return fail('replay-cache-full', 'HELLO replay cache is full');
+    // Only looked up here: the nonce is recorded when FINISH proves the key (onFinish).
+    const nonce = bytesToHex(hello.nonce);
+    if (this.config.helloReplay?.has(nonce, clock.unixMs)) return fail('replay', 'HELLO nonce already used by a completed handshake');
+    this.helloNonce = nonce;
     const macInput = acceptMacInput({ nodeId: this.config.nodeId, nonce: this.config.random.bytes(NONCE_SIZE), suite: hello.suite });
     const accept = withMac(macInput, this.mac(ACCEPT_LABEL, payload, macInput));
     return { ok: true, reply: accept, session: this.session('server', payload, accept, hello.nodeId) };
+  }
+
+  /**
+   * FINISH has no payload: it is the client's proof of the key, checked as its frame's tag before
+   * it gets here. Its HELLO's nonce is recorded now; one already recorded means another handshake
+   * that proved the key used it first.
+   */
+  private onFinish(clock: HandshakeClock): HandshakeVerdict {
+    const verdict = this.config.helloReplay?.check(this.helloNonce!, clock.unixMs) ?? 'fresh';
+    if (verdict === 'replay') return fail('replay', 'HELLO nonce used by another completed handshake');
+    if (verdict === 'full') return fail('replay-cache-full', 'HELLO replay cache is full');
+    return { ok: true };
   }
 
   private onAccept(payload: Uint8Array): HandshakeVerdict {

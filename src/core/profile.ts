@@ -16,7 +16,7 @@
 import type { ReplayPolicy } from '../crypto/replay-cache.ts';
 import { Suite } from '../wire/hardened.ts';
 import { DEFAULT_MAX_FRAME_SIZE, MAX_WIRE_LENGTH } from '../wire/frame.ts';
-import { CHARGE_NOTHING, type AdmissionSettings } from './admission.ts';
+import { CHARGE_NOTHING, CHARGE_OWN_FAILURES, type AdmissionSettings } from './admission.ts';
 import type { ConnectionProfile } from './connection.ts';
 import type { HardenedSecurity } from './hardened-handshake.ts';
 import type { V1Security } from './v1-handshake.ts';
@@ -86,7 +86,7 @@ export const ASOC_HARDENED: AsocProfile = {
   maxFrameSize: DEFAULT_MAX_FRAME_SIZE,
   sendReceipts: true,
   limits: { handshakeTimeoutMs: 5_000 },
-  admission: { maxHandshakingPerAddress: 8 },
+  admission: { maxHandshakingPerAddress: 8, charges: CHARGE_OWN_FAILURES },
 };
 
 export const ASOC_HARDENED_ENCRYPTED: AsocProfile = {

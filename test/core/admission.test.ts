@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Admission, CHARGE_EVERY_FAILURE, CHARGE_NOTHING, DEFAULT_ADMISSION } from '../../src/core/admission.ts';
+import { Admission, CHARGE_EVERY_FAILURE, CHARGE_NOTHING, CHARGE_OWN_FAILURES, DEFAULT_ADMISSION } from '../../src/core/admission.ts';
 
 const MINUTE = 60_000;
 
@@ -20,6 +20,18 @@ test('charges: by close reason and by what the peer had shown; a full replay cac
   }
   const none = new Admission({ charges: CHARGE_NOTHING });
   assert.equal(none.charges('auth-failed', 'nothing'), false);
+  const own = new Admission({ charges: CHARGE_OWN_FAILURES });
+  const charged = (reason: Parameters<Admission['charges']>[0], evidence: Parameters<Admission['charges']>[1]) => own.charges(reason, evidence);
+  assert.deepEqual(
+    [charged('auth-failed', 'nothing'), charged('handshake-timeout', 'nothing'), charged('expected-hello', 'nothing'), charged('replay', 'key')],
+    [true, true, true, true],
+    'a peer that showed nothing of the key, or proved it and then failed',
+  );
+  assert.deepEqual(
+    [charged('replay', 'mac'), charged('stale', 'mac'), charged('handshake-timeout', 'mac'), charged('integrity-failed', 'mac'), charged('expected-finish', 'mac')],
+    [false, false, false, false, false],
+    'between a verified MAC and the proof of the key: a copy of another\'s HELLO, or a frame altered on the path',
+  );
   const byEvidence = new Admission({ charges: { nothing: ['auth-failed'], mac: [], key: ['replay'] } });
   assert.deepEqual([byEvidence.charges('auth-failed', 'nothing'), byEvidence.charges('replay', 'mac'), byEvidence.charges('replay', 'key')], [true, false, true]);
 });

@@ -154,18 +154,20 @@ test('asoc-hardened/encrypted: the tensor never appears on the wire; asoc-harden
   }
 });
 
-test('HELLO replay: refused by the same server (nonce remembered); another server answers but never establishes, then times out', () => {
-  const first = new ConnectionPair({ profile: ASOC_HARDENED, seed: 'one' });
-  const hello = concat(first.client.pollTransmit()!);
+test('HELLO replay: refused by the same server once its handshake completed (nonce remembered); another server answers but never establishes, then times out', () => {
   const shared = new ReplayCache(ASOC_HARDENED.helloReplay!);
-  const original = new AsocConnection({ role: 'server', profile: ASOC_HARDENED, nodeId: SERVER_ID, apiKey: KEY, crypto: nodeBackend, random: seededRandom('s1'), now: 0, helloReplay: shared });
-  original.receive(hello, 0);
+  const first = new ConnectionPair({ profile: ASOC_HARDENED, seed: 'one', helloReplay: shared });
+  first.handshake();
+  assert.equal(first.server.state, 'established');
+  const hello = first.clientWire[0]!.length === HEADER_SIZE ? concat(first.clientWire.slice(0, 2)) : first.clientWire[0]!;
+  assert.equal(hello.length, HEADER_SIZE + HARDENED_HELLO_SIZE);
   const replayedHere = new AsocConnection({ role: 'server', profile: ASOC_HARDENED, nodeId: SERVER_ID, apiKey: KEY, crypto: nodeBackend, random: seededRandom('s2'), now: 1000, helloReplay: shared });
   replayedHere.receive(hello, 1000);
   const hereEvents: ConnectionEvent[] = [];
   drain(replayedHere, hereEvents);
   assert.deepEqual(eventsOf(hereEvents, 'auth-failed').map((e) => e.reason), ['replay']);
   assert.equal(replayedHere.pollTransmit(), null, 'no ACCEPT, no error frame');
+  assert.equal(replayedHere.peerEvidence, 'mac', 'a verified MAC, no proof of the key: asoc-hardened does not charge it');
 
   const otherServer = new AsocConnection({
     role: 'server', profile: ASOC_HARDENED, nodeId: Uint8Array.from({ length: 16 }, () => 0x77), apiKey: KEY,
@@ -179,6 +181,37 @@ test('HELLO replay: refused by the same server (nonce remembered); another serve
   drain(otherServer, otherEvents);
   assert.equal(eventsOf(otherEvents, 'established').length, 0);
   assert.equal(closeReason(otherEvents), 'handshake-timeout');
+});
+
+test("a copy of a client's HELLO sent first, by someone without the key, spends nothing of the client's: its own HELLO completes", () => {
+  const shared = new ReplayCache(ASOC_HARDENED.helloReplay!);
+  const pair = new ConnectionPair({ profile: ASOC_HARDENED, seed: 'copied', helloReplay: shared });
+  const hello = concat(pair.client.pollTransmit()!);
+  const copy = new AsocConnection({ role: 'server', profile: ASOC_HARDENED, nodeId: SERVER_ID, apiKey: KEY, crypto: nodeBackend, random: seededRandom('copy'), now: 0, helloReplay: shared });
+  copy.receive(hello, 0);
+  assert.ok(copy.pollTransmit(), 'the copy is answered');
+  copy.transportClosed(0, 'the attacker resets');
+  assert.equal(shared.size, 0, 'nothing recorded without FINISH');
+  pair.server.receive(hello, 0);
+  pair.pump();
+  assert.equal(pair.server.state, 'established');
+  assert.equal(pair.server.peerEvidence, 'key');
+  assert.equal(shared.size, 1, 'recorded once FINISH proved the key');
+});
+
+test('two handshakes with one nonce that both prove the key: the second FINISH fails as a replay, from a peer that proved the key', () => {
+  const shared = new ReplayCache(ASOC_HARDENED.helloReplay!);
+  const [one, two] = [new ConnectionPair({ profile: ASOC_HARDENED, seed: 'twin', helloReplay: shared }), new ConnectionPair({ profile: ASOC_HARDENED, seed: 'twin', helloReplay: shared })];
+  const helloOne = concat(one.client.pollTransmit()!);
+  const helloTwo = concat(two.client.pollTransmit()!);
+  assert.deepEqual(helloOne, helloTwo, 'the same seed, the same HELLO');
+  one.server.receive(helloOne, 0);
+  two.server.receive(helloTwo, 0);
+  one.pump();
+  two.pump();
+  assert.equal(one.server.state, 'established');
+  assert.deepEqual(eventsOf(two.serverEvents, 'auth-failed').map((e) => e.reason), ['replay']);
+  assert.equal(two.server.peerEvidence, 'key');
 });
 
 test('a HELLO older, or newer, than the freshness window is refused as stale', () => {

@@ -37,6 +37,7 @@ const ATTEMPTED: Record<string, readonly string[]> = {
   'hello-replay': ['replays'],
   'inject-after-handshake': ['injectedSegments', 'injectedBytes'],
   'keyless-node': ['intruderAnnouncements', 'intruderHelloAttempts'],
+  'lockout-by-replay': ['helloReplayedFirst', 'attackerAnswered'],
   'mitm-frames': ['modifyFramesAltered', 'dropFramesAltered', 'reorderFramesAltered', 'injectFramesAltered'],
   'oversized-frame': ['attackerConnections', 'attackerPayloadWritten'],
   'protocol-violations': ['insiderHandshakes', 'violationsHandled'],
