@@ -16,6 +16,7 @@ import injectAfterHandshake from './inject-after-handshake.ts';
 import keylessNode from './keyless-node.ts';
 import lockoutByReplay from './lockout-by-replay.ts';
 import mitmFrames from './mitm-frames.ts';
+import offlineKeyGuess from './offline-key-guess.ts';
 import oversizedFrame from './oversized-frame.ts';
 import protocolViolations from './protocol-violations.ts';
 import tokenForgery from './token-forgery.ts';
@@ -37,6 +38,7 @@ export const SIMULATED_ATTACKS: Readonly<Record<string, AttackModule>> = {
   'keyless-node': keylessNode,
   'lockout-by-replay': lockoutByReplay,
   'mitm-frames': mitmFrames,
+  'offline-key-guess': offlineKeyGuess,
   'oversized-frame': oversizedFrame,
   'protocol-violations': protocolViolations,
   'token-forgery': tokenForgery,

@@ -203,6 +203,12 @@ export const CLAIMS: readonly Claim[] = [
     source: 'protocol review of asoc-hardened, finding "lockout by replay" (medium)',
     quoted: "C's own HELLO then fails as a replay and is charged to C's address · five wins lock C (and all behind its NAT) out for 5 minutes, at no cost to the attacker",
   }),
+  hardened({
+    id: 'H3',
+    text: 'asoc-hardened: an eavesdropper cannot recover the cluster key offline from a recorded HELLO (weak keys)',
+    source: 'protocol review of asoc-hardened, finding "weak keys" (medium)',
+    quoted: 'Any non-empty key string is accepted · every HELLO and every discovery broadcast gives an eavesdropper a MAC to test guesses against offline',
+  }),
   consistency(
     {
       id: 'X1',

@@ -52,7 +52,7 @@ export const INSTRUMENT_REACH: Readonly<Record<string, InstrumentReach>> = {
   },
   S1: {
     measures: 'Simulated hosts running the real core: a keyless node joining by discovery and by HELLO, replayed HELLOs, and wrong-key HELLOs in a brute-force run; whether any completes a handshake or gets a peer added.',
-    doesNotMeasure: 'Attacks on the key itself (theft, weak keys), or implementations other than the lab’s core and its reference-implementation profile.',
+    doesNotMeasure: 'Attacks on the key itself (theft; weak keys are H3’s), or implementations other than the lab’s core and its reference-implementation profile.',
   },
   S2: {
     measures: 'Replayed HELLOs (soon and past the window, to the same and another server) and replayed discovery announcements (stale, and after the reference’s seen-set is cleared), each against the real replay caches.',
@@ -105,6 +105,10 @@ export const INSTRUMENT_REACH: Readonly<Record<string, InstrumentReach>> = {
   H2: {
     measures: 'An attacker on an honest client’s path, without the key, holding back each of the client’s HELLOs and sending a copy first from its own address, for 60 s: whether the server locks the client’s address out and whether the client gets its session.',
     doesNotMeasure: 'A bit flipped in the client’s HELLO on the path (a wrong MAC from the client’s address is charged: it cannot be told from a guess at the key), or an attacker who blocks the client’s packets outright (no protocol keeps a session through that).',
+  },
+  H3: {
+    measures: 'Whether the profile takes a 6-character key; the rate at which the check a server runs on a HELLO tests guesses at the key against one recorded HELLO, on one core of this machine, with the key recovered from a window of the key space around it; and the expected time to search half the key space of the weakest key the profile takes, on a million such cores.',
+    doesNotMeasure: 'A dedicated guesser (an optimised HMAC loop, GPUs) other than by the million-core factor, or keys that are 32 bytes yet not random (a key typed as 64 hex digits of a pattern with enough distinct bytes passes the check).',
   },
   X1: {
     measures: 'The reference implementation’s own encoded frames (test vectors): each header’s size, this codec reproducing them byte for byte, and the longest read with the diagrams’ 13-byte layout.',

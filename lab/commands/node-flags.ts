@@ -1,7 +1,8 @@
 /** The flags that configure an AsocNode, shared by `node`, `send` and `recv`. */
-import type { AsocNodeOptions } from '../../src/net/node.ts';
+import { WeakKeyError } from '../../src/core/api-key.ts';
+import { AsocNode, type AsocNodeOptions } from '../../src/net/node.ts';
 import { DEFAULT_DISCOVERY_PORT, DEFAULT_TCP_PORT } from '../../src/wire/discovery.ts';
-import { cryptoFlag, integerFlag, loadApiKey, profileFlag } from './common.ts';
+import { UsageError, cryptoFlag, integerFlag, loadApiKey, profileFlag } from './common.ts';
 
 export const NODE_FLAGS = {
   community: { type: 'string' },
@@ -61,4 +62,17 @@ export function nodeOptionsFromFlags(values: NodeFlagValues, defaults: { port?: 
     profile: maxFrame ? { ...profile, maxFrameSize: maxFrame } : profile,
     crypto: cryptoFlag(values.crypto),
   };
+}
+
+/** The node, with a key its profile refuses reported as the user's mistake and a weak key it takes warned about. */
+export function createNode(options: AsocNodeOptions): AsocNode {
+  let node: AsocNode;
+  try {
+    node = new AsocNode(options);
+  } catch (err) {
+    if (err instanceof WeakKeyError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (node.keyWarning) console.error(`warning: ${node.keyWarning}`);
+  return node;
 }

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { AsocNode } from '../../src/net/node.ts';
 import type { IncomingStream } from '../../src/net/incoming-stream.ts';
 import { integerFlag, parseFlags, untilSignal, type Command } from './common.ts';
 import { formatBytes } from '../../bench/units.ts';
-import { NODE_FLAGS, NODE_FLAGS_HELP, nodeOptionsFromFlags } from './node-flags.ts';
+import { NODE_FLAGS, NODE_FLAGS_HELP, createNode, nodeOptionsFromFlags } from './node-flags.ts';
 
 const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
 
@@ -28,7 +27,7 @@ async function runNode(argv: string[], help: string, defaults: { port?: number }
     return 0;
   }
   const count = values.count === undefined ? Infinity : integerFlag('count', values.count, 0, 1);
-  const node = new AsocNode(nodeOptionsFromFlags(values, defaults));
+  const node = createNode(nodeOptionsFromFlags(values, defaults));
   let completed = 0;
   let finish: () => void = () => {};
   const enough = new Promise<void>((resolve) => (finish = resolve));

@@ -1,10 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { AsocNode } from '../../src/net/node.ts';
 import { integerFlag, parseFlags, UsageError, type Command } from './common.ts';
 import { formatBytes, parseByteSize } from '../../bench/units.ts';
-import { NODE_FLAGS, NODE_FLAGS_HELP, nodeOptionsFromFlags } from './node-flags.ts';
+import { NODE_FLAGS, NODE_FLAGS_HELP, createNode, nodeOptionsFromFlags } from './node-flags.ts';
 
 const help = `Usage: asoc-lab send --to HOST:PORT (--file PATH | --bytes SIZE) [options]
 
@@ -47,7 +46,7 @@ export const sendCommand: Command = {
     const total = values.file ? (await stat(values.file)).size : parseByteSize(values.bytes!);
     if (!Number.isSafeInteger(total) || total < 0) throw new UsageError(`--bytes must be a size such as 64MiB, got "${values.bytes}"`);
     const options = nodeOptionsFromFlags({ ...values, peer: [values.to], 'no-discovery': true }, { port: 0, host: '127.0.0.1' });
-    const node = new AsocNode({ ...options, host: values.host ?? '127.0.0.1', limits: { chunkSize: chunk } });
+    const node = createNode({ ...options, host: values.host ?? '127.0.0.1', limits: { chunkSize: chunk } });
     await node.start();
     try {
       const peer = await node.waitForPeer(undefined, integerFlag('timeout', values.timeout, 30, 1) * 1000);

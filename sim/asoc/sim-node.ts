@@ -73,7 +73,6 @@ export class SimAsocNode extends EventEmitter<SimAsocNodeEvents> {
   constructor(options: SimAsocNodeOptions) {
     super();
     if (!options.community) throw new TypeError('community is required');
-    if (options.apiKey.length === 0) throw new TypeError('apiKey must not be empty');
     this.options = options;
     const host = (this.host = options.host);
     const name = host.name;

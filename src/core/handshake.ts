@@ -8,6 +8,7 @@
  * asoc-hardened (hardened-handshake.ts).
  */
 import type { ReplayCache } from '../crypto/replay-cache.ts';
+import type { CheckedKey } from './api-key.ts';
 import type { CryptoBackend } from '../crypto/backend.ts';
 import type { AuthFailure } from './events.ts';
 import type { FrameProtection } from './frame-protection.ts';
@@ -109,6 +110,12 @@ export interface HandshakeKind<S extends SecuritySettings = SecuritySettings> {
    * (default false: a v1 ACCEPT names no node, so a v1 client cannot tell which node answered).
    */
   readonly checksServerId?: boolean;
+  /**
+   * What the kind takes as the API key (api-key.ts): the key its handshake and discovery use, and a
+   * warning for a weak one it takes all the same; throws a WeakKeyError for one it refuses. Default:
+   * any non-empty key, as given.
+   */
+  checkKey?(apiKey: Uint8Array): CheckedKey;
   createHandshake(config: HandshakeConfig, settings: S): Handshake;
   discoveryDomain(crypto: CryptoBackend, apiKey: Uint8Array, community: string): DiscoveryDomain;
 }

@@ -39,6 +39,7 @@ import {
   helloMacInput,
   withMac,
 } from '../wire/hardened.ts';
+import { checkHardenedKey } from './api-key.ts';
 import { GcmFrameProtection } from './frame-protection.ts';
 import type { AuthFailure } from './events.ts';
 import type { DiscoveryDomain, Handshake, HandshakeClock, HandshakeConfig, HandshakeKind, HandshakeVerdict, Session } from './handshake.ts';
@@ -73,6 +74,8 @@ export function handshakeKey(crypto: CryptoBackend, apiKey: Uint8Array): Uint8Ar
 }
 
 export class HardenedHandshake implements Handshake {
+  /** 32 random bytes (api-key.ts): a weaker key throws a WeakKeyError here, before any byte is sent. */
+  private readonly apiKey: Uint8Array;
   private readonly macKey: Uint8Array;
   private sentHello: Uint8Array | null = null;
   /** Server: the nonce of the HELLO taken, recorded once FINISH verifies. */
@@ -82,7 +85,8 @@ export class HardenedHandshake implements Handshake {
     private readonly config: HandshakeConfig,
     private readonly security: HardenedSecurity,
   ) {
-    this.macKey = handshakeKey(config.crypto, config.apiKey);
+    this.apiKey = checkHardenedKey(config.apiKey).key;
+    this.macKey = handshakeKey(config.crypto, this.apiKey);
   }
 
   initiate(clock: HandshakeClock): Uint8Array {
@@ -153,7 +157,8 @@ export class HardenedHandshake implements Handshake {
    * client→server key · server→client key · session id.
    */
   private session(role: 'client' | 'server', hello: Uint8Array, accept: Uint8Array, peerNodeId: Uint8Array): Session {
-    const { crypto, apiKey } = this.config;
+    const { crypto } = this.config;
+    const apiKey = this.apiKey;
     const salt = concatBytes(hello.subarray(16, 32), accept.subarray(16, 32));
     const info = concatBytes(SESSION_INFO, crypto.sha256(concatBytes(hello, accept)));
     const okm = crypto.hkdfSha256(apiKey, salt, info, 2 * KEY_SIZE + SESSION_ID_SIZE);
@@ -191,9 +196,10 @@ export const HARDENED_HANDSHAKE: HandshakeKind<HardenedSecurity> = {
   ],
   tagSize: GCM_TAG_SIZE,
   checksServerId: true,
+  checkKey: checkHardenedKey,
   createHandshake: (config, security) => new HardenedHandshake(config, security),
   discoveryDomain: (crypto, apiKey, community): DiscoveryDomain => ({
-    keys: { crypto, apiKey: crypto.hkdfSha256(apiKey, HARDENED_KEY_SALT, DISCOVERY_KEY_INFO, KEY_SIZE) },
+    keys: { crypto, apiKey: crypto.hkdfSha256(checkHardenedKey(apiKey).key, HARDENED_KEY_SALT, DISCOVERY_KEY_INFO, KEY_SIZE) },
     community: COMMUNITY_PREFIX + community,
   }),
 };

@@ -93,6 +93,8 @@ interface Outbound<Socket> {
 
 export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
   readonly nodeIdHex: string;
+  /** Why the API key is weak, when the profile takes it all the same (v1); a key it refuses throws a WeakKeyError here. */
+  readonly keyWarning: string | null;
   private readonly helloReplay: ReplayCache | undefined;
   readonly admission: Admission;
   private readonly connectionSet = new Set<Conn>();
@@ -107,6 +109,8 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
 
   constructor(private readonly options: OrchestratorOptions<Socket, Conn>) {
     this.nodeIdHex = bytesToHex(options.nodeId);
+    const kind = HANDSHAKES.get(options.profile.security.kind).kind;
+    this.keyWarning = kind.checkKey?.(options.apiKey).warning ?? null;
     this.helloReplay = options.profile.helloReplay ? new ReplayCache(options.profile.helloReplay) : undefined;
     this.admission = new Admission({ ...options.profile.admission, ...options.admission });
   }

@@ -30,7 +30,11 @@ import { monotonicNow, systemRandom, wallClockNow } from './system.ts';
 
 export interface AsocNodeOptions {
   community: string;
-  /** The cluster's shared secret (RFC-0002 §4.5). Never defaulted. */
+  /**
+   * The cluster's shared secret (RFC-0002 §4.5). Never defaulted. asoc-hardened takes only 32 random
+   * bytes (given as 64 hex digits, or as the bytes) and refuses anything else (WeakKeyError); v1
+   * takes any key and says when it is weak (`keyWarning`).
+   */
   apiKey: Uint8Array | string;
   /** 16 bytes; random when absent. */
   nodeId?: Uint8Array;
@@ -92,7 +96,7 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
     super();
     if (!options.community) throw new TypeError('community is required');
     this.apiKey = typeof options.apiKey === 'string' ? new TextEncoder().encode(options.apiKey) : options.apiKey;
-    if (!this.apiKey || this.apiKey.length === 0) throw new TypeError('apiKey is required and must not be empty');
+    if (!this.apiKey) throw new TypeError('apiKey is required');
     this.nodeId = options.nodeId ?? systemRandom.bytes(16);
     if (this.nodeId.length !== 16) throw new TypeError('nodeId must be 16 bytes');
     this.profile = options.profile ?? ASOC_V1;
@@ -133,6 +137,11 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
 
   get nodeIdHex(): string {
     return this.orchestrator.nodeIdHex;
+  }
+
+  /** Why the API key is weak, when the profile takes it all the same (v1; asoc-hardened refuses a weak key at construction). */
+  get keyWarning(): string | null {
+    return this.orchestrator.keyWarning;
   }
 
   /** Where the node listens (after start). */

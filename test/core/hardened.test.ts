@@ -8,6 +8,7 @@ import { ASOC_HARDENED, ASOC_HARDENED_ENCRYPTED, ASOC_V1, type AsocProfile } fro
 import { FrameType, HEADER_SIZE, encodeHeader } from '../../src/wire/frame.ts';
 import { decodeFrames } from '../../src/wire/frame-reader.ts';
 import { HARDENED_ACCEPT_SIZE, HARDENED_HELLO_SIZE } from '../../src/wire/hardened.ts';
+import { fixedKey } from '../../sim/asoc/cluster.ts';
 import { CLIENT_ID, ConnectionPair, KEY, SERVER_ID, concat, drain, eventsOf } from '../support/pair.ts';
 import { seededRandom } from '../support/random.ts';
 
@@ -274,7 +275,7 @@ test('reflection: a HELLO carrying the server\'s own id is refused', () => {
 });
 
 test('a wrong key: the server closes at once and sends not one byte', () => {
-  const pair = new ConnectionPair({ profile: ASOC_HARDENED, clientKey: new TextEncoder().encode('wrong') });
+  const pair = new ConnectionPair({ profile: ASOC_HARDENED, clientKey: fixedKey('wrong') });
   pair.handshake();
   assert.deepEqual(eventsOf(pair.serverEvents, 'auth-failed').map((e) => e.reason), ['bad-signature']);
   assert.equal(pair.serverWire.length, 0);

@@ -9,10 +9,12 @@ import type { ConnectionEvent } from '../../src/core/events.ts';
 import { ASOC_V1, type AsocProfile } from '../../src/core/profile.ts';
 import { pumpUntilIdle } from '../../src/core/memory-pair.ts';
 import { seededRandom } from './random.ts';
+import { fixedKey } from '../../sim/asoc/cluster.ts';
 
 export const CLIENT_ID = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
 export const SERVER_ID = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
-export const KEY = new TextEncoder().encode('test-secret-key');
+/** 32 bytes that look random (asoc-hardened takes nothing weaker), fixed so tests repeat. */
+export const KEY = fixedKey('test-secret-key');
 
 export interface PairOptions {
   profile?: AsocProfile;
