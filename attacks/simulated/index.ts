@@ -11,6 +11,7 @@ import connectionFlood from './connection-flood.ts';
 import discoveryReplay from './discovery-replay.ts';
 import discoveryStorm from './discovery-storm.ts';
 import eavesdrop from './eavesdrop.ts';
+import handshakeHeaderTamper from './handshake-header-tamper.ts';
 import helloReplay from './hello-replay.ts';
 import injectAfterHandshake from './inject-after-handshake.ts';
 import keylessNode from './keyless-node.ts';
@@ -33,6 +34,7 @@ export const SIMULATED_ATTACKS: Readonly<Record<string, AttackModule>> = {
   'discovery-replay': discoveryReplay,
   'discovery-storm': discoveryStorm,
   'eavesdrop': eavesdrop,
+  'handshake-header-tamper': handshakeHeaderTamper,
   'hello-replay': helloReplay,
   'inject-after-handshake': injectAfterHandshake,
   'keyless-node': keylessNode,

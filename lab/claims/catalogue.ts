@@ -209,6 +209,12 @@ export const CLAIMS: readonly Claim[] = [
     source: 'protocol review of asoc-hardened, finding "weak keys" (medium)',
     quoted: 'Any non-empty key string is accepted · every HELLO and every discovery broadcast gives an eavesdropper a MAC to test guesses against offline',
   }),
+  hardened({
+    id: 'H4',
+    text: 'asoc-hardened: no byte of a handshake message can be altered on the path without the handshake failing (stream id and seq of HELLO and ACCEPT)',
+    source: 'protocol review of asoc-hardened, finding "HELLO/ACCEPT stream id and seq" (low)',
+    quoted: 'HELLO/ACCEPT stream id and seq are not checked against 0',
+  }),
   consistency(
     {
       id: 'X1',

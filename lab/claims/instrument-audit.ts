@@ -110,6 +110,10 @@ export const INSTRUMENT_REACH: Readonly<Record<string, InstrumentReach>> = {
     measures: 'Whether the profile takes a 6-character key; the rate at which the check a server runs on a HELLO tests guesses at the key against one recorded HELLO, on one core of this machine, with the key recovered from a window of the key space around it; and the expected time to search half the key space of the weakest key the profile takes, on a million such cores.',
     doesNotMeasure: 'A dedicated guesser (an optimised HMAC loop, GPUs) other than by the million-core factor, or keys that are 32 bytes yet not random (a key typed as 64 hex digits of a pattern with enough distinct bytes passes the check).',
   },
+  H4: {
+    measures: 'A man in the middle moving HELLO, then ACCEPT, to another stream id and seq with the payload (and its MAC) untouched: whether a handshake with an altered message completes.',
+    doesNotMeasure: 'The payloads (their MACs are S1’s and S7’s), or FINISH and every later frame, whose headers the tag authenticates (S3).',
+  },
   X1: {
     measures: 'The reference implementation’s own encoded frames (test vectors): each header’s size, this codec reproducing them byte for byte, and the longest read with the diagrams’ 13-byte layout.',
     doesNotMeasure: 'Frames the reference does not produce (the vectors are its whole evidence).',

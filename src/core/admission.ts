@@ -53,7 +53,7 @@ export const CHARGE_EVERY_FAILURE: LockoutCharges = { nothing: EVERY_FAILED_HAND
  * another's HELLO (sent first, or late) or a frame altered on the path causes it (asoc-hardened).
  */
 export const CHARGE_OWN_FAILURES: LockoutCharges = {
-  nothing: ['auth-failed', 'handshake-timeout', 'expected-hello', 'bad-length', 'bad-version', 'version-mismatch', 'frame-too-large'],
+  nothing: ['auth-failed', 'handshake-timeout', 'expected-hello', 'bad-length', 'bad-stream-id', 'bad-seq', 'bad-version', 'version-mismatch', 'frame-too-large'],
   mac: [],
   key: ['replay'],
 };

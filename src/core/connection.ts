@@ -477,13 +477,19 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
 
   /** The phase's transition for this frame; any frame but the awaited message closes the connection (as the reference does). */
   private takeHandshakeFrame(header: FrameHeader): Transition | null {
+    let transition: Transition;
     try {
-      return this.phase.receiveFrame(header.type);
+      transition = this.phase.receiveFrame(header.type);
     } catch (err) {
       if (!(err instanceof HandshakeProtocolError) || !err.awaiting) throw err;
       this.fail(`expected-${err.awaiting.name}`, `${frameTypeName(header.type)} frame before the handshake completed`);
       return null;
     }
+    if (this.kind.messagesOnStreamZero && (header.streamId !== 0 || header.seq !== 0)) {
+      this.fail(header.streamId !== 0 ? 'bad-stream-id' : 'bad-seq', `${frameTypeName(header.type)} on stream ${header.streamId}, seq ${header.seq}: a handshake message comes on stream 0, seq 0`);
+      return null;
+    }
+    return transition;
   }
 
   private agree(session: Session): void {

@@ -8,8 +8,8 @@ export type CloseReason =
   | 'version-mismatch' // the peer's first frame speaks another wire version (v1 ↔ asoc-hardened)
   | 'frame-too-large' // header announced more than the maximum frame size
   | 'bad-length' // a HELLO or ACCEPT of the wrong size
-  | 'bad-seq' // out-of-order sequence number (§9.2: close)
-  | 'bad-stream-id' // DATA or END on the reserved stream 0
+  | 'bad-seq' // out-of-order sequence number (§9.2: close); asoc-hardened: a handshake message not at seq 0
+  | 'bad-stream-id' // DATA or END on the reserved stream 0; asoc-hardened: a handshake message not on stream 0
   // Handshaking: a frame other than the message this side awaits came. The server's first frame must
   // be HELLO (expected-hello), the client's ACCEPT (expected-accept), and an asoc-hardened server's
   // frame after ACCEPT the client's FINISH (expected-finish); other kinds name their own messages.

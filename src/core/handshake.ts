@@ -111,6 +111,12 @@ export interface HandshakeKind<S extends SecuritySettings = SecuritySettings> {
    */
   readonly checksServerId?: boolean;
   /**
+   * Its messages must come on stream 0 with seq 0, as they are sent; another header closes the
+   * connection (`bad-stream-id`, `bad-seq`), so no byte of a message sent in the clear can be altered
+   * unnoticed. Default false: v1 receivers take them on any stream, as the reference does.
+   */
+  readonly messagesOnStreamZero?: boolean;
+  /**
    * What the kind takes as the API key (api-key.ts): the key its handshake and discovery use, and a
    * warning for a weak one it takes all the same; throws a WeakKeyError for one it refuses. Default:
    * any non-empty key, as given.

@@ -196,6 +196,7 @@ export const HARDENED_HANDSHAKE: HandshakeKind<HardenedSecurity> = {
   ],
   tagSize: GCM_TAG_SIZE,
   checksServerId: true,
+  messagesOnStreamZero: true,
   checkKey: checkHardenedKey,
   createHandshake: (config, security) => new HardenedHandshake(config, security),
   discoveryDomain: (crypto, apiKey, community): DiscoveryDomain => ({

@@ -392,3 +392,26 @@ test('§9.2 under asoc-hardened, from a peer with the keys: unknown type ignored
   drain(zero.server, zero.serverEvents);
   assert.equal(closeReason(zero.serverEvents), 'bad-stream-id');
 });
+
+test('a handshake message off stream 0 or seq 0 closes the connection (bad-stream-id, bad-seq); v1 takes it, as the reference does', () => {
+  const moved = (bytes: Uint8Array, streamId: number, seq: number): Uint8Array => {
+    const out = bytes.slice();
+    new DataView(out.buffer).setUint32(2, streamId);
+    new DataView(out.buffer).setUint32(6, seq);
+    return out;
+  };
+  for (const [streamId, seq, reason] of [[5, 0, 'bad-stream-id'], [0, 3, 'bad-seq']] as const) {
+    const toServer = new ConnectionPair({ profile: ASOC_HARDENED });
+    toServer.server.receive(moved(concat(toServer.client.pollTransmit()!), streamId, seq), 0);
+    drain(toServer.server, toServer.serverEvents);
+    assert.equal(closeReason(toServer.serverEvents), reason, `HELLO on ${streamId}/${seq}`);
+    const toClient = new ConnectionPair({ profile: ASOC_HARDENED });
+    toClient.server.receive(concat(toClient.client.pollTransmit()!), 0);
+    toClient.client.receive(moved(concat(toClient.server.pollTransmit()!), streamId, seq), 0);
+    drain(toClient.client, toClient.clientEvents);
+    assert.equal(closeReason(toClient.clientEvents), reason, `ACCEPT on ${streamId}/${seq}`);
+  }
+  const v1 = new ConnectionPair({ profile: ASOC_V1 });
+  v1.server.receive(moved(concat(v1.client.pollTransmit()!), 5, 3), 0);
+  assert.equal(v1.server.state, 'established');
+});

@@ -34,6 +34,7 @@ const ATTEMPTED: Record<string, readonly string[]> = {
   'discovery-replay': ['targetAnnouncementsRecorded', 'replaysSent'],
   'discovery-storm': ['sentValid', 'sentReplayed', 'sentBadHmac', 'receiverReceived'],
   eavesdrop: ['tcpBytesReassembled', 'framesParsed'],
+  'handshake-header-tamper': ['helloFramesAltered', 'acceptFramesAltered'],
   'hello-replay': ['replays'],
   'inject-after-handshake': ['injectedSegments', 'injectedBytes'],
   'keyless-node': ['intruderAnnouncements', 'intruderHelloAttempts'],
