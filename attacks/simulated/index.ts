@@ -21,6 +21,7 @@ import offlineKeyGuess from './offline-key-guess.ts';
 import oversizedFrame from './oversized-frame.ts';
 import protocolViolations from './protocol-violations.ts';
 import tokenForgery from './token-forgery.ts';
+import wallClockStep from './wall-clock-step.ts';
 import wrongPeer from './wrong-peer.ts';
 import type { AttackModule } from './types.ts';
 
@@ -44,5 +45,6 @@ export const SIMULATED_ATTACKS: Readonly<Record<string, AttackModule>> = {
   'oversized-frame': oversizedFrame,
   'protocol-violations': protocolViolations,
   'token-forgery': tokenForgery,
+  'wall-clock-step': wallClockStep,
   'wrong-peer': wrongPeer,
 };

@@ -215,6 +215,12 @@ export const CLAIMS: readonly Claim[] = [
     source: 'protocol review of asoc-hardened, finding "HELLO/ACCEPT stream id and seq" (low)',
     quoted: 'HELLO/ACCEPT stream id and seq are not checked against 0',
   }),
+  hardened({
+    id: 'H5',
+    text: 'asoc-hardened: a step of the wall clock makes the server forget no HELLO it must still refuse (replay cache on the monotonic clock)',
+    source: 'protocol review of asoc-hardened, finding "replay cache on the wall clock" (low)',
+    quoted: 'the replay cache expires on the wall clock (use monotonic time)',
+  }),
   consistency(
     {
       id: 'X1',

@@ -114,6 +114,10 @@ export const INSTRUMENT_REACH: Readonly<Record<string, InstrumentReach>> = {
     measures: 'A man in the middle moving HELLO, then ACCEPT, to another stream id and seq with the payload (and its MAC) untouched: whether a handshake with an altered message completes.',
     doesNotMeasure: 'The payloads (their MACs are S1’s and S7’s), or FINISH and every later frame, whose headers the tag authenticates (S3).',
   },
+  H5: {
+    measures: 'A recorded HELLO replayed after the cluster’s Unix clocks stepped forward past the replay window and back, with a handshake during the step: whether the server still refuses it.',
+    doesNotMeasure: 'A wall clock stepped back by more than the window minus the freshness (35 s) after a nonce was recorded, which makes an old HELLO fresh again once its nonce is forgotten; such a replay is answered but never passes FINISH.',
+  },
   X1: {
     measures: 'The reference implementation’s own encoded frames (test vectors): each header’s size, this codec reproducing them byte for byte, and the longest read with the diagrams’ 13-byte layout.',
     doesNotMeasure: 'Frames the reference does not produce (the vectors are its whole evidence).',

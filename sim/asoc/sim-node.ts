@@ -98,7 +98,7 @@ export class SimAsocNode extends EventEmitter<SimAsocNodeEvents> {
       limits: options.limits,
       admission: options.admission,
       now: () => host.now(),
-      unixNow: simEpochClock(host),
+      unixNow: options.unixClock ?? simEpochClock(host),
       random: coreRandom,
       dialRandom,
       connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,

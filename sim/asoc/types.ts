@@ -55,6 +55,8 @@ export interface SimAsocNodeOptions {
   hashStreams?: boolean;
   /** TCP connect timeout for dials (default 5 s, src/driver/dialer.ts). */
   connectTimeoutMs?: number;
+  /** The node's Unix clock, ms (default: the simulation's epoch plus the host's clock, never going back); a scenario may step it. */
+  unixClock?: () => number;
 }
 
 export interface SimFlowSettings {

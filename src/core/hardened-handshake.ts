@@ -119,9 +119,10 @@ export class HardenedHandshake implements Handshake {
     if (Math.abs(clock.unixMs - hello.timestamp * 1000) > this.security.freshnessMs) {
       return fail('stale', `HELLO timestamp ${hello.timestamp} is more than ${this.security.freshnessMs / 1000} s from this node's clock`);
     }
-    // Only looked up here: the nonce is recorded when FINISH proves the key (onFinish).
+    // Only looked up here: the nonce is recorded when FINISH proves the key (onFinish). The cache
+    // ages its entries on the monotonic clock, so a step of the wall clock makes it forget nothing.
     const nonce = bytesToHex(hello.nonce);
-    if (this.config.helloReplay?.has(nonce, clock.unixMs)) return fail('replay', 'HELLO nonce already used by a completed handshake');
+    if (this.config.helloReplay?.has(nonce, clock.now)) return fail('replay', 'HELLO nonce already used by a completed handshake');
     this.helloNonce = nonce;
     const macInput = acceptMacInput({ nodeId: this.config.nodeId, nonce: this.config.random.bytes(NONCE_SIZE), suite: hello.suite });
     const accept = withMac(macInput, this.mac(ACCEPT_LABEL, payload, macInput));
@@ -134,7 +135,7 @@ export class HardenedHandshake implements Handshake {
    * that proved the key used it first.
    */
   private onFinish(clock: HandshakeClock): HandshakeVerdict {
-    const verdict = this.config.helloReplay?.check(this.helloNonce!, clock.unixMs) ?? 'fresh';
+    const verdict = this.config.helloReplay?.check(this.helloNonce!, clock.now) ?? 'fresh';
     if (verdict === 'replay') return fail('replay', 'HELLO nonce used by another completed handshake');
     if (verdict === 'full') return fail('replay-cache-full', 'HELLO replay cache is full');
     return { ok: true };

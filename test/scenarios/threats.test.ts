@@ -44,6 +44,7 @@ const ATTEMPTED: Record<string, readonly string[]> = {
   'oversized-frame': ['attackerConnections', 'attackerPayloadWritten'],
   'protocol-violations': ['insiderHandshakes', 'violationsHandled'],
   'token-forgery': ['guesses', 'tamperedFrames'],
+  'wall-clock-step': ['honestHandshakes', 'replaysSent'],
   'wrong-peer': ['reroutedPackets'],
 };
 
