@@ -48,7 +48,7 @@ import type { DiscoveryDomain, Handshake, HandshakeClock, HandshakeConfig, Hands
 function hardenedLabel(what: string): Uint8Array {
   return new TextEncoder().encode(`asoc-hardened/2 ${what}`);
 }
-/** The HKDF salt of keys derived from the API key alone (the handshake and discovery keys). */
+/** The HKDF salt of every key derived from the API key (the handshake, discovery and session keys). */
 const HARDENED_KEY_SALT = hardenedLabel('salt');
 const HANDSHAKE_KEY_INFO = hardenedLabel('handshake key');
 const HELLO_LABEL = hardenedLabel('hello');
@@ -154,15 +154,17 @@ export class HardenedHandshake implements Handshake {
   }
 
   /**
-   * okm = HKDF(ikm = API key, salt = nonce_c ‖ nonce_s, info = label ‖ SHA-256(HELLO ‖ ACCEPT)):
-   * client→server key · server→client key · session id.
+   * okm = HKDF(ikm = API key, salt = the fixed key salt, info = label ‖ SHA-256(HELLO ‖ ACCEPT)):
+   * client→server key · server→client key · session id. The extract step takes the fixed salt, as
+   * for the handshake and discovery keys (one pseudorandom key per API key, whatever the peers
+   * send); everything fresh, both nonces included, comes in through the transcript hash in the
+   * expand step, not as a salt the client partly chooses.
    */
   private session(role: 'client' | 'server', hello: Uint8Array, accept: Uint8Array, peerNodeId: Uint8Array): Session {
     const { crypto } = this.config;
     const apiKey = this.apiKey;
-    const salt = concatBytes(hello.subarray(16, 32), accept.subarray(16, 32));
     const info = concatBytes(SESSION_INFO, crypto.sha256(concatBytes(hello, accept)));
-    const okm = crypto.hkdfSha256(apiKey, salt, info, 2 * KEY_SIZE + SESSION_ID_SIZE);
+    const okm = crypto.hkdfSha256(apiKey, HARDENED_KEY_SALT, info, 2 * KEY_SIZE + SESSION_ID_SIZE);
     const clientToServer = okm.slice(0, KEY_SIZE);
     const serverToClient = okm.slice(KEY_SIZE, 2 * KEY_SIZE);
     const keys = role === 'client' ? { send: clientToServer, receive: serverToClient } : { send: serverToClient, receive: clientToServer };

@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { createHash, hkdfSync } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { ReplayCache } from '../../src/crypto/replay-cache.ts';
 import { nobleBackend, nodeBackend } from '../../src/crypto/backend.ts';
@@ -414,4 +415,16 @@ test('a handshake message off stream 0 or seq 0 closes the connection (bad-strea
   const v1 = new ConnectionPair({ profile: ASOC_V1 });
   v1.server.receive(moved(concat(v1.client.pollTransmit()!), 5, 3), 0);
   assert.equal(v1.server.state, 'established');
+});
+
+test('session keys: HKDF with the fixed salt over the API key, expanded with the transcript hash (the nonces enter only through it)', () => {
+  const pair = new ConnectionPair({ profile: ASOC_HARDENED });
+  pair.handshake();
+  const hello = concat(pair.clientWire).subarray(HEADER_SIZE, HEADER_SIZE + HARDENED_HELLO_SIZE);
+  const accept = concat(pair.serverWire).subarray(HEADER_SIZE, HEADER_SIZE + HARDENED_ACCEPT_SIZE);
+  const label = (what: string) => new TextEncoder().encode(`asoc-hardened/2 ${what}`);
+  const info = Buffer.concat([label('session keys'), createHash('sha256').update(Buffer.concat([hello, accept])).digest()]);
+  const okm = new Uint8Array(hkdfSync('sha256', KEY, label('salt'), info, 72));
+  assert.deepEqual(pair.client.sessionToken, okm.subarray(64, 72));
+  assert.deepEqual(pair.server.sessionToken, okm.subarray(64, 72));
 });
