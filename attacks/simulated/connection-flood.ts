@@ -14,6 +14,10 @@
  * or `serverMaxConnections`. The limit HOLDS when the server never held more than the claimed cap
  * and the legitimate client was served within `legitServedWithinMs` of the attack's start; PARTIAL
  * when the cap held but the client was starved that long; FAILS when the cap was exceeded.
+ *
+ * With `legitKnown`, the legitimate client completes a handshake once before the flood, so the
+ * server knows it as a peer; H6 (a known peer is served while unknown addresses hold every slot
+ * open to them) HOLDS when it was served within `legitServedWithinMs`, FAILS when not.
  */
 import { z } from 'zod';
 import { DEFAULT_ADMISSION } from '../../src/core/admission.ts';
@@ -35,6 +39,8 @@ const params = z
     observeMs: z.number().positive().max(600_000).default(40_000),
     /** The server's connection cap, when not its profile's. */
     serverMaxConnections: z.number().int().positive().max(10_000).optional(),
+    /** The legitimate client completes a handshake before the flood, so the server knows it as a peer. */
+    legitKnown: z.boolean().default(false),
     /** The cap the claim promises (default RFC-0001 §10.4's 100). */
     claimedMaxConnections: z.number().int().positive().max(10_000).default(DEFAULT_ADMISSION.maxConnections),
   })
@@ -84,6 +90,14 @@ export default defineAttack({
       });
       if (sim.scheduler.now + p.probeEveryMs < p.observeMs) sim.scheduler.after(p.probeEveryMs, probe);
     };
+    if (p.legitKnown) {
+      // Known before the flood: one handshake at once, then the connection is let go.
+      const first = arena.dialLegit();
+      first.whenEstablished(() => {
+        excerpt.add(sim.scheduler.now, 'client', 'known', 'a handshake completed before the flood: the server knows this address as a peer');
+        first.socket.destroy();
+      });
+    }
     sim.scheduler.at(ATTACK_AT_MS + 400, probe);
 
     sim.scheduler.runUntilTime(p.observeMs + 1_000);
@@ -102,6 +116,11 @@ export default defineAttack({
     const firstServed = firstServedAt === null ? 'never' : `first at ${((firstServedAt - ATTACK_AT_MS) / 1000).toFixed(2)} s after the flood began`;
     return {
       observations: [
+        {
+          claim: 'H6',
+          verdict: servedInTime ? 'HOLDS' : 'FAILS',
+          evidence: `${p.legitKnown ? 'A client the server knew as a peer (it had completed a handshake before the flood)' : 'A client the server did not know'} tried every ${p.probeEveryMs / 1000} s while ${opened} silent connections from ${p.addresses} addresses held what slots they could (the server held at most ${maxOpen} at once): served in ${served.length} of ${probes.length} probes, ${firstServed} (needed within ${p.legitServedWithinMs / 1000} s).`,
+        },
         {
           claim: 'S10',
           verdict,

@@ -221,6 +221,12 @@ export const CLAIMS: readonly Claim[] = [
     source: 'protocol review of asoc-hardened, finding "replay cache on the wall clock" (low)',
     quoted: 'the replay cache expires on the wall clock (use monotonic time)',
   }),
+  hardened({
+    id: 'H6',
+    text: 'asoc-hardened: a peer the server knows is served even while unknown addresses hold every slot open to them (slot reservation)',
+    source: 'protocol review of asoc-hardened, finding "slots" (low)',
+    quoted: 'all 100 slots can be held by 13 addresses × 8 handshakes (reserve slots for known peers, group IPv6 by /64, a cookie under load)',
+  }),
   consistency(
     {
       id: 'X1',

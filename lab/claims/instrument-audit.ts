@@ -118,6 +118,10 @@ export const INSTRUMENT_REACH: Readonly<Record<string, InstrumentReach>> = {
     measures: 'A recorded HELLO replayed after the cluster’s Unix clocks stepped forward past the replay window and back, with a handshake during the step: whether the server still refuses it.',
     doesNotMeasure: 'A wall clock stepped back by more than the window minus the freshness (35 s) after a nonce was recorded, which makes an old HELLO fresh again once its nonce is forgotten; such a replay is answered but never passes FINISH.',
   },
+  H6: {
+    measures: '104 silent connections from 13 addresses, re-opened as they close, against a server whose legitimate client completed a handshake before: whether that known peer is served within 1 s.',
+    doesNotMeasure: 'A peer the server has never seen (it waits like any stranger: no cookie under load yet), IPv6 /64 grouping (the simulated hosts have IPv4 addresses; unit tests cover it), or attackers with more addresses than the per-address cap divides the free slots by.',
+  },
   X1: {
     measures: 'The reference implementation’s own encoded frames (test vectors): each header’s size, this codec reproducing them byte for byte, and the longest read with the diagrams’ 13-byte layout.',
     doesNotMeasure: 'Frames the reference does not produce (the vectors are its whole evidence).',

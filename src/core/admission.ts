@@ -3,7 +3,10 @@
  * connection: at most `maxConnections` at once, and an address with `maxAuthFailures` failed
  * handshakes within `failureWindowMs` (a sliding window) refused for `lockoutMs`. Which failed
  * handshakes count is the profile's `charges`: by close reason, and by what the peer had shown of
- * the key when it failed. Sans-io: time is an argument, in the driver's milliseconds.
+ * the key when it failed. A profile may keep `reservedForKnownPeers` slots for addresses that have
+ * completed a handshake before, so that unknown addresses cannot hold every slot, and count an IPv6
+ * /64 as one address (one host's addresses are a /64). Sans-io: time is an argument, in the
+ * driver's milliseconds.
  *
  * Only failed authentications create per-address state, and at most `maxTrackedAddresses` addresses
  * are tracked, least recently active forgotten first, so a flood of addresses cannot grow memory.
@@ -79,6 +82,12 @@ export interface AdmissionSettings {
   maxHandshakingPerAddress: number;
   /** Which failed handshakes count toward the lockout. */
   charges: LockoutCharges;
+  /** Slots only an address that has completed a handshake before may take (0: none kept). */
+  reservedForKnownPeers: number;
+  /** Addresses remembered as known peers, least recently established forgotten first. */
+  maxKnownPeers: number;
+  /** Count every IPv6 address of a /64 as one address, for every per-address limit. */
+  groupIpv6By64: boolean;
 }
 
 export const DEFAULT_ADMISSION: AdmissionSettings = {
@@ -89,6 +98,9 @@ export const DEFAULT_ADMISSION: AdmissionSettings = {
   maxTrackedAddresses: 10_000,
   maxHandshakingPerAddress: Infinity,
   charges: CHARGE_EVERY_FAILURE,
+  reservedForKnownPeers: 0,
+  maxKnownPeers: 10_000,
+  groupIpv6By64: false,
 };
 
 export type AdmissionVerdict = 'ok' | 'too-many-connections' | 'locked-out' | 'too-many-handshakes';
@@ -123,13 +135,16 @@ export class Admission {
   private readonly handshaking = new Map<string, number>();
   /** Least recently active first: any use moves an address to the end. */
   private readonly records = new Map<string, AddressRecord>();
+  /** Addresses that completed a handshake, least recently first. */
+  private readonly known = new Set<string>();
 
   constructor(settings: Partial<AdmissionSettings> = {}) {
     this.settings = { ...DEFAULT_ADMISSION, ...settings };
     const s = this.settings;
-    if (!(s.maxConnections > 0 && s.maxAuthFailures > 0 && s.failureWindowMs > 0 && s.lockoutMs > 0 && s.maxTrackedAddresses > 0 && s.maxHandshakingPerAddress > 0)) {
+    if (!(s.maxConnections > 0 && s.maxAuthFailures > 0 && s.failureWindowMs > 0 && s.lockoutMs > 0 && s.maxTrackedAddresses > 0 && s.maxHandshakingPerAddress > 0 && s.maxKnownPeers > 0)) {
       throw new RangeError('admission settings must all be positive');
     }
+    if (!(s.reservedForKnownPeers >= 0 && s.reservedForKnownPeers < s.maxConnections)) throw new RangeError('reservedForKnownPeers must be at least 0 and below maxConnections');
   }
 
   get openConnections(): number {
@@ -145,12 +160,18 @@ export class Admission {
     return this.records.size;
   }
 
+  get knownPeers(): number {
+    return this.known.size;
+  }
+
   /** A new inbound connection from `address`: 'ok' counts it as open (and handshaking) until release(). */
-  tryAdmit(address: string, now: number): AdmissionVerdict {
+  tryAdmit(peerAddress: string, now: number): AdmissionVerdict {
+    const address = this.keyOf(peerAddress);
     const handshaking = this.handshaking.get(address) ?? 0;
+    const slots = this.known.has(address) ? this.settings.maxConnections : this.settings.maxConnections - this.settings.reservedForKnownPeers;
     const verdict: AdmissionVerdict = this.isLockedOut(address, now)
       ? 'locked-out'
-      : this.open >= this.settings.maxConnections
+      : this.open >= slots
         ? 'too-many-connections'
         : handshaking >= this.settings.maxHandshakingPerAddress
           ? 'too-many-handshakes'
@@ -166,16 +187,25 @@ export class Admission {
     return verdict;
   }
 
-  /** An admitted connection from `address` completed its handshake. */
-  established(address: string): void {
-    this.handshakeOver(address);
+  /** An admitted connection from `address` completed its handshake: the address is a known peer from now on. */
+  established(peerAddress: string): void {
+    this.handshakeOver(this.keyOf(peerAddress));
+    this.knownPeer(peerAddress);
+  }
+
+  /** A handshake with a peer at `address` completed (either way): it may take the reserved slots. */
+  knownPeer(peerAddress: string): void {
+    const address = this.keyOf(peerAddress);
+    this.known.delete(address);
+    this.known.add(address);
+    if (this.known.size > this.settings.maxKnownPeers) this.known.delete(this.known.values().next().value!);
   }
 
   /** An admitted connection from `address` closed; `established` says whether established() was called for it. */
-  release(address: string, established: boolean): void {
+  release(peerAddress: string, established: boolean): void {
     if (this.open === 0) throw new Error('release() without an admitted connection');
     this.open--;
-    if (!established) this.handshakeOver(address);
+    if (!established) this.handshakeOver(this.keyOf(peerAddress));
   }
 
   private handshakeOver(address: string): void {
@@ -191,7 +221,8 @@ export class Admission {
   }
 
   /** A handshake from `address` failed authentication; the maxAuthFailures-th within the window locks it out. */
-  recordAuthFailure(address: string, now: number): void {
+  recordAuthFailure(peerAddress: string, now: number): void {
+    const address = this.keyOf(peerAddress);
     this.counters.authFailures++;
     const record = this.touch(address) ?? this.track(address);
     record.failures = record.failures.filter((at) => now - at < this.settings.failureWindowMs);
@@ -203,13 +234,19 @@ export class Admission {
     }
   }
 
-  isLockedOut(address: string, now: number): boolean {
+  isLockedOut(peerAddress: string, now: number): boolean {
+    const address = this.keyOf(peerAddress);
     const record = this.touch(address);
     if (record?.lockedUntil == null) return false;
     if (now < record.lockedUntil) return true;
     record.lockedUntil = null;
     if (record.failures.length === 0) this.records.delete(address);
     return false;
+  }
+
+  /** What per-address limits count by: the address, or its /64 when IPv6 is grouped (an IPv4-mapped address is its IPv4 one). */
+  private keyOf(address: string): string {
+    return this.settings.groupIpv6By64 ? addressGroup(address) : address;
   }
 
   private touch(address: string): AddressRecord | undefined {
@@ -231,4 +268,19 @@ export class Admission {
     }
     return record;
   }
+}
+
+/**
+ * An IPv6 address's /64 ("2001:db8:1:2::/64"), an IPv4-mapped one's IPv4 address, anything else
+ * as it is. One host is given a whole /64, so counting its addresses one by one gives it 2^64 of them.
+ */
+export function addressGroup(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (!address.includes(':')) return address;
+  const [head, tail = ''] = address.toLowerCase().split('%')[0]!.split('::');
+  const left = head ? head.split(':') : [];
+  const right = address.includes('::') && tail ? tail.split(':') : [];
+  const groups = address.includes('::') ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }

@@ -270,8 +270,12 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
           ? { key: outbound.key, nodeId, address: outbound.target.host, port: outbound.target.port, direction: 'outbound', source: outbound.source }
           : { key: nodeId!, nodeId, address: conn.remoteAddress, port: conn.remotePort, direction: 'inbound', source: 'inbound' };
         conn.peer = peer;
-        if (outbound) outbound.dialer.connected();
-        else this.admission.established(conn.remoteAddress);
+        if (outbound) {
+          outbound.dialer.connected();
+          this.admission.knownPeer(conn.remoteAddress);
+        } else {
+          this.admission.established(conn.remoteAddress);
+        }
         if (!this.peersByKey.has(peer.key)) this.peersByKey.set(peer.key, conn);
         reports.peerUp(conn as Conn & { peer: PeerInfo });
       },

@@ -28,7 +28,7 @@ test('slow handshake (v1): re-opened silent connections starve a legitimate clie
 test('slow handshake (hardened): the 5 s handshake timeout lets the legitimate client in after two timeouts, not four', () => {
   const out = runAttack(connectionFlood, 'asoc-hardened', { mode: 'reconnect', durationMs: 15_000, legitServedWithinMs: 15_000, observeMs: 13_000 });
   assert.equal(verdictOf(out, 'S10'), 'HOLDS');
-  assert.equal(out.counts.maxOpenAtServer, 100);
+  assert.equal(out.counts.maxOpenAtServer, 80, 'strangers take at most 100 − the 20 slots kept for known peers');
   const servedAfter = out.figures.firstLegitServedAfterAttackStartMs!;
   assert.ok(servedAfter > 10_000 && servedAfter < 11_500, `served ${servedAfter} ms after the attack began`);
 });
@@ -78,4 +78,15 @@ test('connection flood: a run is a function of its seed (same trace hash twice, 
   const first = runAttack(connectionFlood, 'asoc-v1', flood, 7).traceHash;
   assert.equal(runAttack(connectionFlood, 'asoc-v1', flood, 7).traceHash, first);
   assert.notEqual(runAttack(connectionFlood, 'asoc-v1', flood, 8).traceHash, first);
+});
+
+test('known peer under a flood (hardened): 13 addresses × 8 handshakes fill what strangers may take; the 20 slots kept for known peers serve the client at once', () => {
+  const flood = { connections: 104, addresses: 13, mode: 'reconnect', retryDelayMs: 50, durationMs: 8_000, legitKnown: true, legitServedWithinMs: 1_000, observeMs: 6_000 };
+  const hardened = runAttack(connectionFlood, 'asoc-hardened', flood);
+  assert.equal(verdictOf(hardened, 'H6'), 'HOLDS');
+  assert.ok(hardened.counts.maxOpenAtServer! <= 81, `strangers held at most 80 (and the client 1), got ${hardened.counts.maxOpenAtServer}`);
+  assert.ok(hardened.figures.firstLegitServedAfterAttackStartMs! < 1_000);
+  const v1 = runAttack(connectionFlood, 'asoc-v1', flood);
+  assert.equal(verdictOf(v1, 'H6'), 'FAILS', 'v1 keeps no slot: the known client waits for a timeout');
+  assert.equal(v1.counts.maxOpenAtServer, 100);
 });
