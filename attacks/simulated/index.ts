@@ -14,6 +14,7 @@ import eavesdrop from './eavesdrop.ts';
 import handshakeHeaderTamper from './handshake-header-tamper.ts';
 import helloReplay from './hello-replay.ts';
 import injectAfterHandshake from './inject-after-handshake.ts';
+import keyWear from './key-wear.ts';
 import keylessNode from './keyless-node.ts';
 import lockoutByReplay from './lockout-by-replay.ts';
 import mitmFrames from './mitm-frames.ts';
@@ -38,6 +39,7 @@ export const SIMULATED_ATTACKS: Readonly<Record<string, AttackModule>> = {
   'handshake-header-tamper': handshakeHeaderTamper,
   'hello-replay': helloReplay,
   'inject-after-handshake': injectAfterHandshake,
+  'key-wear': keyWear,
   'keyless-node': keylessNode,
   'lockout-by-replay': lockoutByReplay,
   'mitm-frames': mitmFrames,

@@ -227,6 +227,12 @@ export const CLAIMS: readonly Claim[] = [
     source: 'protocol review of asoc-hardened, finding "slots" (low)',
     quoted: 'all 100 slots can be held by 13 addresses × 8 handshakes (reserve slots for known peers, group IPv6 by /64, a cookie under load)',
   }),
+  hardened({
+    id: 'H7',
+    text: "asoc-hardened: no AES-GCM key protects more than RFC 8446 §5.5's margin; keys change in a long session with no byte lost",
+    source: 'protocol review of asoc-hardened, finding "AEAD usage limit" (low)',
+    quoted: "no AEAD usage limit or rekeying (the encrypted suite passes RFC 8446 §5.5's margin after about 15 minutes at 446 MB/s",
+  }),
   consistency(
     {
       id: 'X1',

@@ -122,6 +122,10 @@ export const INSTRUMENT_REACH: Readonly<Record<string, InstrumentReach>> = {
     measures: '104 silent connections from 13 addresses, re-opened as they close, against a server whose legitimate client completed a handshake before: whether that known peer is served within 1 s.',
     doesNotMeasure: 'A peer the server has never seen (it waits like any stranger: no cookie under load yet), IPv6 /64 grouping (the simulated hosts have IPv4 addresses; unit tests cover it), or attackers with more addresses than the per-address cap divides the free slots by.',
   },
+  H7: {
+    measures: 'A session scaled down by 2^20 (the rekey threshold and RFC 8446 §5.5’s margin both divided), 4 MiB each way in 4 KiB frames through the real core: the most bytes one key protected, and whether every byte arrived across the key changes.',
+    doesNotMeasure: 'A session of hundreds of gigabytes at full scale (the mechanism counts bytes, so the scaled run stands for it), or the 2^48-frame limit in a real session (tested with a limit of 4).',
+  },
   X1: {
     measures: 'The reference implementation’s own encoded frames (test vectors): each header’s size, this codec reproducing them byte for byte, and the longest read with the diagrams’ 13-byte layout.',
     doesNotMeasure: 'Frames the reference does not produce (the vectors are its whole evidence).',

@@ -27,7 +27,7 @@ const codecs: Instrument = {
 const threats: Instrument = {
   name: 'threats',
   title: 'threat scenarios, every profile',
-  claims: ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8', 'S9', 'S10', 'S11', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6'],
+  claims: ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8', 'S9', 'S10', 'S11', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'H7'],
   skipFlag: 'no-threats',
   async run(ctx) {
     const threatResults = await decideThreatClaims({

@@ -16,7 +16,7 @@ import { FrameReader, type ReaderItem } from '../wire/frame-reader.ts';
 import type { PeerEvidence } from './admission.ts';
 import type { Endpoint } from './endpoint.ts';
 import type { AuthFailure, CloseReason, ConnectionEvent } from './events.ts';
-import type { FrameOpener, FrameProtection } from './frame-protection.ts';
+import type { FrameOpener, FrameProtection, KeyUsage } from './frame-protection.ts';
 import { sizeAllows, sizeText, type Handshake, type HandshakeClock, type HandshakeKind, type HandshakeMessage, type MessageSize, type Role, type SecuritySettings, type Session } from './handshake.ts';
 import { HandshakePhase, HandshakeProtocolError, type Transition } from './handshake-phase.ts';
 import { HANDSHAKES, type HandshakeRegistry } from './handshake-registry.ts';
@@ -205,6 +205,11 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
     return this.peerNodeIdValue;
   }
 
+  /** How the session's keys were used (asoc-hardened): key changes, and the most bytes one key protected; null before a session protects frames. */
+  get keyUsage(): KeyUsage | null {
+    return this.protection?.usage ?? null;
+  }
+
   /** What the peer had shown of the key so far (admission charges a failed handshake by it). */
   get peerEvidence(): PeerEvidence {
     return this.evidence;
@@ -349,6 +354,7 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
   private onPiece(header: FrameHeader, data: Uint8Array, offset: number, last: boolean): void {
     if (offset === 0) {
       this.stats.framesReceived++;
+      if (this.protection?.exhausted) return this.fail('key-exhausted', 'the session has protected as many frames as it may');
       if (this.stateValue === 'handshaking') {
         if (this.readsWholeFrames()) {
           this.heldFrame = [];
@@ -438,6 +444,7 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
     this.stats.framesReceived++;
     let header = received;
     let payload = body;
+    if (this.protection?.exhausted) return this.fail('key-exhausted', 'the session has protected as many frames as it may');
     if (this.protection) {
       const opened = this.protection.open(wireHeader(received), body);
       if (opened === null) return this.fail('integrity-failed', `${frameTypeName(received.type)} frame (stream ${received.streamId}, seq ${received.seq}) does not authenticate`);
@@ -545,7 +552,9 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
   // ---- helpers -----------------------------------------------------------------------------
 
   private queueFrame(type: number, streamId: number, seq: number, payload: Uint8Array): void {
+    if (this.isClosed()) return;
     const protection = this.protection;
+    if (protection?.exhausted) return this.fail('key-exhausted', 'the session has protected as many frames as it may');
     const length = payload.length + (protection ? protection.tagSize : 0);
     const header = encodeHeader(type, streamId, seq, length, this.config.profile.wireVersion);
     this.transmitQueue.push(header);

@@ -21,6 +21,7 @@ export type CloseReason =
   | 'wrong-peer' // asoc-hardened client: ACCEPT came from another node than the one dialled
   | 'downgrade' // asoc-hardened: the peer asked for or chose another suite than this node's
   | 'integrity-failed' // asoc-hardened: a frame's tag did not verify (injected, altered, dropped or replayed)
+  | 'key-exhausted' // asoc-hardened: a direction protected as many frames as one session may
   | 'replay-cache-full' // the bounded replay cache refuses new entries
   | 'handshake-timeout' // the handshake did not complete within its timeout
   | 'send-timeout' // queued bytes not taken by the transport for the send-stall timeout (§9.3)

@@ -55,6 +55,7 @@ const HELLO_LABEL = hardenedLabel('hello');
 const ACCEPT_LABEL = hardenedLabel('accept');
 const SESSION_INFO = hardenedLabel('session keys');
 const DISCOVERY_KEY_INFO = hardenedLabel('discovery key');
+const KEY_UPDATE_INFO = hardenedLabel('key update');
 const COMMUNITY_PREFIX = 'asoc-hardened/2 community ';
 const KEY_SIZE = 32;
 const SESSION_ID_SIZE = 8;
@@ -66,6 +67,10 @@ export interface HardenedSecurity {
   suite: Suite;
   /** A HELLO's timestamp must be within this of the server's clock; its nonce is remembered at least this long. */
   freshnessMs: number;
+  /** No direction's key protects more than this many bytes: it is then replaced, at the same frame on both sides (frame-protection.ts). */
+  rekeyAfterBytes: number;
+  /** Frames a direction may protect in one session before the connection closes (default 2^48, far below the counter's end). */
+  maxFramesPerDirection?: number;
 }
 
 /** The handshake MAC key, derived once per API key (HKDF-Extract with a fixed salt, then Expand). */
@@ -171,7 +176,11 @@ export class HardenedHandshake implements Handshake {
     return {
       token: okm.slice(2 * KEY_SIZE),
       peerNodeId,
-      protection: new GcmFrameProtection(crypto.aes256gcm, keys, this.security.suite === Suite.ENCRYPTED),
+      protection: new GcmFrameProtection(crypto.aes256gcm, keys, this.security.suite === Suite.ENCRYPTED, {
+        afterBytes: this.security.rekeyAfterBytes,
+        // K' = HKDF(K, fixed salt, "key update"): one way, so a key taken from memory opens none of the frames before it.
+        next: (key) => crypto.hkdfSha256(key, HARDENED_KEY_SALT, KEY_UPDATE_INFO, KEY_SIZE),
+      }, this.security.maxFramesPerDirection),
     };
   }
 

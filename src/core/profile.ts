@@ -41,6 +41,11 @@ export interface AsocProfile extends ConnectionProfile {
 
 const SIXTY_SECONDS = 60_000;
 const HARDENED_FRESHNESS_MS = 30_000;
+/**
+ * Each direction's key is replaced after 2^35 bytes (32 GiB, about 75 s at 446 MB/s), a tenth of
+ * RFC 8446 §5.5's margin for one AES-GCM key (2^24.5 records of 2^14 bytes, about 2^38.5 bytes).
+ */
+const HARDENED_REKEY_BYTES = 2 ** 35;
 
 /** Entries live past twice the age limit, so an accepted message is stale before it is forgotten. */
 function freshnessWindow(maxAgeMs: number): ReplayPolicy {
@@ -78,7 +83,7 @@ export const ASOC_V1_REFERENCE: AsocProfile = {
 export const ASOC_HARDENED: AsocProfile = {
   name: 'asoc-hardened',
   wireVersion: 2,
-  security: { kind: 'hardened', suite: Suite.INTEGRITY, freshnessMs: HARDENED_FRESHNESS_MS },
+  security: { kind: 'hardened', suite: Suite.INTEGRITY, freshnessMs: HARDENED_FRESHNESS_MS, rekeyAfterBytes: HARDENED_REKEY_BYTES },
   helloReplay: freshnessWindow(HARDENED_FRESHNESS_MS),
   discoveryReplay: freshnessWindow(HARDENED_FRESHNESS_MS),
   discoveryReplayKey: 'node-and-challenge',
@@ -93,7 +98,7 @@ export const ASOC_HARDENED: AsocProfile = {
 export const ASOC_HARDENED_ENCRYPTED: AsocProfile = {
   ...ASOC_HARDENED,
   name: 'asoc-hardened/encrypted',
-  security: { kind: 'hardened', suite: Suite.ENCRYPTED, freshnessMs: HARDENED_FRESHNESS_MS },
+  security: { kind: 'hardened', suite: Suite.ENCRYPTED, freshnessMs: HARDENED_FRESHNESS_MS, rekeyAfterBytes: HARDENED_REKEY_BYTES },
 };
 
 export const PROFILES: Record<ProfileName, AsocProfile> = {

@@ -6,6 +6,7 @@ import { nobleBackend, nodeBackend } from '../../src/crypto/backend.ts';
 import { AsocConnection } from '../../src/core/connection.ts';
 import type { ConnectionEvent } from '../../src/core/events.ts';
 import { ASOC_HARDENED, ASOC_HARDENED_ENCRYPTED, ASOC_V1, type AsocProfile } from '../../src/core/profile.ts';
+import type { HardenedSecurity } from '../../src/core/hardened-handshake.ts';
 import { FrameType, HEADER_SIZE, encodeHeader } from '../../src/wire/frame.ts';
 import { decodeFrames } from '../../src/wire/frame-reader.ts';
 import { HARDENED_ACCEPT_SIZE, HARDENED_HELLO_SIZE } from '../../src/wire/hardened.ts';
@@ -427,4 +428,41 @@ test('session keys: HKDF with the fixed salt over the API key, expanded with the
   const okm = new Uint8Array(hkdfSync('sha256', KEY, label('salt'), info, 72));
   assert.deepEqual(pair.client.sessionToken, okm.subarray(64, 72));
   assert.deepEqual(pair.server.sessionToken, okm.subarray(64, 72));
+});
+
+test('rekey in a session: with a small threshold, 1 MiB each way in 1 KiB frames arrives intact across some thousand key changes, in both suites', () => {
+  for (const base of HARDENED_PROFILES) {
+    const profile = { ...base, security: { ...(base.security as HardenedSecurity), rekeyAfterBytes: 2_000 } };
+    const pair = new ConnectionPair({ profile, limits: { chunkSize: 1024 } });
+    pair.handshake();
+    const up = pair.client.openStream();
+    const down = pair.server.openStream();
+    const [upData, downData] = [patterned(MiB, 3), patterned(MiB, 4)];
+    pair.client.sendData(up, upData, 0);
+    pair.server.sendData(down, downData, 0);
+    pair.client.endStream(up, 0);
+    pair.server.endStream(down, 0);
+    pair.pump();
+    assert.deepEqual(streamBytes(pair.serverEvents, up), upData);
+    assert.deepEqual(streamBytes(pair.clientEvents, down), downData);
+    const usage = pair.client.keyUsage!;
+    assert.ok(usage.keyUpdates > 1000, `${usage.keyUpdates} key changes`);
+    assert.ok(usage.mostBytesUnderOneKey < 2_000 + 1024 + 14, `at most one frame past the threshold: ${usage.mostBytesUnderOneKey}`);
+  }
+});
+
+test('a session that has protected as many frames as it may closes (key-exhausted) rather than reuse a nonce', () => {
+  const profile = { ...ASOC_HARDENED, security: { ...(ASOC_HARDENED.security as HardenedSecurity), maxFramesPerDirection: 4 } };
+  const pair = new ConnectionPair({ profile });
+  pair.handshake(); // FINISH is the client's first protected frame
+  const id = pair.client.openStream();
+  let sent = 0;
+  while (pair.client.state === 'established' && sent < 10) {
+    pair.client.sendData(id, patterned(10), 0);
+    sent++;
+  }
+  assert.equal(sent, 4, 'FINISH and 3 DATA frames fit in 4; the 4th DATA frame does not');
+  drain(pair.client, pair.clientEvents);
+  assert.equal(closeReason(pair.clientEvents), 'key-exhausted');
+  assert.equal(eventsOf(pair.clientEvents, 'closed').length, 1);
 });

@@ -37,6 +37,7 @@ const ATTEMPTED: Record<string, readonly string[]> = {
   'handshake-header-tamper': ['helloFramesAltered', 'acceptFramesAltered'],
   'hello-replay': ['replays'],
   'inject-after-handshake': ['injectedSegments', 'injectedBytes'],
+  'key-wear': ['sessionBytesEachWay', 'delivered'],
   'keyless-node': ['intruderAnnouncements', 'intruderHelloAttempts'],
   'lockout-by-replay': ['helloReplayedFirst', 'attackerAnswered'],
   'mitm-frames': ['modifyFramesAltered', 'dropFramesAltered', 'reorderFramesAltered', 'injectFramesAltered'],
@@ -94,7 +95,7 @@ test('every simulated scenario is deterministic under asoc-v1 and asoc-hardened:
       assert.notEqual(other, first, `${key}: another seed, the same trace hash`);
     }
   }
-  assert.deepEqual([...unsimulated].sort(), ['challenge-birthday', 'offline-key-guess'], 'the attacks that run no simulation');
+  assert.deepEqual([...unsimulated].sort(), ['challenge-birthday', 'key-wear', 'offline-key-guess'], 'the attacks that run no simulation');
   assert.ok(checked >= runs - 2 * unsimulated.size, `only ${checked} of ${runs} runs checked`);
 });
 
