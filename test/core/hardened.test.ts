@@ -33,6 +33,19 @@ function streamBytes(events: ConnectionEvent[], streamId: number): Uint8Array {
   return concat(eventsOf(events, 'stream-data').filter((e) => e.streamId === streamId).map((e) => e.data));
 }
 
+/** The client sends `upData` and the server `downData` on a stream each; both must arrive intact. */
+function exchangeStreams(pair: ConnectionPair, upData: Uint8Array, downData: Uint8Array): void {
+  const up = pair.client.openStream();
+  const down = pair.server.openStream();
+  pair.client.sendData(up, upData, 0);
+  pair.server.sendData(down, downData, 0);
+  pair.client.endStream(up, 0);
+  pair.server.endStream(down, 0);
+  pair.pump();
+  assert.deepEqual(streamBytes(pair.serverEvents, up), upData);
+  assert.deepEqual(streamBytes(pair.clientEvents, down), downData);
+}
+
 function closeReason(events: ConnectionEvent[]): string | undefined {
   return eventsOf(events, 'closed')[0]?.reason;
 }
@@ -66,17 +79,9 @@ for (const profile of HARDENED_PROFILES) {
   test(`${profile.name}: streams both ways arrive intact, with receipts; every frame carries a 16-byte tag`, () => {
     const pair = new ConnectionPair({ profile });
     pair.handshake();
-    const up = pair.client.openStream();
-    const down = pair.server.openStream();
     const upData = patterned(3 * MiB + 5, 1);
     const downData = patterned(64 * 1024, 2);
-    pair.client.sendData(up, upData, 0);
-    pair.server.sendData(down, downData, 0);
-    pair.client.endStream(up, 0);
-    pair.server.endStream(down, 0);
-    pair.pump();
-    assert.deepEqual(streamBytes(pair.serverEvents, up), upData);
-    assert.deepEqual(streamBytes(pair.clientEvents, down), downData);
+    exchangeStreams(pair, upData, downData);
     assert.deepEqual(eventsOf(pair.clientEvents, 'receipt').map((r) => r.bytes), [upData.length]);
     assert.deepEqual(eventsOf(pair.serverEvents, 'receipt').map((r) => r.bytes), [downData.length]);
     // After HELLO the client sent FINISH, 4 DATA, END and a receipt (13 B) for the server's stream:
@@ -435,16 +440,7 @@ test('rekey in a session: with a small threshold, 1 MiB each way in 1 KiB frames
     const profile = { ...base, security: { ...(base.security as HardenedSecurity), rekeyAfterBytes: 2_000 } };
     const pair = new ConnectionPair({ profile, limits: { chunkSize: 1024 } });
     pair.handshake();
-    const up = pair.client.openStream();
-    const down = pair.server.openStream();
-    const [upData, downData] = [patterned(MiB, 3), patterned(MiB, 4)];
-    pair.client.sendData(up, upData, 0);
-    pair.server.sendData(down, downData, 0);
-    pair.client.endStream(up, 0);
-    pair.server.endStream(down, 0);
-    pair.pump();
-    assert.deepEqual(streamBytes(pair.serverEvents, up), upData);
-    assert.deepEqual(streamBytes(pair.clientEvents, down), downData);
+    exchangeStreams(pair, patterned(MiB, 3), patterned(MiB, 4));
     const usage = pair.client.keyUsage!;
     assert.ok(usage.keyUpdates > 1000, `${usage.keyUpdates} key changes`);
     assert.ok(usage.mostBytesUnderOneKey < 2_000 + 1024 + 14, `at most one frame past the threshold: ${usage.mostBytesUnderOneKey}`);

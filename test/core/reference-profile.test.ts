@@ -69,18 +69,6 @@ test('the reference takes a HELLO and an ACCEPT that arrive a byte at a time', (
   assert.equal(pair.client.state, 'established');
 });
 
-test('a wrong frame first, read whole, still closes with the reason asoc-v1 gives: the server wants HELLO, the client ACCEPT', () => {
-  const pair = new ConnectionPair({ profile: ASOC_V1_REFERENCE });
-  pair.client.pollTransmit();
-  const data = encodeFrame({ type: FrameType.DATA, streamId: 1, seq: 0, payload: new Uint8Array(100) });
-  pair.server.receive(data, 0);
-  pair.client.receive(data, 0);
-  drain(pair.server, pair.serverEvents);
-  drain(pair.client, pair.clientEvents);
-  assert.equal(closedReason(pair.serverEvents), 'expected-hello');
-  assert.equal(closedReason(pair.clientEvents), 'expected-accept');
-});
-
 test('the whole first frame must be in within the 10 s handshake timeout', () => {
   const reference = silentServer(ASOC_V1_REFERENCE);
   reference.server.receive(encodeHeader(FrameType.DATA, 1, 0, 8 * MiB), 0);
