@@ -92,7 +92,8 @@ export class SimAsocNode extends AsocNodeBase<TcpSocket, SimConnection, SimSourc
 
   constructor(options: SimAsocNodeOptions) {
     const { sim, host } = options;
-    super(hostEnvironment(host, sim.random, SIM_CRYPTO), { ...options, staticPeers: (options.staticPeers ?? []).map(({ address, port }) => ({ host: address, port })) });
+    const staticPeers = (options.staticPeers ?? []).map(({ address, nodeId, ...rest }) => ({ host: address, ...rest, ...(nodeId === undefined ? {} : { nodeId }) }));
+    super(hostEnvironment(host, sim.random, SIM_CRYPTO, options.unixClock), { ...options, staticPeers });
     this.options = options;
     this.host = host;
     this.port = options.port ?? DEFAULT_TCP_PORT;

@@ -28,8 +28,8 @@ export interface SimAsocNodeOptions extends Omit<NodeOptions, 'staticPeers'> {
   host: Host;
   /** TCP port to listen on and to announce (default 9000). */
   port?: number;
-  /** Peers dialed from start() and redialed forever. */
-  staticPeers?: { address: string; port: number }[];
+  /** Peers dialed from start() and redialed forever; `nodeId` (32 hex digits) pins one to the node that must answer. */
+  staticPeers?: { address: string; port: number; nodeId?: string }[];
   /** UDP discovery on the host's links/switch (default: off). */
   discovery?: false | { port?: number };
   /** Per-connection flow control (default src/driver/flow.ts's DEFAULT_FLOW). */
@@ -37,6 +37,8 @@ export interface SimAsocNodeOptions extends Omit<NodeOptions, 'staticPeers'> {
   frameCosts?: Partial<FrameCpuCosts>;
   /** SHA-256 every inbound stream; 'stream-end' then carries the hex digest. Default false. */
   hashStreams?: boolean;
+  /** The node's Unix clock, ms (default: the simulation's epoch plus the host's clock, never going back); a scenario may step it. */
+  unixClock?: () => number;
 }
 
 export interface StreamInfo {

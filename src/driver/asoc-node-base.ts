@@ -15,7 +15,7 @@ import type { SendReceipt } from './connection-driver.ts';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from './dialer.ts';
 import type { IncomingStream } from './incoming-stream.ts';
 import type { NodeEnvironment } from './node-environment.ts';
-import { NodeOrchestrator, type ConnectionLifecycle, type NodeConnection, type NodeReports } from './orchestrator.ts';
+import { NodeOrchestrator, type ConnectionLifecycle, type NodeConnection, type NodeReports, type StaticPeer } from './orchestrator.ts';
 import { PeerNotFoundError, type PeerDirection, type PeerInfo } from './peer.ts';
 import type { DatagramSocket } from './transport.ts';
 
@@ -64,7 +64,7 @@ export interface SendOptions {
 /** What both nodes take, apart from how they reach the network. */
 export interface NodeOptions {
   community: string;
-  /** The cluster's shared secret (RFC-0002 §4.5). Never defaulted. */
+  /** The cluster's shared secret (RFC-0002 §4.5). Never defaulted; how weak a key the profile takes is its handshake's (keyWarning). */
   apiKey: Uint8Array;
   /** 16 bytes; drawn from the environment's randomness when absent. */
   nodeId?: Uint8Array;
@@ -73,8 +73,8 @@ export interface NodeOptions {
   crypto?: CryptoBackend;
   limits?: Partial<ConnectionLimits>;
   admission?: Partial<AdmissionSettings>;
-  /** Peers dialed from start and redialed forever. */
-  staticPeers?: { host: string; port: number }[];
+  /** Peers dialed from start and redialed forever; a node id pins one to the node that must answer there. */
+  staticPeers?: StaticPeer[];
   /** TCP connect timeout for dials (default 5 s, dialer.ts). */
   connectTimeoutMs?: number;
   /** Most discovered peers dialed at once (default: no limit; the dial rule still applies). */
@@ -114,7 +114,7 @@ export abstract class AsocNodeBase<Socket, Conn extends DrivenConnection<Socket>
   protected readonly orchestrator: NodeOrchestrator<Socket, Conn>;
   /** What the orchestration reports, as a subclass keeps it for its evidence; each runs before its event. */
   protected readonly evidence: Partial<NodeReports<Conn>> = {};
-  private readonly staticPeers: { host: string; port: number }[];
+  private readonly staticPeers: StaticPeer[];
   private readonly discoveryRandom: RandomSource;
 
   constructor(
@@ -123,7 +123,7 @@ export abstract class AsocNodeBase<Socket, Conn extends DrivenConnection<Socket>
   ) {
     super();
     if (!options.community) throw new TypeError('community is required');
-    if (!options.apiKey || options.apiKey.length === 0) throw new TypeError('apiKey is required and must not be empty');
+    if (!options.apiKey) throw new TypeError('apiKey is required');
     this.nodeId = options.nodeId ?? env.random('node-id').bytes(16);
     if (this.nodeId.length !== 16) throw new TypeError('nodeId must be 16 bytes');
     this.profile = options.profile ?? ASOC_V1;
@@ -171,6 +171,12 @@ export abstract class AsocNodeBase<Socket, Conn extends DrivenConnection<Socket>
       },
     });
     this.nodeIdHex = this.orchestrator.nodeIdHex;
+    this.orchestrator.checkStaticPeers(this.staticPeers);
+  }
+
+  /** Why the API key is weak, when the profile takes it all the same (v1; asoc-hardened refuses a weak key at construction). */
+  get keyWarning(): string | null {
+    return this.orchestrator.keyWarning;
   }
 
   get running(): boolean {

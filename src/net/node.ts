@@ -18,7 +18,7 @@ import { AsocNodeBase, type AsocNodeApi, type NodeOptions, type SendOptions } fr
 import type { SendReceipt } from '../driver/connection-driver.ts';
 import { DEFAULT_FLOW, type FlowSettings } from '../driver/flow.ts';
 import type { NodeEnvironment } from '../driver/node-environment.ts';
-import type { ConnectionLifecycle } from '../driver/orchestrator.ts';
+import type { ConnectionLifecycle, StaticPeer } from '../driver/orchestrator.ts';
 import type { Connector } from '../driver/transport.ts';
 import { DEFAULT_TCP_PORT } from '../wire/discovery.ts';
 import { DEFAULT_DISCOVERY, bindDatagramSocket, netConnector, netTimers, wallDeadlineTimer, type DiscoverySettings } from './net-transport.ts';
@@ -26,12 +26,19 @@ import { SocketConnection, type ByteSource } from './socket-connection.ts';
 import { monotonicNow, systemRandom, wallClockNow } from './system.ts';
 
 export interface AsocNodeOptions extends Omit<NodeOptions, 'apiKey' | 'staticPeers'> {
-  /** The cluster's shared secret (RFC-0002 §4.5). Never defaulted. */
+  /**
+   * The cluster's shared secret (RFC-0002 §4.5). Never defaulted. asoc-hardened takes only 32 random
+   * bytes (given as 64 hex digits, or as the bytes) and refuses anything else (WeakKeyError); v1
+   * takes any key and says when it is weak (`keyWarning`).
+   */
   apiKey: Uint8Array | string;
   /** Listen address (default 0.0.0.0) and port (default 9000; 0 picks a free one). */
   host?: string;
   port?: number;
-  /** "host:port" peers to dial and keep dialing forever. */
+  /**
+   * Peers to dial and keep dialing forever: "host:port", or "NODEID@host:port" to pin the peer to
+   * the node (32 hex digits) that must answer there (asoc-hardened; a v1 handshake cannot tell).
+   */
   staticPeers?: string[];
   /** UDP discovery; on by default only when there are no static peers (as in the reference). */
   discovery?: Partial<DiscoverySettings> | false;
@@ -71,7 +78,7 @@ export class AsocNode extends AsocNodeBase<net.Socket, SocketConnection, ByteSou
 
   constructor(private readonly options: AsocNodeOptions) {
     const apiKey = typeof options.apiKey === 'string' ? new TextEncoder().encode(options.apiKey) : options.apiKey;
-    super(systemEnvironment((options.transport ?? PLAIN_TCP).connector), { ...options, apiKey, staticPeers: (options.staticPeers ?? []).map(parseHostPort) });
+    super(systemEnvironment((options.transport ?? PLAIN_TCP).connector), { ...options, apiKey, staticPeers: (options.staticPeers ?? []).map(parseStaticPeer) });
     this.flow = { ...DEFAULT_FLOW, ...options.flow };
   }
 
@@ -117,6 +124,15 @@ export class AsocNode extends AsocNodeBase<net.Socket, SocketConnection, ByteSou
   protected override sendOn(conn: SocketConnection, source: ByteSource, options: SendOptions): Promise<SendReceipt> {
     return conn.send(source, options);
   }
+}
+
+/** "host:port" or "NODEID@host:port" (NODEID: 32 hex digits, any case). */
+export function parseStaticPeer(text: string): StaticPeer {
+  const at = text.indexOf('@');
+  if (at < 0) return parseHostPort(text);
+  const nodeId = text.slice(0, at).trim().toLowerCase();
+  if (!/^[0-9a-f]{32}$/.test(nodeId)) throw new TypeError(`"${text}": a pinned peer is NODEID@host:port, NODEID being 32 hex digits (the node's 16-byte id)`);
+  return { ...parseHostPort(text.slice(at + 1)), nodeId };
 }
 
 export function parseHostPort(text: string): { host: string; port: number } {
