@@ -42,6 +42,9 @@ export function composeText(plan: ContainerPlan, options: ComposeOptions): strin
         secrets,
         networks: { [NETWORK_NAME]: { ipv4_address: host.address } },
         labels: { 'asoc-lab.topology': plan.name, 'asoc-lab.roles': host.roles.join(',') || 'none' },
+        // Swarm only (compose leaves `deploy` out): the service name resolves to the container's own
+        // address, as it does under compose, not to a virtual one.
+        deploy: { endpoint_mode: 'dnsrr' },
       },
     ]),
   );
