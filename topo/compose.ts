@@ -17,8 +17,10 @@ export const API_KEY_SECRET = 'asoc_api_key';
 export const NETWORK_NAME = 'lab';
 
 export interface ComposeOptions {
-  /** The topology file as the containers see it: a path relative to the repository root (the image's /app). */
+  /** The topology file as the containers see it: relative to the image's /app, or where it is mounted. */
   topologyPath: string;
+  /** A topology file the image does not carry, mounted read-only at topologyPath. */
+  mountFrom?: string | null;
   /** The build context (the repository root), as the compose file refers to it. */
   context: string;
   /** The file holding the API key, as the compose file refers to it. */
@@ -40,6 +42,7 @@ export function composeText(plan: ContainerPlan, options: ComposeOptions): strin
         hostname: host.name,
         environment,
         secrets,
+        ...(options.mountFrom ? { volumes: [`${options.mountFrom}:${options.topologyPath}:ro`] } : {}),
         networks: { [NETWORK_NAME]: { ipv4_address: host.address } },
         labels: { 'asoc-lab.topology': plan.name, 'asoc-lab.roles': host.roles.join(',') || 'none' },
         // Swarm only (compose leaves `deploy` out): the service name resolves to the container's own

@@ -33,13 +33,13 @@ export function projectName(topology: string): string {
 }
 
 /** Writes the run directory: the compose file (build context: the repository) and a fresh random API key. */
-export function prepareDeployment(plan: ContainerPlan, engine: Engine, options: { repoRoot: string; topologyPath: string; outDir: string; profile?: ProfileName | undefined }): Deployment {
+export function prepareDeployment(plan: ContainerPlan, engine: Engine, options: { repoRoot: string; topologyPath: string; mountFrom: string | null; outDir: string; profile?: ProfileName | undefined }): Deployment {
   const dir = path.resolve(options.outDir, plan.name);
   mkdirSync(dir, { recursive: true });
   const keyFile = path.join(dir, 'api-key');
   writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
   const file = path.join(dir, 'docker-compose.yml');
-  writeFileSync(file, composeText(plan, { topologyPath: options.topologyPath, context: options.repoRoot, keyFile }));
+  writeFileSync(file, composeText(plan, { topologyPath: options.topologyPath, mountFrom: options.mountFrom, context: options.repoRoot, keyFile }));
   return { plan, engine, project: { name: projectName(plan.name), file }, dir, env: { ASOC_TOPO_PROFILE: options.profile ?? '', ASOC_TOPO_HOLD: '1' } };
 }
 

@@ -15,7 +15,7 @@ import { containers, down, prepareDeployment, shape, start, stopAndCollect, up, 
 import { docker, preflight, type Engine } from './engine.ts';
 import type { NodeReport } from './events.ts';
 import { buildImage, unnamedImages, type BuiltImage } from './image.ts';
-import { planContainers, TopologyPlanError, type ContainerPlan } from './plan.ts';
+import { planContainers, type ContainerPlan } from './plan.ts';
 import { describeRates } from './shaping.ts';
 
 /** How long the nodes may take to start listening. */
@@ -27,18 +27,20 @@ const ATTACK_TIMEOUT_S = 30;
 export interface TopologyFile {
   scenario: Scenario;
   plan: ContainerPlan;
-  /** The file relative to the repository root, as the image holds it. */
+  /** The file as the containers read it: relative to /app for files under scenarios/ (the image carries them), else where it is mounted. */
   topologyPath: string;
+  /** A file the image does not carry: mounted read-only into each container from here. */
+  mountFrom: string | null;
 }
 
-/** Reads a topology file (it must be inside the repository: the image carries it) and plans its containers. */
+/** Reads a topology file and plans its containers. Files under scenarios/ are in the image; any other is mounted. */
 export function loadTopology(file: string, repoRoot: string, profile?: ProfileName): TopologyFile {
-  const relative = path.relative(repoRoot, path.resolve(file));
-  if (relative.startsWith('..') || path.isAbsolute(relative)) {
-    throw new TopologyPlanError(file, [`the file must be inside the repository (${repoRoot}): the image carries the topologies the containers read`]);
-  }
+  const absolute = path.resolve(file);
+  const relative = path.relative(repoRoot, absolute).split(path.sep).join('/');
   const scenario = loadScenario(file);
-  return { scenario, plan: planContainers(scenario, file, { profile }), topologyPath: relative.split(path.sep).join('/') };
+  const plan = planContainers(scenario, file, { profile });
+  if (relative.startsWith('scenarios/')) return { scenario, plan, topologyPath: relative, mountFrom: null };
+  return { scenario, plan, topologyPath: `/topology/${path.basename(absolute)}`, mountFrom: absolute };
 }
 
 export interface StreamFigure {
@@ -94,7 +96,7 @@ async function deploy(options: TopoOptions): Promise<{ topology: TopologyFile; e
   const engine = await preflight({ shaping: topology.plan.hosts.some((h) => h.egress.length > 0) });
   const image = await buildImage(options.repoRoot, { base: options.base, signal: options.signal, log: options.log });
   const imagesBefore = await unnamedImages();
-  const dep = prepareDeployment(topology.plan, engine, { repoRoot: options.repoRoot, topologyPath: topology.topologyPath, outDir: options.outDir, profile: options.profile });
+  const dep = prepareDeployment(topology.plan, engine, { repoRoot: options.repoRoot, topologyPath: topology.topologyPath, mountFrom: topology.mountFrom, outDir: options.outDir, profile: options.profile });
   return { topology, engine, image, dep, imagesBefore };
 }
 
@@ -152,7 +154,7 @@ export async function topoUp(options: TopoOptions): Promise<Deployment> {
 export async function topoDown(options: TopoOptions): Promise<Leftovers> {
   const topology = loadTopology(options.file, options.repoRoot);
   const engine = await preflight({ shaping: false });
-  const dep = prepareDeployment(topology.plan, engine, { repoRoot: options.repoRoot, topologyPath: topology.topologyPath, outDir: options.outDir });
+  const dep = prepareDeployment(topology.plan, engine, { repoRoot: options.repoRoot, topologyPath: topology.topologyPath, mountFrom: topology.mountFrom, outDir: options.outDir });
   return down(dep, await unnamedImages());
 }
 

@@ -3,14 +3,16 @@ import { writeFileSync } from 'node:fs';
 import type { ProfileName } from '../core/profile.ts';
 import { composeText } from '../../topo/compose.ts';
 import { formatEvent } from '../../topo/events.ts';
+import { DEFAULT_FIDELITY_FILE, fidelityLine, fidelityText, simulatedFigures, writeFidelity, type FidelityLine } from '../../topo/fidelity.ts';
+import { loadScenario } from '../../scenarios/load.ts';
 import { runTopologyNode } from '../../topo/node-runner.ts';
 import { loadTopology, REPO_ROOT, resultText, topoDown, topoRun, topoUp, type TopoOptions } from '../../topo/run.ts';
 import { describeRates } from '../../topo/shaping.ts';
 import { loadApiKey, parseFlags, profileFlag, subcommand, UsageError, type Command } from './common.ts';
 
-const SUBCOMMANDS = ['run', 'up', 'down', 'compose', 'node'] as const;
+const SUBCOMMANDS = ['run', 'up', 'down', 'compose', 'fidelity', 'node'] as const;
 
-const help = `Usage: asoc-lab topo <run|up|down|compose|node> <topology.yaml> [options]
+const help = `Usage: asoc-lab topo <run|up|down|compose|fidelity|node> <topology.yaml> [options]
 
 Runs a topology file (the same files \`asoc-lab sim\` reads, in scenarios/topologies/) on real
 containers: one container per host on one Docker network, every address in 198.18.0.0/15.
@@ -24,6 +26,9 @@ containers: one container per host on one Docker network, every address in 198.1
   down FILE       take a topology's containers and network down
   compose FILE    print the compose file for a topology (--write PATH writes it instead); the
                   repository's docker-compose.yml is this for scenarios/topologies/three-nodes-attacker.yaml
+  fidelity FILE…  run each file on containers and in the simulator; print per-peer throughput on
+                  both, and their ratio (the simulator's fidelity), into reports/topo/fidelity.json
+                  (verify's report shows it). P3: two-node-10gbe.yaml; P4: eight-node-fanout.yaml
   node FILE --name HOST
                   inside a container: run host HOST of the topology (what the compose file starts)
 
@@ -82,6 +87,27 @@ async function runNode(file: string, name: string | undefined, keyFile: string |
   return 0;
 }
 
+/** Each file on containers, then in the simulator; the lines go to the fidelity file. */
+async function fidelity(files: string[], options: TopoOptions): Promise<number> {
+  const lines: FidelityLine[] = [];
+  let failed = false;
+  for (const file of files) {
+    const result = await topoRun({ ...options, file });
+    console.log(resultText(result));
+    if (result.problems.length > 0) {
+      failed = true;
+      continue;
+    }
+    console.log(`simulating ${file} for the same figures`);
+    const line = fidelityLine(loadScenario(file), result, simulatedFigures(loadScenario(file)), new Date().toISOString());
+    console.log(fidelityText(line));
+    lines.push(line);
+  }
+  writeFidelity(lines);
+  console.log(`fidelity: ${DEFAULT_FIDELITY_FILE}`);
+  return failed ? 1 : 0;
+}
+
 export const topoCommand: Command = {
   name: 'topo',
   summary: 'run a topology file on real containers (Docker): up, run, down',
@@ -95,7 +121,7 @@ export const topoCommand: Command = {
       return 0;
     }
     const [file, ...extra] = positionals;
-    if (!file || extra.length > 0) throw new UsageError(`topo ${picked.name} takes one topology file\n\n${help}`);
+    if (!file || (extra.length > 0 && picked.name !== 'fidelity')) throw new UsageError(`topo ${picked.name} takes one topology file\n\n${help}`);
     if (picked.name === 'node') return runNode(file, values.name, values['api-key-file']);
     const profile = values.profile === undefined ? undefined : (profileFlag(values.profile).name as ProfileName);
     if (picked.name === 'compose') {
@@ -113,6 +139,7 @@ export const topoCommand: Command = {
         console.log(left.containers.length + left.networks.length === 0 ? 'down: no container or network of this topology is left' : `down left ${left.containers.length} container(s) and ${left.networks.length} network(s)`);
         return left.containers.length + left.networks.length === 0 ? 0 : 1;
       }
+      if (picked.name === 'fidelity') return await fidelity(positionals, options);
       if (picked.name === 'up') {
         const dep = await topoUp(options);
         console.log(`up: ${dep.plan.hosts.map((h) => `${h.name} (${describeRates(h.egress)})`).join(', ')}\ncompose file: ${dep.project.file}\ntake it down with: asoc-lab topo down ${file}`);

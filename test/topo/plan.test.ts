@@ -124,8 +124,13 @@ test('attacks: an unknown attack name is a plan problem; an attacker that runs a
   );
 });
 
-test('a file outside the repository is refused: the image carries the topologies', () => {
-  assert.throws(() => loadTopology('/tmp/elsewhere.yaml', REPO_ROOT), (err: unknown) => err instanceof TopologyPlanError && /must be inside the repository/.test(err.message));
+test('a topology the image does not carry (outside scenarios/) is mounted read-only into every container', () => {
+  const file = `${REPO_ROOT}/test/topo/fixtures/mounted.yaml`;
+  const topology = loadTopology(file, REPO_ROOT);
+  assert.deepEqual([topology.topologyPath, topology.mountFrom], ['/topology/mounted.yaml', file]);
+  const text = composeText(topology.plan, { topologyPath: topology.topologyPath, mountFrom: topology.mountFrom, context: REPO_ROOT, keyFile: '/k' });
+  assert.match(text, new RegExp(`volumes:\\n\\s+- ${file}:/topology/mounted.yaml:ro\\n`));
+  assert.match(text, /- \/topology\/mounted\.yaml\n/);
 });
 
 test('the bench block: 198.18.0.0/15 only, and the subnet that covers a topology', () => {
