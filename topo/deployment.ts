@@ -110,6 +110,21 @@ export async function stopAndCollect(dep: Deployment, ids: ReadonlyMap<string, s
   return reports;
 }
 
+const MEMORY_UNITS: Readonly<Record<string, number>> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, kB: 1e3, MB: 1e6, GB: 1e9 };
+
+/** Each container's memory use now, in bytes, by host name (one `docker stats` sample). */
+export async function memoryUse(ids: ReadonlyMap<string, string>): Promise<Record<string, number>> {
+  const byId = new Map([...ids].map(([name, id]) => [id.slice(0, 12), name]));
+  const text = await docker(['stats', '--no-stream', '--format', '{{.ID}} {{.MemUsage}}', ...ids.values()], { timeoutMs: 120_000 });
+  const use: Record<string, number> = {};
+  for (const line of lines(text)) {
+    const match = /^(\w+) ([\d.]+)(\w+) \//.exec(line);
+    const name = match ? byId.get(match[1]!.slice(0, 12)) : undefined;
+    if (match && name) use[name] = Number(match[2]) * (MEMORY_UNITS[match[3]!] ?? NaN);
+  }
+  return use;
+}
+
 export interface Leftovers {
   containers: string[];
   networks: string[];

@@ -11,7 +11,7 @@ import type { ProfileName } from '../src/core/profile.ts';
 import { loadScenario } from '../scenarios/load.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import { API_KEY_SECRET } from './compose.ts';
-import { containers, down, prepareDeployment, shape, start, stopAndCollect, up, waitForAll, type Deployment, type Leftovers } from './deployment.ts';
+import { containers, down, memoryUse, prepareDeployment, shape, start, stopAndCollect, up, waitForAll, type Deployment, type Leftovers } from './deployment.ts';
 import { docker, preflight, type Engine } from './engine.ts';
 import type { NodeReport } from './events.ts';
 import { buildImage, unnamedImages, type BuiltImage } from './image.ts';
@@ -77,6 +77,10 @@ export interface TopoRunResult {
   attacks: AttackFigure[];
   nodes: NodeReport[];
   leftovers: Leftovers;
+  /** Wall-clock milliseconds: from `up` until every container listened; from the start signal until every node was done. */
+  timings: { startMs: number | null; workloadMs: number | null };
+  /** Each container's memory use once every node was done, bytes (docker stats). */
+  memoryBytes: Record<string, number>;
   /** Everything that went wrong; empty when the run did all the file asks. */
   problems: string[];
 }
@@ -101,12 +105,14 @@ async function deploy(options: TopoOptions): Promise<{ topology: TopologyFile; e
 }
 
 /** Up, shaped and started; the caller takes it down. */
-async function bringUp(dep: Deployment, options: TopoOptions): Promise<Map<string, string>> {
+async function bringUp(dep: Deployment, options: TopoOptions, timings: TopoRunResult['timings'] = { startMs: null, workloadMs: null }): Promise<Map<string, string>> {
   const { plan } = dep;
   options.log(`starting ${plan.hosts.length} containers on ${plan.subnet.network}/${plan.subnet.prefix} (project ${dep.project.name}, ${dep.engine.compose.join(' ')})`);
+  const began = performance.now();
   await up(dep, options.signal);
   const ids = await containers(dep);
-  await waitForAll(dep, ids, 'listening', LISTEN_TIMEOUT_MS, options.signal);
+  await waitForAll(dep, ids, 'listening', LISTEN_TIMEOUT_MS + plan.hosts.length * 2_000, options.signal);
+  timings.startMs = performance.now() - began;
   for (const host of plan.hosts) options.log(`  ${host.name.padEnd(12)} ${host.address.padEnd(15)} ${(host.roles.join(', ') || 'none').padEnd(18)} ${describeRates(host.egress)}`);
   await shape(dep, ids);
   for (const note of plan.simulatorOnly) options.log(`  not on containers: ${note}`);
@@ -120,11 +126,16 @@ export async function topoRun(options: TopoOptions): Promise<TopoRunResult> {
   let reports = new Map<string, NodeReport>();
   let attacks: AttackFigure[] = [];
   const problems: string[] = [];
+  const timings: TopoRunResult['timings'] = { startMs: null, workloadMs: null };
+  let memoryBytes: Record<string, number> = {};
   let leftovers: Leftovers;
   try {
-    const ids = await bringUp(dep, options);
+    const ids = await bringUp(dep, options, timings);
     options.log('running the workloads');
+    const began = performance.now();
     await waitForAll(dep, ids, 'done', topology.scenario.stop.maxMs + DONE_MARGIN_MS, options.signal);
+    timings.workloadMs = performance.now() - began;
+    memoryBytes = await memoryUse(ids);
     attacks = await runAttacks(dep, ids, options);
     reports = await stopAndCollect(dep, ids);
   } catch (err) {
@@ -133,7 +144,7 @@ export async function topoRun(options: TopoOptions): Promise<TopoRunResult> {
     options.log('taking the containers and the network down');
     leftovers = await down(dep, imagesBefore);
   }
-  const result = summarize(plan, dep, image, reports, attacks, leftovers, options.profile ?? null);
+  const result = { ...summarize(plan, dep, image, reports, attacks, leftovers, options.profile ?? null), timings, memoryBytes };
   result.problems.unshift(...problems);
   writeFileSync(path.join(dep.dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
   return result;
@@ -185,7 +196,7 @@ async function runAttacks(dep: Deployment, ids: ReadonlyMap<string, string>, opt
   return figures;
 }
 
-function summarize(plan: ContainerPlan, dep: Deployment, image: BuiltImage, reports: ReadonlyMap<string, NodeReport>, attacks: AttackFigure[], leftovers: Leftovers, profile: string | null): TopoRunResult {
+function summarize(plan: ContainerPlan, dep: Deployment, image: BuiltImage, reports: ReadonlyMap<string, NodeReport>, attacks: AttackFigure[], leftovers: Leftovers, profile: string | null): Omit<TopoRunResult, 'timings' | 'memoryBytes'> {
   const problems: string[] = [];
   const addressOf = new Map(plan.hosts.map((h) => [h.name, h.address]));
   for (const host of plan.hosts) if (!reports.has(host.name)) problems.push(`${host.name} left no report`);

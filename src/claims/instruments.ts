@@ -8,6 +8,7 @@ import { calibrationSentence } from '../../bench/calibrate-summary.ts';
 import { existsSync } from 'node:fs';
 import { decideBenchClaims } from './bench-evidence.ts';
 import { decideCodecClaims } from './codec-claims.ts';
+import { containerFidelity } from './container-fidelity.ts';
 import { measureGoodputSweep, SWEEP_GRIDS } from './goodput-sweep.ts';
 import type { Instrument, Measurement } from './instrument.ts';
 import { withReach } from './instrument-audit.ts';
@@ -165,7 +166,7 @@ function withReachInEvidence(instrument: Instrument): Instrument {
   };
 }
 
-export const INSTRUMENTS: readonly Instrument[] = [codecs, threats, benchmarks, simulator, loopbackThroughput, sweep].map(withReachInEvidence);
+export const INSTRUMENTS: readonly Instrument[] = [codecs, threats, benchmarks, simulator, containerFidelity, loopbackThroughput, sweep].map(withReachInEvidence);
 
 /** The instruments that decide `id`, in the order they run. */
 export function instrumentsFor(id: string): Instrument[] {

@@ -8,11 +8,14 @@ import { loadScenario } from '../../scenarios/load.ts';
 import { runTopologyNode } from '../../topo/node-runner.ts';
 import { loadTopology, REPO_ROOT, resultText, topoDown, topoRun, topoUp, type TopoOptions } from '../../topo/run.ts';
 import { describeRates } from '../../topo/shaping.ts';
+import { measureScale } from '../../topo/scale.ts';
+import { parseByteSize } from '../../scenarios/units.ts';
 import { loadApiKey, parseFlags, profileFlag, subcommand, UsageError, type Command } from './common.ts';
 
-const SUBCOMMANDS = ['run', 'up', 'down', 'compose', 'fidelity', 'node'] as const;
+const SUBCOMMANDS = ['run', 'up', 'down', 'compose', 'fidelity', 'scale', 'node'] as const;
 
 const help = `Usage: asoc-lab topo <run|up|down|compose|fidelity|node> <topology.yaml> [options]
+       asoc-lab topo scale [--nodes 8,16,32,64] [--bytes 16MiB]
 
 Runs a topology file (the same files \`asoc-lab sim\` reads, in scenarios/topologies/) on real
 containers: one container per host on one Docker network, every address in 198.18.0.0/15.
@@ -29,6 +32,10 @@ containers: one container per host on one Docker network, every address in 198.1
   fidelity FILE…  run each file on containers and in the simulator; print per-peer throughput on
                   both, and their ratio (the simulator's fidelity), into reports/topo/fidelity.json
                   (verify's report shows it). P3: two-node-10gbe.yaml; P4: eight-node-fanout.yaml
+  scale           a fan-out (one sender to every other node at once, 10 GbE switch) at each node
+                  count of --nodes, on containers and simulated: start time, memory per container,
+                  per-peer throughput on both and the ratio; stops at the first count that fails;
+                  reports/topo/scale.json
   node FILE --name HOST
                   inside a container: run host HOST of the topology (what the compose file starts)
 
@@ -47,6 +54,8 @@ const FLAGS = {
   base: { type: 'string' },
   out: { type: 'string' },
   name: { type: 'string' },
+  nodes: { type: 'string' },
+  bytes: { type: 'string' },
   write: { type: 'string' },
   'api-key-file': { type: 'string' },
 } as const;
@@ -108,6 +117,19 @@ async function fidelity(files: string[], options: TopoOptions): Promise<number> 
   return failed ? 1 : 0;
 }
 
+async function scale(nodes: string, bytes: string, out: string | undefined): Promise<number> {
+  const counts = nodes.split(',').map((n) => Number(n.trim()));
+  if (counts.some((n) => !Number.isInteger(n) || n < 2 || n > 1000)) throw new UsageError(`--nodes must be node counts from 2 to 1000, such as 8,16,32, got "${nodes}"`);
+  if (!Number.isFinite(parseByteSize(bytes))) throw new UsageError(`--bytes must be a size such as 16MiB, got "${bytes}"`);
+  const { signal, release } = abortOnSignal();
+  try {
+    const points = await measureScale(counts, bytes, { repoRoot: REPO_ROOT, outDir: path.resolve(out ?? 'reports/topo'), signal, log: (line) => console.log(line) });
+    return points.every((p) => p.ok) ? 0 : 1;
+  } finally {
+    release();
+  }
+}
+
 export const topoCommand: Command = {
   name: 'topo',
   summary: 'run a topology file on real containers (Docker): up, run, down',
@@ -120,6 +142,7 @@ export const topoCommand: Command = {
       console.log(help);
       return 0;
     }
+    if (picked.name === 'scale') return scale(values.nodes ?? '8,16,32,64', values.bytes ?? '16MiB', values.out);
     const [file, ...extra] = positionals;
     if (!file || (extra.length > 0 && picked.name !== 'fidelity')) throw new UsageError(`topo ${picked.name} takes one topology file\n\n${help}`);
     if (picked.name === 'node') return runNode(file, values.name, values['api-key-file']);
