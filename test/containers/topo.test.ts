@@ -85,6 +85,7 @@ test('docker stack deploy runs docker-compose.yml on a one-machine swarm', { ski
   copyFileSync(path.join(REPO_ROOT, 'docker-compose.yml'), path.join(dir, 'docker-compose.yml'));
   writeFileSync(path.join(dir, '.asoc-api-key'), 'stack-test-key\n');
   const stack = 'asoclabtest';
+  const hadGatewayBridge = docker(['network', 'ls', '-q', '--filter', 'name=^docker_gwbridge$']).trim() !== '';
   docker(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
   try {
     execFileSync('docker', ['stack', 'deploy', '-c', 'docker-compose.yml', stack], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
@@ -100,6 +101,8 @@ test('docker stack deploy runs docker-compose.yml on a one-machine swarm', { ski
     spawnSync('docker', ['stack', 'rm', stack], { timeout: 120_000 });
     for (let i = 0; i < 60 && docker(['ps', '-aq', '--filter', `label=com.docker.stack.namespace=${stack}`]).trim() !== ''; i++) await new Promise((resolve) => setTimeout(resolve, 1000));
     spawnSync('docker', ['swarm', 'leave', '--force'], { timeout: 120_000 });
+    // The swarm made this bridge for its containers; leave the engine as the test found it.
+    if (!hadGatewayBridge) spawnSync('docker', ['network', 'rm', 'docker_gwbridge'], { timeout: 60_000 });
     rmSync(dir, { recursive: true, force: true });
   }
   assert.equal(docker(['ps', '-aq', '--filter', `label=com.docker.stack.namespace=${stack}`]).trim(), '');
