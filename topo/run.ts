@@ -145,7 +145,8 @@ export async function topoRun(options: TopoOptions): Promise<TopoRunResult> {
     leftovers = await down(dep, imagesBefore);
   }
   const result = { ...summarize(plan, dep, image, reports, attacks, leftovers, options.profile ?? null), timings, memoryBytes };
-  result.problems.unshift(...problems);
+  // A run cut short says why, and whether teardown left anything; what it then did not do follows from that.
+  if (problems.length > 0) result.problems = [...problems, ...result.problems.filter((p) => p.startsWith('left behind'))];
   writeFileSync(path.join(dep.dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
   return result;
 }

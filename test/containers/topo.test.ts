@@ -66,9 +66,10 @@ test('asoc-hardened on the same containers: the stream still arrives whole, the 
 test('Ctrl-C during a run: it stops, takes the containers and the network down, and exits 1', { skip }, async () => {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'topo', 'run', TOPOLOGY, '--out', mkdtempSync(path.join(tmpdir(), 'asoc-topo-'))], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
+  let interrupted = false;
   child.stdout.on('data', (d: Buffer) => {
     out += d.toString();
-    if (out.includes('running the workloads')) child.kill('SIGINT');
+    if (!interrupted && out.includes('running the workloads')) interrupted = child.kill('SIGINT');
   });
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -95,7 +96,12 @@ test('docker stack deploy runs docker-compose.yml on a one-machine swarm', { ski
       replicas = docker(['stack', 'services', stack, '--format', '{{.Name}} {{.Replicas}}']).split('\n').filter(Boolean).sort().join('\n') + '\n';
     }
     assert.match(replicas, /^(\S+ 1\/1\n){4}$/, `services not all running:\n${replicas}`);
-    const logs = docker(['service', 'logs', `${stack}_receiver`]);
+    // Running is not yet listening: the node starts a few seconds after its container.
+    let logs = '';
+    for (let i = 0; i < 60 && !logs.includes('"event":"listening","name":"receiver"'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      logs = execFileSync('docker', ['service', 'logs', '--raw', `${stack}_receiver`], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    }
     assert.match(logs, /ASOC-TOPO \{"event":"listening","name":"receiver"/);
   } finally {
     spawnSync('docker', ['stack', 'rm', stack], { timeout: 120_000 });
