@@ -10,6 +10,8 @@ export interface SentStream {
   workload: string;
   to: string;
   bytes: number;
+  /** When the sender started it (Unix ms: the containers share the host's clock). */
+  startedAtMs: number;
   ms: number;
   sha256: string;
   confirmed: boolean;

@@ -2,9 +2,10 @@
  * The simulator's fidelity: a topology's per-peer delivered throughput on real containers next to
  * the simulator's prediction for the same file, and their ratio (containers ÷ simulator). Both
  * sides use one definition: each stream's goodput from its first byte sent to the receiver's
- * receipt; per peer is the median over streams, aggregate the sum over streams running at once.
+ * receipt; per peer is the median over streams; aggregate, per workload, every delivered byte over
+ * the time from its first stream's start to its last receipt, summed over workloads.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runScenario } from '../scenarios/runner.ts';
 import type { Scenario } from '../scenarios/schema.ts';
@@ -23,7 +24,7 @@ export interface FidelityLine {
   simulator: ThroughputFigures;
   /** containers ÷ simulator, per peer. */
   ratio: number;
-  /** What the containers did not play (latency, loss …: the simulator's alone) and how links were shaped. */
+  /** How links were shaped, what the containers did not play (latency, loss …: the simulator's alone), where the simulator's CPU costs came from. */
   notes: string[];
   measuredAt: string;
 }
@@ -36,26 +37,52 @@ function median(values: readonly number[]): number {
   return sorted.length === 0 ? 0 : sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function figures(goodputs: readonly number[]): ThroughputFigures {
-  return { streams: goodputs.length, perPeerMBps: median(goodputs), aggregateMBps: goodputs.reduce((a, b) => a + b, 0) };
+/** One delivered stream: its workload, bytes, and when it started and ended (ms, any common origin). */
+interface Delivered {
+  workload: string;
+  bytes: number;
+  startMs: number;
+  endMs: number;
 }
 
-/** The simulator's figures for the same file (its seed; calibrated CPU costs from `calibrationFile` or reports/calibration.json). */
-export function simulatedFigures(scenario: Scenario, calibrationFile?: string): ThroughputFigures {
-  const { summary } = runScenario(scenario, { calibrationFile, onNotice: () => {} });
-  return figures(summary.workloads.flatMap((w) => w.results.flatMap((r) => (r.outcome === 'done' && r.goodputMBps !== null ? [r.goodputMBps] : []))));
+function figures(streams: readonly Delivered[]): ThroughputFigures {
+  const workloads = [...new Set(streams.map((s) => s.workload))].map((name) => streams.filter((s) => s.workload === name));
+  const aggregate = workloads.reduce((sum, w) => {
+    const span = Math.max(...w.map((s) => s.endMs)) - Math.min(...w.map((s) => s.startMs));
+    return sum + (span > 0 ? w.reduce((b, s) => b + s.bytes, 0) / 1e6 / (span / 1000) : 0);
+  }, 0);
+  return { streams: streams.length, perPeerMBps: median(streams.map((s) => s.bytes / 1e6 / ((s.endMs - s.startMs) / 1000))), aggregateMBps: aggregate };
 }
 
-export function fidelityLine(scenario: Scenario, run: TopoRunResult, simulator: ThroughputFigures, measuredAt: string): FidelityLine {
-  const containers = figures(run.streams.filter((s) => s.error === null).map((s) => s.mbps));
+/** The calibration the simulator gets: this machine's (reports/calibration.json), else the reference report's. */
+export function defaultCalibrationFile(): string | undefined {
+  return ['reports/calibration.json', 'reports/reference/calibration.json'].find((file) => existsSync(file));
+}
+
+export interface SimulatedFigures extends ThroughputFigures {
+  /** Where the CPU costs came from (the run's own words). */
+  calibration: string;
+}
+
+/** The simulator's figures for the same file (its seed; calibrated CPU costs from `calibrationFile`, see defaultCalibrationFile). */
+export function simulatedFigures(scenario: Scenario, calibrationFile = defaultCalibrationFile()): SimulatedFigures {
+  const notices: string[] = [];
+  const { summary } = runScenario(scenario, { calibrationFile, onNotice: (text) => notices.push(text) });
+  const delivered = summary.workloads.flatMap((w) => w.results.flatMap((r) => (r.outcome === 'done' && r.startedMs !== null && r.finishedMs !== null ? [{ workload: w.name, bytes: r.bytesDelivered, startMs: r.startedMs, endMs: r.finishedMs }] : [])));
+  return { ...figures(delivered), calibration: [summary.calibration ?? 'no calibrated host', ...notices].join('; ') };
+}
+
+export function fidelityLine(scenario: Scenario, run: TopoRunResult, simulated: SimulatedFigures, measuredAt: string): FidelityLine {
+  const containers = figures(run.streams.filter((s) => s.error === null).map((s) => ({ workload: s.workload, bytes: s.bytes, startMs: s.startedAtMs, endMs: s.startedAtMs + s.ms })));
   const shaping = [...new Set(run.hosts.map((h) => h.shaping))].join('; ');
+  const { calibration, ...simulator } = simulated;
   return {
     topology: run.topology,
     claims: scenario.claims,
     containers,
     simulator,
     ratio: simulator.perPeerMBps > 0 ? containers.perPeerMBps / simulator.perPeerMBps : 0,
-    notes: [`shaping: ${shaping}`, ...run.simulatorOnly],
+    notes: [`shaping: ${shaping}`, ...run.simulatorOnly, `simulator CPU costs: ${calibration}`],
     measuredAt,
   };
 }

@@ -119,7 +119,7 @@ function plainAddress(address: string): string {
 }
 
 async function send(node: AsocNode, plan: ContainerPlan, stream: PlannedStream, report: NodeReport): Promise<void> {
-  const entry = { workload: stream.workload, to: stream.to, bytes: 0, ms: 0, sha256: '', confirmed: false };
+  const entry = { workload: stream.workload, to: stream.to, bytes: 0, startedAtMs: 0, ms: 0, sha256: '', confirmed: false };
   try {
     await new Promise((resolve) => setTimeout(resolve, stream.atMs));
     const address = await addressOf(plan, stream.to);
@@ -131,8 +131,9 @@ async function send(node: AsocNode, plan: ContainerPlan, stream: PlannedStream, 
         yield piece;
       }
     }
+    const startedAtMs = Date.now();
     const receipt = await node.send(peer.key, hashed());
-    report.sent.push({ ...entry, bytes: receipt.bytes, ms: receipt.elapsedMs, sha256: hash.digest('hex'), confirmed: receipt.confirmed });
+    report.sent.push({ ...entry, bytes: receipt.bytes, startedAtMs, ms: receipt.elapsedMs, sha256: hash.digest('hex'), confirmed: receipt.confirmed });
   } catch (err) {
     report.sent.push({ ...entry, error: (err as Error).message });
   }

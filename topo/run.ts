@@ -48,6 +48,8 @@ export interface StreamFigure {
   from: string;
   to: string;
   bytes: number;
+  /** When the sender started it (Unix ms), and how long until the receipt. */
+  startedAtMs: number;
   ms: number;
   /** Delivered goodput, 10^6 bytes per second, from the first byte sent to the receiver's receipt. */
   mbps: number;
@@ -212,7 +214,7 @@ function summarize(plan: ContainerPlan, dep: Deployment, image: BuiltImage, repo
     const error = sent?.error ?? received?.error ?? (!sent ? 'not sent' : !received ? 'not received' : sent.sha256 !== received.sha256 ? `SHA-256 differs: sent ${sent.sha256}, received ${received.sha256}` : received.bytes !== planned.bytes ? `received ${received.bytes} bytes of ${planned.bytes}` : null);
     if (error) problems.push(`${planned.workload} ${planned.from} → ${planned.to}: ${error}`);
     const ms = sent?.ms ?? 0;
-    return { workload: planned.workload, from: planned.from, to: planned.to, bytes: received?.bytes ?? 0, ms, mbps: error || ms === 0 ? 0 : planned.bytes / 1e6 / (ms / 1000), hashChecked: error === null, error };
+    return { workload: planned.workload, from: planned.from, to: planned.to, bytes: received?.bytes ?? 0, startedAtMs: sent?.startedAtMs ?? 0, ms, mbps: error || ms === 0 ? 0 : planned.bytes / 1e6 / (ms / 1000), hashChecked: error === null, error };
   });
   const nodeHosts = plan.hosts.filter((h) => h.node);
   const discovery = nodeHosts
