@@ -129,15 +129,38 @@ export interface Leftovers {
   containers: string[];
   networks: string[];
   danglingImages: string[];
+  /** Why a removal failed (the engine's words), when one did. */
+  errors: string[];
 }
 
-/** Removes the project's containers and network; returns what is still there (and images left unnamed since `imagesBefore`). */
+/** Removal attempts for a network the engine still thinks in use (at ~100 containers it can lag behind). */
+const NETWORK_REMOVE_ATTEMPTS = 5;
+const NETWORK_REMOVE_PAUSE_MS = 2_000;
+
+/**
+ * Removes the project's containers and network, and never throws: what is still there after the
+ * attempts (and images left unnamed since `imagesBefore`) is returned with the errors, for the run
+ * to report.
+ */
 export async function down(dep: Deployment, imagesBefore: readonly string[]): Promise<Leftovers> {
-  await compose(dep.engine, dep.project, ['down', '--remove-orphans', '--volumes', '-t', '5'], { env: dep.env, timeoutMs: 180_000 });
+  const errors: string[] = [];
   const label = `label=com.docker.compose.project=${dep.project.name}`;
+  const list = async (args: string[]) => lines(await docker([...args, '--filter', label], { timeoutMs: 30_000 }).catch(() => ''));
+  await compose(dep.engine, dep.project, ['down', '--remove-orphans', '--volumes', '-t', '5'], { env: dep.env, timeoutMs: 300_000 }).catch((err: Error) => errors.push(err.message));
+  const containersLeft = await list(['ps', '-aq']);
+  if (containersLeft.length > 0) await docker(['rm', '-f', ...containersLeft], { timeoutMs: 120_000 }).catch((err: Error) => errors.push(err.message));
+  for (let attempt = 0; attempt < NETWORK_REMOVE_ATTEMPTS; attempt++) {
+    const networks = await list(['network', 'ls', '-q']);
+    if (networks.length === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, NETWORK_REMOVE_PAUSE_MS));
+    await docker(['network', 'rm', ...networks], { timeoutMs: 60_000 }).catch((err: Error) => {
+      if (attempt === NETWORK_REMOVE_ATTEMPTS - 1) errors.push(`${err.message} (an endpoint the engine still holds: restarting dockerd releases it)`);
+    });
+  }
   return {
-    containers: lines(await docker(['ps', '-aq', '--filter', label], { timeoutMs: 30_000 })),
-    networks: lines(await docker(['network', 'ls', '-q', '--filter', label], { timeoutMs: 30_000 })),
-    danglingImages: (await unnamedImages()).filter((id) => !imagesBefore.includes(id)),
+    containers: await list(['ps', '-aq']),
+    networks: await list(['network', 'ls', '-q']),
+    danglingImages: (await unnamedImages().catch(() => [])).filter((id) => !imagesBefore.includes(id)),
+    errors: errors.length > 0 && (await list(['network', 'ls', '-q'])).length + (await list(['ps', '-aq'])).length > 0 ? errors : [],
   };
 }

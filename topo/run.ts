@@ -222,7 +222,7 @@ function summarize(plan: ContainerPlan, dep: Deployment, image: BuiltImage, repo
     .map((h) => ({ name: h.name, found: reports.get(h.name)?.discovered.length ?? 0, expected: nodeHosts.length - 1 }));
   for (const d of discovery) if (d.found < d.expected) problems.push(`discovery: ${d.name} found ${d.found} of ${d.expected} other nodes`);
   const left = [...leftovers.containers.map((c) => `container ${c}`), ...leftovers.networks.map((n) => `network ${n}`), ...leftovers.danglingImages.map((i) => `image ${i}`)];
-  if (left.length > 0) problems.push(`left behind after teardown: ${left.join(', ')}`);
+  if (left.length > 0) problems.push(`left behind after teardown: ${left.join(', ')}${leftovers.errors.length > 0 ? ` (${leftovers.errors.join('; ')})` : ''}`);
   return {
     topology: plan.name,
     profile,

@@ -57,7 +57,14 @@ export async function measureScale(counts: readonly number[], bytesPerStream: st
     const file = path.join(dir, `fanout-${nodes}.yaml`);
     writeFileSync(file, fanoutTopology(nodes, bytesPerStream));
     options.log(`scale: ${nodes} containers`);
-    const run = await topoRun({ ...options, file });
+    let run: Awaited<ReturnType<typeof topoRun>>;
+    try {
+      run = await topoRun({ ...options, file });
+    } catch (err) {
+      points.push({ nodes, ok: false, problems: [(err as Error).message], startSeconds: null, workloadSeconds: null, memoryMiBPerContainer: null, fidelity: null });
+      options.log(scaleText(points.at(-1)!));
+      break;
+    }
     const ok = run.problems.length === 0;
     const scenario = loadScenario(file);
     points.push({
@@ -70,6 +77,8 @@ export async function measureScale(counts: readonly number[], bytesPerStream: st
       fidelity: ok ? fidelityLine(scenario, run, simulatedFigures(scenario), new Date().toISOString()) : null,
     });
     options.log(scaleText(points.at(-1)!));
+    // Written after every count: a later count that fails takes nothing measured with it.
+    writeFileSync(path.join(options.outDir, 'scale.json'), `${JSON.stringify({ bytesPerStream, points }, null, 2)}\n`);
     if (!ok) break;
   }
   writeFileSync(path.join(options.outDir, 'scale.json'), `${JSON.stringify({ bytesPerStream, points }, null, 2)}\n`);

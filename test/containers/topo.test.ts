@@ -31,7 +31,7 @@ function run(profile?: 'asoc-hardened'): Promise<TopoRunResult> {
 }
 
 function assertNothingLeft(result: TopoRunResult): void {
-  assert.deepEqual(result.leftovers, { containers: [], networks: [], danglingImages: [] });
+  assert.deepEqual(result.leftovers, { containers: [], networks: [], danglingImages: [], errors: [] });
   assert.equal(docker(['ps', '-aq', '--filter', 'label=com.docker.compose.project=asoc-lab-three-nodes-attacker']).trim(), '');
   assert.equal(docker(['network', 'ls', '-q', '--filter', 'label=com.docker.compose.project=asoc-lab-three-nodes-attacker']).trim(), '');
 }

@@ -28,7 +28,7 @@ function run(streams: StreamFigure[]): TopoRunResult {
     discovery: [],
     attacks: [],
     nodes: [],
-    leftovers: { containers: [], networks: [], danglingImages: [] },
+    leftovers: { containers: [], networks: [], danglingImages: [], errors: [] },
     timings: { startMs: 1, workloadMs: 2 },
     memoryBytes: {},
     problems: [],
