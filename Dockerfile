@@ -14,6 +14,8 @@ RUN npm ci --omit=dev --no-audit --no-fund --cache /tmp/npm-cache ${NPM_OFFLINE:
  && npm cache clean --force --cache /tmp/npm-cache
 COPY bin/ bin/
 COPY src/ src/
+COPY lab/ lab/
+COPY attacks/ attacks/
 COPY sim/ sim/
 COPY scenarios/ scenarios/
 COPY topo/ topo/

@@ -29,13 +29,13 @@
  * and 0 per packet, and gives SimAsocNode (which charges per ASoc frame) the measured per-frame
  * costs in `asocFrame`.
  *
- *   npx tsx src/cli.ts calibrate [--out reports/calibration.json] [--rounds 7] [--attempts 3] [--sizes 4KiB,1MiB]
+ *   npx tsx lab/cli.ts calibrate [--out reports/calibration.json] [--rounds 7] [--attempts 3] [--sizes 4KiB,1MiB]
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { formatBytes } from '../src/commands/common.ts';
-import { calibrationFileSchema, DEFAULT_CALIBRATION_FILE } from '../scenarios/calibration.ts';
+import { formatBytes } from './units.ts';
+import { calibrationFileSchema, DEFAULT_CALIBRATION_FILE } from './calibration-file.ts';
 import { diagnose, diagnosisSchema } from './calibrate-diagnosis.ts';
 import { judgeRounds, STABILITY_RULES, type RoundSample, type SideStability, type StabilityRules } from './calibrate-stability.ts';
 import { choosePinning } from './cpu-pinning.ts';

@@ -15,13 +15,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { integerFlag, parseFlags, UsageError } from '../src/commands/common.ts';
 import { BASELINES, runSecrets, type BaselineSecrets } from '../src/baselines/index.ts';
 import { JWT_ALGORITHMS, jwtHandshake, type HandshakeProtocol } from '../src/baselines/jwt-handshake.ts';
 import type { Baseline, ByteCounts } from '../src/baselines/types.ts';
 import { ACCEPT_SIZE } from '../src/wire/accept.ts';
 import { HELLO_SIZE } from '../src/wire/hello.ts';
-import { benchCli, printTable } from './bench-cli.ts';
 import { withDeadline } from './deadline.ts';
 import { measureHandshakeCompute } from './handshake-compute.ts';
 import type { HandshakeProtocolResult, HandshakeReport } from './handshake-schema.ts';
@@ -43,7 +41,7 @@ export interface HandshakeBenchOptions {
   maxSeconds?: number;
 }
 
-const DEFAULTS: Required<HandshakeBenchOptions> = { protocols: [], byteSamples: 3, settleMs: 50, maxHandshakes: 2000, maxSeconds: 5 };
+export const HANDSHAKE_DEFAULTS: Required<HandshakeBenchOptions> = { protocols: [], byteSamples: 3, settleMs: 50, maxHandshakes: 2000, maxSeconds: 5 };
 /** A handshake or a server start that takes longer than this fails the bench. */
 const STEP_TIMEOUT_MS = 15_000;
 
@@ -133,7 +131,7 @@ async function measureProtocol(protocol: HandshakeProtocol, config: Required<Han
 }
 
 export async function runHandshakeBench(options: HandshakeBenchOptions = {}): Promise<HandshakeReport> {
-  const config = { ...DEFAULTS, ...options };
+  const config = { ...HANDSHAKE_DEFAULTS, ...options };
   const secrets = runSecrets();
   const every = allProtocols(secrets);
   const chosen = config.protocols.length === 0 ? every : config.protocols.map((name) => every.find((p) => p.name === name) ?? unknownProtocol(name));
@@ -174,63 +172,5 @@ export async function runHandshakeBench(options: HandshakeBenchOptions = {}): Pr
 }
 
 function unknownProtocol(name: string): never {
-  throw new UsageError(`unknown protocol "${name}" (expected: ${handshakeProtocolNames().join(', ')})`);
+  throw new RangeError(`unknown protocol "${name}" (expected: ${handshakeProtocolNames().join(', ')})`);
 }
-
-export function printHandshakeSummary(report: HandshakeReport): void {
-  const m = report.machine;
-  console.log(`${m.cpuModel} ×${m.cores}, node ${m.nodeVersion}; segments: ${report.config.segmentSource}`);
-  const rows = [
-    ['protocol', 'app bytes', 'segments', 'wire bytes', 'asoc-v1 smaller', 'handshakes/s', 'connect p50', 'connect p90'],
-    ...report.protocols.map((p) => [
-      p.name,
-      String(p.applicationBytes),
-      p.segments === null ? '-' : String(p.segments),
-      p.wireBytes === null ? '-' : String(p.wireBytes),
-      p.asocV1Smaller === null ? '-' : `${(p.asocV1Smaller * 100).toFixed(0)} %`,
-      p.rate.perSecond.toFixed(0),
-      `${p.rate.connectMs.median.toFixed(2)} ms`,
-      `${p.rate.connectMs.p90.toFixed(2)} ms`,
-    ]),
-  ];
-  printTable(rows);
-  console.log('\nhandshake CPU work alone (both sides, one process, no sockets):');
-  printTable([['protocol', 'handshakes/s', 'µs each'], ...report.compute.map((c) => [c.name, c.perSecond.toFixed(0), c.meanUs.toFixed(1)])]);
-}
-
-const help = `Usage: asoc-lab bench handshake [options]
-
-Handshake bytes (application, and wire with 40 B of TCP/IP header per segment counted by the kernel)
-and handshakes per second, per protocol, over loopback. Writes reports/bench-handshake-<time>.json.
-  --protocols LIST  comma-separated (default all): ${handshakeProtocolNames().join(', ')}
-  --samples N       connections whose bytes are counted, per protocol (default ${DEFAULTS.byteSamples})
-  --count N         rate: at most N handshakes per protocol (default ${DEFAULTS.maxHandshakes})
-  --duration S      rate: at most S seconds per protocol (default ${DEFAULTS.maxSeconds})
-  --out DIR         report directory (default reports)`;
-
-export interface HandshakeCliOptions extends HandshakeBenchOptions {
-  out?: string;
-}
-
-export function parseHandshakeArgs(argv: string[]): HandshakeCliOptions | undefined {
-  const { values } = parseFlags(
-    argv,
-    { protocols: { type: 'string' }, samples: { type: 'string' }, count: { type: 'string' }, duration: { type: 'string' }, out: { type: 'string' } },
-    help,
-  );
-  if (values.help) {
-    console.log(help);
-    return undefined;
-  }
-  const protocols = values.protocols?.split(',').map((p) => p.trim()) ?? [];
-  for (const name of protocols) if (!handshakeProtocolNames().includes(name)) unknownProtocol(name);
-  return {
-    protocols,
-    byteSamples: integerFlag('samples', values.samples, DEFAULTS.byteSamples, 1),
-    maxHandshakes: integerFlag('count', values.count, DEFAULTS.maxHandshakes, 1),
-    maxSeconds: integerFlag('duration', values.duration, DEFAULTS.maxSeconds, 1),
-    ...(values.out ? { out: values.out } : {}),
-  };
-}
-
-export const runHandshakeCli = benchCli({ name: 'handshake', parse: parseHandshakeArgs, run: runHandshakeBench, print: printHandshakeSummary });

@@ -12,14 +12,12 @@ import autocannon from 'autocannon';
 import { z } from 'zod';
 import { runSecrets } from '../src/baselines/index.ts';
 import { LOOPBACK } from '../src/baselines/types.ts';
-import { formatBytes, integerFlag, parseFlags } from '../src/commands/common.ts';
-import { benchCli, printTable } from './bench-cli.ts';
 import { choosePinning, pinSelf } from './cpu-pinning.ts';
 import { withDeadline } from './deadline.ts';
 import { EchoServerProcess } from './echo-server.ts';
-import { sizeList } from './latency.ts';
 import { coreDescription, machineInfo, machineSchema } from './machine.ts';
 import { progressBar, showsProgress } from './progress.ts';
+import { formatBytes } from './units.ts';
 
 const msPercentiles = z.object({ p50: z.number(), p90: z.number(), p99: z.number(), p999: z.number(), max: z.number(), mean: z.number() });
 
@@ -75,7 +73,7 @@ export interface HttpBenchOptions {
   pin?: boolean;
 }
 
-const DEFAULTS = { sizes: [1024, 64 * 1024, 1024 * 1024], connections: 1, maxSeconds: 5, maxRequests: 100_000, pin: true };
+export const HTTP_DEFAULTS = { sizes: [1024, 64 * 1024, 1024 * 1024], connections: 1, maxSeconds: 5, maxRequests: 100_000, pin: true };
 const RUN_GRACE_MS = 30_000;
 
 /**
@@ -94,7 +92,7 @@ function runAutocannon(options: autocannon.Options, seconds: number): Promise<au
   });
 }
 
-async function measureSize(chunkBytes: number, config: typeof DEFAULTS, cpu: number | null): Promise<HttpRun> {
+async function measureSize(chunkBytes: number, config: typeof HTTP_DEFAULTS, cpu: number | null): Promise<HttpRun> {
   const { server, port } = await EchoServerProcess.start('http1', runSecrets(), cpu, 'sink');
   try {
     const before = await server.cpu();
@@ -129,7 +127,7 @@ async function measureSize(chunkBytes: number, config: typeof DEFAULTS, cpu: num
 }
 
 export async function runHttpBench(options: HttpBenchOptions = {}): Promise<HttpReport> {
-  const config = { ...DEFAULTS, ...options };
+  const config = { ...HTTP_DEFAULTS, ...options };
   const pinning = config.pin ? choosePinning() : null;
   const unpin = pinning ? pinSelf(pinning.sender) : () => {};
   const bar = showsProgress() ? progressBar() : undefined;
@@ -159,59 +157,3 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
     runs,
   };
 }
-
-export function printHttpSummary(report: HttpReport): void {
-  console.log(`${report.cores.model} ×${report.cores.logical}, node ${report.machine.nodeVersion}; ${report.config.tool}`);
-  const rows = [
-    ['chunk', 'conns', 'requests', 'req/s', 'MB/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'errors', 'server CPU %', 'bytes'],
-    ...report.runs.map((r) => [
-      formatBytes(r.chunkBytes),
-      String(r.connections),
-      String(r.ok),
-      r.requestsPerSecond.mean.toFixed(0),
-      r.bodyMBps.toFixed(1),
-      r.latencyMs.p50.toFixed(2),
-      r.latencyMs.p90.toFixed(2),
-      r.latencyMs.p99.toFixed(2),
-      r.latencyMs.p999.toFixed(2),
-      r.latencyMs.max.toFixed(2),
-      String(r.errors + r.non2xx + r.timeouts),
-      r.serverCpuPercent.toFixed(0),
-      r.intact ? 'intact' : 'MISMATCH',
-    ]),
-  ];
-  printTable(rows, 0);
-}
-
-const help = `Usage: asoc-lab bench http [options]
-
-HTTP/1.1 request rate (autocannon) against the http1 baseline's server: one POST per chunk.
-Writes reports/bench-http-<time>.json.
-  --sizes LIST       chunk (request body) sizes (default 1KiB,64KiB,1MiB)
-  --connections N    keep-alive connections (default ${DEFAULTS.connections})
-  --duration S       per size: at most S seconds (default ${DEFAULTS.maxSeconds})
-  --requests N       per size: at most N requests (default ${DEFAULTS.maxRequests})
-  --no-pin           do not put autocannon and the server on two CPUs
-  --out DIR          report directory (default reports)`;
-
-export function parseHttpArgs(argv: string[]): (HttpBenchOptions & { out?: string }) | undefined {
-  const { values } = parseFlags(
-    argv,
-    { sizes: { type: 'string' }, connections: { type: 'string' }, duration: { type: 'string' }, requests: { type: 'string' }, 'no-pin': { type: 'boolean' }, out: { type: 'string' } },
-    help,
-  );
-  if (values.help) {
-    console.log(help);
-    return undefined;
-  }
-  return {
-    ...(values.sizes ? { sizes: sizeList('sizes', values.sizes) } : {}),
-    connections: integerFlag('connections', values.connections, DEFAULTS.connections, 1),
-    maxSeconds: integerFlag('duration', values.duration, DEFAULTS.maxSeconds, 1),
-    maxRequests: integerFlag('requests', values.requests, DEFAULTS.maxRequests, 1),
-    pin: !values['no-pin'],
-    ...(values.out ? { out: values.out } : {}),
-  };
-}
-
-export const runHttpCli = benchCli({ name: 'http', parse: parseHttpArgs, run: runHttpBench, print: printHttpSummary, failed: (report) => report.runs.some((r) => !r.intact) });

@@ -15,8 +15,6 @@
  */
 import { performance } from 'node:perf_hooks';
 import { BASELINE_NAMES, baselineByName, runSecrets, type BaselineSecrets } from '../src/baselines/index.ts';
-import { formatBytes, integerFlag, parseFlags, parseSize, UsageError } from '../src/commands/common.ts';
-import { benchCli, printTable } from './bench-cli.ts';
 import { choosePinning, pinSelf } from './cpu-pinning.ts';
 import { withDeadline } from './deadline.ts';
 import { EchoServerProcess } from './echo-server.ts';
@@ -28,6 +26,7 @@ import { rotated } from './rounds.ts';
 import { median } from './stats.ts';
 import type { Histogram } from 'hdr-histogram-js';
 import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
+import { formatBytes } from './units.ts';
 
 export type LatencyMode = (typeof LATENCY_MODES)[number];
 
@@ -61,7 +60,7 @@ export interface LatencyBenchOptions {
 const KiB = 1024;
 export const DEFAULT_SIZES = [KiB, 64 * KiB, KiB * KiB];
 export const DEFAULT_OPEN_RATE = 200;
-const DEFAULTS = { maxMessages: 20_000, maxSeconds: 5, warmupMessages: 50, maxInFlight: 1000, maxInFlightBytes: 64 * KiB * KiB, pin: true, rounds: 1, warmupRounds: 0 };
+export const LATENCY_DEFAULTS = { maxMessages: 20_000, maxSeconds: 5, warmupMessages: 50, maxInFlight: 1000, maxInFlightBytes: 64 * KiB * KiB, pin: true, rounds: 1, warmupRounds: 0 };
 /** A run's loop may take its time budget plus this before it counts as hung. */
 const RUN_GRACE_MS = 30_000;
 const TARGET = { protocol: 'asoc-v1', messageBytes: KiB, mode: 'closed' as const, limit: 1.3 };
@@ -142,17 +141,17 @@ export async function runLatencyBench(options: LatencyBenchOptions = {}): Promis
   const modes = options.modes ?? [...LATENCY_MODES];
   const openRate = options.openRate ?? (() => DEFAULT_OPEN_RATE);
   const limits = {
-    maxMessages: options.maxMessages ?? DEFAULTS.maxMessages,
-    maxSeconds: options.maxSeconds ?? DEFAULTS.maxSeconds,
-    maxInFlight: options.maxInFlight ?? DEFAULTS.maxInFlight,
-    maxInFlightBytes: options.maxInFlightBytes ?? DEFAULTS.maxInFlightBytes,
-    warmupMessages: options.warmupMessages ?? DEFAULTS.warmupMessages,
+    maxMessages: options.maxMessages ?? LATENCY_DEFAULTS.maxMessages,
+    maxSeconds: options.maxSeconds ?? LATENCY_DEFAULTS.maxSeconds,
+    maxInFlight: options.maxInFlight ?? LATENCY_DEFAULTS.maxInFlight,
+    maxInFlightBytes: options.maxInFlightBytes ?? LATENCY_DEFAULTS.maxInFlightBytes,
+    warmupMessages: options.warmupMessages ?? LATENCY_DEFAULTS.warmupMessages,
   };
-  const rounds = options.rounds ?? DEFAULTS.rounds;
-  const warmupRounds = options.warmupRounds ?? DEFAULTS.warmupRounds;
+  const rounds = options.rounds ?? LATENCY_DEFAULTS.rounds;
+  const warmupRounds = options.warmupRounds ?? LATENCY_DEFAULTS.warmupRounds;
   if (!Number.isSafeInteger(rounds) || rounds < 1) throw new RangeError(`rounds must be a positive integer, got ${rounds}`);
   if (!Number.isSafeInteger(warmupRounds) || warmupRounds < 0) throw new RangeError(`warmupRounds must be a whole number, got ${warmupRounds}`);
-  const pinning = (options.pin ?? DEFAULTS.pin) ? choosePinning() : null;
+  const pinning = (options.pin ?? LATENCY_DEFAULTS.pin) ? choosePinning() : null;
   const secrets = runSecrets();
   const total = (warmupRounds + rounds) * protocols.length * sizes.length * modes.length;
   let done = 0;
@@ -223,109 +222,3 @@ function ratiosToRawTcp(runs: LatencyRun[]): LatencyReport['ratios'] {
     return [{ protocol: run.protocol, messageBytes: run.messageBytes, mode: run.mode, round: run.round, p50: run.latencyUs.p50 / raw.latencyUs.p50, p99: run.latencyUs.p99 / raw.latencyUs.p99 }];
   });
 }
-
-const us = (v: number): string => (v >= 1000 ? `${(v / 1000).toFixed(2)} ms` : `${v.toFixed(0)} µs`);
-
-export function printLatencySummary(report: LatencyReport): void {
-  const m = report.machine;
-  console.log(`${report.cores.model} ×${report.cores.logical}${report.cores.hypervisor ? ' (virtual)' : ''}, node ${m.nodeVersion}; pinning: ${report.config.pinning ? `client CPU ${report.config.pinning.client}, server CPU ${report.config.pinning.server}` : 'none'}`);
-  const rows = [
-    ['protocol', 'round', 'size', 'mode', 'msgs', 'p50', 'p90', 'p99', 'p99.9', 'max', '×raw p50', 'cpu cli/srv %', 'cpu s/GB'],
-    ...report.runs.map((r) => {
-      const ratio = report.ratios.find((x) => x.protocol === r.protocol && x.messageBytes === r.messageBytes && x.mode === r.mode && x.round === r.round);
-      const mode = r.mode === 'open' ? `open@${r.offeredPerSecond}/s${r.saturated ? ' SAT' : ''}` : 'closed';
-      return [
-        r.intact ? r.protocol : `${r.protocol} (CORRUPT)`,
-        String(r.round),
-        formatBytes(r.messageBytes),
-        mode,
-        String(r.messages),
-        us(r.latencyUs.p50),
-        us(r.latencyUs.p90),
-        us(r.latencyUs.p99),
-        us(r.latencyUs.p999),
-        us(r.latencyUs.max),
-        ratio ? ratio.p50.toFixed(2) : '-',
-        `${r.cpu.clientPercent.toFixed(0)}/${r.cpu.serverPercent.toFixed(0)}`,
-        r.cpu.secondsPerGB.toFixed(2),
-      ];
-    }),
-  ];
-  printTable(rows);
-  if (report.target) console.log(`target: ${report.target.name}: measured ${report.target.measured.toFixed(2)}× (median over rounds) — ${report.target.met ? 'met' : 'MISSED'}`);
-}
-
-export function sizeList(flag: string, text: string): number[] {
-  const sizes = text.split(',').map((s) => parseSize(s));
-  if (sizes.some((n) => !Number.isSafeInteger(n) || n < 1)) throw new UsageError(`--${flag}: sizes like 1KiB,64KiB,1MiB, got "${text}"`);
-  return sizes;
-}
-
-export function protocolList(text: string | undefined): string[] | undefined {
-  const names = text?.split(',').map((p) => p.trim());
-  for (const name of names ?? []) if (!BASELINE_NAMES.includes(name)) throw new UsageError(`unknown protocol "${name}" (expected: ${BASELINE_NAMES.join(', ')})`);
-  return names;
-}
-
-const help = `Usage: asoc-lab bench latency [options]
-
-Echo latency per protocol and message size, raw TCP in the same run; HDR percentiles and CPU time.
-Writes reports/bench-latency-<time>.json.
-  --protocols LIST  comma-separated (default all): ${BASELINE_NAMES.join(', ')}
-  --sizes LIST      message sizes (default 1KiB,64KiB,1MiB)
-  --mode LIST       closed (ping-pong), open (fixed offered rate) or both (default closed,open)
-  --rate N          open loop: messages per second (default ${DEFAULT_OPEN_RATE})
-  --messages N      per run: at most N messages (default ${DEFAULTS.maxMessages})
-  --duration S      per run: at most S seconds (default ${DEFAULTS.maxSeconds})
-  --rounds N        rounds of every size and protocol, interleaved (default ${DEFAULTS.rounds})
-  --warmup-rounds N rounds run first and not recorded (default ${DEFAULTS.warmupRounds})
-  --no-pin          do not put client and server on two CPUs
-  --out DIR         report directory (default reports)`;
-
-export interface LatencyCliOptions extends LatencyBenchOptions {
-  out?: string;
-}
-
-export function parseLatencyArgs(argv: string[]): LatencyCliOptions | undefined {
-  const { values } = parseFlags(
-    argv,
-    {
-      protocols: { type: 'string' },
-      sizes: { type: 'string' },
-      mode: { type: 'string' },
-      rate: { type: 'string' },
-      messages: { type: 'string' },
-      duration: { type: 'string' },
-      rounds: { type: 'string' },
-      'warmup-rounds': { type: 'string' },
-      'no-pin': { type: 'boolean' },
-      out: { type: 'string' },
-    },
-    help,
-  );
-  if (values.help) {
-    console.log(help);
-    return undefined;
-  }
-  const modes = values.mode?.split(',').map((m) => m.trim());
-  if (modes?.some((m) => !(LATENCY_MODES as readonly string[]).includes(m))) throw new UsageError(`--mode: closed and/or open, got "${values.mode}"`);
-  const rate = integerFlag('rate', values.rate, DEFAULT_OPEN_RATE, 1);
-  const protocols = protocolList(values.protocols);
-  return {
-    ...(protocols ? { protocols } : {}),
-    ...(values.sizes ? { sizes: sizeList('sizes', values.sizes) } : {}),
-    ...(modes ? { modes: modes as LatencyMode[] } : {}),
-    openRate: () => rate,
-    maxMessages: integerFlag('messages', values.messages, DEFAULTS.maxMessages, 1),
-    maxSeconds: integerFlag('duration', values.duration, DEFAULTS.maxSeconds, 1),
-    rounds: integerFlag('rounds', values.rounds, DEFAULTS.rounds, 1),
-    warmupRounds: integerFlag('warmup-rounds', values['warmup-rounds'], DEFAULTS.warmupRounds, 0),
-    pin: !values['no-pin'],
-    ...(values.out ? { out: values.out } : {}),
-  };
-}
-
-/** A corrupted echo in any run: exit status 1. */
-export const someEchoCorrupted = (report: LatencyReport): boolean => report.runs.some((r) => !r.intact);
-
-export const runLatencyCli = benchCli({ name: 'latency', parse: parseLatencyArgs, run: runLatencyBench, print: printLatencySummary, failed: someEchoCorrupted });

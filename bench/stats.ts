@@ -40,7 +40,7 @@ export function spread(values: readonly number[]): Spread {
   };
 }
 
-/** A confidence interval of a statistic of samples (the shape src/claims/verdict.ts judges). */
+/** A confidence interval of a statistic of samples (the shape lab/claims/verdict.ts judges). */
 export interface SampleInterval {
   low: number;
   high: number;
@@ -69,7 +69,9 @@ export function bootstrapMedianInterval(samples: readonly number[], options: Boo
   const confidence = options.confidence ?? 0.95;
   if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be within (0, 1), got ${confidence}`);
   if (samples.length < 3) {
-    return { low: Math.min(...samples), high: Math.max(...samples), confidence, method: `range of ${samples.length} sample(s) (too few to bootstrap)` };
+    // The range of n samples covers the median with probability 1 − 2^(1−n): 0 for one sample, ½ for two.
+    const coverage = 1 - 2 ** (1 - samples.length);
+    return { low: Math.min(...samples), high: Math.max(...samples), confidence: coverage, method: `range of ${samples.length} sample(s) (too few to bootstrap; it covers the median with probability ${coverage})` };
   }
   const resamples = options.resamples ?? 4000;
   const random = seedrandom(options.seed ?? 'asoc-lab');

@@ -1,14 +1,12 @@
 /**
  * The throughput report: built from the runs (summary per protocol, ratios to raw TCP in the same
- * rounds, the bench's targets), validated against bench/throughput-schema.ts, printed like iperf3's
- * final summary, written as JSON.
+ * rounds, the bench's targets), validated against bench/throughput-schema.ts, written as JSON
+ * (`asoc-lab bench throughput` prints it like iperf3's final summary).
  */
-import { formatBytes } from '../src/commands/common.ts';
 import { machineInfo } from './machine.ts';
-import { printTable } from './bench-cli.ts';
 import { median, relativeSpread } from './stats.ts';
 import { countedRuns, RUN_MODES } from './throughput-modes.ts';
-import { REFERENCE_PROTOCOL, TARGETS, throughputReportSchema, type Interval, type ProtocolSummary, type ThroughputReport, type ThroughputRun } from './throughput-schema.ts';
+import { REFERENCE_PROTOCOL, TARGETS, throughputReportSchema, type ProtocolSummary, type ThroughputReport, type ThroughputRun } from './throughput-schema.ts';
 
 type Config = ThroughputReport['config'];
 
@@ -72,64 +70,14 @@ function summarizeModes(runs: ThroughputRun[]): ProtocolSummary['modes'] {
   return modes;
 }
 
-/** Two runs of one round can be compared: the same mode, or a mode nobody could tell. */
-export const comparableRuns = (a: ThroughputRun, b: ThroughputRun): boolean => a.mode === b.mode || a.mode === 'unknown' || b.mode === 'unknown';
-
-/** Median over rounds of a's MB/s ÷ b's MB/s in the same round and mode; null unless some round has both. */
+/** Median over rounds of a's MB/s ÷ b's MB/s in the same round; null unless some round has both. */
 function pairedRatio(measured: ThroughputRun[], a: string, b: string): number | null {
   const run = (protocol: string, round: number) => measured.find((r) => r.protocol === protocol && r.run === round);
   const ratios: number[] = [];
   for (const round of new Set(measured.map((r) => r.run))) {
     const x = run(a, round);
     const y = run(b, round);
-    if (x && y && y.MBps > 0 && comparableRuns(x, y)) ratios.push(x.MBps / y.MBps);
+    if (x && y && y.MBps > 0) ratios.push(x.MBps / y.MBps);
   }
   return ratios.length > 0 ? median(ratios) : null;
-}
-
-/** Each protocol's runs by mode (bench/throughput-modes.ts), when the runs were not all of one. */
-function printModes(report: ThroughputReport): void {
-  const protocols = report.config.protocols.filter((p) => Object.keys(report.summary[p]!.modes).length > 1);
-  if (protocols.length === 0) return;
-  console.log('runs by mode (which CPU was the bottleneck; ratios pair only runs of the same mode):');
-  printTable([
-    ['protocol', 'mode', 'runs', 'median MB/s', 'spread'],
-    ...protocols.flatMap((p) =>
-      Object.entries(report.summary[p]!.modes).map(([mode, m]) => [p, mode, String(m.runs), m.medianMBps.toFixed(1), `${(100 * m.spread).toFixed(0)}%`]),
-    ),
-  ]);
-}
-
-/** One iperf3-style interval line: `[label]  0.00-1.00 s  1.05 GB  1050.3 MB/s`. */
-export function formatInterval(label: string, i: Interval): string {
-  const bytes = i.forwardBytes + i.reverseBytes;
-  return `[${label}]  ${i.from.toFixed(2)}-${i.to.toFixed(2)} s  ${(bytes / 1e9).toFixed(3)} GB  ${i.MBps.toFixed(1)} MB/s`;
-}
-
-export function printThroughputSummary(report: ThroughputReport): void {
-  const { machine: m, config: c } = report;
-  console.log(`${m.cpuModel} ×${m.cores}, node ${m.nodeVersion} ${m.platform}/${m.arch}, kernel ${m.kernel}`);
-  const placement = c.pinning ? `client on CPU ${c.pinning.client}, server on CPU ${c.pinning.server}` : 'not pinned';
-  const amount = c.totalBytes !== null ? `${formatBytes(c.totalBytes)} per way per run` : `${c.durationMs! / 1000} s per run`;
-  console.log(
-    `loopback, ${c.direction}, ${c.parallel} session(s), ${amount} in ${formatBytes(c.chunkSize)} chunks, verify ${c.verify}, ${placement}, ` +
-      `${c.runs} run(s) per protocol after ${c.warmupRuns} warm-up, alternating (MB = 10^6 bytes)`,
-  );
-  const rows = [
-    ['protocol', 'runs', 'median MB/s', 'min', 'max', 'spread', '÷ raw-tcp', 'CPU s/GB client', 'CPU s/GB server', 'setup B c→s/s→c'],
-    ...c.protocols.map((p) => {
-      const s = report.summary[p]!;
-      const setup = s.setupBytes ? `${s.setupBytes.clientToServer}/${s.setupBytes.serverToClient}` : '-';
-      return [p, `${s.runs}${s.disturbedRuns > 0 ? ` (+${s.disturbedRuns} disturbed)` : ''}`, s.medianMBps.toFixed(1), s.minMBps.toFixed(1), s.maxMBps.toFixed(1), `${(100 * s.spread).toFixed(0)}%`, s.ratioToRawTcp?.toFixed(3) ?? '-', s.cpuSecondsPerGB.client.toFixed(3), s.cpuSecondsPerGB.server.toFixed(3), setup];
-    }),
-  ];
-  printTable(rows);
-  printModes(report);
-  for (const r of report.runs.filter((run) => !run.verified)) {
-    const bad = r.transfers.filter((t) => !t.verified).map((t) => `${t.way} ${t.bytes} B`);
-    console.log(`NOT VERIFIED: ${r.protocol} ${r.warmup ? 'warm-up' : `run ${r.run}`}: ${bad.join(', ')} (length or SHA-256 differs from what was sent)`);
-  }
-  for (const t of report.targets.filter((target) => target.ratio !== null)) {
-    console.log(`target ${t.name}: ratio ${t.ratio!.toFixed(3)} (median of per-round ratios): ${t.met ? 'met' : 'NOT met'}`);
-  }
 }

@@ -105,10 +105,7 @@ export const protocolSummarySchema = z.object({
   disturbedRuns: count,
   /** Median over runs of CPU seconds per GB (10^9 bytes) delivered, per process. */
   cpuSecondsPerGB: z.object({ client: z.number().nonnegative(), server: z.number().nonnegative() }),
-  /**
-   * Median over rounds of MB/s ÷ raw TCP's MB/s in the same round, pairing only rounds whose two
-   * runs were in the same mode (or whose mode is unknown); 1 for raw TCP itself.
-   */
+  /** Median over rounds of MB/s ÷ raw TCP's MB/s in the same round (disturbed runs left out); 1 for raw TCP itself. */
   ratioToRawTcp: z.number().nonnegative().nullable(),
   /** The runs of each mode apart: how many, their median and spread ((max − min) / median). */
   modes: z.partialRecord(runModeSchema, z.object({ runs: positiveInt, medianMBps: rate, spread: z.number().nonnegative() })),
@@ -155,7 +152,7 @@ export const throughputReportSchema = z.object({
   }),
   runs: z.array(throughputRunSchema),
   summary: z.record(z.string(), protocolSummarySchema),
-  /** `<protocol>/raw-tcp`: the median over same-mode rounds of the protocol's MB/s ÷ raw TCP's in that round. */
+  /** `<protocol>/raw-tcp`: the median over rounds of the protocol's MB/s ÷ raw TCP's in that round. */
   ratios: z.record(z.string(), z.number().nonnegative()),
   targets: z.array(targetResultSchema),
 });

@@ -10,30 +10,25 @@
  * run per protocol comes first and is discarded. Where it can (Linux, taskset, 2+ CPUs), the two
  * processes are pinned to two different CPUs. MB/s uses MB = 10^6 bytes.
  *
- *   npx tsx bench/throughput.ts [--protocols asoc-v1,grpc-stream] [--bytes 1GiB | --duration 10] [--chunk 1MiB]
- *                               [--parallel N] [--reverse | --bidir] [--runs 5] [--verify sha256|count] [--out reports]
+ *   asoc-lab bench throughput [--protocols asoc-v1,grpc-stream] [--bytes 1GiB | --duration 10] [--chunk 1MiB]
+ *                             [--parallel N] [--reverse | --bidir] [--runs 5] [--verify sha256|count] [--out reports]
  *
  * writes reports/bench-throughput-<ISO time>.json and prints a summary table.
  */
-import { pathToFileURL } from 'node:url';
-import { baselineByName, BASELINE_NAMES, runSecrets } from '../src/baselines/index.ts';
+import { baselineByName, runSecrets } from '../src/baselines/index.ts';
 import type { BaselineSecrets, ClientSession } from '../src/baselines/types.ts';
-import { formatBytes, integerFlag, parseFlags, UsageError } from '../src/commands/common.ts';
-import { benchCli } from './bench-cli.ts';
 import { cpuShares, foreignCpus, snapshotCpus } from './cpu-accounting.ts';
 import { choosePinning, pinSelf } from './cpu-pinning.ts';
-import { DeadlineError, withDeadline } from './deadline.ts';
-import { progressBar, showsProgress } from './progress.ts';
+import { withDeadline } from './deadline.ts';
 import { ServerProcess } from './server-process.ts';
 import { ChunkPattern } from './throughput-data.ts';
 import { checkDeliveries, DeliveryMeter, type Delivery } from './throughput-delivery.ts';
 import type { SendPlan } from './throughput-ipc.ts';
-import { buildReport, formatInterval, printThroughputSummary } from './throughput-report.ts';
-import { directionSchema, REFERENCE_PROTOCOL, verifyModeSchema, type Direction, type Interval, type ThroughputReport, type ThroughputRun, type VerifyMode, type Way } from './throughput-schema.ts';
+import { buildReport } from './throughput-report.ts';
 import { classifyRun, isDisturbed } from './throughput-modes.ts';
+import { REFERENCE_PROTOCOL, type Direction, type Interval, type ThroughputReport, type ThroughputRun, type VerifyMode, type Way } from './throughput-schema.ts';
 import { sendTransfers } from './throughput-send.ts';
-
-export { printThroughputSummary };
+import { formatBytes } from './units.ts';
 
 export interface ThroughputOptions {
   /** Baselines to measure; raw-tcp is always added (first). Default: raw-tcp, asoc-v1. */
@@ -307,143 +302,3 @@ function finishIntervals(samples: Sample[], seconds: number, forwardBytes: numbe
   const points = [{ at: 0, forwardBytes: 0, reverseBytes: 0 }, ...samples.filter((s) => s.at < seconds * 1000), { at: seconds * 1000, forwardBytes, reverseBytes }];
   return points.slice(1).map((to, i) => interval(points[i]!, to));
 }
-
-// ---- command line ----------------------------------------------------------------------------
-
-const HELP = `Usage: npx tsx bench/throughput.ts [options]    (or: asoc-lab bench throughput [options])
-
-Delivered throughput of every baseline against raw TCP over loopback (127.0.0.1), in the same run,
-like iperf3. Servers run in a child process, clients in this one; each run connects fresh sessions
-before the clock starts and is timed until the last transfer is delivered: the receiver has every
-byte and, with --verify sha256, their SHA-256 matches what was sent. Runs alternate between
-protocols; one warm-up run per protocol comes first and is discarded. MB/s uses MB = 10^6 bytes.
-Targets (medians of per-round ratios): asoc-v1 >= 90% of raw-tcp; asoc-v1 >= 3x grpc-stream;
-asoc-hardened >= 75% of asoc-v1.
-
-  --protocols LIST     comma-separated baselines (raw-tcp is always added):
-                       ${BASELINE_NAMES.join(', ')}
-                       (default asoc-v1)
-  --bytes SIZE         bytes per way per run, split across the sessions (default 1GiB;
-                       binary units: 64MiB, 1G)
-  --duration SECONDS   instead of --bytes: every session sends for this long
-  --chunk SIZE         bytes per write/message/frame/request, 1KiB…4MiB (default 1MiB)
-  --parallel N         sessions (TCP connections) per run, all sending at once (default 1)
-  --reverse            the server sends, the client receives (iperf3 -R)
-  --bidir              both send at once; MB/s counts both ways
-  --runs N             measured runs per protocol, after the warm-up (default 5)
-  --verify MODE        sha256: receivers hash every byte and compare (default); count: they only
-                       count them (SHA-256 may cap every protocol at the hash's speed)
-  --interval SECONDS   delivered-bytes sample interval (default 1)
-  --intervals          print every interval as it ends (iperf3 style; hides the progress bar)
-  --timeout SECONDS    per-run limit; past it the server process is killed and the bench fails (default 120)
-  --no-pin             let the scheduler place the two processes; by default (Linux with taskset,
-                       2+ CPUs) each gets its own CPU, because unpinned, loopback throughput flips
-                       between two modes ~2.5x apart
-  --out DIR            where the JSON report goes (default reports)
-  -h, --help           this text
-
-Writes DIR/bench-throughput-<ISO time>.json (config, machine, every run with its intervals,
-medians, spread, ratios to raw TCP, targets) and prints a summary. A progress bar is shown on a
-terminal (stderr), never when stderr is not a TTY or CI is set.`;
-
-export interface ThroughputCliOptions extends ThroughputOptions {
-  out: string;
-}
-
-/** The bench's flags; undefined when --help was asked for (and printed). Throws UsageError. */
-export function parseThroughputArgs(argv: string[]): ThroughputCliOptions | undefined {
-  const { values } = parseFlags(
-    argv,
-    {
-      protocols: { type: 'string' },
-      bytes: { type: 'string' },
-      duration: { type: 'string' },
-      chunk: { type: 'string' },
-      parallel: { type: 'string' },
-      reverse: { type: 'boolean' },
-      bidir: { type: 'boolean' },
-      runs: { type: 'string' },
-      verify: { type: 'string' },
-      interval: { type: 'string' },
-      intervals: { type: 'boolean' },
-      timeout: { type: 'string' },
-      'no-pin': { type: 'boolean' },
-      out: { type: 'string' },
-    },
-    HELP,
-  );
-  if (values.help) {
-    console.log(HELP);
-    return undefined;
-  }
-  if (values.reverse && values.bidir) throw new UsageError('--reverse and --bidir exclude each other');
-  if (values.bytes !== undefined && values.duration !== undefined) throw new UsageError('--bytes and --duration exclude each other');
-  const protocols = values.protocols?.split(',').map((p) => p.trim()) ?? THROUGHPUT_DEFAULTS.protocols;
-  for (const p of protocols) if (!BASELINE_NAMES.includes(p)) throw new UsageError(`--protocols: "${p}" is not one of ${BASELINE_NAMES.join(', ')}`);
-  const options: ThroughputCliOptions = {
-    protocols,
-    direction: directionSchema.parse(values.reverse ? 'reverse' : values.bidir ? 'bidir' : 'forward'),
-    parallel: integerFlag('parallel', values.parallel, THROUGHPUT_DEFAULTS.parallel, 1),
-    chunkSize: integerFlag('chunk', values.chunk, THROUGHPUT_DEFAULTS.chunkSize, 1),
-    runs: integerFlag('runs', values.runs, THROUGHPUT_DEFAULTS.runs, 1),
-    verify: enumFlag('verify', values.verify ?? THROUGHPUT_DEFAULTS.verify, verifyModeSchema.options),
-    intervalMs: Math.round(1000 * secondsFlag('interval', values.interval, THROUGHPUT_DEFAULTS.intervalMs / 1000)),
-    runTimeoutMs: 1000 * integerFlag('timeout', values.timeout, THROUGHPUT_DEFAULTS.runTimeoutMs / 1000, 1),
-    pin: !values['no-pin'],
-    out: values.out ?? 'reports',
-    onProgress: values.intervals ? printIntervals : showsProgress() ? throughputProgressBar() : undefined,
-  };
-  if (values.duration !== undefined) options.durationMs = Math.round(1000 * secondsFlag('duration', values.duration, 0));
-  else options.totalBytes = integerFlag('bytes', values.bytes, THROUGHPUT_DEFAULTS.totalBytes, 1);
-  if (options.chunkSize! < 1024 || options.chunkSize! > 4 * 1024 * 1024) throw new UsageError(`--chunk must be 1KiB…4MiB, got ${values.chunk}`);
-  return options;
-}
-
-function secondsFlag(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds < 0.001) throw new UsageError(`--${name} must be a number of seconds ≥ 0.001, got "${value}"`);
-  return seconds;
-}
-
-function enumFlag<T extends string>(name: string, value: string, allowed: readonly T[]): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`--${name}: "${value}" is not one of ${allowed.join(', ')}`);
-}
-
-function printIntervals(p: ThroughputProgress): void {
-  if (p.phase === 'interval') console.log(formatInterval(`${p.protocol} ${p.warmup ? 'warm-up' : `run ${p.run}`}`, p.interval));
-}
-
-function throughputProgressBar(): (progress: ThroughputProgress) => void {
-  const bar = progressBar();
-  const STEPS = 1000;
-  return (p) => {
-    if (p.phase === 'finished') return bar.stop();
-    if (p.phase !== 'run') return;
-    const label = `${p.protocol} ${p.warmup ? 'warm-up' : `run ${p.run}`} (${p.index + 1}/${p.count})`;
-    bar.update(Math.round((p.index + p.fraction) * STEPS), p.count * STEPS, label);
-  };
-}
-
-/** `asoc-lab bench throughput` and this script: summary on stdout, the report written; 1 when a transfer was not intact. */
-export const runThroughputCli = benchCli({
-  name: 'throughput',
-  parse: parseThroughputArgs,
-  // A combination the baselines cannot run (reverse on HTTP/1.1, a chunk over gRPC's limit) is the caller's to fix.
-  run: (options) => runThroughputBench(options).catch((err: unknown) => Promise.reject(err instanceof RangeError ? new UsageError(err.message) : err)),
-  print: printThroughputSummary,
-  failed: (report) => report.runs.some((r) => !r.verified),
-});
-
-async function main(argv: string[]): Promise<number> {
-  try {
-    return await runThroughputCli(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError || err instanceof DeadlineError)) throw err;
-    console.error(`bench/throughput.ts: ${err.message}`);
-    return err instanceof UsageError ? 2 : 1;
-  }
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1]!).href) process.exitCode = await main(process.argv.slice(2));

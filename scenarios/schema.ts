@@ -26,7 +26,7 @@ import { z } from 'zod';
 import { parseAddress } from '../sim/address.ts';
 import { PROFILES, type ProfileName } from '../src/core/profile.ts';
 import { expandHosts } from './hosts.ts';
-import { parseBitRate, parseByteSize } from './units.ts';
+import { parseBitRate, parseByteSize } from '../bench/units.ts';
 
 // ---- leaves ----------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_CALIBRATION_FILE } from './calibration.ts';
+import { DEFAULT_CALIBRATION_FILE } from '../bench/calibration-file.ts';
 import { loadScenario } from './load.ts';
 import { runScenario } from './runner.ts';
 import type { Scenario } from './schema.ts';

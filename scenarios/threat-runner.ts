@@ -1,41 +1,27 @@
 /**
- * Runs threat scenarios (scenarios/threats/*.yaml, format in threat-schema.ts): loads the attack
- * module the scenario names (scenarios/attacks/<kind>.ts, contract in attacks/types.ts), checks its
- * params, runs it once per profile the scenario has expectations for, and compares each observed
+ * Runs threat scenarios (scenarios/threats/*.yaml, format in threat-schema.ts): takes the attack the
+ * scenario names from the registry (attacks/simulated/index.ts; contract in attacks/simulated/types.ts),
+ * checks its params, runs it once per profile the scenario has expectations for, and compares each observed
  * verdict with the expected one. Verdicts come from the attack's run, never from the file.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { PROFILES, type ProfileName } from '../src/core/profile.ts';
-import type { AttackModule, AttackOutcome, ObservedVerdict } from './attacks/types.ts';
+import { SIMULATED_ATTACKS } from '../attacks/simulated/index.ts';
+import type { AttackModule, SimulatedAttackOutcome, ObservedVerdict } from '../attacks/simulated/types.ts';
 import { ScenarioError, parseYamlWith, readScenarioText, validateWith } from './load.ts';
 import { threatScenarioSchema, type ThreatScenario } from './threat-schema.ts';
 
-const ATTACKS_DIR = new URL('./attacks/', import.meta.url);
-/** Top-level files of attacks/ that are not attacks. */
-const NOT_KINDS = new Set(['types']);
-
-/** The attack kinds there are: the top-level .ts files of scenarios/attacks/, sorted. */
+/** The attack kinds there are, sorted. */
 export function knownAttackKinds(): string[] {
-  return readdirSync(ATTACKS_DIR)
-    .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
-    .map((file) => file.slice(0, -3))
-    .filter((kind) => !NOT_KINDS.has(kind))
-    .sort();
+  return Object.keys(SIMULATED_ATTACKS).sort();
 }
 
-function isAttackModule(value: unknown): value is AttackModule {
-  const m = value as Partial<AttackModule> | null;
-  return typeof m === 'object' && m !== null && typeof m.description === 'string' && typeof m.run === 'function' && typeof m.params?.safeParse === 'function';
-}
-
-/** Imports scenarios/attacks/<kind>.ts; an unknown kind is a ScenarioError at `attack.kind` listing the known ones. */
-export async function loadAttack(kind: string, origin = 'scenario'): Promise<AttackModule> {
-  const kinds = knownAttackKinds();
-  if (!kinds.includes(kind)) throw new ScenarioError(origin, [`attack.kind: unknown attack "${kind}" (known: ${kinds.join(', ') || 'none'})`]);
-  const module = (await import(new URL(`${kind}.ts`, ATTACKS_DIR).href)) as { default?: unknown };
-  if (!isAttackModule(module.default)) throw new Error(`scenarios/attacks/${kind}.ts does not export an AttackModule as default (see scenarios/attacks/types.ts)`);
-  return module.default;
+/** The attack module of `kind`; an unknown kind is a ScenarioError at `attack.kind` listing the known ones. */
+export function loadAttack(kind: string, origin = 'scenario'): AttackModule {
+  const attack = SIMULATED_ATTACKS[kind];
+  if (attack === undefined) throw new ScenarioError(origin, [`attack.kind: unknown attack "${kind}" (known: ${knownAttackKinds().join(', ') || 'none'})`]);
+  return attack;
 }
 
 /** A scenario whose attack module is loaded and whose params passed the module's schema. */
@@ -46,15 +32,15 @@ export interface PreparedThreat {
   params: unknown;
 }
 
-export async function prepareThreat(text: string, origin: string): Promise<PreparedThreat> {
+export function prepareThreat(text: string, origin: string): PreparedThreat {
   const scenario = parseYamlWith(threatScenarioSchema, text, origin);
   const { kind, ...rest } = scenario.attack;
-  const attack = await loadAttack(kind, origin);
+  const attack = loadAttack(kind, origin);
   const params = validateWith(attack.params, rest, origin, ['attack']);
   return { file: origin, scenario, attack, params };
 }
 
-export async function loadThreat(path: string): Promise<PreparedThreat> {
+export function loadThreat(path: string): PreparedThreat {
   return prepareThreat(readScenarioText(path), path);
 }
 
@@ -88,7 +74,7 @@ export interface ThreatRow {
 }
 
 /** One run of the attack against one profile, with what it counted and saw. */
-export interface ThreatProfileRun extends Omit<AttackOutcome, 'observations'> {
+export interface ThreatProfileRun extends Omit<SimulatedAttackOutcome, 'observations'> {
   profile: ProfileName;
 }
 

@@ -5,7 +5,7 @@
  *   description: one line
  *   claims: [S1, S2]                 # the claims (docs/claims.md) this scenario decides
  *   seed: 1                          # default 1; --seed overrides
- *   attack: { kind: hello-replay, …params }   # kind = a file of scenarios/attacks/; params checked by that module
+ *   attack: { kind: hello-replay, …params }   # kind = a file of attacks/simulated/; params checked by that module
  *   expect:
  *     asoc-v1:           { S1: HOLDS, S2: HOLDS }
  *     asoc-v1/reference: { S1: HOLDS, S2: FAILS }
@@ -21,8 +21,8 @@ import { claimId, identifier } from './schema.ts';
 export const OBSERVED_VERDICTS = ['HOLDS', 'FAILS', 'PARTIAL'] as const;
 const verdict = z.enum(OBSERVED_VERDICTS);
 
-/** Lower-case words joined by "-": also a file name in scenarios/attacks/. */
-const attackKind = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'expected an attack kind such as "hello-replay" (a file of scenarios/attacks/)');
+/** Lower-case words joined by "-": also a file name in attacks/simulated/. */
+const attackKind = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'expected an attack kind such as "hello-replay" (a file of attacks/simulated/)');
 
 const threatShape = z.strictObject({
   name: identifier,

@@ -4,8 +4,6 @@
  * sees the deadline moved, and re-schedules itself. Only an earlier deadline or a clear costs a heap
  * operation.
  */
-import type { DeadlineTimerFactory } from '../src/node/transport.ts';
-import type { Host } from './host.ts';
 import type { Scheduler, ScheduledEvent } from './scheduler.ts';
 
 export class DeadlineTimer {
@@ -51,27 +49,5 @@ export class DeadlineTimer {
     }
     this.deadline = Infinity;
     this.onExpire();
-  }
-}
-
-/** Deadline timers for deadlines on `host`'s local clock shifted by `epochMs` (0: the local clock itself). */
-export function hostDeadlineTimer(host: Host, epochMs: number): DeadlineTimerFactory {
-  return (onExpire) => new HostDeadlineTimer(host, epochMs, new DeadlineTimer(host.scheduler, onExpire));
-}
-
-// A class rather than a closure pair: discovery re-arms on every datagram, and methods inline better.
-class HostDeadlineTimer {
-  constructor(
-    private readonly host: Host,
-    private readonly epochMs: number,
-    private readonly timer: DeadlineTimer,
-  ) {}
-
-  set(deadline: number): void {
-    this.timer.set(this.host.toVirtualTime(deadline - this.epochMs));
-  }
-
-  clear(): void {
-    this.timer.clear();
   }
 }

@@ -10,6 +10,7 @@ import { Cpu, type CpuCosts } from './cpu.ts';
 import { Protocol, type Packet } from './packet.ts';
 import type { SimRandom } from './random.ts';
 import type { Scheduler } from './scheduler.ts';
+import type { StackHost } from './stack-host.ts';
 import { TcpStack } from './tcp/tcp-stack.ts';
 import type { TcpOptions } from './tcp/tcp-options.ts';
 import type { Trace, TraceFields } from './trace.ts';
@@ -31,7 +32,7 @@ export interface HostConfig {
   tcp: Readonly<TcpOptions>;
 }
 
-export class Host {
+export class Host implements StackHost {
   readonly name: string;
   readonly address: number;
   /** Trace id. */

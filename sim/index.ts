@@ -11,7 +11,6 @@ export {
 export { Cpu, DEFAULT_CPU_COSTS, DEFAULT_RECEIVE_BACKLOG_FRAMES, FREE_CPU, type CpuCosts } from './cpu.ts';
 export { CalibrationError, loadCpuCalibration, parseCpuCalibration, type CpuCalibration } from './cpu-calibration.ts';
 export { DeadlineTimer } from './deadline-timer.ts';
-export { EndpointDriver, type EndpointDriverOptions } from './endpoint-driver.ts';
 export { Host } from './host.ts';
 export { PointToPointLink, type LinkOptions } from './link.ts';
 export { EMPTY_PAYLOAD, Packet, Protocol, TcpFlag, formatFlags, type PacketFields } from './packet.ts';

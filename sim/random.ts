@@ -7,9 +7,8 @@
  * Generator: seedrandom's xor4096 (Brent's xorgens, 4096-bit state), fast and statistically sound.
  */
 import seedrandom from 'seedrandom';
-import type { RandomSource } from '../src/core/random.ts';
 
-export class SimRandom implements RandomSource {
+export class SimRandom {
   private readonly prng: seedrandom.PRNG;
 
   constructor(seedText: string) {

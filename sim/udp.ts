@@ -4,7 +4,7 @@
  * (no ICMP), and so is one that arrives while nobody listens.
  */
 import { BROADCAST_ADDRESS, formatAddress, toAddress } from './address.ts';
-import type { Host } from './host.ts';
+import type { StackHost } from './stack-host.ts';
 import { Packet, Protocol } from './packet.ts';
 
 const FIRST_EPHEMERAL_PORT = 49152;
@@ -42,7 +42,7 @@ export class UdpStack {
   private readonly sockets = new Map<number, UdpSocket>();
   private nextEphemeralPort = FIRST_EPHEMERAL_PORT;
 
-  constructor(private readonly host: Host) {}
+  constructor(private readonly host: StackHost) {}
 
   /** Binds `port`, or a free ephemeral port when none is given. */
   bind(port?: number): UdpSocket {

@@ -5,7 +5,7 @@
  * first.
  */
 import { formatAddress, parseAddress } from '../sim/address.ts';
-import { isBenchNetAddress } from '../src/attack/target.ts';
+import { isBenchNetAddress } from '../attacks/live/target.ts';
 
 export const BENCH_NET = { network: '198.18.0.0', prefix: 15 } as const;
 

@@ -4,7 +4,7 @@
  * streams each sender starts, the attacks, and what stays the simulator's alone. Every problem is
  * reported at once, each naming its field.
  */
-import { ATTACK_NAMES } from '../src/attack/index.ts';
+import { ATTACK_NAMES } from '../attacks/live/index.ts';
 import type { ProfileName } from '../src/core/profile.ts';
 import { expandHosts } from '../scenarios/hosts.ts';
 import { formatPath } from '../scenarios/schema.ts';

@@ -1,7 +1,8 @@
 /** The ASoc node on the simulator: the public API the scenario runner and the tests use. */
 export { generatedStreamSha256, patternChunk } from './byte-source.ts';
 export { CLUSTER_API_KEY, CLUSTER_COMMUNITY, buildCluster, clusterAddress, type Cluster, type ClusterNodeOptions, type ClusterOptions, type Topology } from './cluster.ts';
-export { DEFAULT_CONNECT_TIMEOUT_MS } from '../../src/node/dialer.ts';
+export { DEFAULT_CONNECT_TIMEOUT_MS } from '../../src/driver/dialer.ts';
+export { EndpointDriver, type EndpointDriverOptions } from './endpoint-driver.ts';
 export { SIM_CRYPTO, memoizingBackend, type MemoizingBackend } from './memo-crypto.ts';
 export { SIM_EPOCH_MS } from './sim-transport.ts';
 export {

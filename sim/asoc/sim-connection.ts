@@ -19,11 +19,11 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { AsocConnection } from '../../src/core/connection.ts';
-import { ConnectionDriver, type ConnectionClosedError } from '../../src/node/connection-driver.ts';
-import type { ConnectionLifecycle } from '../../src/node/orchestrator.ts';
-import { hostDeadlineTimer } from '../deadline-timer.ts';
+import { ConnectionDriver, type ConnectionClosedError } from '../../src/driver/connection-driver.ts';
+import type { ConnectionLifecycle } from '../../src/driver/orchestrator.ts';
+import { hostDeadlineTimer } from './host-deadline-timer.ts';
 import type { Host } from '../host.ts';
-import { tcpByteStream } from '../tcp/tcp-byte-stream.ts';
+import { tcpByteStream } from './tcp-byte-stream.ts';
 import type { TcpSocket } from '../tcp/tcp-socket.ts';
 import { simTimers } from './sim-transport.ts';
 import type { FrameCpuCosts, SimFlowSettings, StreamAborted, StreamEnd } from './types.ts';

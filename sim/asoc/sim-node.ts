@@ -19,15 +19,17 @@ import { DEFAULT_LIMITS, addStats, zeroStats, type ConnectionStats } from '../..
 import type { DiscoveryCounters } from '../../src/core/discovery-agent.ts';
 import type { CloseReason } from '../../src/core/events.ts';
 import { ASOC_V1, type AsocProfile } from '../../src/core/profile.ts';
-import { PeerNotFoundError } from '../../src/net/node.ts';
-import { DEFAULT_FLOW } from '../../src/net/socket-connection.ts';
-import { DEFAULT_CONNECT_TIMEOUT_MS } from '../../src/node/dialer.ts';
-import { NodeOrchestrator } from '../../src/node/orchestrator.ts';
-import type { PeerInfo } from '../../src/node/peer.ts';
+import { PeerNotFoundError } from '../../src/driver/peer.ts';
+import { DEFAULT_FLOW } from '../../src/driver/flow.ts';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from '../../src/driver/dialer.ts';
+import { DEFAULT_DIGEST, EventDigest, type DigestEntry } from '../../src/driver/event-digest.ts';
+import { NodeOrchestrator } from '../../src/driver/orchestrator.ts';
+import type { PeerInfo } from '../../src/driver/peer.ts';
 import { DEFAULT_DISCOVERY_PORT, DEFAULT_TCP_PORT } from '../../src/wire/discovery.ts';
-import { hostDeadlineTimer } from '../deadline-timer.ts';
+import { hostDeadlineTimer } from './host-deadline-timer.ts';
 import type { Host } from '../host.ts';
 import type { SimRandom } from '../random.ts';
+import type { TraceFields } from '../trace.ts';
 import type { TcpListener } from '../tcp/tcp-stack.ts';
 import type { TcpSocket } from '../tcp/tcp-socket.ts';
 import { bufferSource, generatedSource } from './byte-source.ts';
@@ -37,7 +39,7 @@ import { SIM_EPOCH_MS, SimDatagramSocket, simConnector, simEpochClock, simTimers
 import { Transfer } from './transfer.ts';
 import { FREE_FRAMES, type DialRecord, type SendOptions, type SimAsocNodeCounters, type SimAsocNodeEvents, type SimAsocNodeOptions } from './types.ts';
 
-export { PeerNotFoundError } from '../../src/net/node.ts';
+export { PeerNotFoundError } from '../../src/driver/peer.ts';
 export { FREE_FRAMES } from './types.ts';
 export type * from './types.ts';
 
@@ -57,6 +59,8 @@ export class SimAsocNode extends EventEmitter<SimAsocNodeEvents> {
   private readonly settings: SimConnectionSettings;
   private readonly orchestrator: NodeOrchestrator<TcpSocket, SimConnection>;
   private readonly discoveryRandom: SimRandom;
+  /** Inbound connections refused or closed before their handshake, in the trace as src/net's commands log them. */
+  private readonly inboundFailures: EventDigest<TraceFields>;
   private listener: TcpListener | null = null;
   /** Stats of connections already closed (live ones are added on demand). */
   private readonly retired: ConnectionStats = zeroStats();
@@ -90,6 +94,7 @@ export class SimAsocNode extends EventEmitter<SimAsocNodeEvents> {
     const coreRandom = options.sim.random.stream(`asoc:${name}`);
     const dialRandom = options.sim.random.stream(`asoc-dial:${name}`);
     this.discoveryRandom = options.sim.random.stream(`asoc-discovery:${name}`);
+    this.inboundFailures = new EventDigest({ ...DEFAULT_DIGEST, timers: simTimers(host), report: (entry) => host.event(...inboundFailureTrace(entry)) });
     this.orchestrator = new NodeOrchestrator({
       nodeId: this.nodeId,
       profile: this.profile,
@@ -117,13 +122,19 @@ export class SimAsocNode extends EventEmitter<SimAsocNodeEvents> {
           this.tallies.authFailures++;
           this.emit('auth-failed', { address: conn.remoteAddress, port: conn.remotePort, reason, direction });
         },
-        closed: (conn, reason, detail) => {
+        closed: (conn, reason, detail, direction) => {
           addStats(this.retired, conn.core.stats);
           const closed = this.tallies.connectionsClosed;
           closed[reason] = (closed[reason] ?? 0) + 1;
           if (conn.peer) this.emit('peer-down', { peer: conn.peer, reason, detail });
+          else if (direction === 'inbound') {
+            this.inboundFailures.record(conn.remoteAddress, `closed before the handshake (${reason})`, { address: conn.remoteAddress, port: conn.remotePort, reason, detail });
+          }
         },
-        refused: (address, reason) => this.emit('refused', { address, reason }),
+        refused: (address, reason) => {
+          this.inboundFailures.record(address, `refused (${reason})`, { address, reason });
+          this.emit('refused', { address, reason });
+        },
         discovered: (peer) => this.emit('discovered', peer),
         dialStep: (peerKey, step) => {
           const record = { ...step, peerKey, at: host.scheduler.now } as DialRecord;
@@ -163,6 +174,7 @@ export class SimAsocNode extends EventEmitter<SimAsocNodeEvents> {
   stop(): void {
     if (!this.running) return;
     this.orchestrator.stop();
+    this.inboundFailures.flush();
     this.listener?.close();
     this.listener = null;
     const connections = [...this.orchestrator.connections];
@@ -263,4 +275,10 @@ export class SimAsocNode extends EventEmitter<SimAsocNodeEvents> {
       this.emit('stream-aborted', { peerKey: conn.peer!.key, ...aborted });
     },
   };
+}
+
+/** A refused or failed inbound connection (`asoc.inbound-failed`), or what an interval counted beyond them (`asoc.inbound-failed-summary`). */
+function inboundFailureTrace(entry: DigestEntry<TraceFields>): [string, TraceFields] {
+  if (entry.type === 'event') return ['asoc.inbound-failed', entry.detail];
+  return ['asoc.inbound-failed-summary', { address: entry.key ?? 'others', count: entry.count, byKind: Object.fromEntries(entry.byKind), intervalMs: entry.intervalMs }];
 }

@@ -1,10 +1,10 @@
 /**
- * The simulated host as the shared orchestration's transport (src/node/transport.ts): timers on
+ * The simulated host as the shared orchestration's transport (src/driver/transport.ts): timers on
  * the virtual clock, TCP connects on the host's stack, and the discovery UDP socket, whose
- * datagrams cost frame CPU on the host's CPU both ways. (Connected sockets: tcp/tcp-byte-stream.ts;
+ * datagrams cost frame CPU on the host's CPU both ways. (Connected sockets: asoc/tcp-byte-stream.ts;
  * deadlines: deadline-timer.ts.)
  */
-import type { Cancel, Connector, DatagramReceiver, DatagramSocket, Timers } from '../../src/node/transport.ts';
+import type { Cancel, Connector, DatagramReceiver, DatagramSocket, Timers } from '../../src/driver/transport.ts';
 import type { Host } from '../host.ts';
 import type { TcpSocket } from '../tcp/tcp-socket.ts';
 import type { Datagram, UdpSocket } from '../udp.ts';

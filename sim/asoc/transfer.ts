@@ -3,7 +3,7 @@
  * The connection that carries it moves it along; the application reads it and may pause it (a
  * sender that stops feeding a stream, which the receiver drops after the §9.3 idle timeout).
  */
-import type { SendReceipt } from '../../src/node/connection-driver.ts';
+import type { SendReceipt } from '../../src/driver/connection-driver.ts';
 import type { ByteSource } from './byte-source.ts';
 
 export type TransferState = 'sending' | 'awaiting-receipt' | 'done' | 'failed';

@@ -4,14 +4,14 @@ import type { ConnectionLimits } from '../../src/core/connection.ts';
 import type { AuthFailure, CloseReason } from '../../src/core/events.ts';
 import type { AsocProfile } from '../../src/core/profile.ts';
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
-import type { SendReceipt } from '../../src/node/connection-driver.ts';
-import type { DialStep } from '../../src/node/dialer.ts';
-import type { PeerInfo } from '../../src/node/peer.ts';
+import type { SendReceipt } from '../../src/driver/connection-driver.ts';
+import type { DialStep } from '../../src/driver/dialer.ts';
+import type { PeerInfo } from '../../src/driver/peer.ts';
 import type { Host } from '../host.ts';
 import type { Simulation } from '../simulation.ts';
 
-export type { SendReceipt } from '../../src/node/connection-driver.ts';
-export type { PeerInfo } from '../../src/node/peer.ts';
+export type { SendReceipt } from '../../src/driver/connection-driver.ts';
+export type { PeerInfo } from '../../src/driver/peer.ts';
 
 /**
  * CPU time per ASoc frame (and per discovery datagram), charged on the host's CPU (host.cpu.run)
@@ -48,12 +48,12 @@ export interface SimAsocNodeOptions {
   crypto?: CryptoBackend;
   limits?: Partial<ConnectionLimits>;
   admission?: Partial<AdmissionSettings>;
-  /** Per-connection flow control (same meaning and defaults as src/net's FlowSettings). */
+  /** Per-connection flow control (same meaning and defaults as src/driver/flow.ts's FlowSettings). */
   flow?: Partial<SimFlowSettings>;
   frameCosts?: Partial<FrameCpuCosts>;
   /** SHA-256 every inbound stream; 'stream-end' then carries the hex digest. Default false. */
   hashStreams?: boolean;
-  /** TCP connect timeout for dials (default 5 s, src/node/dialer.ts). */
+  /** TCP connect timeout for dials (default 5 s, src/driver/dialer.ts). */
   connectTimeoutMs?: number;
 }
 
@@ -101,7 +101,7 @@ export interface SimAsocNodeEvents {
   dial: [DialRecord];
 }
 
-/** What a dialer did (src/node/dialer.ts), with the peer and the virtual time it did it. */
+/** What a dialer did (src/driver/dialer.ts), with the peer and the virtual time it did it. */
 export type DialRecord = DialStep & { peerKey: string; at: number };
 
 /** Evidence counters of one node; wire bytes include frame headers. Closed connections are included. */

@@ -15,7 +15,7 @@
  */
 import { formatAddress } from '../address.ts';
 import { DeadlineTimer } from '../deadline-timer.ts';
-import type { Host } from '../host.ts';
+import type { StackHost } from '../stack-host.ts';
 import { EMPTY_PAYLOAD as EMPTY, Packet, Protocol, TcpFlag } from '../packet.ts';
 import { ChunkQueue } from './chunk-queue.ts';
 import { NewReno } from './new-reno.ts';
@@ -47,7 +47,7 @@ export interface ConnectionEnds {
 
 /** The stack a connection belongs to. */
 export interface ConnectionOwner {
-  readonly host: Host;
+  readonly host: StackHost;
   /** A passively opened connection completed its handshake. */
   accepted(connection: TcpConnection): void;
   /** The connection reached CLOSED and must leave the connection table. */
@@ -60,10 +60,11 @@ export class TcpConnection implements TcpSocket {
   onConnect: (() => void) | null = null;
   onEnd: (() => void) | null = null;
   onWritable: (() => void) | null = null;
+  onAcked: (() => void) | null = null;
   onClose: ((reason: CloseReason) => void) | null = null;
 
   private currentState: TcpState;
-  private readonly host: Host;
+  private readonly host: StackHost;
   private readonly label: string;
   private readonly options: Readonly<TcpOptions>;
   private dataHandler: ((bytes: Uint8Array) => void) | null = null;
@@ -177,6 +178,10 @@ export class TcpConnection implements TcpSocket {
   get writableBytes(): number {
     if (this.finQueued || this.currentState === 'CLOSED') return 0;
     return Math.max(0, this.options.sendBufferBytes - this.sendQueue.length);
+  }
+
+  get unacknowledgedBytes(): number {
+    return this.sendQueue.length;
   }
 
   get readableBytes(): number {
@@ -357,6 +362,7 @@ export class TcpConnection implements TcpSocket {
     if (this.congestion.onNewAck(acked, ack, flight)) this.retransmitFirst();
     if (flight > 0) this.retransmitTimer.set(now + this.rtt.rto);
     else this.retransmitTimer.clear();
+    this.onAcked?.();
     if (this.wantWritable && this.sendQueue.length <= this.options.sendBufferBytes / 2) {
       this.wantWritable = false;
       this.onWritable?.();

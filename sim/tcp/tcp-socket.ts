@@ -60,10 +60,14 @@ export interface TcpSocket {
   onEnd: (() => void) | null;
   /** The send buffer drained to half after a write() that did not accept everything. */
   onWritable: (() => void) | null;
+  /** The peer acknowledged new bytes (unacknowledgedBytes went down). */
+  onAcked: (() => void) | null;
   onClose: ((reason: CloseReason) => void) | null;
 
   /** Room left in the send buffer: what write() would accept now. */
   readonly writableBytes: number;
+  /** Bytes in the send buffer: written and not yet acknowledged by the peer. */
+  readonly unacknowledgedBytes: number;
   /** Received bytes waiting to be read. */
   readonly readableBytes: number;
 

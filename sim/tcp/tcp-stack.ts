@@ -4,7 +4,7 @@
  * connection). Initial sequence numbers come from the host's random stream.
  */
 import { toAddress } from '../address.ts';
-import type { Host } from '../host.ts';
+import type { StackHost } from '../stack-host.ts';
 import { EMPTY_PAYLOAD, Packet, Protocol, TcpFlag } from '../packet.ts';
 import type { SimRandom } from '../random.ts';
 import { TcpConnection, type ConnectionOwner } from './tcp-connection.ts';
@@ -31,7 +31,7 @@ export class TcpStack implements ConnectionOwner {
   private nextEphemeralPort = FIRST_EPHEMERAL_PORT;
 
   constructor(
-    readonly host: Host,
+    readonly host: StackHost,
     readonly options: Readonly<TcpOptions>,
     private readonly random: SimRandom,
   ) {}

@@ -13,7 +13,7 @@ import type net from 'node:net';
 import type { AsocProfile } from '../core/profile.ts';
 import type { IncomingStream } from '../net/incoming-stream.ts';
 import { AsocNode, PLAIN_TCP, type SocketTransport } from '../net/node.ts';
-import type { PeerInfo } from '../node/peer.ts';
+import type { PeerInfo } from '../driver/peer.ts';
 import { ReplyQueue, setupBytes } from './support.ts';
 import {
   BaselineProtocolError,
@@ -22,7 +22,7 @@ import {
   type Baseline,
   type BaselineSecrets,
   type ClientSession,
-  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_SESSION_SETUP_TIMEOUT_MS,
   type ConnectOptions,
   type ServeOptions,
   type SinkFactory,
@@ -108,7 +108,7 @@ export function asocBaseline(spec: AsocBaselineSpec): Baseline {
     },
 
     async connect(port: number, options: ConnectOptions): Promise<ClientSession> {
-    const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_SESSION_SETUP_TIMEOUT_MS;
       const transport = transportFor(options.secrets);
       const node = new AsocNode({ ...nodeOptions(options.secrets), port: 0, staticPeers: [`${LOOPBACK}:${port}`], transport });
       const replies = new ReplyQueue<Uint8Array>();

@@ -30,7 +30,7 @@ import {
   type Baseline,
   type ChunkSource,
   type ClientSession,
-  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_SESSION_SETUP_TIMEOUT_MS,
   type ConnectOptions,
   type ServeOptions,
 } from './types.ts';
@@ -111,7 +111,7 @@ function newClient(port: number): BenchClient {
 /** A client with its own connection, up (HTTP/2 settings exchanged) before it is returned. */
 async function connectedClient(port: number, options: ConnectOptions): Promise<BenchClient> {
   const client = newClient(port);
-  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_SESSION_SETUP_TIMEOUT_MS);
   try {
     await new Promise<void>((resolve, reject) => client.waitForReady(deadline, (err) => (err ? reject(err) : resolve())));
     return client;

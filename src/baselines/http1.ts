@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
 import { closeServer, listenOnLoopback, MessageTransfers, trackSockets } from './support.ts';
-import { BaselineProtocolError, LOOPBACK, UnsupportedError, type Baseline, type ClientSession, DEFAULT_CONNECT_TIMEOUT_MS, type ConnectOptions, type ServeOptions } from './types.ts';
+import { BaselineProtocolError, LOOPBACK, UnsupportedError, type Baseline, type ClientSession, DEFAULT_SESSION_SETUP_TIMEOUT_MS, type ConnectOptions, type ServeOptions } from './types.ts';
 
 const END_HEADER = 'x-transfer-end';
 const EMPTY = new Uint8Array(0);
@@ -63,7 +63,7 @@ export const http1: Baseline = {
   },
 
   async connect(port: number, options: ConnectOptions): Promise<ClientSession> {
-    const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_SESSION_SETUP_TIMEOUT_MS;
     const socket = net.connect({ host: LOOPBACK, port, noDelay: true, timeout: timeoutMs });
     socket.once('timeout', () => socket.destroy(new Error(`http1: no connection to ${LOOPBACK}:${port} within ${timeoutMs} ms`)));
     await once(socket, 'connect');

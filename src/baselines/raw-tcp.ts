@@ -8,7 +8,7 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import { closeServer, listenOnLoopback, ReplyQueue, setupBytes, trackSockets, writeWithBackpressure } from './support.ts';
-import { BaselineProtocolError, LOOPBACK, UnsupportedError, type Baseline, type ChunkSource, type ClientSession, DEFAULT_CONNECT_TIMEOUT_MS, type ConnectOptions, type ServeOptions, type SinkFactory, type TransferSink } from './types.ts';
+import { BaselineProtocolError, LOOPBACK, UnsupportedError, type Baseline, type ChunkSource, type ClientSession, DEFAULT_SESSION_SETUP_TIMEOUT_MS, type ConnectOptions, type ServeOptions, type SinkFactory, type TransferSink } from './types.ts';
 
 
 /** Sends a transfer on `socket` and half-closes it (the FIN ends the transfer). */
@@ -106,7 +106,7 @@ export const rawTcp: Baseline = {
   },
 
   async connect(port: number, options: ConnectOptions): Promise<ClientSession> {
-    const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_SESSION_SETUP_TIMEOUT_MS;
     const socket = net.connect({ host: LOOPBACK, port, allowHalfOpen: true, noDelay: true, timeout: timeoutMs });
     socket.once('timeout', () => socket.destroy(new Error(`raw-tcp: no connection to ${LOOPBACK}:${port} within ${timeoutMs} ms`)));
     await once(socket, 'connect');

@@ -103,7 +103,11 @@ export interface ConnectOptions {
   timeoutMs?: number;
 }
 
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * A baseline client's whole setup (TCP connect, the protocol's handshake, the session ready), not
+ * the TCP connect alone that src/driver/dialer.ts's DEFAULT_CONNECT_TIMEOUT_MS bounds.
+ */
+export const DEFAULT_SESSION_SETUP_TIMEOUT_MS = 10_000;
 
 export interface BaselineServer {
   /** The TCP port on 127.0.0.1. */

@@ -10,7 +10,7 @@ import http from 'node:http';
 import type net from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { closeServer, listenOnLoopback, MessageTransfers, ReplyQueue, setupBytes, trackSockets } from './support.ts';
-import { BaselineProtocolError, LOOPBACK, UnsupportedError, type Baseline, type ChunkSource, type ClientSession, DEFAULT_CONNECT_TIMEOUT_MS, type ConnectOptions, type ServeOptions, type SinkFactory } from './types.ts';
+import { BaselineProtocolError, LOOPBACK, UnsupportedError, type Baseline, type ChunkSource, type ClientSession, DEFAULT_SESSION_SETUP_TIMEOUT_MS, type ConnectOptions, type ServeOptions, type SinkFactory } from './types.ts';
 
 /** ws queues whatever it is given; past this many unsent bytes a sender waits for its last send to be written. */
 const SEND_HIGH_WATER_BYTES = 4 * 1024 * 1024;
@@ -82,7 +82,7 @@ export const websocket: Baseline = {
   },
 
   async connect(port: number, options: ConnectOptions): Promise<ClientSession> {
-    const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_SESSION_SETUP_TIMEOUT_MS;
     const ws = new WebSocket(`ws://${LOOPBACK}:${port}/`, { perMessageDeflate: false, maxPayload: MAX_MESSAGE_BYTES, handshakeTimeout: timeoutMs });
     ws.binaryType = 'nodebuffer';
     await Promise.race([once(ws, 'open'), once(ws, 'error').then(([err]) => Promise.reject(err))]);

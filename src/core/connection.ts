@@ -1,13 +1,13 @@
 /**
  * One ASoc connection, client or server side, as a sans-io machine (see endpoint.ts): the
- * handshake (HELLO → ACCEPT, and FINISH in asoc-hardened), then any number of concurrent streams in
- * both directions, with the violations and timeouts of RFC-0001 §9.2/§9.3. The profile decides the
- * handshake (v1-handshake.ts or hardened-handshake.ts) and whether frames carry a tag
- * (frame-protection.ts); the stream rules are the same for all. It never touches a socket, a timer
- * or a clock.
+ * handshake, then any number of concurrent streams in both directions, with the violations and
+ * timeouts of RFC-0001 §9.2/§9.3. The profile's security kind (handshake-registry.ts) brings the
+ * handshake's messages and payloads and whether frames carry a tag afterwards (frame-protection.ts);
+ * the handshake's progress is a state table (handshake-phase.ts); the stream rules are the same for
+ * all kinds. It never touches a socket, a timer or a clock.
  */
-import { GCM_TAG_SIZE, type CryptoBackend } from '../crypto/backend.ts';
-import type { ReplayCache } from '../crypto/replay-cache.ts';
+import type { CryptoBackend } from '../crypto/backend.ts';
+import type { ReplayCache, ReplayPolicy } from '../crypto/replay-cache.ts';
 import { RECEIPT_SIZE, decodeReceipt, encodeReceipt } from '../wire/control.ts';
 import { WireError } from '../wire/errors.ts';
 import { FrameType, HEADER_SIZE, encodeHeader, frameTypeName, type FrameHeader } from '../wire/frame.ts';
@@ -15,21 +15,25 @@ import { FrameReader, type ReaderItem } from '../wire/frame-reader.ts';
 import type { Endpoint } from './endpoint.ts';
 import type { AuthFailure, CloseReason, ConnectionEvent } from './events.ts';
 import type { FrameOpener, FrameProtection } from './frame-protection.ts';
-import type { Handshake, HandshakeClock, Session } from './handshake.ts';
-import { HardenedHandshake } from './hardened-handshake.ts';
-import type { AsocProfile } from './profile.ts';
+import { sizeAllows, sizeText, type Handshake, type HandshakeClock, type HandshakeKind, type HandshakeMessage, type MessageSize, type Role, type SecuritySettings, type Session } from './handshake.ts';
+import { HandshakePhase, HandshakeProtocolError, type Transition } from './handshake-phase.ts';
+import { HANDSHAKES, type HandshakeRegistry } from './handshake-registry.ts';
 import type { RandomSource } from './random.ts';
-import { V1Handshake } from './v1-handshake.ts';
-
-export type Role = 'client' | 'server';
 
 export interface ConnectionLimits {
   /** HELLO→ACCEPT must complete within this (§9.3: 10 s). */
   handshakeTimeoutMs: number;
-  /** Queued bytes the transport has not taken for this long mean the peer is dead (§9.3: 10 s). */
+  /**
+   * Bytes waiting for delivery with no progress for this long mean the peer is dead (§9.3: 10 s).
+   * Progress is the transport taking them, or, for a driver that reports its backlog
+   * (transportBacklog), delivering them: a peer that stopped reading is caught even when its
+   * bytes already left this machine's queue for the socket's.
+   */
   sendStallTimeoutMs: number;
   /** An inbound stream with no frame for this long is dead (§9.3: 30 s). */
   streamIdleTimeoutMs: number;
+  /** A frame begun (part of its header or payload received) with no further byte for this long closes the connection. */
+  partialFrameTimeoutMs: number;
   /** Inbound streams open at once on one connection; one more closes the connection. */
   maxConcurrentStreams: number;
   /** Outbound DATA frames carry at most this many bytes (RFC-0001 default chunk: 1 MiB). */
@@ -40,13 +44,31 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   handshakeTimeoutMs: 10_000,
   sendStallTimeoutMs: 10_000,
   streamIdleTimeoutMs: 30_000,
+  partialFrameTimeoutMs: 30_000,
   maxConcurrentStreams: 1024,
   chunkSize: 1024 * 1024,
 };
 
+/** What a connection reads of its profile (profile.ts's AsocProfile is one; a test may make its own). */
+export interface ConnectionProfile {
+  readonly name: string;
+  /** The version byte of every frame header; a peer speaking another is closed (`version-mismatch`). */
+  readonly wireVersion: number;
+  /** Its `kind` picks the handshake from the registry; the rest is that kind's settings. */
+  readonly security: SecuritySettings;
+  /** Server records HELLO challenges (v1) or nonces (hardened) and rejects a repeat (RFC-0002 §4.3); the reference keeps none. */
+  readonly helloReplay: ReplayPolicy | null;
+  /** Largest frame payload accepted (checked on the header). The reference has none. */
+  readonly maxFrameSize: number;
+  /** Send the lab's CONTROL delivery receipt when a stream ends (ignored by v1 peers that don't know it). */
+  readonly sendReceipts: boolean;
+  /** Connection limits that differ from DEFAULT_LIMITS (a node's own settings override them). */
+  readonly limits: Partial<ConnectionLimits>;
+}
+
 export interface ConnectionConfig {
   role: Role;
-  profile: AsocProfile;
+  profile: ConnectionProfile;
   nodeId: Uint8Array;
   apiKey: Uint8Array;
   crypto: CryptoBackend;
@@ -56,8 +78,14 @@ export interface ConnectionConfig {
   unixOffsetMs?: number;
   /** Server only, shared by all of a server's connections: where HELLO challenges are remembered. */
   helloReplay?: ReplayCache;
+  /** The node's own key, for kinds whose peers are known by keys of their own (subduction: an Ed25519 seed). */
+  identity?: Uint8Array;
+  /** Client only: the peer's key, when the client knows whom it dials (subduction: Audience::Known). */
+  expectedPeer?: Uint8Array;
   /** Overrides the profile's limits, which override DEFAULT_LIMITS. */
   limits?: Partial<ConnectionLimits>;
+  /** Where the profile's security kind is looked up (default: the lab's kinds, HANDSHAKES). */
+  handshakes?: HandshakeRegistry;
 }
 
 export type ConnectionState = 'handshaking' | 'established' | 'closed';
@@ -103,11 +131,13 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
   readonly stats: ConnectionStats = zeroStats();
 
   private stateValue: ConnectionState = 'handshaking';
+  private readonly kind: HandshakeKind;
   private readonly handshake: Handshake;
-  /** Set once the handshake derived keys (asoc-hardened): from then on every frame is sealed and opened. */
+  private readonly phase: HandshakePhase;
+  /** The session a handshake message agreed; the connection is established with it when the phase is. */
+  private agreedSession: Session | null = null;
+  /** Set once the session protects frames (asoc-hardened): from then on every frame is sealed and opened. */
   private protection: FrameProtection | null = null;
-  /** asoc-hardened server: the session agreed by HELLO/ACCEPT, established when the client's FINISH opens. */
-  private pendingSession: Session | null = null;
   /** The tagged DATA frame whose pieces are arriving: held until its tag verifies. */
   private opener: FrameOpener | null = null;
   private readonly reader: FrameReader;
@@ -116,7 +146,16 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
   private nextLocalStreamId: number;
   private transmitQueue: Uint8Array[] = [];
   private queued = 0;
+  /** Bytes pollTransmit handed out, ever. */
+  private handedOut = 0;
+  /** Of those, what the driver last said its transport still holds undelivered (0 for drivers that never say). */
+  private transportHeld = 0;
+  /** Bytes known delivered (handed out minus held); it only grows, so a larger value is progress. */
+  private delivered = 0;
+  /** Since when bytes wait for delivery without progress; null while none wait. */
   private stalledSince: number | null = null;
+  /** When the last byte arrived (for the partial-frame deadline). */
+  private lastReceivedAt: number;
   private readonly events: ConnectionEvent[] = [];
   private eventHead = 0;
   private readonly handshakeDeadline: number;
@@ -128,6 +167,7 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
     this.role = config.role;
     this.limits = { ...DEFAULT_LIMITS, ...config.profile.limits, ...config.limits };
     this.now = config.now;
+    this.lastReceivedAt = config.now;
     this.handshakeDeadline = config.now + this.limits.handshakeTimeoutMs;
     // Client-initiated streams are odd, server-initiated even (RFC-0001 §5.3); 0 is reserved.
     this.nextLocalStreamId = config.role === 'client' ? 1 : 2;
@@ -135,19 +175,18 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
       throw new Error(`profile ${config.profile.name} tracks HELLO challenges: give the server's shared helloReplay cache`);
     }
     const security = config.profile.security;
-    this.handshake = security.kind === 'v1' ? new V1Handshake(config) : new HardenedHandshake(config, security);
-    const tagged = security.kind !== 'v1';
+    const registered = (config.handshakes ?? HANDSHAKES).get(security.kind);
+    this.kind = registered.kind;
+    this.handshake = registered.kind.createHandshake(config, security);
+    this.phase = new HandshakePhase(registered.tables[config.role]);
     this.reader = new FrameReader({
       version: config.profile.wireVersion,
-      maxFrameSize: config.profile.maxFrameSize + (tagged ? GCM_TAG_SIZE : 0),
+      maxFrameSize: config.profile.maxFrameSize + this.kind.tagSize,
       streamed: (h) => this.isStreamed(h),
       checkHeader: (h) => this.checkFixedLength(h),
     });
-    if (config.role === 'client') {
-      const hello = this.handshake.hello(this.clock());
-      this.stats.handshakePayloadBytes += hello.length;
-      this.queueFrame(FrameType.HELLO, 0, 0, hello);
-    }
+    const start = this.phase.start();
+    if (start.sends) this.sendHandshakeMessage(start.sends, this.handshake.initiate(this.clock()));
   }
 
   get state(): ConnectionState {
@@ -179,6 +218,7 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
     this.advanceTo(now);
     if (this.isClosed()) return;
     this.stats.bytesReceived += bytes.length;
+    this.lastReceivedAt = this.now;
     this.reader.push(bytes);
     while (!this.isClosed()) {
       let item: ReaderItem | null;
@@ -194,21 +234,48 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
     }
   }
 
-  /** The transport ended (FIN, reset or error): streams still open are aborted. */
+  /**
+   * The transport ended (FIN, reset or error): streams still open are aborted, and what is queued
+   * is dropped, as nothing can carry it any more (also after a close that meant to flush it).
+   */
   transportClosed(now: number, detail = 'connection closed by peer'): void {
     this.advanceTo(now);
     if (this.stateValue !== 'closed') this.closeWith('transport-closed', detail, false);
+    this.dropQueue();
+    this.transportHeld = 0;
+  }
+
+  /**
+   * The driver's view of delivery: of the bytes pollTransmit handed out, `held` are still in its
+   * transport's buffers (not yet taken by the kernel, or not yet acknowledged by the peer). Fewer
+   * held than handed out since the last report is progress, and restarts the send-stall clock;
+   * bytes held with no progress keep it running, so a peer that stopped reading times out although
+   * this side's queue is empty. Drivers call it before reading pollTimeout and before handleTimeout.
+   */
+  transportBacklog(held: number, now: number): void {
+    this.advanceTo(now);
+    if (this.stateValue === 'closed') return;
+    this.transportHeld = held;
+    const delivered = this.handedOut - held;
+    const progressed = delivered > this.delivered;
+    if (progressed) this.delivered = delivered;
+    this.updateStallClock(progressed);
   }
 
   handleTimeout(now: number): void {
     this.advanceTo(now);
     if (this.stateValue === 'closed') return;
     if (this.stateValue === 'handshaking' && now >= this.handshakeDeadline) {
-      this.fail('handshake-timeout', `no ${this.role === 'server' ? 'HELLO' : 'ACCEPT'} within ${this.limits.handshakeTimeoutMs} ms`);
+      this.fail('handshake-timeout', `no ${this.phase.awaiting?.name.toUpperCase()} within ${this.limits.handshakeTimeoutMs} ms`);
       return;
     }
     if (this.stalledSince !== null && now >= this.stalledSince + this.limits.sendStallTimeoutMs) {
-      this.fail('send-timeout', `${this.queued} bytes not taken by the transport for ${this.limits.sendStallTimeoutMs} ms`);
+      const where = this.transportHeld > 0 ? ` (${this.queued} queued here, ${this.transportHeld} in the transport)` : '';
+      this.fail('send-timeout', `${this.queued + this.transportHeld} bytes not delivered for ${this.limits.sendStallTimeoutMs} ms${where}: the peer stopped reading or cannot be reached`);
+      return;
+    }
+    if (this.partialFrameDeadline() <= now) {
+      this.fail('partial-frame-timeout', `${this.reader.pendingBytes} bytes of an unfinished frame, then nothing for ${this.limits.partialFrameTimeoutMs} ms`);
       return;
     }
     for (const [streamId, stream] of this.inbound) {
@@ -225,8 +292,11 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
     if (this.transmitQueue.length === 0) return null;
     const out = this.transmitQueue;
     this.transmitQueue = [];
+    this.handedOut += this.queued;
     this.queued = 0;
-    this.stalledSince = null;
+    // A transport that holds nothing undelivered (or never says) took them as fast as it could: the
+    // clock starts over. Otherwise it keeps running until the transport reports progress.
+    if (this.transportHeld === 0) this.stalledSince = null;
     return out;
   }
 
@@ -245,6 +315,7 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
     if (this.stateValue === 'closed') return null;
     let deadline = this.stateValue === 'handshaking' ? this.handshakeDeadline : Infinity;
     if (this.stalledSince !== null) deadline = Math.min(deadline, this.stalledSince + this.limits.sendStallTimeoutMs);
+    deadline = Math.min(deadline, this.partialFrameDeadline());
     for (const stream of this.inbound.values()) deadline = Math.min(deadline, stream.lastActivity + this.limits.streamIdleTimeoutMs);
     return deadline === Infinity ? null : deadline;
   }
@@ -293,7 +364,11 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
   private onPiece(header: FrameHeader, data: Uint8Array, offset: number, last: boolean): void {
     if (offset === 0) {
       this.stats.framesReceived++;
-      if (!this.peerFrameAllowed(header)) return;
+      if (this.stateValue === 'handshaking') {
+        // The awaited message always comes whole (isStreamed), so the phase refuses this frame and the connection closes.
+        if (this.takeHandshakeFrame(header)) throw new Error(`${frameTypeName(header.type)}: a handshake message came in pieces`);
+        return;
+      }
       if (this.protection) this.opener = this.protection.beginOpen(wireHeader(header), header.length);
     }
     if (this.opener) this.onSealedPiece(this.opener, header, data, last);
@@ -373,51 +448,60 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
     this.emit({ type: 'frame-ignored', frameType: header.type, streamId: header.streamId, length: header.length });
   }
 
-  /** Only the handshake frame this side waits for may come; anything else closes (as the reference does). */
+  /** A whole frame while handshaking (opened first, if the session already protects frames). */
   private onHandshakeFrame(header: FrameHeader, payload: Uint8Array): void {
-    if (header.type !== this.expectedHandshakeFrame()) return void this.peerFrameAllowed(header);
-    if (this.pendingSession) {
-      this.stats.handshakePayloadBytes += this.protection!.tagSize;
-      return this.establish(this.pendingSession);
+    const transition = this.takeHandshakeFrame(header);
+    if (!transition) return;
+    const message = transition.takes!;
+    this.stats.handshakePayloadBytes += payload.length + this.tagOn(message);
+    const verdict = this.handshake.receive(message.name, payload, this.clock());
+    if (!verdict.ok) return this.authFailed(verdict.failure, verdict.detail, verdict.refusal);
+    if (transition.next === 'refused') throw new Error(`security kind ${this.kind.name}: its ${message.name} must refuse the handshake`);
+    if (verdict.session) this.agree(verdict.session);
+    if (transition.sends) {
+      if (!verdict.reply) throw new Error(`security kind ${this.kind.name}: no ${transition.sends.name} payload after ${message.name}`);
+      this.sendHandshakeMessage(transition.sends, verdict.reply);
     }
-    return this.role === 'server' ? this.onHello(payload) : this.onAccept(payload);
+    // Frames after the message that agreed the session, and after this side's clear answer to it, are protected.
+    if (this.agreedSession) this.protection = this.agreedSession.protection;
+    if (transition.next === 'established') this.establish(this.requireAgreedSession());
   }
 
-  /** Before the handshake the first frame must be HELLO (server) or ACCEPT (client), as the reference enforces. */
-  private peerFrameAllowed(header: FrameHeader): boolean {
-    if (this.stateValue === 'established') return true;
-    const expected = this.pendingSession ? 'expected-finish' : this.role === 'server' ? 'expected-hello' : 'expected-accept';
-    this.fail(expected, `${frameTypeName(header.type)} frame before the handshake completed`);
-    return false;
-  }
-
-  private onHello(payload: Uint8Array): void {
-    this.stats.handshakePayloadBytes += payload.length;
-    const verdict = this.handshake.onHello(payload, this.clock());
-    if (!verdict.ok) return this.authFailed(verdict.failure, verdict.detail);
-    const accept = verdict.accept!;
-    this.stats.handshakePayloadBytes += accept.length;
-    this.queueFrame(FrameType.ACCEPT, 0, 0, accept);
-    this.protection = verdict.session.protection;
-    if (this.handshake.clientConfirms) this.pendingSession = verdict.session;
-    else this.establish(verdict.session);
-  }
-
-  private onAccept(payload: Uint8Array): void {
-    this.stats.handshakePayloadBytes += payload.length;
-    const verdict = this.handshake.onAccept(payload, this.clock());
-    if (!verdict.ok) return this.authFailed(verdict.failure, verdict.detail);
-    this.protection = verdict.session.protection;
-    if (this.handshake.clientConfirms) {
-      this.queueFrame(FrameType.FINISH, 0, 0, EMPTY);
-      this.stats.handshakePayloadBytes += this.protection!.tagSize;
+  /** The phase's transition for this frame; any frame but the awaited message closes the connection (as the reference does). */
+  private takeHandshakeFrame(header: FrameHeader): Transition | null {
+    try {
+      return this.phase.receiveFrame(header.type);
+    } catch (err) {
+      if (!(err instanceof HandshakeProtocolError) || !err.awaiting) throw err;
+      this.fail(`expected-${err.awaiting.name}`, `${frameTypeName(header.type)} frame before the handshake completed`);
+      return null;
     }
-    this.establish(verdict.session);
+  }
+
+  private agree(session: Session): void {
+    const tagSize = session.protection?.tagSize ?? 0;
+    if (tagSize !== this.kind.tagSize) throw new Error(`security kind ${this.kind.name}: its session's frames carry ${tagSize}-byte tags, the kind declares ${this.kind.tagSize}`);
+    this.agreedSession = session;
+  }
+
+  private sendHandshakeMessage(message: HandshakeMessage, payload: Uint8Array): void {
+    if (message.sealed) this.protection = this.requireAgreedSession().protection;
+    this.queueFrame(message.frameType, 0, 0, payload);
+    this.stats.handshakePayloadBytes += payload.length + this.tagOn(message);
+  }
+
+  /** What a handshake message carries beyond its payload: the tag, when it is sealed. */
+  private tagOn(message: HandshakeMessage): number {
+    return message.sealed ? this.kind.tagSize : 0;
+  }
+
+  private requireAgreedSession(): Session {
+    if (!this.agreedSession) throw new Error(`security kind ${this.kind.name}: the handshake reached a step that needs its session before agreeing one`);
+    return this.agreedSession;
   }
 
   private establish(session: Session): void {
     this.stateValue = 'established';
-    this.pendingSession = null;
     this.peerNodeIdValue = session.peerNodeId;
     this.sessionTokenValue = session.token;
     this.emit({ type: 'established', peerNodeId: session.peerNodeId, sessionToken: session.token });
@@ -439,6 +523,7 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
   private onControl(header: FrameHeader, payload: Uint8Array): boolean {
     const receipt = decodeReceipt(payload);
     if (!receipt) return false;
+    this.updateStallClock(true); // the peer read a whole stream: it is alive and reading
     this.emit({ type: 'receipt', streamId: header.streamId, ...receipt });
     return true;
   }
@@ -459,20 +544,48 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
     if (this.stalledSince === null) this.stalledSince = this.now;
   }
 
-  private authFailed(reason: AuthFailure, detail: string): void {
+  /**
+   * RFC-0001 §9.2 / RFC-0002 §6.2.1: close at once, no error frame. A kind with a refusal message
+   * sends that instead, alone, before the close.
+   */
+  private authFailed(reason: AuthFailure, detail: string, refusal?: Uint8Array): void {
     this.emit({ type: 'auth-failed', reason });
-    // RFC-0001 §9.2 / RFC-0002 §6.2.1: close at once, no error frame.
-    this.fail(reason === 'bad-signature' ? 'auth-failed' : reason, detail);
+    const closeReason = reason === 'bad-signature' ? 'auth-failed' : reason;
+    if (!refusal) return this.fail(closeReason, detail);
+    const message = this.kind.refusal;
+    if (message?.from !== this.role) throw new Error(`security kind ${this.kind.name}: the ${this.role} has no refusal message to send`);
+    this.transmitQueue = [];
+    this.queued = 0;
+    this.queueFrame(message.frameType, 0, 0, refusal);
+    this.stats.handshakePayloadBytes += refusal.length;
+    this.closeWith(closeReason, detail, true);
   }
 
   /** A violation or timeout: nothing more is sent, queued frames are dropped. */
   private fail(reason: CloseReason, detail: string): void {
-    this.transmitQueue = [];
-    this.queued = 0;
     this.closeWith(reason, detail, false);
   }
 
+  private dropQueue(): void {
+    this.transmitQueue = [];
+    this.queued = 0;
+  }
+
+  /** No bytes waiting: no clock. Progress: it starts over. Otherwise it keeps running (or starts). */
+  private updateStallClock(progressed: boolean): void {
+    if (this.queued === 0 && this.transportHeld === 0) this.stalledSince = null;
+    else if (progressed || this.stalledSince === null) this.stalledSince = this.now;
+  }
+
+  /** Established and in the middle of a frame: the last byte's time plus the limit (the handshake has its own deadline). */
+  private partialFrameDeadline(): number {
+    if (this.stateValue !== 'established' || this.reader.atFrameBoundary) return Infinity;
+    return this.lastReceivedAt + this.limits.partialFrameTimeoutMs;
+  }
+
+  /** Without `flush` nothing queued will be written. */
   private closeWith(reason: CloseReason, detail: string, flush: boolean): void {
+    if (!flush) this.dropQueue();
     this.stateValue = 'closed';
     this.stalledSince = null;
     for (const [streamId, stream] of this.inbound) this.emit({ type: 'stream-aborted', streamId, bytes: stream.bytes, reason });
@@ -494,24 +607,18 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
     if (now > this.now) this.now = now;
   }
 
-  /** The one frame type this side accepts while handshaking: HELLO, then FINISH (asoc-hardened) on a server; ACCEPT on a client. */
-  private expectedHandshakeFrame(): number {
-    if (this.role === 'client') return FrameType.ACCEPT;
-    return this.pendingSession ? FrameType.FINISH : FrameType.HELLO;
-  }
-
   /**
    * Which frames come out in pieces rather than assembled, decided on the header. Streamed frames
    * are never buffered whole, so no header can make this side allocate what it announces:
-   * - handshaking: everything but the expected handshake frame (whose size is fixed), so that any
-   *   other frame closes the connection on its first piece;
+   * - handshaking: everything but the awaited handshake message or the peer's refusal (whose sizes
+   *   are bounded), so that any other frame closes the connection on its first piece;
    * - tagged (asoc-hardened): everything but END and a receipt-sized CONTROL, which are small; the
    *   pieces are held, uncopied, until the tag verifies (onSealedPiece);
    * - v1: DATA, reserved and unknown types, a CONTROL too large to be a receipt, and HELLO/ACCEPT
    *   (ignored after the handshake).
    */
   private isStreamed(h: FrameHeader): boolean {
-    if (this.stateValue === 'handshaking') return h.type !== this.expectedHandshakeFrame();
+    if (this.stateValue === 'handshaking') return !this.phase.takes(h.type);
     const tag = this.protection?.tagSize ?? 0;
     if (h.type === FrameType.END) return false;
     if (h.type === FrameType.CONTROL) return h.length > RECEIPT_SIZE + tag;
@@ -523,20 +630,16 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
   }
 
   /**
-   * END is empty; during the handshake HELLO and ACCEPT have the profile's fixed sizes and FINISH
-   * carries just its tag. Refused on the header, before buffering.
+   * END is empty (but for its tag). While handshaking, a message of the kind sent in the clear has
+   * its size whichever side it reaches (as the reference checks HELLO and ACCEPT), and a sealed one,
+   * once awaited, its size and the tag. Refused on the header, before buffering.
    */
   private checkFixedLength(h: FrameHeader): void {
-    const handshaking = this.stateValue === 'handshaking';
     const tag = this.protection?.tagSize ?? 0;
-    let expected: number | null = null;
-    if (h.type === FrameType.END) expected = tag;
-    else if (handshaking && h.type === FrameType.HELLO) expected = this.handshake.helloSize;
-    else if (handshaking && h.type === FrameType.ACCEPT) expected = this.handshake.acceptSize;
-    else if (handshaking && h.type === FrameType.FINISH && this.pendingSession) expected = tag;
-    if (expected !== null && h.length !== expected) {
-      throw new WireError('bad-length', `${frameTypeName(h.type)} payload must be ${expected} bytes, header announces ${h.length}`);
-    }
+    if (h.type === FrameType.END) return requireLength(h, 0, tag);
+    if (this.stateValue !== 'handshaking') return;
+    const message = this.phase.messageOf(h.type);
+    if (message && (!message.sealed || message === this.phase.awaiting)) requireLength(h, message.size, message.sealed ? tag : 0);
   }
 
   private requireEstablished(action: string): void {
@@ -554,6 +657,11 @@ export class AsocConnection implements Endpoint<ConnectionEvent> {
 /** An application call made in a state that does not allow it (a bug in the caller, not the peer). */
 export class ConnectionStateError extends Error {
   override readonly name = 'ConnectionStateError';
+}
+
+function requireLength(h: FrameHeader, size: MessageSize, tag: number): void {
+  const total: MessageSize = typeof size === 'number' ? size + tag : { atMost: size.atMost + tag };
+  if (!sizeAllows(total, h.length)) throw new WireError('bad-length', `${frameTypeName(h.type)} payload must be ${sizeText(total)}, header announces ${h.length}`);
 }
 
 /** The header's 14 bytes as they were on the wire: what a frame's tag authenticates. */

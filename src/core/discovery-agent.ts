@@ -16,7 +16,7 @@ import { ReplayCache } from '../crypto/replay-cache.ts';
 import { bytesToHex } from '../wire/bytes.ts';
 import { DISCOVERY_SIZE, decodeDiscovery } from '../wire/discovery.ts';
 import type { Endpoint } from './endpoint.ts';
-import { discoveryDomain } from './discovery-domain.ts';
+import { HANDSHAKES } from './handshake-registry.ts';
 import type { AsocProfile } from './profile.ts';
 import type { RandomSource } from './random.ts';
 import { checkDiscovery, signDiscovery, type V1Keys } from './v1-auth.ts';
@@ -124,7 +124,7 @@ export class DiscoveryAgent implements DatagramEndpoint<DiscoveryEvent> {
 
   private readonly keys: V1Keys;
   private readonly ownNodeId: string;
-  /** The community label this profile's discovery hashes (see discovery-domain.ts). */
+  /** The community label this profile's discovery hashes (its security kind's discoveryDomain). */
   private readonly community: string;
   private readonly communityHash: Uint8Array;
   private readonly replay: ReplayCache;
@@ -144,7 +144,8 @@ export class DiscoveryAgent implements DatagramEndpoint<DiscoveryEvent> {
     if (!(this.intervalMs > 0 && this.staleAfterMs > 0 && this.maxPeers > 0)) {
       throw new RangeError('discovery interval, stale time and maxPeers must be positive');
     }
-    const domain = discoveryDomain(config.profile, config.crypto, config.apiKey, config.community);
+    // Each security kind keys its discovery apart, so nodes of different kinds never take each other's announcements.
+    const domain = HANDSHAKES.get(config.profile.security.kind).kind.discoveryDomain(config.crypto, config.apiKey, config.community);
     this.keys = domain.keys;
     this.community = domain.community;
     this.ownNodeId = bytesToHex(config.nodeId);

@@ -10,21 +10,37 @@ export type CloseReason =
   | 'bad-length' // a HELLO or ACCEPT of the wrong size
   | 'bad-seq' // out-of-order sequence number (§9.2: close)
   | 'bad-stream-id' // DATA or END on the reserved stream 0
-  | 'expected-hello' // server: the first frame was not HELLO
-  | 'expected-accept' // client: the first frame was not ACCEPT
-  | 'expected-finish' // asoc-hardened server: the frame after ACCEPT was not the client's FINISH
-  | 'auth-failed' // a signature did not verify (server: close at once, no error frame)
+  // Handshaking: a frame other than the message this side awaits came. The server's first frame must
+  // be HELLO (expected-hello), the client's ACCEPT (expected-accept), and an asoc-hardened server's
+  // frame after ACCEPT the client's FINISH (expected-finish); other kinds name their own messages.
+  | `expected-${string}`
+  | 'auth-failed' // a signature did not verify (close at once: no error frame, but a kind's own refusal message if it has one)
   | 'replay' // a HELLO challenge seen before (profiles that track them)
-  | 'stale' // asoc-hardened: HELLO timestamp outside the freshness window
+  | 'stale' // asoc-hardened: HELLO timestamp outside the freshness window; subduction: challenge timestamp beyond the drift window
   | 'reflection' // asoc-hardened: the peer presented this node's own id
   | 'downgrade' // asoc-hardened: the peer asked for or chose another suite than this node's
-  | 'integrity-failed' // asoc-hardened: a frame's tag did not verify (injected, altered, dropped or replayed)
+  | 'wrong-audience' // the peer meant another node: a challenge for another audience, or an answer from another peer than the one asked for
+  | 'malformed' // a handshake message that does not decode (not its CBOR, not canonical, not its shape)
+  | 'unsupported-version' // a handshake message in an envelope version this node does not speak
+  | 'refused' // the peer answered with its refusal message (its reason in the detail)
+  | 'integrity-failed' // a frame's tag did not verify (kinds that protect frames) (injected, altered, dropped or replayed)
   | 'replay-cache-full' // the bounded replay cache refuses new entries
-  | 'handshake-timeout' // no HELLO/ACCEPT within the handshake timeout
-  | 'send-timeout' // queued bytes not taken by the transport for the send-stall timeout (§9.3)
+  | 'handshake-timeout' // the handshake did not complete within its timeout
+  | 'send-timeout' // bytes waiting for delivery made no progress for the send-stall timeout (§9.3)
+  | 'partial-frame-timeout' // established, part of a frame received, then nothing for the partial-frame timeout
   | 'too-many-streams'; // more concurrent inbound streams than allowed
 
-export type AuthFailure = 'bad-signature' | 'replay' | 'replay-cache-full' | 'stale' | 'reflection' | 'downgrade';
+export type AuthFailure =
+  | 'bad-signature'
+  | 'replay'
+  | 'replay-cache-full'
+  | 'stale'
+  | 'reflection'
+  | 'downgrade'
+  | 'wrong-audience'
+  | 'malformed'
+  | 'unsupported-version'
+  | 'refused';
 
 export type ConnectionEvent =
   /** Handshake done. The server learns the client's node id from HELLO; a v1 client learns none. */

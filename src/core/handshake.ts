@@ -1,15 +1,48 @@
 /**
- * What a connection needs from a profile's handshake: the HELLO the client sends, the server's
- * verdict on a HELLO (and its ACCEPT), the client's verdict on an ACCEPT, and what the session is
- * afterwards (its token, and the frame protection, if any). Two implementations: v1 (RFC-0002 as
- * written: v1-handshake.ts) and asoc-hardened (hardened-handshake.ts).
+ * What a connection needs from a security kind (`profile.security.kind`), and nothing about which
+ * kind it is: the kind's messages in the order they are sent (their frame types and sizes, so the
+ * connection's state table, handshake-phase.ts, knows which frame it may take and refuses any other
+ * on its header), the tag every frame carries once the session protects frames, and one
+ * connection's Handshake, which builds and checks the payloads and agrees the session. The kinds
+ * are registered in handshake-registry.ts: v1 (RFC-0002 as written, v1-handshake.ts),
+ * asoc-hardened (hardened-handshake.ts) and subduction (subduction-handshake.ts).
  */
 import type { ReplayCache } from '../crypto/replay-cache.ts';
 import type { CryptoBackend } from '../crypto/backend.ts';
 import type { AuthFailure } from './events.ts';
 import type { FrameProtection } from './frame-protection.ts';
-import type { AsocProfile } from './profile.ts';
 import type { RandomSource } from './random.ts';
+import type { V1Keys } from './v1-auth.ts';
+
+export type Role = 'client' | 'server';
+
+/** What a profile says about its security: the kind, and whatever settings that kind takes. */
+export interface SecuritySettings {
+  readonly kind: string;
+}
+
+/** A payload of exactly this many bytes, or of at most this many. */
+export type MessageSize = number | { readonly atMost: number };
+
+/** Whether a payload of `length` bytes has this size. */
+export function sizeAllows(size: MessageSize, length: number): boolean {
+  return typeof size === 'number' ? length === size : length <= size.atMost;
+}
+
+export function sizeText(size: MessageSize): string {
+  return typeof size === 'number' ? `${size} bytes` : `at most ${size.atMost} bytes`;
+}
+
+export interface HandshakeMessage {
+  /** Lower case: names the state that awaits it (`awaiting-hello`) and the close when another frame comes instead (`expected-hello`). */
+  readonly name: string;
+  readonly frameType: number;
+  readonly from: Role;
+  /** The payload's size before any tag, checked on the frame header before a byte of it is buffered. */
+  readonly size: MessageSize;
+  /** Sent under the session's frame protection (a key confirmation), so it carries the tag too. */
+  readonly sealed: boolean;
+}
 
 export interface Session {
   /** Names the session (v1: the ACCEPT token; hardened: an id derived with the keys). */
@@ -18,7 +51,14 @@ export interface Session {
   protection: FrameProtection | null;
 }
 
-export type HandshakeVerdict = { ok: true; session: Session; accept?: Uint8Array } | { ok: false; failure: AuthFailure; detail: string };
+/**
+ * A received message's verdict. When ok: `reply` is the payload of this side's next message, when
+ * the kind's next message is this side's; `session` is set by the message that agrees it (frames
+ * are protected from then on, and the connection is established when the last message is done).
+ * When not: `refusal`, for a kind that has one and on the side that sends it, is the payload of
+ * the refusal message sent before the connection closes.
+ */
+export type HandshakeVerdict = { ok: true; reply?: Uint8Array; session?: Session } | { ok: false; failure: AuthFailure; detail: string; refusal?: Uint8Array };
 
 /** The clocks a handshake reads: the connection's own (monotonic) and Unix time, both in ms. */
 export interface HandshakeClock {
@@ -26,26 +66,51 @@ export interface HandshakeClock {
   unixMs: number;
 }
 
+/** One connection's side of a handshake. */
 export interface Handshake {
-  /** Payload sizes, checked on the frame header before any byte is buffered. */
-  readonly helloSize: number;
-  readonly acceptSize: number;
-  /** True when the client confirms the keys with a FINISH frame, which the server waits for. */
-  readonly clientConfirms: boolean;
-  /** Client: the HELLO payload to send. */
-  hello(clock: HandshakeClock): Uint8Array;
-  /** Server: a HELLO's verdict; when ok, `accept` is the ACCEPT payload to send. */
-  onHello(payload: Uint8Array, clock: HandshakeClock): HandshakeVerdict;
-  /** Client: an ACCEPT's verdict. */
-  onAccept(payload: Uint8Array, clock: HandshakeClock): HandshakeVerdict;
+  /** The payload of the first message; asked only of the side that sends it. */
+  initiate(clock: HandshakeClock): Uint8Array;
+  /** A message from the peer, of the frame type and size its kind declares. */
+  receive(message: string, payload: Uint8Array, clock: HandshakeClock): HandshakeVerdict;
 }
 
 export interface HandshakeConfig {
-  profile: AsocProfile;
   nodeId: Uint8Array;
   apiKey: Uint8Array;
   crypto: CryptoBackend;
   random: RandomSource;
   /** Server only: the node's shared record of HELLOs seen (profiles that keep one). */
   helloReplay?: ReplayCache;
+  /** The node's own key, for kinds whose peers are known by a key pair of their own (subduction: an Ed25519 seed). */
+  identity?: Uint8Array;
+  /** Client only: the peer it means to reach, when it knows the peer's key ahead (subduction: Audience::Known). */
+  expectedPeer?: Uint8Array;
+}
+
+/** The keys and community label a profile's discovery signs and checks with (discovery-agent.ts). */
+export interface DiscoveryDomain {
+  keys: V1Keys;
+  community: string;
+}
+
+/** A security kind: its handshake, and what follows from it for frames and discovery. */
+export interface HandshakeKind<S extends SecuritySettings = SecuritySettings> {
+  /** The `profile.security.kind` that selects it. */
+  readonly name: S['kind'];
+  /** In the order they are sent; the two sides take turns (handshake-registry.ts checks the list). */
+  readonly messages: readonly HandshakeMessage[];
+  /**
+   * A message its sender may send, in the clear, instead of its next message, saying why it refuses
+   * the handshake (subduction's unsigned Rejection); it is never sealed. The sender closes after it;
+   * the receiver takes it in every state that awaits one of the sender's messages and hands it to
+   * the handshake, which must refuse: its verdict is the reason the connection closes with.
+   */
+  readonly refusal?: HandshakeMessage;
+  /**
+   * Bytes every frame carries after its payload once the session protects frames (0: never). Known
+   * before the handshake, so the largest frame a header may announce is fixed from the start.
+   */
+  readonly tagSize: number;
+  createHandshake(config: HandshakeConfig, settings: S): Handshake;
+  discoveryDomain(crypto: CryptoBackend, apiKey: Uint8Array, community: string): DiscoveryDomain;
 }

@@ -10,10 +10,15 @@
  * session keys come from HKDF over both nonces and a hash of the transcript, so a replayed HELLO
  * yields keys the replayer cannot compute (and is refused anyway: its nonce is remembered for the
  * freshness window and its timestamp must be within it), and an old ACCEPT never matches a new HELLO.
+ *
+ * Discovery keeps v1's 50-byte datagram but signs with a key derived from the API key for discovery
+ * alone and hashes a labelled community, so v1 and hardened nodes never take each other's
+ * announcements, and no discovery MAC can be replayed as any other message (docs §6).
  */
-import type { CryptoBackend } from '../crypto/backend.ts';
+import { GCM_TAG_SIZE, type CryptoBackend } from '../crypto/backend.ts';
 import { constantTimeEqual } from '../crypto/mac.ts';
 import { bytesToHex, concatBytes } from '../wire/bytes.ts';
+import { FrameType } from '../wire/frame.ts';
 import {
   HANDSHAKE_MAC_SIZE,
   HARDENED_ACCEPT_SIZE,
@@ -28,18 +33,20 @@ import {
 } from '../wire/hardened.ts';
 import { GcmFrameProtection } from './frame-protection.ts';
 import type { AuthFailure } from './events.ts';
-import type { Handshake, HandshakeClock, HandshakeConfig, HandshakeVerdict, Session } from './handshake.ts';
+import type { DiscoveryDomain, Handshake, HandshakeClock, HandshakeConfig, HandshakeKind, HandshakeVerdict, Session } from './handshake.ts';
 
 /** Every label asoc-hardened derives or MACs with: "asoc-hardened/2 <what>", UTF-8 (docs §4). */
-export function hardenedLabel(what: string): Uint8Array {
+function hardenedLabel(what: string): Uint8Array {
   return new TextEncoder().encode(`asoc-hardened/2 ${what}`);
 }
 /** The HKDF salt of keys derived from the API key alone (the handshake and discovery keys). */
-export const HARDENED_KEY_SALT = hardenedLabel('salt');
+const HARDENED_KEY_SALT = hardenedLabel('salt');
 const HANDSHAKE_KEY_INFO = hardenedLabel('handshake key');
 const HELLO_LABEL = hardenedLabel('hello');
 const ACCEPT_LABEL = hardenedLabel('accept');
 const SESSION_INFO = hardenedLabel('session keys');
+const DISCOVERY_KEY_INFO = hardenedLabel('discovery key');
+const COMMUNITY_PREFIX = 'asoc-hardened/2 community ';
 const KEY_SIZE = 32;
 const SESSION_ID_SIZE = 8;
 
@@ -56,9 +63,6 @@ export function handshakeKey(crypto: CryptoBackend, apiKey: Uint8Array): Uint8Ar
 }
 
 export class HardenedHandshake implements Handshake {
-  readonly helloSize = HARDENED_HELLO_SIZE;
-  readonly acceptSize = HARDENED_ACCEPT_SIZE;
-  readonly clientConfirms = true;
   private readonly macKey: Uint8Array;
   private sentHello: Uint8Array | null = null;
 
@@ -69,7 +73,7 @@ export class HardenedHandshake implements Handshake {
     this.macKey = handshakeKey(config.crypto, config.apiKey);
   }
 
-  hello(clock: HandshakeClock): Uint8Array {
+  initiate(clock: HandshakeClock): Uint8Array {
     const macInput = helloMacInput({
       nodeId: this.config.nodeId,
       nonce: this.config.random.bytes(NONCE_SIZE),
@@ -80,7 +84,15 @@ export class HardenedHandshake implements Handshake {
     return this.sentHello;
   }
 
-  onHello(payload: Uint8Array, clock: HandshakeClock): HandshakeVerdict {
+  receive(message: string, payload: Uint8Array, clock: HandshakeClock): HandshakeVerdict {
+    if (message === 'hello') return this.onHello(payload, clock);
+    if (message === 'accept') return this.onAccept(payload);
+    // FINISH has no payload: it is the client's proof of the key, checked as its frame's tag.
+    if (message === 'finish') return { ok: true };
+    throw new Error(`asoc-hardened has no ${message} message`);
+  }
+
+  private onHello(payload: Uint8Array, clock: HandshakeClock): HandshakeVerdict {
     const hello = decodeHardenedHello(payload);
     if (!this.verify(hello.mac, HELLO_LABEL, hello.macInput)) return fail('bad-signature', 'HELLO MAC does not verify');
     if (hello.suite !== this.security.suite) return fail('downgrade', `HELLO asks for suite ${hello.suite}, this node requires ${this.security.suite}`);
@@ -94,17 +106,17 @@ export class HardenedHandshake implements Handshake {
     if (verdict === 'full') return fail('replay-cache-full', 'HELLO replay cache is full');
     const macInput = acceptMacInput({ nodeId: this.config.nodeId, nonce: this.config.random.bytes(NONCE_SIZE), suite: hello.suite });
     const accept = withMac(macInput, this.mac(ACCEPT_LABEL, payload, macInput));
-    return { ok: true, accept, session: this.session('server', payload, accept, hello.nodeId) };
+    return { ok: true, reply: accept, session: this.session('server', payload, accept, hello.nodeId) };
   }
 
-  onAccept(payload: Uint8Array): HandshakeVerdict {
+  private onAccept(payload: Uint8Array): HandshakeVerdict {
     const hello = this.sentHello;
-    if (hello === null) throw new Error('onAccept before hello()');
+    if (hello === null) throw new Error('ACCEPT received before a HELLO was sent');
     const accept = decodeHardenedAccept(payload);
     if (!this.verify(accept.mac, ACCEPT_LABEL, hello, accept.macInput)) return fail('bad-signature', 'ACCEPT MAC does not verify (or answers another HELLO)');
     if (accept.suite !== this.security.suite) return fail('downgrade', `ACCEPT chose suite ${accept.suite}, this node offered ${this.security.suite}`);
     if (constantTimeEqual(accept.nodeId, this.config.nodeId)) return fail('reflection', 'ACCEPT carries this node\'s own id');
-    return { ok: true, session: this.session('client', hello, payload, accept.nodeId) };
+    return { ok: true, reply: EMPTY, session: this.session('client', hello, payload, accept.nodeId) };
   }
 
   /**
@@ -138,3 +150,20 @@ export class HardenedHandshake implements Handshake {
 function fail(failure: AuthFailure, detail: string): HandshakeVerdict {
   return { ok: false, failure, detail };
 }
+
+const EMPTY = new Uint8Array(0);
+
+export const HARDENED_HANDSHAKE: HandshakeKind<HardenedSecurity> = {
+  name: 'hardened',
+  messages: [
+    { name: 'hello', frameType: FrameType.HELLO, from: 'client', size: HARDENED_HELLO_SIZE, sealed: false },
+    { name: 'accept', frameType: FrameType.ACCEPT, from: 'server', size: HARDENED_ACCEPT_SIZE, sealed: false },
+    { name: 'finish', frameType: FrameType.FINISH, from: 'client', size: 0, sealed: true },
+  ],
+  tagSize: GCM_TAG_SIZE,
+  createHandshake: (config, security) => new HardenedHandshake(config, security),
+  discoveryDomain: (crypto, apiKey, community): DiscoveryDomain => ({
+    keys: { crypto, apiKey: crypto.hkdfSha256(apiKey, HARDENED_KEY_SALT, DISCOVERY_KEY_INFO, KEY_SIZE) },
+    community: COMMUNITY_PREFIX + community,
+  }),
+};

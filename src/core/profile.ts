@@ -9,37 +9,34 @@
  *   (docs/asoc-hardened.md): wire version 2, a handshake bound to both peers' fresh nonces, HKDF
  *   session keys, a tag on every frame (and encryption in the second), enforced freshness, and every
  *   §10.4 limit on by default.
+ * - `subduction`: the Subduction design's handshake as a comparison protocol (docs/subduction.md):
+ *   wire version 3, two Ed25519-signed messages in canonical CBOR, peers known by their keys, a
+ *   60 s drift window and a 12-minute nonce cache; frames tagged under keys the two identities agree.
  * Both v1 profiles speak the same v1 bytes; they differ in what a receiver enforces.
  */
 import type { ReplayPolicy } from '../crypto/replay-cache.ts';
 import { Suite } from '../wire/hardened.ts';
 import { DEFAULT_MAX_FRAME_SIZE, MAX_WIRE_LENGTH } from '../wire/frame.ts';
 import type { AdmissionSettings } from './admission.ts';
-import type { ConnectionLimits } from './connection.ts';
+import type { ConnectionProfile } from './connection.ts';
 import type { HardenedSecurity } from './hardened-handshake.ts';
+import type { SubductionSecurity } from './subduction-handshake.ts';
+import type { V1Security } from './v1-handshake.ts';
 
-export type ProfileName = 'asoc-v1' | 'asoc-v1/reference' | 'asoc-hardened' | 'asoc-hardened/encrypted';
+export type ProfileName = 'asoc-v1' | 'asoc-v1/reference' | 'asoc-hardened' | 'asoc-hardened/encrypted' | 'subduction';
 
-export interface AsocProfile {
+/** What a connection reads (connection.ts: wire version, security kind, HELLO replay, frame size, receipts, limits), and discovery and admission. */
+export interface AsocProfile extends ConnectionProfile {
   readonly name: ProfileName;
-  /** The version byte of every frame header; a peer speaking another is closed (`version-mismatch`). */
-  readonly wireVersion: 1 | 2;
-  /** The handshake and what protects frames after it. */
-  readonly security: { kind: 'v1' } | HardenedSecurity;
-  /** Server records HELLO challenges (v1) or nonces (hardened) and rejects a repeat (RFC-0002 §4.3); the reference keeps none. */
-  readonly helloReplay: ReplayPolicy | null;
+  readonly wireVersion: 1 | 2 | 3;
+  /** The handshake and what protects frames after it (handshake-registry.ts has a kind for each). */
+  readonly security: V1Security | HardenedSecurity | SubductionSecurity;
   /** How discovery challenges are remembered; a `window` policy also rejects old timestamps. */
   readonly discoveryReplay: ReplayPolicy;
   /** What identifies a discovery message in the replay cache: its challenge alone (v1), or with the sender's node id. */
   readonly discoveryReplayKey: 'challenge' | 'node-and-challenge';
   /** Discovery from one node accepted at most once per this many ms (RFC-0001 §10.4), or no limit. */
   readonly discoveryMinIntervalMs: number | null;
-  /** Largest frame payload accepted (checked on the header). The reference has none. */
-  readonly maxFrameSize: number;
-  /** Send the lab's CONTROL delivery receipt when a stream ends (ignored by v1 peers that don't know it). */
-  readonly sendReceipts: boolean;
-  /** Connection limits that differ from DEFAULT_LIMITS (a node's own settings override them). */
-  readonly limits: Partial<ConnectionLimits>;
   /** Admission settings that differ from DEFAULT_ADMISSION (a node's own settings override them). */
   readonly admission: Partial<AdmissionSettings>;
 }
@@ -96,11 +93,31 @@ export const ASOC_HARDENED_ENCRYPTED: AsocProfile = {
   security: { kind: 'hardened', suite: Suite.ENCRYPTED, freshnessMs: HARDENED_FRESHNESS_MS },
 };
 
+/** The design's defaults: a 60 s drift window, nonces kept 12 minutes (its 4 buckets of 3), messages up to 50 MiB. */
+const SUBDUCTION_MAX_DRIFT_MS = 60_000;
+const SUBDUCTION_NONCE_WINDOW_MS = 12 * 60_000;
+
+export const SUBDUCTION: AsocProfile = {
+  name: 'subduction',
+  wireVersion: 3,
+  security: { kind: 'subduction', freshnessMs: SUBDUCTION_MAX_DRIFT_MS, service: 'asoc-lab' },
+  // Time and drift are the handshake's own checks; the cache only remembers (peer id, nonce) pairs.
+  helloReplay: { kind: 'window', windowMs: SUBDUCTION_NONCE_WINDOW_MS, maxAgeMs: SUBDUCTION_MAX_DRIFT_MS, capacity: 100_000 },
+  discoveryReplay: freshnessWindow(SIXTY_SECONDS),
+  discoveryReplayKey: 'node-and-challenge',
+  discoveryMinIntervalMs: 1_000,
+  maxFrameSize: 50 * 1024 * 1024,
+  sendReceipts: true,
+  limits: {},
+  admission: {},
+};
+
 export const PROFILES: Record<ProfileName, AsocProfile> = {
   'asoc-v1': ASOC_V1,
   'asoc-v1/reference': ASOC_V1_REFERENCE,
   'asoc-hardened': ASOC_HARDENED,
   'asoc-hardened/encrypted': ASOC_HARDENED_ENCRYPTED,
+  subduction: SUBDUCTION,
 };
 
 export function profileByName(name: string): AsocProfile {

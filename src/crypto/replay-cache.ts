@@ -24,7 +24,7 @@ export class ReplayCache {
    * Window policy: the keys in insertion order (which is time order) from `head` on, so expiry pops
    * from the front. Not by iterating the Map: an iteration from its start also walks every hole the
    * deletions left, until V8 next rehashes the table, so at tens of thousands of live entries each
-   * check cost tens of µs (scenarios/attacks/challenge-birthday.ts measured it).
+   * check cost tens of µs (attacks/simulated/challenge-birthday.ts measured it).
    */
   private order: (string | number)[] = [];
   private head = 0;

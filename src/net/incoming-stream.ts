@@ -3,7 +3,7 @@
  * need not match the sender's chunks). Bytes wait here until the application reads them; the
  * connection is told how many are waiting so it can stop reading the socket (backpressure).
  */
-import type { PeerInfo } from '../node/peer.ts';
+import type { PeerInfo } from '../driver/peer.ts';
 
 export class StreamAbortedError extends Error {
   override readonly name = 'StreamAbortedError';

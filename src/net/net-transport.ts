@@ -1,12 +1,12 @@
 /**
- * The operating system as the shared orchestration's transport (src/node/transport.ts): real
+ * The operating system as the shared orchestration's transport (src/driver/transport.ts): real
  * timers (unref'd: only sockets keep a process alive), node:net connects and connected sockets as
  * byte streams, and the discovery UDP socket on node:dgram.
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
-import type { ByteStream } from '../node/connection-driver.ts';
-import type { Cancel, Connector, DatagramReceiver, DatagramSocket, DeadlineTimerFactory, Timers } from '../node/transport.ts';
+import type { ByteStream } from '../driver/connection-driver.ts';
+import type { Cancel, Connector, DatagramReceiver, DatagramSocket, DeadlineTimerFactory, Timers } from '../driver/transport.ts';
 import { DEFAULT_DISCOVERY_PORT } from '../wire/discovery.ts';
 import { monotonicNow, wallClockNow } from './system.ts';
 
@@ -101,6 +101,8 @@ const SMALL_PIECE_BYTES = 4096;
 
 export function netByteStream(socket: net.Socket): ByteStream {
   socket.setNoDelay(true);
+  // Called when a batch's last write is done, i.e. the kernel took everything written up to it.
+  let written: (() => void) | undefined;
   return {
     get remoteAddress() {
       return socket.remoteAddress ?? 'unknown';
@@ -114,6 +116,10 @@ export function netByteStream(socket: net.Socket): ByteStream {
     get hasRoom() {
       return !socket.writableNeedDrain;
     },
+    // Bytes node:net still buffers: a write request is done once the kernel took all of it.
+    get pendingBytes() {
+      return socket.writableLength;
+    },
     // node:net buffers whatever it is given, so everything is taken; cork makes the pieces one writev.
     // Runs of small pieces (headers, receipts, handshake frames) are joined first: node keeps a
     // request object per write, which costs more than the bytes when thousands of tiny frames queue
@@ -121,25 +127,28 @@ export function netByteStream(socket: net.Socket): ByteStream {
     write: (pieces) => {
       socket.cork();
       let small: Uint8Array[] = [];
-      const flushSmall = () => {
-        if (small.length > 0) socket.write(small.length === 1 ? small[0]! : Buffer.concat(small));
+      const flushSmall = (done?: () => void) => {
+        if (small.length > 0) socket.write(small.length === 1 ? small[0]! : Buffer.concat(small), done);
         small = [];
       };
-      for (const piece of pieces) {
+      const last = pieces.length - 1;
+      for (let i = 0; i <= last; i++) {
+        const piece = pieces[i]!;
         if (piece.length <= SMALL_PIECE_BYTES) {
           small.push(piece);
           continue;
         }
         flushSmall();
-        socket.write(piece);
+        socket.write(piece, i === last ? written : undefined);
       }
-      flushSmall();
+      flushSmall(written);
       socket.uncork();
       return null;
     },
     end: () => socket.end(),
     destroy: () => socket.destroy(),
     attach: (events) => {
+      written = () => events.progress();
       socket.on('data', events.data);
       socket.on('drain', events.writable);
       socket.on('error', (err) => events.ended(err.message));

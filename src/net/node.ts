@@ -16,15 +16,16 @@ import type { AdmissionSettings } from '../core/admission.ts';
 import type { ConnectionLimits } from '../core/connection.ts';
 import type { AuthFailure, CloseReason } from '../core/events.ts';
 import { ASOC_V1, type AsocProfile } from '../core/profile.ts';
-import type { SendReceipt } from '../node/connection-driver.ts';
-import { DEFAULT_CONNECT_TIMEOUT_MS } from '../node/dialer.ts';
-import { NodeOrchestrator } from '../node/orchestrator.ts';
-import type { Connector } from '../node/transport.ts';
-import type { PeerInfo } from '../node/peer.ts';
+import type { SendReceipt } from '../driver/connection-driver.ts';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from '../driver/dialer.ts';
+import { DEFAULT_FLOW, type FlowSettings } from '../driver/flow.ts';
+import { NodeOrchestrator } from '../driver/orchestrator.ts';
+import type { Connector } from '../driver/transport.ts';
+import { PeerNotFoundError, type PeerDirection, type PeerInfo } from '../driver/peer.ts';
 import { DEFAULT_TCP_PORT } from '../wire/discovery.ts';
 import type { IncomingStream } from './incoming-stream.ts';
 import { DEFAULT_DISCOVERY, bindDatagramSocket, netConnector, netTimers, wallDeadlineTimer, type DiscoverySettings } from './net-transport.ts';
-import { DEFAULT_FLOW, SocketConnection, type ByteSource, type FlowSettings } from './socket-connection.ts';
+import { SocketConnection, type ByteSource } from './socket-connection.ts';
 import { monotonicNow, systemRandom, wallClockNow } from './system.ts';
 
 export interface AsocNodeOptions {
@@ -65,17 +66,13 @@ export interface AsocNodeEvents {
   'auth-failed': [{ address: string; reason: AuthFailure }];
   /** An inbound connection refused before its handshake (connection limit, lockout, too many handshakes from its address). */
   refused: [{ address: string; reason: string }];
-  /** Any connection closed, established or not (a peer's close is also a peer-down). */
-  'connection-closed': [{ address: string; reason: CloseReason; detail: string; established: boolean }];
+  /** Any connection closed, established or not (a peer's close is also a peer-down); one never established is a failed handshake. */
+  'connection-closed': [{ address: string; port: number; direction: PeerDirection; reason: CloseReason; detail: string; established: boolean }];
   discovered: [{ nodeId: string; address: string; port: number }];
 }
 
 /** How long stop() lets connections close gracefully before destroying them. */
 const STOP_GRACE_MS = 1_000;
-
-export class PeerNotFoundError extends Error {
-  override readonly name = 'PeerNotFoundError';
-}
 
 export class AsocNode extends EventEmitter<AsocNodeEvents> {
   readonly nodeId: Uint8Array;
@@ -118,9 +115,9 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
       reports: {
         peerUp: (conn) => this.emit('peer-up', conn.peer),
         authFailed: (conn, reason) => this.emit('auth-failed', { address: conn.remoteAddress, reason }),
-        closed: (conn, reason, detail) => {
+        closed: (conn, reason, detail, direction) => {
           if (conn.peer) this.emit('peer-down', conn.peer, reason, detail);
-          this.emit('connection-closed', { address: conn.remoteAddress, reason, detail, established: conn.peer !== null });
+          this.emit('connection-closed', { address: conn.remoteAddress, port: conn.remotePort, direction, reason, detail, established: conn.peer !== null });
         },
         refused: (address, reason) => this.emit('refused', { address, reason }),
         discovered: (peer) => this.emit('discovered', peer),
@@ -167,7 +164,7 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
     this.server = null;
     const closing = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
     const connections = [...this.orchestrator.connections];
-    for (const conn of connections) conn.close();
+    for (const conn of connections) conn.close('node stopped');
     // A peer that does not answer our FIN must not hold stop() up: give the goodbyes a moment, then cut.
     await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
     for (const conn of this.orchestrator.connections) conn.socket.destroy();

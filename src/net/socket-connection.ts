@@ -4,37 +4,21 @@
  *
  * Backpressure both ways:
  * - sending: a stream's next chunk is queued only while less than `sendWindow` bytes wait in the
- *   core; the core's queue is written to the socket only when the socket is not asking for a drain,
- *   so a stuck peer shows up in the core as bytes not taken, which is its §9.3 send timeout.
+ *   core; the core's queue is written to the socket only when the socket is not asking for a drain.
+ *   The core also hears how much the socket still buffers (ConnectionDriver), so a peer that stops
+ *   reading is its §9.3 send timeout even when every byte already left the core: the connection
+ *   closes and every send waiting on it rejects. A writer never waits once the connection closed.
  * - receiving: when more than `receiveWindow` bytes wait unread in IncomingStreams, the socket is
  *   paused; TCP's window then pushes back on the sender.
  */
 import type { Socket } from 'node:net';
 import type { AsocConnection } from '../core/connection.ts';
-import { ConnectionDriver, type ReceiptOutcome, type SendReceipt } from '../node/connection-driver.ts';
-import type { ConnectionLifecycle } from '../node/orchestrator.ts';
+import { ConnectionDriver, type ReceiptOutcome, type SendReceipt } from '../driver/connection-driver.ts';
+import type { ConnectionLifecycle } from '../driver/orchestrator.ts';
+import { DEFAULT_FLOW, type FlowSettings } from '../driver/flow.ts';
 import { IncomingStream } from './incoming-stream.ts';
 import { netByteStream, netDeadlineTimer, netTimers } from './net-transport.ts';
 import { monotonicNow } from './system.ts';
-
-export interface FlowSettings {
-  /** Bytes queued in the core before a sender waits (per connection). */
-  sendWindow: number;
-  /** Unread inbound bytes before the socket is paused (per connection). */
-  receiveWindow: number;
-  /** How long a confirmed send waits for the receiver's receipt after its END is written. */
-  receiptTimeoutMs: number;
-}
-
-export const DEFAULT_FLOW: FlowSettings = {
-  // One default chunk: the kernel's socket buffer does the in-flight buffering, this only has to
-  // cover the wake-up after 'drain'. Larger windows are handed to the kernel as one large writev
-  // per drain, which cost ~10 % more sender CPU per byte and 10–25 % of loopback throughput
-  // (bench/throughput.ts, sender and receiver pinned to their own CPUs).
-  sendWindow: 1024 * 1024,
-  receiveWindow: 16 * 1024 * 1024,
-  receiptTimeoutMs: 60_000,
-};
 
 export interface ConnectionHandlers extends ConnectionLifecycle<SocketConnection> {
   stream(stream: IncomingStream): void;
@@ -55,9 +39,14 @@ const OWED_WRITE_LIMIT = 8 * 1024 * 1024;
 const NET_CLOCK = { now: monotonicNow, deadlineTimer: netDeadlineTimer, timers: netTimers };
 
 export class SocketConnection extends ConnectionDriver<IncomingStream> {
+  /** Sends waiting for room; all are woken after a pump that left room, on 'drain', and on the close. */
   private readonly writers = new Set<() => void>();
   private unreadBytes = 0;
   private paused = false;
+
+  private markClosed!: () => void;
+  /** Settles when the connection closes (whatever closed it). */
+  private readonly closed = new Promise<void>((resolve) => (this.markClosed = resolve));
 
   constructor(
     readonly socket: Socket,
@@ -84,8 +73,7 @@ export class SocketConnection extends ConnectionDriver<IncomingStream> {
       // window in the socket, and with both peers sending, what we owe could pass the limit at which
       // updateReading stops reading; both would stop, and neither's bytes would be taken.
       for (let at = 0; at < chunk.length; at += frameSize) {
-        while (this.core.queuedBytes >= this.flow.sendWindow) await this.writableAgain();
-        this.throwIfClosed();
+        await this.until(() => this.core.queuedBytes < this.flow.sendWindow);
         const piece = chunk.length > frameSize ? chunk.subarray(at, at + frameSize) : chunk; // a view, never a copy
         this.core.sendData(streamId, piece, monotonicNow());
         bytes += piece.length;
@@ -105,13 +93,11 @@ export class SocketConnection extends ConnectionDriver<IncomingStream> {
       return { streamId, ...confirmed, confirmed: true, elapsedMs: monotonicNow() - started };
     }
     this.pump();
-    while (this.core.queuedBytes > 0 || this.unsentBytes > 0) {
-      await this.writableAgain();
-      this.throwIfClosed();
-    }
+    await this.until(() => this.core.queuedBytes === 0 && this.unsentBytes === 0);
     // 'drain' only follows a write that filled the buffer; an empty write's callback comes after
-    // everything before it has reached the kernel, however full the buffer was.
-    await new Promise<void>((resolve) => this.socket.write(EMPTY, () => resolve()));
+    // everything before it has reached the kernel, however full the buffer was. A peer that stopped
+    // reading never lets it come: then the send timeout closes the connection, which ends the wait.
+    await Promise.race([new Promise<void>((resolve) => this.socket.write(EMPTY, () => resolve())), this.closed]);
     this.throwIfClosed();
     return { streamId, bytes, frames, confirmed: false, elapsedMs: monotonicNow() - started };
   }
@@ -127,6 +113,7 @@ export class SocketConnection extends ConnectionDriver<IncomingStream> {
 
   protected override abandonSends(): void {
     this.wakeWriters();
+    this.markClosed();
   }
 
   // ---- receiving ---------------------------------------------------------------------------
@@ -176,8 +163,13 @@ export class SocketConnection extends ConnectionDriver<IncomingStream> {
 
   // ---- sending -----------------------------------------------------------------------------
 
-  private writableAgain(): Promise<void> {
-    return new Promise((resolve) => this.writers.add(resolve));
+  /** Resolves once `ready()` holds; throws the close error as soon as the connection is closed, and never waits after it. */
+  private async until(ready: () => boolean): Promise<void> {
+    for (;;) {
+      this.throwIfClosed();
+      if (ready()) return;
+      await new Promise<void>((resolve) => this.writers.add(resolve));
+    }
   }
 
   private wakeWriters(): void {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { measuredRuns, parseCpuArgs, runCpuBench } from '../../bench/cpu.ts';
+import { measuredRuns, runCpuBench } from '../../bench/cpu.ts';
+import { parseCpuArgs } from '../../lab/commands/bench/cpu.ts';
 import { cpuReportSchema } from '../../bench/cpu-schema.ts';
 
 test('cpu bench: a paced one-way stream per protocol, raw TCP added, every byte counted, CPU per process per round', async () => {

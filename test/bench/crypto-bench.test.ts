@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCryptoArgs, runCryptoBench } from '../../bench/crypto.ts';
+import { runCryptoBench } from '../../bench/crypto.ts';
+import { parseCryptoArgs } from '../../lab/commands/bench/crypto.ts';
 import { CRYPTO_GROUPS } from '../../bench/crypto-operations.ts';
 import { cryptoReportSchema, type CryptoReport } from '../../bench/crypto-schema.ts';
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseHandshakeArgs, runHandshakeBench } from '../../bench/handshake.ts';
+import { runHandshakeBench } from '../../bench/handshake.ts';
+import { parseHandshakeArgs } from '../../lab/commands/bench/handshake.ts';
 import { handshakeReportSchema } from '../../bench/handshake-schema.ts';
 import { HEADER_SIZE } from '../../src/wire/frame.ts';
 import { ACCEPT_SIZE } from '../../src/wire/accept.ts';

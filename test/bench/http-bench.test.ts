@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { httpReportSchema, parseHttpArgs, runHttpBench } from '../../bench/http.ts';
+import { httpReportSchema, runHttpBench } from '../../bench/http.ts';
+import { parseHttpArgs } from '../../lab/commands/bench/http.ts';
 
 test('http bench: autocannon POSTs against the http1 baseline; every answered body reached the server', async () => {
   const report = await runHttpBench({ sizes: [1024, 64 * 1024], maxSeconds: 1, maxRequests: 300 });

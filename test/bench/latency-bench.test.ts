@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closedLoop, openLoop } from '../../bench/latency-loops.ts';
-import { parseLatencyArgs, runLatencyBench } from '../../bench/latency.ts';
+import { runLatencyBench } from '../../bench/latency.ts';
+import { parseLatencyArgs } from '../../lab/commands/bench/latency.ts';
 import { latencyReportSchema } from '../../bench/latency-schema.ts';
 import type { ClientSession } from '../../src/baselines/types.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bootstrapMedianInterval, relativeSpread } from '../../bench/stats.ts';
-import { judge } from '../../src/claims/verdict.ts';
+import { judge } from '../../lab/claims/verdict.ts';
 import { parseProcStat } from '../../bench/noise.ts';
 
 test('bootstrap interval: contains the median, is reproducible, and narrows with agreeing samples', () => {
@@ -22,11 +22,14 @@ test('a deliberately noisy measurement gives UNDECIDED, not a verdict', () => {
   assert.equal(judge({ estimate: 0.95, interval: steady }, { atLeast: 0.9 }), 'HOLDS');
 });
 
-test('too few samples: the interval is their range, and says so', () => {
+test('too few samples: the interval is their range, with the confidence a range of that many has, and decides nothing', () => {
   const i = bootstrapMedianInterval([1, 3]);
   assert.equal(i.low, 1);
   assert.equal(i.high, 3);
+  assert.equal(i.confidence, 0.5, 'two samples straddle the median half the time');
   assert.match(i.method, /too few/);
+  assert.equal(bootstrapMedianInterval([2]).confidence, 0);
+  assert.equal(judge({ estimate: 2, interval: i }, { atLeast: 0.5 }), 'UNDECIDED', 'both samples far above the threshold, but two samples are not a 95 % interval');
   assert.throws(() => bootstrapMedianInterval([]), RangeError);
   assert.throws(() => bootstrapMedianInterval([1, Number.NaN, 2]), RangeError);
 });

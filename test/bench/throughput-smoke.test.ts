@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseThroughputArgs, runThroughputBench } from '../../bench/throughput.ts';
+import { runThroughputBench } from '../../bench/throughput.ts';
+import { parseThroughputArgs } from '../../lab/commands/bench/throughput.ts';
 import { throughputReportSchema } from '../../bench/throughput-schema.ts';
 
 const MiB = 1024 * 1024;
@@ -54,7 +55,7 @@ test('throughput bench: reverse and bidirectional runs over parallel sessions, b
 });
 
 test('throughput bench flags: sizes, modes and protocol list; bad values are usage errors', () => {
-  const options = parseThroughputArgs(['--bytes', '8MiB', '--chunk', '64k', '--runs', '2', '--verify', 'count', '--protocols', 'asoc-v1,grpc-stream', '--parallel', '3', '--bidir', '--timeout', '30', '--out', 'x']);
+  const options = parseThroughputArgs(['--bytes', '8MiB', '--chunk', '64KiB', '--runs', '2', '--verify', 'count', '--protocols', 'asoc-v1,grpc-stream', '--parallel', '3', '--bidir', '--timeout', '30', '--out', 'x']);
   assert.ok(options);
   assert.equal(options.totalBytes, 8 * MiB);
   assert.equal(options.chunkSize, 64 * 1024);
@@ -66,7 +67,7 @@ test('throughput bench flags: sizes, modes and protocol list; bad values are usa
   assert.equal(options.runTimeoutMs, 30_000);
   assert.equal(options.out, 'x');
   assert.equal(parseThroughputArgs(['--duration', '2.5'])?.durationMs, 2500);
-  for (const bad of [['--verify', 'md5'], ['--runs', '0'], ['--frobnicate'], ['--protocols', 'carrier-pigeon'], ['--reverse', '--bidir'], ['--bytes', '1M', '--duration', '1'], ['--chunk', '8MiB']]) {
+  for (const bad of [['--verify', 'md5'], ['--runs', '0'], ['--frobnicate'], ['--protocols', 'carrier-pigeon'], ['--reverse', '--bidir'], ['--bytes', '1MiB', '--duration', '1'], ['--chunk', '8MiB']]) {
     assert.throws(() => parseThroughputArgs(bad), { name: 'UsageError' }, bad.join(' '));
   }
 });

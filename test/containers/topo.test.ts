@@ -64,7 +64,7 @@ test('asoc-hardened on the same containers: the stream still arrives whole, the 
 });
 
 test('Ctrl-C during a run: it stops, takes the containers and the network down, and exits 1', { skip }, async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'topo', 'run', TOPOLOGY, '--out', mkdtempSync(path.join(tmpdir(), 'asoc-topo-'))], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'lab/cli.ts', 'topo', 'run', TOPOLOGY, '--out', mkdtempSync(path.join(tmpdir(), 'asoc-topo-'))], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let interrupted = false;
   child.stdout.on('data', (d: Buffer) => {

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import { fitCosts, FitError, type CostSample } from '../../bench/calibrate-fit.ts';
 import { perByteWeights } from '../../bench/calibrate-diagnosis.ts';
 import { buildReport, judgeAttempt, QUICK_CALIBRATION, type CalibrationReport } from '../../bench/calibrate.ts';
-import { calibrationAtEnd, hostCpuCosts, loadCalibration, readCalibrationFile } from '../../scenarios/calibration.ts';
+import { calibrationAtEnd, readCalibrationFile } from '../../bench/calibration-file.ts';
+import { hostCpuCosts, loadCalibration } from '../../scenarios/calibration.ts';
 import { DEFAULT_CPU_COSTS, FREE_CPU, loadCpuCalibration } from '../../sim/index.ts';
 import { SimRandom } from '../../sim/random.ts';
 

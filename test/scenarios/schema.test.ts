@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadScenario, parseScenario, ScenarioError } from '../../scenarios/load.ts';
-import { parseBitRate, parseByteSize } from '../../scenarios/units.ts';
+import { parseBitRate, parseByteSize } from '../../bench/units.ts';
 
 const TOPOLOGIES = new URL('../../scenarios/topologies/', import.meta.url).pathname;
 

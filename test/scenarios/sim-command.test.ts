@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { main } from '../../src/cli.ts';
+import { main } from '../../lab/cli.ts';
 
 const SCENARIO = `
 name: cli-small

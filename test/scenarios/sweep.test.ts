@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { loadScenario } from '../../scenarios/load.ts';
 import { runGoodputSweep, sweepScenario, SWEEP_TOPOLOGY } from '../../scenarios/sweep.ts';
-import { measureGoodputSweep } from '../../src/claims/goodput-sweep.ts';
+import { measureGoodputSweep } from '../../lab/claims/goodput-sweep.ts';
 
 const MiB = 1024 ** 2;
 const base = loadScenario(fileURLToPath(new URL(`../../scenarios/topologies/${SWEEP_TOPOLOGY}.yaml`, import.meta.url)));

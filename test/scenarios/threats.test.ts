@@ -12,9 +12,10 @@ import { PROFILES } from '../../src/core/profile.ts';
 import { ScenarioError } from '../../scenarios/load.ts';
 import { aggregateByClaim, knownAttackKinds, loadThreat, prepareThreat, runThreat, type ThreatRow } from '../../scenarios/threat-runner.ts';
 import { wrap } from '../../scenarios/threat-text.ts';
-import { main } from '../../src/cli.ts';
+import { main } from '../../lab/cli.ts';
 
 const THREATS = new URL('../../scenarios/threats/', import.meta.url).pathname;
+const ATTACK_MODULES = new URL('../../attacks/simulated/', import.meta.url).pathname;
 const files = readdirSync(THREATS)
   .filter((f) => f.endsWith('.yaml'))
   .sort();
@@ -51,7 +52,7 @@ test('every attack kind names the counts that show it was attempted', () => {
 
 for (const file of files) {
   test(`threat scenario ${file}: every observed verdict is the expected one, over a run in which the attack happened`, async () => {
-    const result = runThreat(await loadThreat(join(THREATS, file)));
+    const result = runThreat(loadThreat(join(THREATS, file)));
     assert.ok(result.rows.length > 0, 'the scenario decided nothing');
     const wrong = result.rows.filter((r) => !r.match).map((r) => `${r.claim} ${r.profile}: expected ${r.expected}, observed ${r.observed} — ${r.evidence}`);
     assert.deepEqual(wrong, []);
@@ -69,7 +70,7 @@ test('every simulated scenario is deterministic under asoc-v1 and asoc-hardened:
   const profiles = ['asoc-v1', 'asoc-hardened'] as const;
   let checked = 0;
   for (const file of files) {
-    const prepared = await loadThreat(join(THREATS, file));
+    const prepared = loadThreat(join(THREATS, file));
     for (const profile of profiles.filter((p) => prepared.scenario.expect[p] !== undefined)) {
       const key = `${file} ${profile}`;
       const first = firstHashes.has(key) ? firstHashes.get(key)! : runThreat(prepared, { profiles: [profile] }).runs[0]!.traceHash;
@@ -89,7 +90,7 @@ test('every simulated scenario is deterministic under asoc-v1 and asoc-hardened:
 
 async function problemsOf(text: string): Promise<readonly string[]> {
   try {
-    await prepareThreat(text, 'bad.yaml');
+    prepareThreat(text, 'bad.yaml');
   } catch (err) {
     assert.ok(err instanceof ScenarioError, `expected a ScenarioError, got ${err}`);
     return err.problems;
@@ -112,7 +113,7 @@ extra: 1
   assert.deepEqual(await problemsOf(text), [
     'claims[1]: expected a claim id such as "P3" (docs/claims.md lists them)',
     'seed: expected ≥ 0, got -1',
-    'attack.kind: expected an attack kind such as "hello-replay" (a file of scenarios/attacks/)',
+    'attack.kind: expected an attack kind such as "hello-replay" (a file of attacks/simulated/)',
     'expect.asoc-v1.S1: expected "HOLDS" or "FAILS" or "PARTIAL", got "MAYBE"',
     '(top level): unknown field "extra"',
   ]);
@@ -149,6 +150,11 @@ expect:
   assert.equal(problems.length, 1);
   assert.equal(problems[0], `attack.kind: unknown attack "no-such-attack" (known: ${knownAttackKinds().join(', ')})`);
   assert.ok(!knownAttackKinds().includes('types'), 'types.ts is not an attack');
+});
+
+test('every attack module of attacks/simulated/ is registered under its file name', () => {
+  const files = readdirSync(ATTACK_MODULES).filter((file) => file.endsWith('.ts') && !['types.ts', 'index.ts'].includes(file));
+  assert.deepEqual(files.map((file) => file.slice(0, -3)).sort(), knownAttackKinds());
 });
 
 test('the aggregate keeps the weakest verdict per claim and profile, and who decided it', () => {
@@ -231,7 +237,7 @@ test('scenario list names every scenario with its claims and attack', async () =
 });
 
 test('blind injection: the acceptances measured on the target TCP agree with (W+L−1)/2^32 × ½ (within 4 σ)', async () => {
-  const result = runThreat(await loadThreat(join(THREATS, 'blind-injection.yaml')), { profiles: ['asoc-v1'] });
+  const result = runThreat(loadThreat(join(THREATS, 'blind-injection.yaml')), { profiles: ['asoc-v1'] });
   const { counts, figures } = result.runs[0]!;
   const expected = figures.expectedAcceptances!;
   assert.ok(figures.windowBytes! >= 1024 * 1024, `window ${figures.windowBytes}`);

@@ -13,6 +13,9 @@ import { seededRandom } from './random.ts';
 export const CLIENT_ID = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
 export const SERVER_ID = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
 export const KEY = new TextEncoder().encode('test-secret-key');
+/** Ed25519 seeds, for kinds whose peers are known by keys of their own (subduction). */
+export const CLIENT_IDENTITY = Uint8Array.from({ length: 32 }, (_, i) => 0x11 + i);
+export const SERVER_IDENTITY = Uint8Array.from({ length: 32 }, (_, i) => 0x91 + i);
 
 export interface PairOptions {
   profile?: AsocProfile;
@@ -22,6 +25,8 @@ export interface PairOptions {
   clientId?: Uint8Array;
   /** How far the server's Unix clock is ahead of the client's (asoc-hardened freshness). */
   serverClockAheadMs?: number;
+  /** Where the client's Unix clock is at `now` = 0 (default 0: the epoch). */
+  clientClockAheadMs?: number;
   crypto?: CryptoBackend;
   /** Override `crypto` for one side (backends must interoperate). */
   clientCrypto?: CryptoBackend;
@@ -31,6 +36,10 @@ export interface PairOptions {
   limits?: Partial<ConnectionLimits>;
   helloReplay?: ReplayCache;
   seed?: string;
+  clientIdentity?: Uint8Array;
+  serverIdentity?: Uint8Array;
+  /** The client means to reach this key (subduction: Audience::Known). */
+  expectedPeer?: Uint8Array;
 }
 
 export class ConnectionPair {
@@ -48,7 +57,17 @@ export class ConnectionPair {
     const serverProfile = options.serverProfile ?? options.profile ?? ASOC_V1;
     const random = seededRandom(options.seed ?? 'pair');
     const common = { random, now: this.now, limits: options.limits ?? {} };
-    this.client = new AsocConnection({ ...common, crypto: options.clientCrypto ?? options.crypto ?? nodeBackend, profile: clientProfile, role: 'client', nodeId: options.clientId ?? CLIENT_ID, apiKey: options.clientKey ?? KEY });
+    this.client = new AsocConnection({
+      ...common,
+      crypto: options.clientCrypto ?? options.crypto ?? nodeBackend,
+      profile: clientProfile,
+      role: 'client',
+      nodeId: options.clientId ?? CLIENT_ID,
+      apiKey: options.clientKey ?? KEY,
+      identity: options.clientIdentity ?? CLIENT_IDENTITY,
+      expectedPeer: options.expectedPeer,
+      unixOffsetMs: options.clientClockAheadMs ?? 0,
+    });
     const helloReplay = options.helloReplay ?? (serverProfile.helloReplay ? new ReplayCache(serverProfile.helloReplay) : undefined);
     this.server = new AsocConnection({
       ...common,
@@ -57,6 +76,7 @@ export class ConnectionPair {
       role: 'server',
       nodeId: SERVER_ID,
       apiKey: options.serverKey ?? KEY,
+      identity: options.serverIdentity ?? SERVER_IDENTITY,
       helloReplay,
       unixOffsetMs: options.serverClockAheadMs ?? 0,
     });

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { resolveAttackTarget, TargetNotAllowedError } from '../../src/attack/target.ts';
+import { resolveAttackTarget, TargetNotAllowedError } from '../../attacks/live/target.ts';
 import { preflight, TopoEnvironmentError } from '../../topo/engine.ts';
 import { REPO_ROOT } from '../../topo/run.ts';
 
 const TOPOLOGY = 'scenarios/topologies/three-nodes-attacker.yaml';
 
 function topo(args: string[], env: NodeJS.ProcessEnv) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'topo', ...args], { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, ['--import', 'tsx', 'lab/cli.ts', 'topo', ...args], { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 60_000 });
 }
 
 test('without root, topo says it needs root', async () => {

@@ -1,0 +1,131 @@
+/**
+ * Connection flood and slow handshake (S10, RFC-0001 §10.4: at most 100 connections per node).
+ *
+ * Attacker hosts open `connections` TCP connections to the server at once (spread over `addresses`
+ * source addresses) and never send a byte, so each holds a slot until the server's handshake
+ * timeout. In `reconnect` mode (the slow-handshake attack) every connection that closes is replaced
+ * after `retryDelayMs`, for `durationMs`. Meanwhile a legitimate client with the key tries to
+ * connect every `probeEveryMs`.
+ *
+ * Observed: the most inbound connections the server held at once (admission's own high-water mark,
+ * so no peak is missed) against the cap the server itself enforces (its profile's, or
+ * `serverMaxConnections`), what admission refused and why, and when the legitimate client was first
+ * served. The limit HOLDS when the server never held more than its cap and the legitimate client
+ * was served within `legitServedWithinMs` of the attack's start; PARTIAL when the cap held but the client was starved that long; FAILS when
+ * the cap was exceeded.
+ */
+import { z } from 'zod';
+import { ARENA_CLIENT_ADDRESS, ARENA_SERVER_ADDRESS, buildArena } from './adversary/arena.ts';
+import type { CoreClient } from './adversary/core-client.ts';
+import { FloodExcerpt } from './support/flood-excerpt.ts';
+import { RawTcpClient } from './adversary/raw-tcp-client.ts';
+import { defineAttack, type ObservedVerdict } from './types.ts';
+
+const params = z
+  .object({
+    connections: z.number().int().min(1).max(2_000).default(150),
+    addresses: z.number().int().min(1).max(250).default(30),
+    mode: z.enum(['hold', 'reconnect']).default('hold'),
+    retryDelayMs: z.number().positive().default(200),
+    durationMs: z.number().positive().max(600_000).default(30_000),
+    probeEveryMs: z.number().positive().default(1_000),
+    legitServedWithinMs: z.number().positive().default(15_000),
+    observeMs: z.number().positive().max(600_000).default(40_000),
+    /** The server's connection cap, when not its profile's. */
+    serverMaxConnections: z.number().int().positive().max(10_000).optional(),
+  })
+  .strict();
+
+const ATTACK_AT_MS = 100;
+
+export default defineAttack({
+  description: 'many silent TCP connections (optionally re-opened as they close) against the connection cap (100 by default), with a legitimate client probing',
+  params,
+  run({ profile, seed, params: p }) {
+    const serverSettings = p.serverMaxConnections === undefined ? {} : { admission: { maxConnections: p.serverMaxConnections } };
+    const arena = buildArena({ seed, profile, attackers: p.addresses, server: serverSettings });
+    const { sim, server } = arena;
+    const excerpt = new FloodExcerpt();
+    const clients = arena.attackers.map((host) => new RawTcpClient(host));
+    const legitRefusals = { count: 0 };
+    server.on('refused', (r) => {
+      if (r.address === ARENA_CLIENT_ADDRESS) legitRefusals.count++;
+      excerpt.add(sim.scheduler.now, 'server', `refused ${r.reason}`, `inbound connection from ${r.address} dropped before its handshake`);
+    });
+    server.start();
+
+    const open = (index: number): void => {
+      const client = clients[index % clients.length]!;
+      const conn = client.connect(ARENA_SERVER_ADDRESS, arena.port);
+      if (p.mode !== 'reconnect') return;
+      conn.whenClosed(() => {
+        if (sim.scheduler.now + p.retryDelayMs < ATTACK_AT_MS + p.durationMs) sim.scheduler.after(p.retryDelayMs, () => open(index));
+      });
+    };
+    sim.scheduler.at(ATTACK_AT_MS, () => {
+      excerpt.add(sim.scheduler.now, 'attackers', 'flood', `${p.connections} connections from ${p.addresses} addresses, none sends a byte (${p.mode})`);
+      for (let i = 0; i < p.connections; i++) open(i);
+    });
+
+    const probes: CoreClient[] = [];
+    const probe = (): void => {
+      const legit = arena.dialLegit();
+      probes.push(legit);
+      legit.whenEstablished(() => {
+        excerpt.add(sim.scheduler.now, 'client', 'legit-served', `handshake completed after ${(legit.record.establishedAt! - legit.record.openedAt).toFixed(1)} ms`);
+        legit.socket.destroy(); // frees its slot at once: the probe only asks "would I be served?"
+      });
+      legit.whenClosed(() => {
+        if (!legit.established) excerpt.add(sim.scheduler.now, 'client', 'legit-refused', `TCP ${legit.record.tcpCloseReason} before the handshake`);
+      });
+      if (sim.scheduler.now + p.probeEveryMs < p.observeMs) sim.scheduler.after(p.probeEveryMs, probe);
+    };
+    sim.scheduler.at(ATTACK_AT_MS + 400, probe);
+
+    sim.scheduler.runUntilTime(p.observeMs + 1_000);
+
+    const cap = server.admissionSettings.maxConnections;
+    const maxOpen = server.peakInboundConnections;
+    const served = probes.filter((c) => c.established);
+    const firstServedAt = served.length > 0 ? Math.min(...served.map((c) => c.record.establishedAt!)) : null;
+    const servedInTime = firstServedAt !== null && firstServedAt - ATTACK_AT_MS <= p.legitServedWithinMs;
+    const capHeld = maxOpen <= cap;
+    const verdict: ObservedVerdict = !capHeld ? 'FAILS' : servedInTime ? 'HOLDS' : 'PARTIAL';
+    const admission = server.admissionCounters;
+    const opened = clients.reduce((sum, c) => sum + c.connections.length, 0);
+    const servedDuringAttack = served.filter((c) => c.record.establishedAt! < ATTACK_AT_MS + p.durationMs).length;
+    const firstServed = firstServedAt === null ? 'never' : `first at ${((firstServedAt - ATTACK_AT_MS) / 1000).toFixed(2)} s after the flood began`;
+    return {
+      observations: [
+        {
+          claim: 'S10',
+          verdict,
+          evidence:
+            `${opened} attacker connections opened; the server held at most ${maxOpen} at once (cap ${cap}); of all inbound connections it refused ${admission.refused['too-many-connections']} as too many, ${admission.refused['too-many-handshakes']} as too many handshakes from one address and ${admission.refused['locked-out']} as locked out (${admission.lockouts} address lockouts after ${admission.authFailures} unauthenticated closes). ` +
+            `The legitimate client was served in ${served.length} of ${probes.length} probes, ${firstServed} (needed within ${p.legitServedWithinMs / 1000} s).`,
+        },
+      ],
+      counts: {
+        attackerConnectionsOpened: opened,
+        maxOpenAtServer: maxOpen,
+        admitted: admission.admitted,
+        refusedTooMany: admission.refused['too-many-connections'],
+        refusedLockedOut: admission.refused['locked-out'],
+        refusedTooManyHandshakes: admission.refused['too-many-handshakes'],
+        unauthenticatedFailures: admission.authFailures,
+        lockouts: admission.lockouts,
+        handshakeTimeouts: server.counters().connectionsClosed['handshake-timeout'] ?? 0,
+        legitProbes: probes.length,
+        legitRefused: legitRefusals.count,
+        legitServed: served.length,
+        legitServedDuringAttack: servedDuringAttack,
+      },
+      figures: {
+        connectionCap: cap,
+        firstLegitServedAfterAttackStartMs: firstServedAt === null ? -1 : firstServedAt - ATTACK_AT_MS,
+      },
+      trace: excerpt.entries,
+      traceHash: sim.trace.digest(),
+    };
+  },
+});

@@ -1,0 +1,67 @@
+/** The flags that configure an AsocNode, shared by `node`, `send` and `recv`. */
+import net from 'node:net';
+import type { AsocNodeOptions } from '../../src/net/node.ts';
+import { DEFAULT_DISCOVERY_PORT, DEFAULT_TCP_PORT } from '../../src/wire/discovery.ts';
+import { MAX_WIRE_LENGTH } from '../../src/wire/frame.ts';
+import { cryptoFlag, hostPortFlag, integerFlag, loadApiKey, portFlag, profileFlag, UsageError } from './common.ts';
+
+export const NODE_FLAGS = {
+  community: { type: 'string' },
+  'api-key-file': { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  peer: { type: 'string', multiple: true },
+  discovery: { type: 'boolean' },
+  'no-discovery': { type: 'boolean' },
+  'discovery-port': { type: 'string' },
+  broadcast: { type: 'string' },
+  profile: { type: 'string' },
+  crypto: { type: 'string' },
+  'max-frame': { type: 'string' },
+} as const;
+
+export const NODE_FLAGS_HELP = `Node options:
+  --community NAME        cluster name (not a secret; default "asoc-lab")
+  --api-key-file FILE     the cluster's API key; or set ASOC_API_KEY. There is no default key.
+  --host ADDR             listen address (default 0.0.0.0)
+  --port N                TCP port (default ${DEFAULT_TCP_PORT}; 0 picks a free one)
+  --peer HOST:PORT        a static peer, dialed and redialed forever (repeatable)
+  --discovery / --no-discovery
+                          UDP discovery (default: on when no --peer is given, as in the reference)
+  --discovery-port N      UDP port for discovery (default ${DEFAULT_DISCOVERY_PORT})
+  --broadcast ADDR        where announcements go (default 127.255.255.255, this machine only;
+                          use your LAN's broadcast address, e.g. 192.168.1.255, on a real network)
+  --profile NAME          asoc-v1 (RFC text, default), asoc-v1/reference (the Python reference's behaviour),
+                          asoc-hardened or asoc-hardened/encrypted (docs/asoc-hardened.md; wire version 2)
+  --crypto node|noble     crypto implementation: HMAC, HKDF, AES-GCM (default node:crypto, the faster one
+                          measured by bench crypto)
+  --max-frame SIZE        largest frame accepted (default 16MiB)`;
+
+type NodeFlagValues = { [K in keyof typeof NODE_FLAGS]?: (typeof NODE_FLAGS)[K] extends { multiple: true } ? string[] : (typeof NODE_FLAGS)[K]['type'] extends 'boolean' ? boolean : string };
+
+/** The node's options from its flags, every flag checked (a UsageError names the first bad one); nothing is opened. */
+export function nodeOptionsFromFlags(values: NodeFlagValues, defaults: { port?: number; host?: string } = {}): AsocNodeOptions {
+  const profile = profileFlag(values.profile);
+  const maxFrame = values['max-frame'] === undefined ? undefined : integerFlag('max-frame', values['max-frame'], 0, 1, MAX_WIRE_LENGTH);
+  for (const peer of values.peer ?? []) hostPortFlag('peer', peer);
+  if (values.broadcast !== undefined && !net.isIPv4(values.broadcast)) throw new UsageError(`--broadcast must be an IPv4 address (e.g. 192.168.1.255), got "${values.broadcast}"`);
+  const discoveryOn = values['no-discovery'] ? false : values.discovery ? true : undefined;
+  return {
+    community: values.community ?? 'asoc-lab',
+    apiKey: loadApiKey(values['api-key-file']),
+    host: values.host ?? defaults.host ?? '0.0.0.0',
+    port: portFlag('port', values.port, defaults.port ?? DEFAULT_TCP_PORT, 0),
+    staticPeers: values.peer ?? [],
+    discovery:
+      discoveryOn === false
+        ? false
+        : discoveryOn === undefined && (values.peer?.length ?? 0) > 0
+          ? false
+          : {
+              port: portFlag('discovery-port', values['discovery-port'], DEFAULT_DISCOVERY_PORT, 1),
+              broadcastAddress: values.broadcast ?? '127.255.255.255',
+            },
+    profile: maxFrame ? { ...profile, maxFrameSize: maxFrame } : profile,
+    crypto: cryptoFlag(values.crypto),
+  };
+}
