@@ -29,7 +29,7 @@ const sec = (claim: ClaimFields): Claim => ({ ...claim, group: 'security' });
 const consistency = (claim: ClaimFields): Claim => ({ ...claim, group: 'consistency' });
 const other = (claim: ClaimFields): Claim => ({ ...claim, group: 'other-systems' });
 const subduction = (claim: ClaimFields): Claim => ({ ...other(claim), undecidedBecause: 'a Subduction-style comparison protocol, which the lab does not have' });
-const stt = (claim: ClaimFields): Claim => ({ ...other(claim), undecidedBecause: 'an STT-style comparison protocol, which the lab does not have' });
+const stt = (claim: ClaimFields): Claim => ({ ...other(claim), undecidedBecause: 'STT over UDP, with one stream on a lossy path beside another at full rate, which the lab does not have yet' });
 
 export const CLAIMS: readonly Claim[] = [
   perf(
@@ -213,7 +213,7 @@ export const CLAIMS: readonly Claim[] = [
     source: 'seed 002 (Wire Format, Deterministic CBOR)',
     quoted: 'Deterministic encoding — Required for signature verification · "SDN" · Unknown versions can be rejected gracefully',
   }),
-  stt({
+  other({
     id: 'T1',
     text: 'STT: 4-message handshake over a pre-shared seed; session id from both nonces and node ids; every frame encrypted',
     source: 'seed 003 (Sessions, Encryption and Keys, How It All Fits Together)',
@@ -225,13 +225,13 @@ export const CLAIMS: readonly Claim[] = [
     source: 'seed 003 (Streams: Multiplexed Channels)',
     quoted: 'Multiple streams can exist in one session simultaneously · different streams are independent · encoded using "varint"',
   }),
-  stt({
+  other({
     id: 'T3',
     text: 'STT: session keys rotate after a data, time or message threshold without breaking the session',
     source: 'seed 003 (Key Rotation)',
     quoted: 'Data threshold (e.g., 1GB transmitted) · Time threshold (e.g., 1 hour elapsed) · Message threshold (e.g., 100,000 messages)',
   }),
-  stt({
+  other({
     id: 'T4',
     text: 'STT: custom frame types 0x80–0xFF dispatched to handlers; out-of-order segments reassembled',
     source: 'seed 003 (Primitive 6: FrameDispatcher, Primitive 2: BinaryStreamDecoder)',

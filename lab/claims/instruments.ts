@@ -18,14 +18,15 @@ import { measureGoodputSweep, SWEEP_GRIDS } from './goodput-sweep.ts';
 import { withReach, type Instrument, type Measurement } from './instrument.ts';
 import { measureLoopbackThroughput } from './loopback-throughput.ts';
 import { decideSimulatedClaims, SIM_DECISIONS } from './sim-claims.ts';
+import { decideSttClaims, STT_DECISIONS } from './stt-claims.ts';
 import { decideThreatClaims, THREAT_DECISIONS, THREAT_SCENARIO_DIR } from './threat-claims.ts';
 
 const codecs: Instrument = {
   name: 'codecs',
   title: 'codecs and connection core',
-  claims: CODEC_DECISIONS,
+  claims: { ...CODEC_DECISIONS, ...STT_DECISIONS },
   async run() {
-    return { claims: decideCodecClaims(), measurements: [] };
+    return { claims: [...decideCodecClaims(), ...decideSttClaims()], measurements: [] };
   },
 };
 

@@ -10,7 +10,7 @@ import type { CryptoBackend } from '../crypto/backend.ts';
 import type { ReplayCache, ReplayPolicy } from '../crypto/replay-cache.ts';
 import { RECEIPT_SIZE, decodeReceipt, encodeReceipt } from '../wire/control.ts';
 import { WireError } from '../wire/errors.ts';
-import { FrameType, HEADER_SIZE, encodeHeader, frameTypeName, type FrameHeader } from '../wire/frame.ts';
+import { FrameType, HEADER_SIZE, encodeHeader, frameTypeName, isCustomFrameType, requireCustomFrameType, type FrameHeader } from '../wire/frame.ts';
 import { FrameReader, type ReaderItem } from '../wire/frame-reader.ts';
 import type { ConnectionMachine } from './connection-machine.ts';
 import type { AuthFailure, CloseReason, ConnectionEvent } from './events.ts';
@@ -64,6 +64,8 @@ export interface ConnectionProfile {
   readonly sendReceipts: boolean;
   /** Connection limits that differ from DEFAULT_LIMITS (a node's own settings override them). */
   readonly limits: Partial<ConnectionLimits>;
+  /** Frames of types 0x80–0xFF after the handshake are taken whole and handed over (`custom-frame`), not ignored (stt). */
+  readonly customFrames?: boolean;
 }
 
 export interface ConnectionConfig {
@@ -353,6 +355,16 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
     return stream.bytes;
   }
 
+  /** Queues one frame of a custom type (0x80–0xFF) on a profile that allows them; its meaning is the application's. */
+  sendCustomFrame(frameType: number, streamId: number, payload: Uint8Array, now: number): void {
+    this.advanceTo(now);
+    this.requireEstablished('send a custom frame');
+    if (!this.config.profile.customFrames) throw new ConnectionStateError(`profile ${this.config.profile.name} has no custom frames`);
+    requireCustomFrameType(frameType);
+    if (payload.length > this.config.profile.maxFrameSize) throw new ConnectionStateError(`a custom frame carries at most ${this.config.profile.maxFrameSize} bytes, got ${payload.length}`);
+    this.queueFrame(frameType, streamId, 0, payload);
+  }
+
   /** Closes from this side. What is already queued is still meant to be written (`flush: true`). */
   close(now: number, detail = 'closed by the application'): void {
     this.advanceTo(now);
@@ -445,6 +457,7 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
     if (this.stateValue === 'handshaking') return this.onHandshakeFrame(header, payload);
     if (header.type === FrameType.END) return this.onEnd(header);
     if (header.type === FrameType.CONTROL && this.onControl(header, payload)) return;
+    if (this.takesCustom(header.type)) return this.emit({ type: 'custom-frame', frameType: header.type, streamId: header.streamId, payload });
     this.emit({ type: 'frame-ignored', frameType: header.type, streamId: header.streamId, length: header.length });
   }
 
@@ -535,7 +548,7 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
     const length = payload.length + (protection ? protection.tagSize : 0);
     const header = encodeHeader(type, streamId, seq, length, this.config.profile.wireVersion);
     this.transmitQueue.push(header);
-    if (protection) for (const part of protection.seal(header, payload)) this.transmitQueue.push(part);
+    if (protection) for (const part of protection.seal(header, payload, this.now)) this.transmitQueue.push(part);
     else if (payload.length > 0) this.transmitQueue.push(payload);
     const size = HEADER_SIZE + length;
     this.queued += size;
@@ -615,14 +628,20 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
    * - tagged (asoc-hardened): everything but END and a receipt-sized CONTROL, which are small; the
    *   pieces are held, uncopied, until the tag verifies (onSealedPiece);
    * - v1: DATA, reserved and unknown types, a CONTROL too large to be a receipt, and HELLO/ACCEPT
-   *   (ignored after the handshake).
+   *   (ignored after the handshake);
+   * - but on a profile with custom frames (stt), a custom frame is assembled, within the maximum
+   *   frame size, and handed over whole.
    */
   private isStreamed(h: FrameHeader): boolean {
     if (this.stateValue === 'handshaking') return !this.phase.takes(h.type);
     const tag = this.protection?.tagSize ?? 0;
-    if (h.type === FrameType.END) return false;
+    if (h.type === FrameType.END || this.takesCustom(h.type)) return false;
     if (h.type === FrameType.CONTROL) return h.length > RECEIPT_SIZE + tag;
     return true;
+  }
+
+  private takesCustom(type: number): boolean {
+    return this.config.profile.customFrames === true && isCustomFrameType(type);
   }
 
   private clock(): HandshakeClock {

@@ -54,6 +54,8 @@ export type ConnectionEvent =
   /** The peer confirmed a stream we sent (the lab's CONTROL receipt). */
   | { type: 'receipt'; streamId: number; bytes: number; frames: number }
   | { type: 'frame-ignored'; frameType: number; streamId: number; length: number }
+  /** A whole frame of a custom type (0x80–0xFF), authenticated, on profiles that allow them: the application's to interpret. */
+  | { type: 'custom-frame'; frameType: number; streamId: number; payload: Uint8Array }
   | { type: 'auth-failed'; reason: AuthFailure }
   /** Last event. `flush`: the driver should write what is still queued before closing the socket. */
   | { type: 'closed'; reason: CloseReason; detail: string; flush: boolean };

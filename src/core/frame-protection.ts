@@ -14,8 +14,8 @@ import { GCM_NONCE_SIZE, GCM_TAG_SIZE, type Aes256Gcm } from '../crypto/backend.
 export interface FrameProtection {
   /** Bytes a protected frame carries after its (possibly encrypted) payload. */
   readonly tagSize: number;
-  /** The parts to send after `header` (which already counts the tag in its length). */
-  seal(header: Uint8Array, payload: Uint8Array): Uint8Array[];
+  /** The parts to send after `header` (which already counts the tag in its length); `now` is the connection's clock, for protections whose keys age. */
+  seal(header: Uint8Array, payload: Uint8Array, now?: number): Uint8Array[];
   /** Starts opening the next received frame, whose body (payload and tag) will come in pieces. */
   beginOpen(header: Uint8Array, bodyLength: number): FrameOpener;
   /** The payload of a received frame given whole, or null when it does not authenticate. */

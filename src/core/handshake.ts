@@ -5,7 +5,8 @@
  * on its header), the tag every frame carries once the session protects frames, and one
  * connection's Handshake, which builds and checks the payloads and agrees the session. The kinds
  * are registered in handshake-registry.ts: v1 (RFC-0002 as written, v1-handshake.ts),
- * asoc-hardened (hardened-handshake.ts) and subduction (subduction-handshake.ts).
+ * asoc-hardened (hardened-handshake.ts), subduction (subduction-handshake.ts) and stt
+ * (stt-handshake.ts).
  */
 import type { ReplayCache } from '../crypto/replay-cache.ts';
 import type { CryptoBackend } from '../crypto/backend.ts';

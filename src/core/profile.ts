@@ -12,6 +12,9 @@
  * - `subduction`: the Subduction design's handshake as a comparison protocol (docs/subduction.md):
  *   wire version 3, two Ed25519-signed messages in canonical CBOR, peers known by their keys, a
  *   60 s drift window and a 12-minute nonce cache; frames tagged under keys the two identities agree.
+ * - `stt`: the Seigr Toolset Transmissions design's sessions as a comparison protocol (docs/stt.md):
+ *   wire version 4, a four-message handshake over the pre-shared seed (the API key), every frame
+ *   encrypted with ChaCha20-Poly1305 under keys that rotate after 100 MiB, 10,000 frames or an hour.
  * Both v1 profiles speak the same v1 bytes; they differ in what a receiver enforces.
  */
 import type { ReplayPolicy } from '../crypto/replay-cache.ts';
@@ -21,16 +24,17 @@ import type { AdmissionSettings } from './admission.ts';
 import type { ConnectionProfile } from './connection.ts';
 import type { HardenedSecurity } from './hardened-handshake.ts';
 import type { SubductionSecurity } from './subduction-handshake.ts';
+import type { SttSecurity } from './stt-handshake.ts';
 import type { V1Security } from './v1-handshake.ts';
 
-export type ProfileName = 'asoc-v1' | 'asoc-v1/reference' | 'asoc-hardened' | 'asoc-hardened/encrypted' | 'subduction';
+export type ProfileName = 'asoc-v1' | 'asoc-v1/reference' | 'asoc-hardened' | 'asoc-hardened/encrypted' | 'subduction' | 'stt';
 
 /** What a connection reads (connection.ts: wire version, security kind, HELLO replay, frame size, receipts, limits), and discovery and admission. */
 export interface AsocProfile extends ConnectionProfile {
   readonly name: ProfileName;
-  readonly wireVersion: 1 | 2 | 3;
+  readonly wireVersion: 1 | 2 | 3 | 4;
   /** The handshake and what protects frames after it (handshake-registry.ts has a kind for each). */
-  readonly security: V1Security | HardenedSecurity | SubductionSecurity;
+  readonly security: V1Security | HardenedSecurity | SubductionSecurity | SttSecurity;
   /** How discovery challenges are remembered; a `window` policy also rejects old timestamps. */
   readonly discoveryReplay: ReplayPolicy;
   /** What identifies a discovery message in the replay cache: its challenge alone (v1), or with the sender's node id. */
@@ -112,12 +116,32 @@ export const SUBDUCTION: AsocProfile = {
   admission: {},
 };
 
+/** The public implementation's thresholds (utils/constants.py): 100 MiB, 10,000 frames, one hour. */
+const STT_ROTATION = { bytes: 100 * 1024 * 1024, messages: 10_000, ms: 3_600_000 };
+
+export const STT: AsocProfile = {
+  name: 'stt',
+  wireVersion: 4,
+  security: { kind: 'stt', cipher: 'chacha20-poly1305', freshnessMs: SIXTY_SECONDS, rotation: STT_ROTATION },
+  helloReplay: freshnessWindow(SIXTY_SECONDS),
+  discoveryReplay: freshnessWindow(SIXTY_SECONDS),
+  discoveryReplayKey: 'node-and-challenge',
+  discoveryMinIntervalMs: 1_000,
+  // STT's largest frame is 2 MiB; the lab's streams cut data into 1 MiB chunks below it.
+  maxFrameSize: 2 * 1024 * 1024,
+  sendReceipts: true,
+  limits: {},
+  admission: {},
+  customFrames: true,
+};
+
 export const PROFILES: Record<ProfileName, AsocProfile> = {
   'asoc-v1': ASOC_V1,
   'asoc-v1/reference': ASOC_V1_REFERENCE,
   'asoc-hardened': ASOC_HARDENED,
   'asoc-hardened/encrypted': ASOC_HARDENED_ENCRYPTED,
   subduction: SUBDUCTION,
+  stt: STT,
 };
 
 export function profileByName(name: string): AsocProfile {
