@@ -11,9 +11,10 @@ import { reportCommand } from './commands/report.ts';
 import { scenarioCommand } from './commands/scenario.ts';
 import { sendCommand } from './commands/send.ts';
 import { simCommand } from './commands/sim.ts';
+import { topoCommand } from './commands/topo.ts';
 import { verifyCommand } from './commands/verify.ts';
 
-const COMMANDS: Command[] = [verifyCommand, compareCommand, reportCommand, nodeCommand, sendCommand, recvCommand, benchCommand, clinicCommand, simCommand, scenarioCommand, calibrateCommand, attackCommand];
+const COMMANDS: Command[] = [verifyCommand, compareCommand, reportCommand, nodeCommand, sendCommand, recvCommand, benchCommand, clinicCommand, simCommand, scenarioCommand, calibrateCommand, attackCommand, topoCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -15,6 +15,7 @@
  *   nodes:     [{ on: host(s), [community], [apiKey], [profile], [port], [chunkBytes], [peers], [discovery], [startWithinMs] }]
  *   [workloads]: [{ name, from, to: node(s) | all, bytes, [chunkBytes], [atMs], [repeat: {count, everyMs}], [retries] }]
  *   [events]:  [{ atMs, action: partition|hold|heal, [between: [side, side]] }]
+ *   [attacks]: [{ name, from: host without a node, target: node, [replayTo: nodes] }]   (run on containers only)
  *
  * A host with `count: N` is a group: hosts `<name>-1` … `<name>-N` at consecutive addresses from
  * `address`; wherever a list of hosts is expected, the group's name stands for all of them. An ASoc
@@ -56,7 +57,7 @@ function quantity(parse: (text: string) => number, example: string) {
 
 const bytes = quantity(parseByteSize, '1GiB');
 const bitRate = quantity(parseBitRate, '10Gbps');
-export const claimId = z.string().regex(/^[PSXDT]\d+$/, 'expected a claim id such as "P3" (docs/claims.md lists them)');
+export const claimId = z.string().regex(/^[PSHXDT]\d+$/, 'expected a claim id such as "P3" (docs/claims.md lists them)');
 export const profileName = z.enum(Object.keys(PROFILES) as [ProfileName, ...ProfileName[]]);
 /** One host (or group) name, or a list of them. */
 const hostRefs = z.union([identifier, z.array(identifier).min(1)], {
@@ -180,6 +181,19 @@ const eventSchema = z.strictObject({
   between: z.tuple([hostRefs, hostRefs]).optional(),
 });
 
+/**
+ * An attack of `asoc-lab attack` (its name), played by `asoc-lab topo run` from a host that runs no
+ * node (the attacker) against a node. The simulator leaves these out: its attacks are the threat
+ * scenarios (threats/).
+ */
+const attackSchema = z.strictObject({
+  name: identifier,
+  from: identifier,
+  target: identifier,
+  /** hello-replay: also replay the recorded HELLO to these nodes (the same key, another server). */
+  replayTo: hostRefs.optional(),
+});
+
 const stopSchema = z.strictObject({
   /** Virtual time limit: the run stops here whatever else happens. */
   maxMs: z.number().positive(),
@@ -197,6 +211,7 @@ const scenarioShape = z.strictObject({
   nodes: z.array(nodeSchema).min(1),
   workloads: z.array(workloadSchema).default([]),
   events: z.array(eventSchema).default([]),
+  attacks: z.array(attackSchema).default([]),
 });
 
 export type Scenario = z.output<typeof scenarioShape>;
@@ -204,6 +219,7 @@ export type HostSpec = z.output<typeof hostSchema>;
 export type NodeSpec = z.output<typeof nodeSchema>;
 export type WorkloadSpec = z.output<typeof workloadSchema>;
 export type EventSpec = z.output<typeof eventSchema>;
+export type AttackSpec = z.output<typeof attackSchema>;
 export type CpuSpec = HostSpec['cpu'];
 
 export const scenarioSchema = scenarioShape.superRefine((scenario, ctx) => checkReferences(scenario, (path, message) => ctx.addIssue({ code: 'custom', path, message })));
@@ -255,6 +271,12 @@ function checkReferences(scenario: Scenario, report: Report): void {
     if (workload.to === 'all') return;
     nodeRefsAt(workload.to, ['workloads', i, 'to']);
     if (index.resolve(workload.to).includes(workload.from)) report(['workloads', i, 'to'], `"${workload.from}" cannot stream to itself`);
+  });
+  scenario.attacks.forEach((attack, i) => {
+    hostRefsAt(attack.from, ['attacks', i, 'from']);
+    for (const host of index.resolve(attack.from)) if (nodeHosts.has(host)) report(['attacks', i, 'from'], `host "${host}" runs a node: an attack comes from a host without one`);
+    nodeRefsAt(attack.target, ['attacks', i, 'target']);
+    if (attack.replayTo !== undefined) nodeRefsAt(attack.replayTo, ['attacks', i, 'replayTo']);
   });
   scenario.events.forEach((event, i) => {
     if (event.between === undefined) {

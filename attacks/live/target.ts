@@ -1,13 +1,16 @@
 /**
  * Where an attack may go. Attacks are real traffic, so they go only to this machine's loopback
  * (127.0.0.0/8, ::1) or, with `allowNetns`, to an address configured inside a network namespace the
- * project made (its name starts with `asoc-lab-`). Anything else is refused before a socket opens.
+ * project made (its name starts with `asoc-lab-`), or, with `allowBenchNet`, to an address in
+ * 198.18.0.0/15 (RFC 2544's benchmarking block, where the project's container topologies live) when
+ * this machine itself has an address there. Anything else is refused before a socket opens.
  * A host name is resolved once, every address it resolves to must pass, and the attack then uses the
  * checked address (so a second lookup cannot point it elsewhere).
  */
 import { lookup } from 'node:dns/promises';
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { parseHostPort } from '../../src/net/node.ts';
 import { systemRandom } from '../../src/net/system.ts';
 
@@ -34,6 +37,18 @@ export function isLoopback(address: string): boolean {
   return false;
 }
 
+/** In 198.18.0.0/15, the block RFC 2544 sets aside for network benchmarks (the topologies' block). */
+export function isBenchNetAddress(address: string): boolean {
+  if (!net.isIPv4(address)) return false;
+  const [a, b] = address.split('.').map(Number);
+  return a === 198 && (b === 18 || b === 19);
+}
+
+/** True when one of this machine's own interfaces has an address in 198.18.0.0/15 (a host of a project topology). */
+function onBenchNet(): boolean {
+  return Object.values(networkInterfaces()).some((addresses) => (addresses ?? []).some((a) => isBenchNetAddress(a.address)));
+}
+
 export function formatTarget(target: AttackTarget): string {
   return net.isIPv6(target.host) ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
 }
@@ -57,7 +72,7 @@ function netnsAddresses(namespace: string): Set<string> {
  * Parses "host:port", resolves it, and checks every address against the rule above. Returns the
  * first checked address; throws TargetNotAllowedError (or a TypeError for a malformed argument).
  */
-export async function resolveAttackTarget(text: string, options: { allowNetns?: string } = {}): Promise<AttackTarget> {
+export async function resolveAttackTarget(text: string, options: { allowNetns?: string; allowBenchNet?: boolean } = {}): Promise<AttackTarget> {
   const { host, port } = parseHostPort(text);
   let addresses: string[];
   try {
@@ -66,9 +81,14 @@ export async function resolveAttackTarget(text: string, options: { allowNetns?: 
     throw new TargetNotAllowedError(`cannot resolve "${host}": ${(err as Error).message}`);
   }
   const inNamespace = options.allowNetns ? netnsAddresses(options.allowNetns) : new Set<string>();
-  const forbidden = addresses.filter((a) => !isLoopback(a) && !inNamespace.has(a));
+  const benchNet = options.allowBenchNet === true && onBenchNet();
+  const forbidden = addresses.filter((a) => !isLoopback(a) && !inNamespace.has(a) && !(benchNet && isBenchNetAddress(a)));
   if (addresses.length === 0 || forbidden.length > 0) {
-    const where = options.allowNetns ? `loopback or an address inside network namespace ${options.allowNetns}` : 'loopback (127.0.0.0/8, ::1)';
+    const where = [
+      'loopback (127.0.0.0/8, ::1)',
+      ...(options.allowNetns ? [`an address inside network namespace ${options.allowNetns}`] : []),
+      ...(options.allowBenchNet ? [benchNet ? '198.18.0.0/15' : '198.18.0.0/15 from a host that has an address there (this one has none)'] : []),
+    ].join(' or ');
     throw new TargetNotAllowedError(`refusing to attack ${text} (${forbidden.join(', ') || 'no address'}): attacks go only to ${where}`);
   }
   return { host: addresses[0]!, port };

@@ -20,12 +20,13 @@ const MiB = 1024 * 1024;
 const KEY = new TextEncoder().encode('claims-evidence-key');
 
 /** A fixed, visible sequence: evidence must be the same on every run. */
-function countingRandom(): RandomSource {
+export function countingRandom(): RandomSource {
   let n = 0;
   return { u32: () => (n = (n + 0x9e3779b9) >>> 0), bytes: (len) => Uint8Array.from({ length: len }, () => (n = (n + 0x9e3779b9) >>> 0) & 0xff) };
 }
 
-function pairOf(profile: AsocProfile = ASOC_V1): { client: AsocConnection; server: AsocConnection } {
+/** A client and a server of `profile` in memory, with the claims' key, fixed node ids and counting randomness. */
+export function pairOf(profile: AsocProfile = ASOC_V1): { client: AsocConnection; server: AsocConnection } {
   const common = { profile, apiKey: KEY, crypto: nodeBackend, random: countingRandom(), now: 0 };
   return {
     client: new AsocConnection({ ...common, role: 'client', nodeId: new Uint8Array(16).fill(1) }),

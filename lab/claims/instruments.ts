@@ -13,18 +13,20 @@ import { BENCH_CLAIMS, type BenchClaim } from './bench-claims.ts';
 import { decideBenchClaims } from './bench-evidence.ts';
 import type { Claim } from './catalogue.ts';
 import { CODEC_DECISIONS, decideCodecClaims } from './codec-claims.ts';
+import { containerFidelity } from './container-fidelity.ts';
 import { measureGoodputSweep, SWEEP_GRIDS } from './goodput-sweep.ts';
 import { withReach, type Instrument, type Measurement } from './instrument.ts';
 import { measureLoopbackThroughput } from './loopback-throughput.ts';
 import { decideSimulatedClaims, SIM_DECISIONS } from './sim-claims.ts';
+import { decideSttClaims, STT_DECISIONS } from './stt-claims.ts';
 import { decideThreatClaims, THREAT_DECISIONS, THREAT_SCENARIO_DIR } from './threat-claims.ts';
 
 const codecs: Instrument = {
   name: 'codecs',
   title: 'codecs and connection core',
-  claims: CODEC_DECISIONS,
+  claims: { ...CODEC_DECISIONS, ...STT_DECISIONS },
   async run() {
-    return { claims: decideCodecClaims(), measurements: [] };
+    return { claims: [...decideCodecClaims(), ...decideSttClaims()], measurements: [] };
   },
 };
 
@@ -175,7 +177,7 @@ function withReachInEvidence(instrument: Instrument): Instrument {
 
 /** verify's steps, in order, with the benchmark instrument deciding `benchClaims`. */
 export function instrumentRegistry(benchClaims: readonly BenchClaim[] = BENCH_CLAIMS): readonly Instrument[] {
-  return [codecs, threats, benchmarkInstrument(benchClaims), simulator, loopbackThroughput, sweep].map(withReachInEvidence);
+  return [codecs, threats, benchmarkInstrument(benchClaims), simulator, containerFidelity, loopbackThroughput, sweep].map(withReachInEvidence);
 }
 
 export const INSTRUMENTS: readonly Instrument[] = instrumentRegistry();

@@ -31,8 +31,9 @@ reports/attacks/<name>-<timestamp>.json (or --out). Every loop is capped in coun
 every socket is closed at the end.
 
 Targets: only loopback (127.0.0.0/8, ::1), or with --allow-netns NAME an address configured inside
-the network namespace NAME, which must be one the project made (named asoc-lab-*). Anything else is
-refused before a socket opens.
+the network namespace NAME, which must be one the project made (named asoc-lab-*), or with
+--allow-bench-net an address in 198.18.0.0/15 from a host that has one there itself (a container of
+\`asoc-lab topo\`). Anything else is refused before a socket opens.
 
 Attacks:
 ${list}
@@ -45,6 +46,7 @@ Options:
                           not spoil the next; give the same ADDR again to test an address locked out)
   --out FILE              write the JSON here instead of reports/attacks/
   --allow-netns NAME      also allow addresses inside project-made network namespace NAME
+  --allow-bench-net       also allow 198.18.0.0/15 (the topologies' block), when this host has an address there
   --victim-key-file FILE  a legitimate client's API key (else ASOC_API_KEY, if set). With a key:
                           hello-replay runs its own victim client through the proxy; oversized-frame
                           sends its frame on an authenticated connection; the others check whether a
@@ -74,6 +76,7 @@ const FLAGS = {
   source: { type: 'string' },
   out: { type: 'string' },
   'allow-netns': { type: 'string' },
+  'allow-bench-net': { type: 'boolean' },
   'victim-key-file': { type: 'string' },
   profile: { type: 'string' },
   count: { type: 'string' },
@@ -118,15 +121,15 @@ async function asUsage<T>(check: () => T | Promise<T>): Promise<T> {
   }
 }
 
-function checkedTarget(text: string, allowNetns: string | undefined): Promise<AttackTarget> {
-  return asUsage(() => resolveAttackTarget(text, { allowNetns }));
+function checkedTarget(text: string, allowNetns: string | undefined, allowBenchNet = false): Promise<AttackTarget> {
+  return asUsage(() => resolveAttackTarget(text, { allowNetns, allowBenchNet }));
 }
 
 async function runNamed(name: AttackName, common: CommonAttackOptions, values: Values): Promise<AttackResult> {
   const count = values.count === undefined ? undefined : integerFlag('count', values.count, 0, 1);
   switch (name) {
     case 'hello-replay': {
-      const replayTargets = values['replay-to'] ? await Promise.all(values['replay-to'].map((t) => checkedTarget(t, values['allow-netns']))) : undefined;
+      const replayTargets = values['replay-to'] ? await Promise.all(values['replay-to'].map((t) => checkedTarget(t, values['allow-netns'], values['allow-bench-net']))) : undefined;
       const listen = values.listen ? await checkedTarget(values.listen, undefined) : undefined;
       return helloReplay({
         ...common,
@@ -164,7 +167,7 @@ export const attackCommand: Command = {
     if (!values.target) throw new UsageError(`--target HOST:PORT is required\n\n${help}`);
     const timeoutMs = secondsFlag('timeout', values.timeout) ?? DEFAULT_ATTACK_TIMEOUT_MS;
     if (timeoutMs <= 0 || timeoutMs > MAX_ATTACK_BUDGET_MS) throw new UsageError(`--timeout must be above 0 and at most ${MAX_ATTACK_BUDGET_MS / 1000} seconds, got "${values.timeout}"`);
-    const target = await checkedTarget(values.target, values['allow-netns']);
+    const target = await checkedTarget(values.target, values['allow-netns'], values['allow-bench-net']);
     const source = values.source;
     if (source !== undefined) await asUsage(() => attackSource(target, source));
     const common: CommonAttackOptions = {

@@ -25,6 +25,17 @@ export const FrameType = {
 } as const;
 export type KnownFrameType = (typeof FrameType)[keyof typeof FrameType];
 
+/** Frame types 0x80–0xFF are the application's own on profiles that allow custom frames (stt: STT reserves 0x00–0x7F). */
+export const CUSTOM_FRAME_TYPES = { min: 0x80, max: 0xff } as const;
+
+export function isCustomFrameType(type: number): boolean {
+  return Number.isInteger(type) && type >= CUSTOM_FRAME_TYPES.min && type <= CUSTOM_FRAME_TYPES.max;
+}
+
+export function requireCustomFrameType(type: number): void {
+  if (!isCustomFrameType(type)) throw new WireError('bad-field', `a custom frame type is 0x80 to 0xff, got ${type}`);
+}
+
 export function frameTypeName(type: number): string {
   for (const [name, value] of Object.entries(FrameType)) if (value === type) return name;
   return `reserved(${type})`;

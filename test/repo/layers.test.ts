@@ -1,5 +1,5 @@
 /**
- * The layers point one way (src ← sim ← bench ← attacks ← scenarios ← lab) and no files import
+ * The layers point one way (src ← sim ← bench ← attacks ← scenarios ← topo ← lab) and no files import
  * each other in a loop: dependency-cruiser checks every import, type-only ones included, against
  * the rules in .dependency-cruiser.cjs.
  */
@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const LAYERS = ['src', 'sim', 'bench', 'attacks', 'scenarios', 'lab', 'bin', 'test'];
+const LAYERS = ['src', 'sim', 'bench', 'attacks', 'scenarios', 'topo', 'lab', 'bin', 'test'];
 
 interface Violation {
   rule: { name: string; severity: string };

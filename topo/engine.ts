@@ -1,0 +1,100 @@
+/**
+ * The Docker engine and compose, as the container back-end calls them: one place that runs their
+ * commands (bounded in time, stopped on abort), checks first that everything a run needs is there
+ * and says what is missing when it is not.
+ */
+import { execFile } from 'node:child_process';
+
+/** Something a run needs is not there (root, an engine, compose, nsenter/tc): the message says what and how to get it. */
+export class TopoEnvironmentError extends Error {
+  override readonly name = 'TopoEnvironmentError';
+}
+
+/** A docker or compose command failed; the message holds the command and the end of its stderr. */
+export class EngineError extends Error {
+  override readonly name = 'EngineError';
+}
+
+export interface ExecOptions {
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  cwd?: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+export function exec(command: string, args: readonly string[], options: ExecOptions = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      command,
+      args,
+      { env: options.env ?? process.env, timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal: options.signal, cwd: options.cwd, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        if (!err) return resolve(stdout);
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') return reject(new TopoEnvironmentError(`${command} is not installed (not on PATH)`));
+        if (err.name === 'AbortError') return reject(err);
+        const tail = `${stderr}`.trim().split('\n').slice(-5).join('\n  ');
+        reject(new EngineError(`${[command, ...args].join(' ')} failed${err.killed ? ' (timed out)' : ''}: ${tail || err.message}`));
+      },
+    );
+  });
+}
+
+export interface Engine {
+  /** The compose command: docker-compose (1.29) where installed, else the docker CLI's `compose` (v2). */
+  compose: readonly string[];
+}
+
+const INSTALL_HINT = 'as root, topo/setup-docker.sh installs docker.io and docker-compose and starts dockerd';
+
+/** Checks root, the engine and compose (and nsenter + tc when links are shaped); returns how to call compose. */
+export async function preflight(options: { shaping: boolean; uid?: number | undefined }): Promise<Engine> {
+  const uid = options.uid ?? process.getuid?.();
+  if (uid !== 0) throw new TopoEnvironmentError('asoc-lab topo needs root: it talks to the Docker engine and shapes links inside the containers\' network namespaces (nsenter, tc)');
+  try {
+    await exec('docker', ['version', '--format', '{{.Server.Version}}'], { timeoutMs: 15_000 });
+  } catch (err) {
+    if (err instanceof TopoEnvironmentError) throw new TopoEnvironmentError(`the docker command is not installed (${INSTALL_HINT})`);
+    throw new TopoEnvironmentError(`no Docker engine answers (${INSTALL_HINT}): ${(err as Error).message.split('\n').slice(-1)[0]}`);
+  }
+  const compose = await findCompose();
+  if (options.shaping) {
+    for (const tool of ['nsenter', 'tc']) {
+      try {
+        await exec(tool, ['-V'], { timeoutMs: 5_000 });
+      } catch (err) {
+        if (err instanceof TopoEnvironmentError) throw new TopoEnvironmentError(`${tool} is not installed: links are shaped with it (Debian: apt-get install ${tool === 'tc' ? 'iproute2' : 'util-linux'})`);
+      }
+    }
+  }
+  return { compose };
+}
+
+async function findCompose(): Promise<readonly string[]> {
+  for (const candidate of [['docker-compose'], ['docker', 'compose']]) {
+    try {
+      await exec(candidate[0]!, [...candidate.slice(1), 'version'], { timeoutMs: 15_000 });
+      return candidate;
+    } catch {
+      // try the next one
+    }
+  }
+  throw new TopoEnvironmentError(`neither docker-compose nor \`docker compose\` is installed (${INSTALL_HINT})`);
+}
+
+/** Runs compose for one project and file; `env` adds to the process environment (the file's variables). */
+export function compose(engine: Engine, project: { name: string; file: string }, args: readonly string[], options: ExecOptions = {}): Promise<string> {
+  const [command, ...prefix] = engine.compose;
+  return exec(command!, [...prefix, '-p', project.name, '-f', project.file, ...args], { ...options, env: { ...process.env, ...options.env } });
+}
+
+export function docker(args: readonly string[], options: ExecOptions = {}): Promise<string> {
+  return exec('docker', args, options);
+}
+
+/** Lines of a command's output, empty ones left out. */
+export function lines(text: string): string[] {
+  return text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+}

@@ -1,0 +1,155 @@
+/**
+ * One host of a topology, inside its container (`asoc-lab topo node FILE --name NAME`): an ASoc
+ * node as the file configures it (an attacker host runs none: `asoc-lab attack` is run in its
+ * container from outside), the streams this host sends, and a report of everything it saw.
+ * Events go out as log lines (events.ts): `listening`, then `done` once its own part is complete
+ * (its streams sent, the streams meant for it received, every other node discovered), and the
+ * report as `result` when it is stopped. Peers are named by host name and resolved through the
+ * container network's DNS; every address it connects to must be in 198.18.0.0/15.
+ */
+import { createHash } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
+import { PROFILES } from '../src/core/profile.ts';
+import { AsocNode } from '../src/net/node.ts';
+import type { IncomingStream } from '../src/net/incoming-stream.ts';
+import { assertBenchAddress } from './bench-net.ts';
+import type { NodeReport, TopoEvent } from './events.ts';
+import type { ContainerPlan, PlannedHost, PlannedStream } from './plan.ts';
+import { patternChunks } from './stream-pattern.ts';
+
+/** How long a sender waits for a connection to its receiver before that stream fails. */
+const PEER_WAIT_MS = 60_000;
+
+export interface NodeRunOptions {
+  plan: ContainerPlan;
+  name: string;
+  apiKey: Uint8Array;
+  /** Resolves when the workloads may start (at once unless the host holds them until its links are shaped). */
+  go: Promise<void>;
+  /** Resolves when the container is told to stop. */
+  stop: Promise<string>;
+  emit: (event: TopoEvent) => void;
+}
+
+export class UnknownHostError extends Error {
+  override readonly name = 'UnknownHostError';
+}
+
+export async function runTopologyNode(options: NodeRunOptions): Promise<NodeReport> {
+  const { plan, name, emit } = options;
+  const host = plan.hosts.find((h) => h.name === name);
+  if (!host) throw new UnknownHostError(`topology ${plan.name} has no host "${name}" (hosts: ${plan.hosts.map((h) => h.name).join(', ')})`);
+  const report: NodeReport = { name, address: host.address, profile: host.node?.profile ?? null, nodeId: null, discovered: [], peers: [], sent: [], received: [], authFailures: 0, errors: [] };
+  if (!host.node) {
+    emit({ event: 'listening', name, nodeId: null });
+    emit({ event: 'done', name });
+    await options.stop;
+    return report;
+  }
+  const node = await startNode(plan, host, options.apiKey, report);
+  emit({ event: 'listening', name, nodeId: node.nodeIdHex });
+  const otherNodes = plan.hosts.filter((h) => h.node && h.name !== name).length;
+  const expectedIn = plan.streams.filter((s) => s.to === name).length;
+  let announcedDone = false;
+  const checkDone = (sendsFinished: boolean) => {
+    const discoveredAll = host.node!.discovery === false || report.discovered.length >= otherNodes;
+    if (!announcedDone && sendsFinished && report.received.length >= expectedIn && discoveredAll) {
+      announcedDone = true;
+      emit({ event: 'done', name });
+    }
+  };
+  let sendsFinished = false;
+  node.on('discovered', () => checkDone(sendsFinished));
+  node.on('stream', (stream) => void receive(stream, report).then(() => checkDone(sendsFinished)));
+  try {
+    const stopped = await Promise.race([options.go.then(() => false), options.stop.then(() => true)]);
+    if (!stopped) {
+      const mine = plan.streams.filter((s) => s.from === name);
+      await Promise.race([Promise.all(mine.map((stream) => send(node, plan, stream, report))), options.stop]);
+      sendsFinished = true;
+      checkDone(true);
+    }
+    await options.stop;
+  } finally {
+    await node.stop();
+  }
+  return report;
+}
+
+async function startNode(plan: ContainerPlan, host: PlannedHost, apiKey: Uint8Array, report: NodeReport): Promise<AsocNode> {
+  const spec = host.node!;
+  const peers = await Promise.all(spec.peers.map(async (peer) => `${await addressOf(plan, peer)}:${plan.hosts.find((h) => h.name === peer)!.node!.port}`));
+  const node = new AsocNode({
+    community: spec.community,
+    apiKey,
+    host: '0.0.0.0',
+    port: spec.port,
+    staticPeers: peers,
+    discovery: spec.discovery === false ? false : { port: spec.discovery.port, broadcastAddress: plan.subnet.broadcast },
+    profile: PROFILES[spec.profile],
+    limits: { chunkSize: spec.chunkBytes },
+  });
+  node.on('discovered', (e) => {
+    const address = plainAddress(e.address);
+    if (!report.discovered.includes(address)) report.discovered.push(address);
+  });
+  node.on('peer-up', (p) => {
+    const address = plainAddress(p.address);
+    if (!report.peers.includes(address)) report.peers.push(address);
+  });
+  node.on('auth-failed', () => report.authFailures++);
+  await node.start();
+  report.nodeId = node.nodeIdHex;
+  return node;
+}
+
+/** A host's address as the container network's DNS gives it (the file's address where DNS has none), checked against 198.18.0.0/15. */
+async function addressOf(plan: ContainerPlan, name: string): Promise<string> {
+  let address = plan.hosts.find((h) => h.name === name)!.address;
+  try {
+    address = (await lookup(name, { family: 4 })).address;
+  } catch {
+    // no DNS for the name (run outside compose): the file's address
+  }
+  return assertBenchAddress(address, `host ${name}`);
+}
+
+function plainAddress(address: string): string {
+  return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+}
+
+async function send(node: AsocNode, plan: ContainerPlan, stream: PlannedStream, report: NodeReport): Promise<void> {
+  const entry = { workload: stream.workload, to: stream.to, bytes: 0, startedAtMs: 0, ms: 0, sha256: '', confirmed: false };
+  try {
+    await new Promise((resolve) => setTimeout(resolve, stream.atMs));
+    const address = await addressOf(plan, stream.to);
+    const peer = await node.waitForPeer((p) => plainAddress(p.address) === address, PEER_WAIT_MS);
+    const hash = createHash('sha256');
+    function* hashed(): Generator<Uint8Array> {
+      for (const piece of patternChunks(stream.bytes, stream.chunkBytes)) {
+        hash.update(piece);
+        yield piece;
+      }
+    }
+    const startedAtMs = Date.now();
+    const receipt = await node.send(peer.key, hashed());
+    report.sent.push({ ...entry, bytes: receipt.bytes, startedAtMs, ms: receipt.elapsedMs, sha256: hash.digest('hex'), confirmed: receipt.confirmed });
+  } catch (err) {
+    report.sent.push({ ...entry, error: (err as Error).message });
+  }
+}
+
+async function receive(stream: IncomingStream, report: NodeReport): Promise<void> {
+  const hash = createHash('sha256');
+  let first: number | null = null;
+  const from = plainAddress(stream.peer.address);
+  try {
+    for await (const piece of stream) {
+      first ??= performance.now();
+      hash.update(piece);
+    }
+    report.received.push({ from, streamId: stream.streamId, bytes: stream.bytesReceived, ms: first === null ? 0 : performance.now() - first, sha256: hash.digest('hex') });
+  } catch (err) {
+    report.received.push({ from, streamId: stream.streamId, bytes: stream.bytesReceived, ms: 0, sha256: '', error: (err as Error).message });
+  }
+}

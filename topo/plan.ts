@@ -1,0 +1,180 @@
+/**
+ * What the container back-end makes of a scenario file (the same file the simulator runs): one
+ * container per host on one network, each host's roles, the rates its egress is shaped to, the
+ * streams each sender starts, the attacks, and what stays the simulator's alone. Every problem is
+ * reported at once, each naming its field.
+ */
+import { ATTACK_NAMES } from '../attacks/live/index.ts';
+import type { ProfileName } from '../src/core/profile.ts';
+import { expandHosts } from '../scenarios/hosts.ts';
+import { formatPath } from '../scenarios/schema.ts';
+import type { Scenario } from '../scenarios/schema.ts';
+import { coveringSubnet, isBenchAddress, type Subnet } from './bench-net.ts';
+
+export type Role = 'sender' | 'receiver' | 'observer' | 'attacker';
+
+export interface PlannedNode {
+  profile: ProfileName;
+  port: number;
+  community: string;
+  chunkBytes: number;
+  /** Host names dialed as static peers. */
+  peers: string[];
+  discovery: { port: number; maxDialedPeers: number | null } | false;
+}
+
+/** Egress shaping on a host's interface: traffic to `to` (or to anyone else, `default`) at `rateBps`. */
+export interface EgressRate {
+  to: string | 'default';
+  rateBps: number;
+}
+
+export interface PlannedHost {
+  name: string;
+  address: string;
+  roles: Role[];
+  node: PlannedNode | null;
+  egress: EgressRate[];
+}
+
+export interface PlannedStream {
+  workload: string;
+  from: string;
+  to: string;
+  bytes: number;
+  chunkBytes: number;
+  /** When the sender starts it, after the start signal. */
+  atMs: number;
+}
+
+export interface PlannedAttack {
+  name: string;
+  from: string;
+  target: string;
+  /** Other nodes a hello-replay also replays to. */
+  replayTo: string[];
+}
+
+export interface ContainerPlan {
+  name: string;
+  description: string;
+  subnet: Subnet;
+  hosts: PlannedHost[];
+  streams: PlannedStream[];
+  attacks: PlannedAttack[];
+  /** What the file asks for that containers do not play (the simulator does). */
+  simulatorOnly: string[];
+}
+
+export class TopologyPlanError extends Error {
+  override readonly name = 'TopologyPlanError';
+
+  constructor(
+    readonly origin: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${origin} cannot run on containers:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
+}
+
+export interface PlanOptions {
+  /** Every node speaks this profile instead of the file's. */
+  profile?: ProfileName;
+}
+
+export function planContainers(scenario: Scenario, origin: string, options: PlanOptions = {}): ContainerPlan {
+  const problems: string[] = [];
+  const problem = (path: PropertyKey[], message: string) => problems.push(`${formatPath(path)}: ${message}`);
+  const { index } = expandHosts(scenario.topology.hosts);
+  const addressOf = new Map(index.hosts.map((h) => [h.name, h.address]));
+
+  index.hosts.forEach((host) => {
+    const i = scenario.topology.hosts.indexOf(host.spec);
+    if (!isBenchAddress(host.address)) problem(['topology', 'hosts', i, 'address'], `${host.name} is at ${host.address}, outside 198.18.0.0/15 (the only block containers use)`);
+  });
+  const subnet = problems.length === 0 ? coveringSubnet([...addressOf.values()]) : { network: '198.18.0.0', prefix: 15, gateway: '198.18.0.1', broadcast: '198.19.255.255' };
+  for (const [name, address] of addressOf) {
+    if (address === subnet.network || address === subnet.gateway || address === subnet.broadcast) {
+      problem(['topology', 'hosts'], `${name} is at ${address}, which is the network's own address, its gateway (the bridge) or its broadcast address on ${subnet.network}/${subnet.prefix}`);
+    }
+  }
+
+  const nodes = new Map<string, PlannedNode>();
+  for (const spec of scenario.nodes) {
+    for (const host of index.resolve(spec.on)) {
+      nodes.set(host, {
+        profile: options.profile ?? spec.profile,
+        port: spec.port,
+        community: spec.community,
+        chunkBytes: spec.chunkBytes,
+        peers: spec.peers === undefined ? [] : index.resolve(spec.peers).filter((p) => p !== host),
+        discovery: spec.discovery === false ? false : { port: (spec.discovery === true ? undefined : spec.discovery.port) ?? 9999, maxDialedPeers: (spec.discovery === true ? undefined : spec.discovery.maxDialedPeers) ?? null },
+      });
+    }
+  }
+
+  const streams: PlannedStream[] = [];
+  for (const workload of scenario.workloads) {
+    const receivers = workload.to === 'all' ? [...nodes.keys()].filter((n) => n !== workload.from) : index.resolve(workload.to);
+    const rounds = workload.repeat?.count ?? 1;
+    for (let round = 0; round < rounds; round++) {
+      for (const to of receivers) {
+        streams.push({ workload: workload.name, from: workload.from, to, bytes: workload.bytes, chunkBytes: workload.chunkBytes ?? nodes.get(workload.from)!.chunkBytes, atMs: workload.atMs + round * (workload.repeat?.everyMs ?? 0) });
+      }
+    }
+  }
+
+  const attacks = scenario.attacks.flatMap((attack, i) => {
+    if (!(ATTACK_NAMES as readonly string[]).includes(attack.name)) problem(['attacks', i, 'name'], `no attack named "${attack.name}" (one of: ${ATTACK_NAMES.join(', ')})`);
+    const replayTo = attack.replayTo === undefined ? [] : index.resolve(attack.replayTo);
+    return index.resolve(attack.from).map((from) => ({ name: attack.name, from, target: attack.target, replayTo }));
+  });
+
+  const egress = egressRates(scenario, index.resolve.bind(index), addressOf);
+  const hosts = index.hosts.map(({ name, address }): PlannedHost => {
+    const roles: Role[] = [];
+    if (streams.some((s) => s.from === name)) roles.push('sender');
+    if (streams.some((s) => s.to === name)) roles.push('receiver');
+    if (attacks.some((a) => a.from === name)) roles.push('attacker');
+    if (roles.length === 0 && nodes.has(name)) roles.push('observer');
+    return { name, address, roles, node: nodes.get(name) ?? null, egress: egress.get(name) ?? [] };
+  });
+
+  if (problems.length > 0) throw new TopologyPlanError(origin, problems);
+  return { name: scenario.name, description: scenario.description, subnet, hosts, streams, attacks, simulatorOnly: simulatorOnly(scenario) };
+}
+
+/** A switch port's bandwidth shapes each attached host's egress to anyone; a link's, the egress towards the other end. */
+function egressRates(scenario: Scenario, resolve: (refs: string | string[]) => string[], addressOf: ReadonlyMap<string, string>): Map<string, EgressRate[]> {
+  const rates = new Map<string, EgressRate[]>();
+  const add = (host: string, rate: EgressRate) => rates.set(host, [...(rates.get(host) ?? []), rate]);
+  const attached = new Set<string>();
+  for (const sw of scenario.topology.switches) {
+    const members = sw.hosts === 'all' ? [...addressOf.keys()].filter((h) => !attached.has(h)) : resolve(sw.hosts);
+    for (const host of members) {
+      attached.add(host);
+      if (sw.port?.bandwidthBps !== undefined) add(host, { to: 'default', rateBps: sw.port.bandwidthBps });
+    }
+  }
+  for (const link of scenario.topology.links) {
+    if (link.bandwidthBps === undefined) continue;
+    const [a, b] = link.between;
+    add(a, { to: addressOf.get(b)!, rateBps: link.bandwidthBps });
+    add(b, { to: addressOf.get(a)!, rateBps: link.bandwidthBps });
+  }
+  return rates;
+}
+
+function simulatorOnly(scenario: Scenario): string[] {
+  const notes: string[] = [];
+  const channels = [...scenario.topology.links, ...scenario.topology.switches.flatMap((s) => (s.port ? [s.port] : []))];
+  const asked = (field: 'latencyMs' | 'jitterMs' | 'loss' | 'duplicate' | 'reorder') => channels.some((c) => (c[field] ?? 0) > 0);
+  const impaired = (['latencyMs', 'jitterMs', 'loss', 'duplicate', 'reorder'] as const).filter(asked);
+  if (impaired.length > 0) notes.push(`${impaired.join(', ')}: the simulator's alone (this kernel has no netem qdisc; containers get the bridge's own sub-millisecond latency and no loss)`);
+  if (scenario.events.length > 0) notes.push(`events (${scenario.events.map((e) => e.action).join(', ')}): not played on containers`);
+  if (scenario.topology.hosts.some((h) => h.clockSkewMs !== undefined)) notes.push('clockSkewMs: containers share the host clock');
+  if (scenario.topology.hosts.some((h) => h.tcp !== undefined)) notes.push('tcp settings: containers use the kernel TCP as configured');
+  if (scenario.workloads.some((w) => w.retries > 0)) notes.push('workload retries: a failed stream is reported, not sent again');
+  if (scenario.nodes.some((n) => n.startWithinMs > 0)) notes.push('startWithinMs: containers start as docker starts them');
+  return notes;
+}
