@@ -13,8 +13,18 @@ export function parseAddress(text: string): number {
   return value;
 }
 
+/** Addresses already formatted: every datagram a host receives names its sender's, so build each text once. */
+const formatted = new Map<number, string>();
+const MAX_FORMATTED = 65_536;
+
 export function formatAddress(value: number): string {
-  return `${value >>> 24}.${(value >>> 16) & 0xff}.${(value >>> 8) & 0xff}.${value & 0xff}`;
+  let text = formatted.get(value);
+  if (text === undefined) {
+    text = `${value >>> 24}.${(value >>> 16) & 0xff}.${(value >>> 8) & 0xff}.${value & 0xff}`;
+    if (formatted.size >= MAX_FORMATTED) formatted.clear();
+    formatted.set(value, text);
+  }
+  return text;
 }
 
 /** An address given either way, as its integer. */

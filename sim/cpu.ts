@@ -73,12 +73,17 @@ export class Cpu {
    * Queues the processing of a received frame; returns false, and drops it, when the backlog is full
    * (a bounded receive queue, so an overloaded host loses packets rather than queueing without end).
    */
-  receive(packet: Packet, task: () => void): boolean {
+  receive(packet: Packet, task: (packet: Packet) => void): boolean {
     if (this.receiveBacklog >= this.receiveBacklogFrames) return false;
+    const costMs = this.costs.receivePerFrameMs + this.costs.receivePerByteMs * packet.payload.length;
+    if (costMs === 0 && this.freeAt <= this.scheduler.now) {
+      task(packet); // free and idle: no event, and no closure either (a broadcast storm is millions of these)
+      return true;
+    }
     this.receiveBacklog++;
-    this.run(this.costs.receivePerFrameMs + this.costs.receivePerByteMs * packet.payload.length, () => {
+    this.run(costMs, () => {
       this.receiveBacklog--;
-      task();
+      task(packet);
     });
     return true;
   }

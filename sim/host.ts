@@ -100,7 +100,7 @@ export class Host implements StackHost {
       this.event('ip.not-addressed', { dst: formatAddress(packet.dst) });
       return;
     }
-    if (!this.cpu.receive(packet, () => this.demultiplex(packet))) this.event('cpu.backlog-drop');
+    if (!this.cpu.receive(packet, this.demultiplex)) this.event('cpu.backlog-drop');
   }
 
   private route(packet: Packet): void {
@@ -113,8 +113,8 @@ export class Host implements StackHost {
     else channel.offer(packet);
   }
 
-  private demultiplex(packet: Packet): void {
+  private readonly demultiplex = (packet: Packet): void => {
     if (packet.protocol === Protocol.TCP) this.tcp.segmentArrived(packet);
     else this.udp.datagramArrived(packet);
-  }
+  };
 }

@@ -5,19 +5,45 @@
  * same 34 bytes go through HMAC-SHA256 under the same key 999 times. HMAC is a pure function, so
  * answering a repeat from memory changes no verdict and no simulated time (CPU cost in virtual time
  * is the frame-cost model's job, not the wall clock's). Only small inputs (handshake and discovery
- * messages) are remembered, keyed by key object and content; the memory is emptied when full.
+ * messages) are remembered, keyed by the key's content and the input's content: nodes that share an
+ * API key usually hold it in separate arrays (a scenario encodes it once per node), so keying by the
+ * array would remember nothing across nodes. The memory is emptied when full.
  */
 import { DEFAULT_BACKEND, type CryptoBackend } from '../../src/crypto/backend.ts';
 
 const MAX_REMEMBERED_INPUT = 64;
+/** Distinct keys remembered at once (a brute-force run tries many); beyond it the memory starts over. */
+const MAX_REMEMBERED_KEYS = 1_024;
 
 export interface MemoizingBackend extends CryptoBackend {
   /** HMACs asked for, and those actually computed (the rest came from memory). */
   readonly hmacStats: { requested: number; computed: number };
 }
 
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+}
+
 export function memoizingBackend(inner: CryptoBackend, capacity = 16_384): MemoizingBackend {
-  const byKey = new WeakMap<Uint8Array, Map<string, Uint8Array>>();
+  /** Key content → (input content → MAC). */
+  let byKeyContent = new Map<string, Map<string, Uint8Array>>();
+  /** Each key array's memory, so the key's content is read once per array, not once per HMAC. */
+  let byKeyArray = new WeakMap<Uint8Array, Map<string, Uint8Array>>();
+  const memoryOf = (key: Uint8Array): Map<string, Uint8Array> => {
+    let memory = byKeyArray.get(key);
+    if (memory !== undefined) return memory;
+    const content = latin1(key);
+    memory = byKeyContent.get(content);
+    if (memory === undefined) {
+      if (byKeyContent.size >= MAX_REMEMBERED_KEYS) {
+        byKeyContent = new Map();
+        byKeyArray = new WeakMap();
+      }
+      byKeyContent.set(content, (memory = new Map()));
+    }
+    byKeyArray.set(key, memory);
+    return memory;
+  };
   const hmacStats = { requested: 0, computed: 0 };
   return {
     name: inner.name,
@@ -31,9 +57,8 @@ export function memoizingBackend(inner: CryptoBackend, capacity = 16_384): Memoi
         hmacStats.computed++;
         return inner.hmacSha256(key, data);
       }
-      let memory = byKey.get(key);
-      if (memory === undefined) byKey.set(key, (memory = new Map()));
-      const content = Buffer.from(data.buffer, data.byteOffset, data.length).toString('latin1');
+      const memory = memoryOf(key);
+      const content = latin1(data);
       let mac = memory.get(content);
       if (mac === undefined) {
         hmacStats.computed++;
