@@ -15,9 +15,10 @@ import { BACKENDS, nodeBackend, type CryptoBackend } from '../src/crypto/backend
 import { ReplayCache } from '../src/crypto/replay-cache.ts';
 import { systemRandom } from '../src/net/system.ts';
 import { machineInfo, type MachineInfo } from './machine.ts';
+import { fixedKey } from '../sim/asoc/cluster.ts';
 
 const SIZES = [1024, 1024 * 1024];
-const KEY = new TextEncoder().encode('frame-cost benchmark key');
+const KEY = fixedKey('frame-cost benchmark key');
 
 interface Case {
   profile: AsocProfile;

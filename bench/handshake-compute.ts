@@ -12,6 +12,7 @@ import { ASOC_HARDENED, ASOC_V1, type AsocProfile } from '../src/core/profile.ts
 import { nodeBackend } from '../src/crypto/backend.ts';
 import { ReplayCache } from '../src/crypto/replay-cache.ts';
 import { systemRandom } from '../src/net/system.ts';
+import { fixedKey } from '../sim/asoc/cluster.ts';
 
 export interface ComputeResult {
   name: string;
@@ -21,7 +22,7 @@ export interface ComputeResult {
   meanUs: number;
 }
 
-const KEY = new TextEncoder().encode('handshake-compute benchmark key');
+const KEY = fixedKey('handshake-compute benchmark key');
 
 function asocHandshake(profile: AsocProfile): () => Promise<void> {
   const common = { profile, crypto: nodeBackend, random: systemRandom, now: 0, apiKey: KEY };

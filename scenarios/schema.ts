@@ -56,7 +56,7 @@ function quantity(parse: (text: string) => number, example: string) {
 
 const bytes = quantity(parseByteSize, '1GiB');
 const bitRate = quantity(parseBitRate, '10Gbps');
-export const claimId = z.string().regex(/^[PSXDT]\d+$/, 'expected a claim id such as "P3" (docs/claims.md lists them)');
+export const claimId = z.string().regex(/^[PSHXDT]\d+$/, 'expected a claim id such as "P3" (docs/claims.md lists them)');
 export const profileName = z.enum(Object.keys(PROFILES) as [ProfileName, ...ProfileName[]]);
 /** One host (or group) name, or a list of them. */
 const hostRefs = z.union([identifier, z.array(identifier).min(1)], {

@@ -4,7 +4,9 @@
  * payload. A server that checks the length on the header closes at once; one without a limit keeps
  * reading. With a key the frame is a DATA frame on an authenticated connection (where the limit
  * matters: a client in the cluster, or one that got in by replay); without one it is sent as the
- * first frame, which tests only the pre-handshake checks. Only a frame above the claimed maximum
+ * first frame, which tests only the pre-handshake checks. A server that reads more of the frame than
+ * the claimed maximum has no limit, even if it closes afterwards (the Python reference reads a
+ * first frame whole, then closes it for not being a HELLO). Only a frame above the claimed maximum
  * (16 MiB) can show the limit at work: at or below it, a server may close for another reason (an
  * asoc-hardened node closes an untagged frame with integrity-failed), so the result is INCONCLUSIVE.
  */
@@ -59,6 +61,10 @@ export function oversizedFrame(options: OversizedFrameOptions): Promise<AttackRe
     const seen = closeMs === null ? `the server took ${payloadWritten} B of its payload without closing` : `the server closed (${details.closeKind}) ${closeMs.toFixed(1)} ms after the header`;
     if (frameBytes <= claimedLimit) {
       return { outcome: 'INCONCLUSIVE', summary: `a frame of ${frameBytes} B is within the claimed maximum of ${claimedLimit} B, so the limit was not tested (${seen}, ${stage}): give --frame-size above ${claimedLimit}`, counts, timesMs, details };
+    }
+    if (payloadWritten > claimedLimit) {
+      const end = closeMs === null ? 'the connection is still open' : `only then did it close (${details.closeKind}), ${closeMs.toFixed(1)} ms after the header`;
+      return { outcome: 'SUCCEEDED', summary: `the server kept reading: ${payloadWritten} B of a frame announced as ${frameBytes} B, more than the claimed maximum of ${claimedLimit} B, went in (${stage}); ${end}`, counts, timesMs, details };
     }
     if (closeMs !== null) {
       return { outcome: 'REFUSED', summary: `the server closed (${details.closeKind}) ${closeMs.toFixed(1)} ms after a header announcing ${frameBytes} B, above the claimed maximum of ${claimedLimit} B (${stage}), having taken at most ${payloadWritten} B of its payload`, counts, timesMs, details };

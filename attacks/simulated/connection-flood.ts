@@ -8,13 +8,19 @@
  * connect every `probeEveryMs`.
  *
  * Observed: the most inbound connections the server held at once (admission's own high-water mark,
- * so no peak is missed) against the cap the server itself enforces (its profile's, or
- * `serverMaxConnections`), what admission refused and why, and when the legitimate client was first
- * served. The limit HOLDS when the server never held more than its cap and the legitimate client
- * was served within `legitServedWithinMs` of the attack's start; PARTIAL when the cap held but the client was starved that long; FAILS when
- * the cap was exceeded.
+ * so no peak is missed) against the cap the claim promises (RFC-0001 §10.4: 100, or
+ * `claimedMaxConnections`), what admission refused and why, and when the legitimate client was
+ * first served. The server's own cap is its profile's (none, for the Python reference's behaviour)
+ * or `serverMaxConnections`. The limit HOLDS when the server never held more than the claimed cap
+ * and the legitimate client was served within `legitServedWithinMs` of the attack's start; PARTIAL
+ * when the cap held but the client was starved that long; FAILS when the cap was exceeded.
+ *
+ * With `legitKnown`, the legitimate client completes a handshake once before the flood, so the
+ * server knows it as a peer; H6 (a known peer is served while unknown addresses hold every slot
+ * open to them) HOLDS when it was served within `legitServedWithinMs`, FAILS when not.
  */
 import { z } from 'zod';
+import { DEFAULT_ADMISSION } from '../../src/core/admission.ts';
 import { ARENA_CLIENT_ADDRESS, ARENA_SERVER_ADDRESS, buildArena } from './adversary/arena.ts';
 import type { CoreClient } from './adversary/core-client.ts';
 import { FloodExcerpt } from './support/flood-excerpt.ts';
@@ -34,6 +40,10 @@ const params = z
     observeMs: z.number().positive().max(600_000).default(40_000),
     /** The server's connection cap, when not its profile's. */
     serverMaxConnections: z.number().int().positive().max(10_000).optional(),
+    /** The legitimate client completes a handshake before the flood, so the server knows it as a peer. */
+    legitKnown: z.boolean().default(false),
+    /** The cap the claim promises (default RFC-0001 §10.4's 100). */
+    claimedMaxConnections: z.number().int().positive().max(10_000).default(DEFAULT_ADMISSION.maxConnections),
   })
   .strict();
 
@@ -81,11 +91,20 @@ export default defineAttack({
       });
       if (sim.scheduler.now + p.probeEveryMs < p.observeMs) sim.scheduler.after(p.probeEveryMs, probe);
     };
+    if (p.legitKnown) {
+      // Known before the flood: one handshake at once, then the connection is let go.
+      const first = arena.dialLegit();
+      first.whenEstablished(() => {
+        excerpt.add(sim.scheduler.now, 'client', 'known', 'a handshake completed before the flood: the server knows this address as a peer');
+        first.socket.destroy();
+      });
+    }
     sim.scheduler.at(ATTACK_AT_MS + 400, probe);
 
     sim.scheduler.runUntilTime(p.observeMs + 1_000);
 
-    const cap = server.admissionSettings.maxConnections;
+    const cap = p.claimedMaxConnections;
+    const serverCap = server.admissionSettings.maxConnections;
     const maxOpen = server.peakInboundConnections;
     const served = probes.filter((c) => c.established);
     const firstServedAt = served.length > 0 ? Math.min(...served.map((c) => c.record.establishedAt!)) : null;
@@ -99,10 +118,15 @@ export default defineAttack({
     return {
       observations: [
         {
+          claim: 'H6',
+          verdict: servedInTime ? 'HOLDS' : 'FAILS',
+          evidence: `${p.legitKnown ? 'A client the server knew as a peer (it had completed a handshake before the flood)' : 'A client the server did not know'} tried every ${p.probeEveryMs / 1000} s while ${opened} silent connections from ${p.addresses} addresses held what slots they could (the server held at most ${maxOpen} at once): served in ${served.length} of ${probes.length} probes, ${firstServed} (needed within ${p.legitServedWithinMs / 1000} s).`,
+        },
+        {
           claim: 'S10',
           verdict,
           evidence:
-            `${opened} attacker connections opened; the server held at most ${maxOpen} at once (cap ${cap}); of all inbound connections it refused ${admission.refused['too-many-connections']} as too many, ${admission.refused['too-many-handshakes']} as too many handshakes from one address and ${admission.refused['locked-out']} as locked out (${admission.lockouts} address lockouts after ${admission.authFailures} unauthenticated closes). ` +
+            `${opened} attacker connections opened; the server held at most ${maxOpen} at once (claimed cap ${cap}; the server's own: ${serverCap === Infinity ? 'none' : serverCap}); of all inbound connections it refused ${admission.refused['too-many-connections']} as too many, ${admission.refused['too-many-handshakes']} as too many handshakes from one address and ${admission.refused['locked-out']} as locked out (${admission.lockouts} address lockouts after ${admission.authFailures} unauthenticated closes). ` +
             `The legitimate client was served in ${served.length} of ${probes.length} probes, ${firstServed} (needed within ${p.legitServedWithinMs / 1000} s).`,
         },
       ],
@@ -122,7 +146,8 @@ export default defineAttack({
         legitServedDuringAttack: servedDuringAttack,
       },
       figures: {
-        connectionCap: cap,
+        claimedConnectionCap: cap,
+        serverConnectionCap: serverCap === Infinity ? -1 : serverCap,
         firstLegitServedAfterAttackStartMs: firstServedAt === null ? -1 : firstServedAt - ATTACK_AT_MS,
       },
       trace: excerpt.entries,

@@ -11,13 +11,19 @@ import connectionFlood from './connection-flood.ts';
 import discoveryReplay from './discovery-replay.ts';
 import discoveryStorm from './discovery-storm.ts';
 import eavesdrop from './eavesdrop.ts';
+import handshakeHeaderTamper from './handshake-header-tamper.ts';
 import helloReplay from './hello-replay.ts';
 import injectAfterHandshake from './inject-after-handshake.ts';
+import keyWear from './key-wear.ts';
 import keylessNode from './keyless-node.ts';
+import lockoutByReplay from './lockout-by-replay.ts';
 import mitmFrames from './mitm-frames.ts';
+import offlineKeyGuess from './offline-key-guess.ts';
 import oversizedFrame from './oversized-frame.ts';
 import protocolViolations from './protocol-violations.ts';
 import tokenForgery from './token-forgery.ts';
+import wallClockStep from './wall-clock-step.ts';
+import wrongPeer from './wrong-peer.ts';
 import type { AttackModule } from './types.ts';
 
 export const SIMULATED_ATTACKS: Readonly<Record<string, AttackModule>> = {
@@ -30,11 +36,17 @@ export const SIMULATED_ATTACKS: Readonly<Record<string, AttackModule>> = {
   'discovery-replay': discoveryReplay,
   'discovery-storm': discoveryStorm,
   'eavesdrop': eavesdrop,
+  'handshake-header-tamper': handshakeHeaderTamper,
   'hello-replay': helloReplay,
   'inject-after-handshake': injectAfterHandshake,
+  'key-wear': keyWear,
   'keyless-node': keylessNode,
+  'lockout-by-replay': lockoutByReplay,
   'mitm-frames': mitmFrames,
+  'offline-key-guess': offlineKeyGuess,
   'oversized-frame': oversizedFrame,
   'protocol-violations': protocolViolations,
   'token-forgery': tokenForgery,
+  'wall-clock-step': wallClockStep,
+  'wrong-peer': wrongPeer,
 };

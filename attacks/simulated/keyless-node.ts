@@ -10,7 +10,7 @@
  * legitimate nodes connecting to each other is the control: the setup lets the right key in.
  */
 import { z } from 'zod';
-import { CLUSTER_COMMUNITY, buildCluster } from '../../sim/asoc/cluster.ts';
+import { CLUSTER_COMMUNITY, buildCluster, fixedKey } from '../../sim/asoc/cluster.ts';
 import { SimAsocNode } from '../../sim/asoc/sim-node.ts';
 import { TraceExcerpt, describePacket } from './adversary/excerpt.ts';
 import { TapRecorder } from './adversary/tap-recorder.ts';
@@ -20,7 +20,7 @@ import { defineAttack } from './types.ts';
 import type { DecidedVerdict } from '../../bench/verdict.ts';
 
 const INTRUDER_ADDRESS = '10.0.0.66';
-const INTRUDER_KEY = new TextEncoder().encode('not the cluster key');
+const INTRUDER_KEY = fixedKey('not the cluster key');
 const PORT = 9000;
 
 const params = z.strictObject({

@@ -7,7 +7,8 @@
  * "Seed N" is one of the lab's five seed documents (000–004); RFC-0002 is seed 004, and RFC-0001
  * is read in the reference repository (docs/asoc-v1.md names the commit).
  */
-export type ClaimGroup = 'performance' | 'security' | 'consistency' | 'other-systems';
+/** `hardened`: a claim about the lab's own asoc-hardened profile, answering a finding of a protocol review. */
+export type ClaimGroup = 'performance' | 'security' | 'hardened' | 'consistency' | 'other-systems';
 
 export interface Claim {
   id: string;
@@ -26,6 +27,7 @@ type ClaimFields = Omit<Claim, 'group' | 'undecidedBecause'>;
 
 const perf = (claim: ClaimFields): Claim => ({ ...claim, group: 'performance' });
 const sec = (claim: ClaimFields): Claim => ({ ...claim, group: 'security' });
+const hardened = (claim: ClaimFields): Claim => ({ ...claim, group: 'hardened' });
 const consistency = (claim: ClaimFields): Claim => ({ ...claim, group: 'consistency' });
 const other = (claim: ClaimFields): Claim => ({ ...claim, group: 'other-systems' });
 const stt = (claim: ClaimFields): Claim => ({ ...other(claim), undecidedBecause: 'STT over UDP, with one stream on a lossy path beside another at full rate, which the lab does not have yet' });
@@ -176,6 +178,48 @@ export const CLAIMS: readonly Claim[] = [
     source: 'RFC-0001 §9.2',
     quoted: 'Connection MUST be closed · Frame MUST be ignored · Connection SHOULD be closed',
   },
+  hardened({
+    id: 'H1',
+    text: 'asoc-hardened: a client reaches only the node it dials; a connection re-routed to another holder of the key is refused (wrong peer)',
+    source: 'protocol review of asoc-hardened, finding "wrong peer" (medium)',
+    quoted: "A client never checks which node answered · both sides establish and C's tensors reach B while C's peer table says A",
+  }),
+  hardened({
+    id: 'H2',
+    text: "asoc-hardened: nobody can get an honest client locked out by sending copies of its HELLOs first (lockout by replay)",
+    source: 'protocol review of asoc-hardened, finding "lockout by replay" (medium)',
+    quoted: "C's own HELLO then fails as a replay and is charged to C's address · five wins lock C (and all behind its NAT) out for 5 minutes, at no cost to the attacker",
+  }),
+  hardened({
+    id: 'H3',
+    text: 'asoc-hardened: an eavesdropper cannot recover the cluster key offline from a recorded HELLO (weak keys)',
+    source: 'protocol review of asoc-hardened, finding "weak keys" (medium)',
+    quoted: 'Any non-empty key string is accepted · every HELLO and every discovery broadcast gives an eavesdropper a MAC to test guesses against offline',
+  }),
+  hardened({
+    id: 'H4',
+    text: 'asoc-hardened: no byte of a handshake message can be altered on the path without the handshake failing (stream id and seq of HELLO and ACCEPT)',
+    source: 'protocol review of asoc-hardened, finding "HELLO/ACCEPT stream id and seq" (low)',
+    quoted: 'HELLO/ACCEPT stream id and seq are not checked against 0',
+  }),
+  hardened({
+    id: 'H5',
+    text: 'asoc-hardened: a step of the wall clock makes the server forget no HELLO it must still refuse (replay cache on the monotonic clock)',
+    source: 'protocol review of asoc-hardened, finding "replay cache on the wall clock" (low)',
+    quoted: 'the replay cache expires on the wall clock (use monotonic time)',
+  }),
+  hardened({
+    id: 'H6',
+    text: 'asoc-hardened: a peer the server knows is served even while unknown addresses hold every slot open to them (slot reservation)',
+    source: 'protocol review of asoc-hardened, finding "slots" (low)',
+    quoted: 'all 100 slots can be held by 13 addresses × 8 handshakes (reserve slots for known peers, group IPv6 by /64, a cookie under load)',
+  }),
+  hardened({
+    id: 'H7',
+    text: "asoc-hardened: no AES-GCM key protects more than RFC 8446 §5.5's margin; keys change in a long session with no byte lost",
+    source: 'protocol review of asoc-hardened, finding "AEAD usage limit" (low)',
+    quoted: "no AEAD usage limit or rekeying (the encrypted suite passes RFC 8446 §5.5's margin after about 15 minutes at 446 MB/s",
+  }),
   consistency(
     {
       id: 'X1',

@@ -1,29 +1,33 @@
 /**
- * S1–S12 from the threat scenarios (scenarios/threats/*.yaml): each scenario runs against every
- * profile it has expectations for, and a claim's verdict is that of ASoc as RFC-0002's text
- * specifies it (profile `asoc-v1`): the weakest observed over the scenarios that decide it. The
- * summary also gives the reference implementation's and asoc-hardened's verdicts, and the evidence
+ * S1–S12 and H1… from the threat scenarios (scenarios/threats/*.yaml): each scenario runs against
+ * every profile it has expectations for, and a claim's verdict is that of its subject profile, the
+ * weakest observed over the scenarios that decide it. The subject of S1–S12 is ASoc as RFC-0002's
+ * text specifies it (profile `asoc-v1`); that of the H claims, which are about the lab's fix, is
+ * `asoc-hardened`. The summary also gives the other profiles' verdicts, and the evidence
  * keeps every profile's aggregate, the deciding scenario's own evidence, and any row whose observed
  * verdict differs from the scenario's expectation (a behaviour change worth a look).
  */
 import { PROFILES, type ProfileName } from '../../src/core/profile.ts';
+import { CLAIMS } from './catalogue.ts';
 import { aggregateByClaim, loadThreat, runThreat, threatFiles, type ClaimAggregate, type ThreatResult, type ThreatRow } from '../../scenarios/threat-runner.ts';
 import type { ClaimDecision } from './instrument.ts';
 import type { ClaimResult } from './verdict.ts';
 
 export const THREAT_SCENARIO_DIR = 'scenarios/threats';
-/** The profile whose verdict is the claim's: the RFC as written. */
-const SUBJECT: ProfileName = 'asoc-v1';
-const OTHERS = (Object.keys(PROFILES) as ProfileName[]).filter((name) => name !== SUBJECT);
+/** The profile whose verdict is the claim's: the RFC as written, or asoc-hardened for a claim about it. */
+export function subjectOf(claim: string): ProfileName {
+  return CLAIMS.find((c) => c.id === claim)?.group === 'hardened' ? 'asoc-hardened' : 'asoc-v1';
+}
 
 const BY_SCENARIOS = 'the threat scenarios that list it (scenarios/threats/)';
+const BY_HARDENED_SCENARIOS = 'the threat scenarios that list it, judged on asoc-hardened (scenarios/threats/)';
 /** The claims the threat scenarios decide (S12 is the codecs'), and what the scenarios reach (verify's threats step; instruments.ts). */
 export const THREAT_DECISIONS: Readonly<Record<string, ClaimDecision>> = {
   S1: {
     by: BY_SCENARIOS,
     reach: {
       measures: 'Simulated hosts running the real core: a keyless node joining by discovery and by HELLO, replayed HELLOs, and wrong-key HELLOs in a brute-force run; whether any completes a handshake or gets a peer added.',
-      doesNotMeasure: 'Attacks on the key itself (theft, weak keys), or implementations other than the lab’s core and its reference-implementation profile.',
+      doesNotMeasure: 'Attacks on the key itself (theft; weak keys are H3’s), or implementations other than the lab’s core and its reference-implementation profile.',
     },
   },
   S2: {
@@ -85,7 +89,7 @@ export const THREAT_DECISIONS: Readonly<Record<string, ClaimDecision>> = {
   S10: {
     by: BY_SCENARIOS,
     reach: {
-      measures: 'A discovery storm, a 150-connection flood from 30 addresses and from one address, slow handshakes, 12 wrong-key HELLOs from one address, and an oversized frame header, against the caps (100 connections, 5 failed auths per address in 60 s, maximum frame size), with a legitimate client that must still be served in time.',
+      measures: 'A discovery storm, a 150-connection flood from 30 addresses and from one address, slow handshakes, 12 wrong-key HELLOs from one address, and an oversized frame header (from an authenticated peer, and as the first frame of a peer without the key), against the caps (100 connections, 5 failed auths per address in 60 s, maximum frame size), with a legitimate client that must still be served in time.',
       doesNotMeasure: 'Bandwidth floods below the protocol (SYN floods, link saturation) and real kernel limits (file descriptors, accept queues): the hosts are simulated.',
     },
   },
@@ -94,6 +98,55 @@ export const THREAT_DECISIONS: Readonly<Record<string, ClaimDecision>> = {
     reach: {
       measures: 'Nearly-right and wrong HELLOs against an untouched control: no byte back, the same close for both; the comparison the code uses (node:crypto timingSafeEqual) is cited.',
       doesNotMeasure: 'Timing side channels on real hardware (the simulator has no CPU timing jitter to measure constant time by); constant-time comparison is checked in the code, not timed.',
+    },
+  },
+  H1: {
+    by: BY_HARDENED_SCENARIOS,
+    reach: {
+      measures: 'A client that dials node A (discovered, or a static peer pinned to A’s id) while a keyless attacker on the path re-routes its TCP to node B, another holder of the key, and B’s answers back as A’s: whether B establishes a session with the client and whether the tensor meant for A reaches B.',
+      doesNotMeasure: 'A static peer given as host:port alone (any node with the key may answer it, by design), or an insider who holds the key and answers as A (every holder of the key is trusted as any node id).',
+    },
+  },
+  H2: {
+    by: BY_HARDENED_SCENARIOS,
+    reach: {
+      measures: 'An attacker on an honest client’s path, without the key, holding back each of the client’s HELLOs and sending a copy first from its own address, for 60 s: whether the server locks the client’s address out and whether the client gets its session.',
+      doesNotMeasure: 'A bit flipped in the client’s HELLO on the path (a wrong MAC from the client’s address is charged: it cannot be told from a guess at the key), or an attacker who blocks the client’s packets outright (no protocol keeps a session through that).',
+    },
+  },
+  H3: {
+    by: BY_HARDENED_SCENARIOS,
+    reach: {
+      measures: 'Whether the profile takes a 6-character key; the rate at which the check a server runs on a HELLO tests guesses at the key against one recorded HELLO, on one core of this machine, with the key recovered from a window of the key space around it; and the expected time to search half the key space of the weakest key the profile takes, on a million such cores.',
+      doesNotMeasure: 'A dedicated guesser (an optimised HMAC loop, GPUs) other than by the million-core factor, or keys that are 32 bytes yet not random (a key typed as 64 hex digits of a pattern with enough distinct bytes passes the check).',
+    },
+  },
+  H4: {
+    by: BY_HARDENED_SCENARIOS,
+    reach: {
+      measures: 'A man in the middle moving HELLO, then ACCEPT, to another stream id and seq with the payload (and its MAC) untouched: whether a handshake with an altered message completes.',
+      doesNotMeasure: 'The payloads (their MACs are S1’s and S7’s), or FINISH and every later frame, whose headers the tag authenticates (S3).',
+    },
+  },
+  H5: {
+    by: BY_HARDENED_SCENARIOS,
+    reach: {
+      measures: 'A recorded HELLO replayed after the cluster’s Unix clocks stepped forward past the replay window and back, with a handshake during the step: whether the server still refuses it.',
+      doesNotMeasure: 'A wall clock stepped back by more than the window minus the freshness (35 s) after a nonce was recorded, which makes an old HELLO fresh again once its nonce is forgotten; such a replay is answered but never passes FINISH.',
+    },
+  },
+  H6: {
+    by: BY_HARDENED_SCENARIOS,
+    reach: {
+      measures: '104 silent connections from 13 addresses, re-opened as they close, against a server whose legitimate client completed a handshake before: whether that known peer is served within 1 s.',
+      doesNotMeasure: 'A peer the server has never seen (it waits like any stranger: no cookie under load yet), IPv6 /64 grouping (the simulated hosts have IPv4 addresses; unit tests cover it), or attackers with more addresses than the per-address cap divides the free slots by.',
+    },
+  },
+  H7: {
+    by: BY_HARDENED_SCENARIOS,
+    reach: {
+      measures: 'A session scaled down by 2^20 (the rekey threshold and RFC 8446 §5.5’s margin both divided), 4 MiB each way in 4 KiB frames through the real core: the most bytes one key protected, and whether every byte arrived across the key changes.',
+      doesNotMeasure: 'A session of hundreds of gigabytes at full scale (the mechanism counts bytes, so the scaled run stands for it), or the 2^48-frame limit in a real session (tested with a limit of 4).',
     },
   },
 };
@@ -120,14 +173,14 @@ export async function decideThreatClaims(options: ThreatClaimsOptions = {}): Pro
 export function claimsFrom(results: readonly ThreatResult[], exclude: ReadonlySet<string>): ClaimResult[] {
   const rows = results.flatMap((r) => r.rows);
   const aggregates = aggregateByClaim(rows);
-  const subjectAggregates = aggregates.filter((a) => a.profile === SUBJECT && !exclude.has(a.claim));
+  const subjectAggregates = aggregates.filter((a) => a.profile === subjectOf(a.claim) && !exclude.has(a.claim));
   return subjectAggregates.map((subject) => claimResult(subject, aggregates, rows));
 }
 
 function claimResult(subject: ClaimAggregate, aggregates: readonly ClaimAggregate[], rows: readonly ThreatRow[]): ClaimResult {
   const claimRows = rows.filter((r) => r.claim === subject.claim);
-  const deciding = claimRows.find((r) => r.profile === SUBJECT && r.scenario === subject.decidedBy && r.observed === subject.observed)!;
-  const others = OTHERS.flatMap((profile) => {
+  const deciding = claimRows.find((r) => r.profile === subject.profile && r.scenario === subject.decidedBy && r.observed === subject.observed)!;
+  const others = (Object.keys(PROFILES) as ProfileName[]).filter((name) => name !== subject.profile).flatMap((profile) => {
     const aggregate = aggregates.find((a) => a.claim === subject.claim && a.profile === profile);
     return aggregate ? [`${profile} ${aggregate.observed}`] : [];
   });
@@ -138,7 +191,7 @@ function claimResult(subject: ClaimAggregate, aggregates: readonly ClaimAggregat
     verdict: subject.observed,
     summary: `${deciding.evidence} [scenario ${subject.decidedBy}; ${others.join(', ')}]${warning}`,
     evidence: {
-      subjectProfile: SUBJECT,
+      subjectProfile: subject.profile,
       scenarios: subject.scenarios,
       decidedBy: subject.decidedBy,
       byProfile: Object.fromEntries(aggregates.filter((a) => a.claim === subject.claim).map((a) => [a.profile, { observed: a.observed, expected: a.expected, decidedBy: a.decidedBy }])),

@@ -1,6 +1,7 @@
 /** The flags that configure an AsocNode, shared by `node`, `send` and `recv`. */
 import net from 'node:net';
-import type { AsocNodeOptions } from '../../src/net/node.ts';
+import { WeakKeyError } from '../../src/core/api-key.ts';
+import { AsocNode, parseStaticPeer, type AsocNodeOptions } from '../../src/net/node.ts';
 import { DEFAULT_DISCOVERY_PORT, DEFAULT_TCP_PORT } from '../../src/wire/discovery.ts';
 import { MAX_WIRE_LENGTH } from '../../src/wire/frame.ts';
 import { cryptoFlag, hostPortFlag, integerFlag, loadApiKey, portFlag, profileFlag, UsageError } from './common.ts';
@@ -25,7 +26,9 @@ export const NODE_FLAGS_HELP = `Node options:
   --api-key-file FILE     the cluster's API key; or set ASOC_API_KEY. There is no default key.
   --host ADDR             listen address (default 0.0.0.0)
   --port N                TCP port (default ${DEFAULT_TCP_PORT}; 0 picks a free one)
-  --peer HOST:PORT        a static peer, dialed and redialed forever (repeatable)
+  --peer [NODEID@]HOST:PORT
+                          a static peer, dialed and redialed forever (repeatable); NODEID (32 hex
+                          digits) pins it: only that node may answer there (asoc-hardened)
   --discovery / --no-discovery
                           UDP discovery (default: on when no --peer is given, as in the reference)
   --discovery-port N      UDP port for discovery (default ${DEFAULT_DISCOVERY_PORT})
@@ -43,7 +46,7 @@ type NodeFlagValues = { [K in keyof typeof NODE_FLAGS]?: (typeof NODE_FLAGS)[K] 
 export function nodeOptionsFromFlags(values: NodeFlagValues, defaults: { port?: number; host?: string } = {}): AsocNodeOptions {
   const profile = profileFlag(values.profile);
   const maxFrame = values['max-frame'] === undefined ? undefined : integerFlag('max-frame', values['max-frame'], 0, 1, MAX_WIRE_LENGTH);
-  for (const peer of values.peer ?? []) hostPortFlag('peer', peer);
+  for (const peer of values.peer ?? []) staticPeerFlag(peer);
   if (values.broadcast !== undefined && !net.isIPv4(values.broadcast)) throw new UsageError(`--broadcast must be an IPv4 address (e.g. 192.168.1.255), got "${values.broadcast}"`);
   const discoveryOn = values['no-discovery'] ? false : values.discovery ? true : undefined;
   return {
@@ -64,4 +67,30 @@ export function nodeOptionsFromFlags(values: NodeFlagValues, defaults: { port?: 
     profile: maxFrame ? { ...profile, maxFrameSize: maxFrame } : profile,
     crypto: cryptoFlag(values.crypto),
   };
+}
+
+/** --peer: HOST:PORT, or NODEID@HOST:PORT pinned to that node. */
+function staticPeerFlag(value: string): void {
+  if (!value.includes('@')) {
+    hostPortFlag('peer', value);
+    return;
+  }
+  try {
+    parseStaticPeer(value);
+  } catch {
+    throw new UsageError(`--peer must be NODEID@HOST:PORT with NODEID 32 hex digits and a port from 1 to 65535, got "${value}"`);
+  }
+}
+
+/** The node, with a key its profile refuses reported as the user's mistake and a weak key it takes warned about. */
+export function createNode(options: AsocNodeOptions): AsocNode {
+  let node: AsocNode;
+  try {
+    node = new AsocNode(options);
+  } catch (err) {
+    if (err instanceof WeakKeyError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (node.keyWarning) console.error(`warning: ${node.keyWarning}`);
+  return node;
 }

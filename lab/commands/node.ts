@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { AsocNode } from '../../src/net/node.ts';
 import { StreamAbortedError, type IncomingStream } from '../../src/net/incoming-stream.ts';
+import type { AsocNode } from '../../src/net/node.ts';
 import { netTimers } from '../../src/net/net-transport.ts';
 import { DEFAULT_DIGEST, EventDigest, type DigestEntry } from '../../src/driver/event-digest.ts';
 import type { Timers } from '../../src/driver/transport.ts';
 import { integerFlag, parseFlags, resolvableHostFlag, untilSignal, type Command } from './common.ts';
 import { formatBytes } from '../../bench/units.ts';
-import { NODE_FLAGS, NODE_FLAGS_HELP, nodeOptionsFromFlags } from './node-flags.ts';
+import { NODE_FLAGS, NODE_FLAGS_HELP, createNode, nodeOptionsFromFlags } from './node-flags.ts';
 
 const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
 
@@ -81,7 +81,7 @@ async function runNode(argv: string[], help: string, defaults: { port?: number }
   const intervalMs = integerFlag('log-interval', values['log-interval'], DEFAULT_DIGEST.intervalMs / 1000, 1, 86_400) * 1000;
   const options = nodeOptionsFromFlags(values, defaults);
   await resolvableHostFlag('host', options.host!);
-  const node = new AsocNode(options);
+  const node = createNode(options);
   let completed = 0;
   let finish: () => void = () => {};
   const enough = new Promise<void>((resolve) => (finish = resolve));

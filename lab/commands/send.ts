@@ -1,10 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { access, constants, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { AsocNode } from '../../src/net/node.ts';
 import { hostPortFlag, integerFlag, parseFlags, resolvableHostFlag, UsageError, type Command } from './common.ts';
 import { formatBytes, parseByteSize } from '../../bench/units.ts';
-import { NODE_FLAGS, NODE_FLAGS_HELP, nodeOptionsFromFlags } from './node-flags.ts';
+import { NODE_FLAGS, NODE_FLAGS_HELP, createNode, nodeOptionsFromFlags } from './node-flags.ts';
 
 const help = `Usage: asoc-lab send --to HOST:PORT (--file PATH | --bytes SIZE) [options]
 
@@ -67,7 +66,7 @@ export const sendCommand: Command = {
     const host = values.host ?? '127.0.0.1';
     await resolvableHostFlag('host', host);
     await resolvableHostFlag('to', target.host);
-    const node = new AsocNode({ ...options, host, limits: { chunkSize: chunk } });
+    const node = createNode({ ...options, host, limits: { chunkSize: chunk } });
     await node.start();
     try {
       const peer = await node.waitForPeer(undefined, timeoutMs);

@@ -11,6 +11,7 @@
  * announce in lockstep, every node hears the announcements in the same order, and first-come
  * choice sends every dial to the same few nodes (which refuse beyond 100 connections).
  */
+import { createHash } from 'node:crypto';
 import type { ChannelOptions } from '../channel.ts';
 import { formatAddress, parseAddress } from '../address.ts';
 import type { Host } from '../host.ts';
@@ -39,7 +40,16 @@ export interface ClusterOptions extends Omit<SimulationOptions, 'seed'> {
 }
 
 export const CLUSTER_COMMUNITY = 'sim-lab';
-export const CLUSTER_API_KEY = new TextEncoder().encode('sim-lab shared secret');
+/**
+ * A key for simulations, fixtures and benchmarks: 32 bytes that look random (asoc-hardened takes
+ * nothing weaker), the same in every run for the same label. Never a real cluster's key: anyone who
+ * knows the label knows the key.
+ */
+export function fixedKey(label: string): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(label).digest());
+}
+
+export const CLUSTER_API_KEY = fixedKey('sim-lab shared secret');
 const FIRST_ADDRESS = parseAddress('10.0.0.1');
 
 export interface Cluster {

@@ -23,7 +23,7 @@ import { PeerNotFoundError } from '../../src/driver/peer.ts';
 import { DEFAULT_FLOW } from '../../src/driver/flow.ts';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../../src/driver/dialer.ts';
 import { DEFAULT_DIGEST, EventDigest, type DigestEntry } from '../../src/driver/event-digest.ts';
-import { NodeOrchestrator } from '../../src/driver/orchestrator.ts';
+import { NodeOrchestrator, type StaticPeer } from '../../src/driver/orchestrator.ts';
 import type { PeerInfo } from '../../src/driver/peer.ts';
 import { DEFAULT_DISCOVERY_PORT, DEFAULT_TCP_PORT } from '../../src/wire/discovery.ts';
 import { hostDeadlineTimer } from './host-deadline-timer.ts';
@@ -77,7 +77,6 @@ export class SimAsocNode extends EventEmitter<SimAsocNodeEvents> {
   constructor(options: SimAsocNodeOptions) {
     super();
     if (!options.community) throw new TypeError('community is required');
-    if (options.apiKey.length === 0) throw new TypeError('apiKey must not be empty');
     this.options = options;
     const host = (this.host = options.host);
     const name = host.name;
@@ -104,7 +103,7 @@ export class SimAsocNode extends EventEmitter<SimAsocNodeEvents> {
       limits: options.limits,
       admission: options.admission,
       now: () => host.now(),
-      unixNow: simEpochClock(host),
+      unixNow: options.unixClock ?? simEpochClock(host),
       random: coreRandom,
       dialRandom,
       connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
@@ -130,6 +129,7 @@ export class SimAsocNode extends EventEmitter<SimAsocNodeEvents> {
           else if (direction === 'inbound') {
             this.inboundFailures.record(conn.remoteAddress, `closed before the handshake (${reason})`, { address: conn.remoteAddress, port: conn.remotePort, reason, detail });
           }
+          this.emit('connection-closed', { address: conn.remoteAddress, reason, detail, established: conn.peer !== null });
         },
         refused: (address, reason) => {
           this.inboundFailures.record(address, `refused (${reason})`, { address, reason });
@@ -145,6 +145,11 @@ export class SimAsocNode extends EventEmitter<SimAsocNodeEvents> {
       },
     });
     this.nodeIdHex = this.orchestrator.nodeIdHex;
+    this.orchestrator.checkStaticPeers(this.staticPeers());
+  }
+
+  private staticPeers(): StaticPeer[] {
+    return (this.options.staticPeers ?? []).map(({ address, nodeId, ...rest }) => ({ host: address, ...rest, ...(nodeId === undefined ? {} : { nodeId }) }));
   }
 
   get running(): boolean {
@@ -155,7 +160,7 @@ export class SimAsocNode extends EventEmitter<SimAsocNodeEvents> {
   start(): void {
     if (this.running) throw new Error(`${this.host.name}: node already started`);
     this.listener = this.host.tcp.listen(this.port, (socket) => this.orchestrator.accept(socket, socket.remoteAddress));
-    this.orchestrator.start((this.options.staticPeers ?? []).map(({ address, port }) => ({ host: address, port })));
+    this.orchestrator.start(this.staticPeers());
     const discovery = this.options.discovery ?? false;
     if (discovery === false) return;
     const socket = new SimDatagramSocket(this.host, discovery.port ?? DEFAULT_DISCOVERY_PORT, this.settings.frameCosts);

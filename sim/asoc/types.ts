@@ -34,8 +34,8 @@ export interface SimAsocNodeOptions {
   nodeId?: Uint8Array;
   /** TCP port to listen on and to announce (default 9000). */
   port?: number;
-  /** Peers dialed from start() and redialed forever. */
-  staticPeers?: { address: string; port: number }[];
+  /** Peers dialed from start() and redialed forever; `nodeId` (32 hex digits) pins one to the node that must answer. */
+  staticPeers?: { address: string; port: number; nodeId?: string }[];
   /** UDP discovery on the host's links/switch (default: off). */
   discovery?: false | { port?: number };
   /**
@@ -55,6 +55,8 @@ export interface SimAsocNodeOptions {
   hashStreams?: boolean;
   /** TCP connect timeout for dials (default 5 s, src/driver/dialer.ts). */
   connectTimeoutMs?: number;
+  /** The node's Unix clock, ms (default: the simulation's epoch plus the host's clock, never going back); a scenario may step it. */
+  unixClock?: () => number;
 }
 
 export interface SimFlowSettings {
@@ -90,6 +92,8 @@ export interface StreamAborted extends StreamInfo {
 export interface SimAsocNodeEvents {
   'peer-up': [PeerInfo];
   'peer-down': [PeerDown];
+  /** Any connection closed, established or not (a peer's close is also a peer-down). */
+  'connection-closed': [{ address: string; reason: CloseReason; detail: string; established: boolean }];
   discovered: [{ nodeId: string; address: string; port: number }];
   'auth-failed': [{ address: string; port: number; reason: AuthFailure; direction: 'inbound' | 'outbound' }];
   /** An inbound connection refused before its handshake (connection limit or lockout). */

@@ -1,14 +1,68 @@
 /**
  * The per-node limits of RFC-0001 §10.4 that the driver consults before it runs an inbound
  * connection: at most `maxConnections` at once, and an address with `maxAuthFailures` failed
- * handshakes within `failureWindowMs` (a sliding window) refused for `lockoutMs`. Sans-io: time is
- * an argument, in the driver's milliseconds.
+ * handshakes within `failureWindowMs` (a sliding window) refused for `lockoutMs`. Which failed
+ * handshakes count is the profile's `charges`: by close reason, and by what the peer had shown of
+ * the key when it failed. A profile may keep `reservedForKnownPeers` slots for addresses that have
+ * completed a handshake before, so that unknown addresses cannot hold every slot, and count an IPv6
+ * /64 as one address (one host's addresses are a /64). Sans-io: time is an argument, in the
+ * driver's milliseconds.
  *
  * Only failed authentications create per-address state, and at most `maxTrackedAddresses` addresses
  * are tracked, least recently active forgotten first, so a flood of addresses cannot grow memory.
  * The price: an attacker who fails from more addresses than that can push an address out before it
  * is locked out. A locked-out address that keeps knocking stays recent, so it is evicted last.
  */
+import type { CloseReason } from './events.ts';
+
+/**
+ * What an inbound peer had shown of the key when its handshake ended: `nothing` (no message of its
+ * verified), a `mac` (a message of its verified, but a recorded message verifies just as well), or
+ * the `key` (a sealed message verified, which only a holder of the key can make for this session).
+ */
+export type PeerEvidence = 'nothing' | 'mac' | 'key';
+
+/** The closes before a handshake completed that count toward an address's lockout, by what its peer had shown; no other close counts. */
+export type LockoutCharges = Readonly<Record<PeerEvidence, readonly CloseReason[]>>;
+
+/** A close that holds a slot without authenticating, or fails authentication, whatever the peer had shown (asoc-v1). */
+const EVERY_FAILED_HANDSHAKE: readonly CloseReason[] = [
+  'auth-failed',
+  'replay',
+  'stale',
+  'reflection',
+  'downgrade',
+  'handshake-timeout',
+  'expected-hello',
+  'expected-finish',
+  'bad-length',
+  'bad-version',
+  'version-mismatch',
+  'frame-too-large',
+  'integrity-failed',
+];
+
+/**
+ * Every failed handshake counts, even one whose failure another could have caused (a replay of its
+ * HELLO sent first, a frame altered on the path). A full replay cache is the node's own limit, not
+ * the peer's fault, and is never charged.
+ */
+export const CHARGE_EVERY_FAILURE: LockoutCharges = { nothing: EVERY_FAILED_HANDSHAKE, mac: EVERY_FAILED_HANDSHAKE, key: EVERY_FAILED_HANDSHAKE };
+
+/**
+ * Only failures that are the peer's own count: those of a peer that showed nothing of the key (a
+ * wrong MAC, garbage or silence where a HELLO belongs) and of a peer that proved the key and then
+ * failed. A failure after a MAC verified but before the key was proved is not charged: a copy of
+ * another's HELLO (sent first, or late) or a frame altered on the path causes it (asoc-hardened).
+ */
+export const CHARGE_OWN_FAILURES: LockoutCharges = {
+  nothing: ['auth-failed', 'handshake-timeout', 'expected-hello', 'bad-length', 'bad-stream-id', 'bad-seq', 'bad-version', 'version-mismatch', 'frame-too-large'],
+  mac: [],
+  key: ['replay'],
+};
+
+/** Nothing counts: no address is ever locked out (the Python reference keeps no failure count). */
+export const CHARGE_NOTHING: LockoutCharges = { nothing: [], mac: [], key: [] };
 
 export interface AdmissionSettings {
   /** Inbound connections open at once (RFC-0001 §10.4: 100). */
@@ -26,6 +80,14 @@ export interface AdmissionSettings {
    * limit, so one address can hold every slot until the handshake timeout).
    */
   maxHandshakingPerAddress: number;
+  /** Which failed handshakes count toward the lockout. */
+  charges: LockoutCharges;
+  /** Slots only an address that has completed a handshake before may take (0: none kept). */
+  reservedForKnownPeers: number;
+  /** Addresses remembered as known peers, least recently established forgotten first. */
+  maxKnownPeers: number;
+  /** Count every IPv6 address of a /64 as one address, for every per-address limit. */
+  groupIpv6By64: boolean;
 }
 
 export const DEFAULT_ADMISSION: AdmissionSettings = {
@@ -35,6 +97,10 @@ export const DEFAULT_ADMISSION: AdmissionSettings = {
   lockoutMs: 5 * 60_000,
   maxTrackedAddresses: 10_000,
   maxHandshakingPerAddress: Infinity,
+  charges: CHARGE_EVERY_FAILURE,
+  reservedForKnownPeers: 0,
+  maxKnownPeers: 10_000,
+  groupIpv6By64: false,
 };
 
 export type AdmissionVerdict = 'ok' | 'too-many-connections' | 'locked-out' | 'too-many-handshakes';
@@ -69,13 +135,16 @@ export class Admission {
   private readonly handshaking = new Map<string, number>();
   /** Least recently active first: any use moves an address to the end. */
   private readonly records = new Map<string, AddressRecord>();
+  /** Addresses that completed a handshake, least recently first. */
+  private readonly known = new Set<string>();
 
   constructor(settings: Partial<AdmissionSettings> = {}) {
     this.settings = { ...DEFAULT_ADMISSION, ...settings };
     const s = this.settings;
-    if (!(s.maxConnections > 0 && s.maxAuthFailures > 0 && s.failureWindowMs > 0 && s.lockoutMs > 0 && s.maxTrackedAddresses > 0 && s.maxHandshakingPerAddress > 0)) {
+    if (!(s.maxConnections > 0 && s.maxAuthFailures > 0 && s.failureWindowMs > 0 && s.lockoutMs > 0 && s.maxTrackedAddresses > 0 && s.maxHandshakingPerAddress > 0 && s.maxKnownPeers > 0)) {
       throw new RangeError('admission settings must all be positive');
     }
+    if (!(s.reservedForKnownPeers >= 0 && s.reservedForKnownPeers < s.maxConnections)) throw new RangeError('reservedForKnownPeers must be at least 0 and below maxConnections');
   }
 
   get openConnections(): number {
@@ -91,12 +160,18 @@ export class Admission {
     return this.records.size;
   }
 
+  get knownPeers(): number {
+    return this.known.size;
+  }
+
   /** A new inbound connection from `address`: 'ok' counts it as open (and handshaking) until release(). */
-  tryAdmit(address: string, now: number): AdmissionVerdict {
+  tryAdmit(peerAddress: string, now: number): AdmissionVerdict {
+    const address = this.keyOf(peerAddress);
     const handshaking = this.handshaking.get(address) ?? 0;
+    const slots = this.known.has(address) ? this.settings.maxConnections : this.settings.maxConnections - this.settings.reservedForKnownPeers;
     const verdict: AdmissionVerdict = this.isLockedOut(address, now)
       ? 'locked-out'
-      : this.open >= this.settings.maxConnections
+      : this.open >= slots
         ? 'too-many-connections'
         : handshaking >= this.settings.maxHandshakingPerAddress
           ? 'too-many-handshakes'
@@ -112,16 +187,25 @@ export class Admission {
     return verdict;
   }
 
-  /** An admitted connection from `address` completed its handshake. */
-  established(address: string): void {
-    this.handshakeOver(address);
+  /** An admitted connection from `address` completed its handshake: the address is a known peer from now on. */
+  established(peerAddress: string): void {
+    this.handshakeOver(this.keyOf(peerAddress));
+    this.knownPeer(peerAddress);
+  }
+
+  /** A handshake with a peer at `address` completed (either way): it may take the reserved slots. */
+  knownPeer(peerAddress: string): void {
+    const address = this.keyOf(peerAddress);
+    this.known.delete(address);
+    this.known.add(address);
+    if (this.known.size > this.settings.maxKnownPeers) this.known.delete(this.known.values().next().value!);
   }
 
   /** An admitted connection from `address` closed; `established` says whether established() was called for it. */
-  release(address: string, established: boolean): void {
+  release(peerAddress: string, established: boolean): void {
     if (this.open === 0) throw new Error('release() without an admitted connection');
     this.open--;
-    if (!established) this.handshakeOver(address);
+    if (!established) this.handshakeOver(this.keyOf(peerAddress));
   }
 
   private handshakeOver(address: string): void {
@@ -131,8 +215,14 @@ export class Admission {
     else this.handshaking.delete(address);
   }
 
+  /** Whether a connection that closed for `reason` before its handshake completed, its peer having shown `evidence`, counts toward the lockout. */
+  charges(reason: CloseReason, evidence: PeerEvidence): boolean {
+    return this.settings.charges[evidence].includes(reason);
+  }
+
   /** A handshake from `address` failed authentication; the maxAuthFailures-th within the window locks it out. */
-  recordAuthFailure(address: string, now: number): void {
+  recordAuthFailure(peerAddress: string, now: number): void {
+    const address = this.keyOf(peerAddress);
     this.counters.authFailures++;
     const record = this.touch(address) ?? this.track(address);
     record.failures = record.failures.filter((at) => now - at < this.settings.failureWindowMs);
@@ -144,13 +234,19 @@ export class Admission {
     }
   }
 
-  isLockedOut(address: string, now: number): boolean {
+  isLockedOut(peerAddress: string, now: number): boolean {
+    const address = this.keyOf(peerAddress);
     const record = this.touch(address);
     if (record?.lockedUntil == null) return false;
     if (now < record.lockedUntil) return true;
     record.lockedUntil = null;
     if (record.failures.length === 0) this.records.delete(address);
     return false;
+  }
+
+  /** What per-address limits count by: the address, or its /64 when IPv6 is grouped (an IPv4-mapped address is its IPv4 one). */
+  private keyOf(address: string): string {
+    return this.settings.groupIpv6By64 ? addressGroup(address) : address;
   }
 
   private touch(address: string): AddressRecord | undefined {
@@ -172,4 +268,19 @@ export class Admission {
     }
     return record;
   }
+}
+
+/**
+ * An IPv6 address's /64 ("2001:db8:1:2::/64"), an IPv4-mapped one's IPv4 address, anything else
+ * as it is. One host is given a whole /64, so counting its addresses one by one gives it 2^64 of them.
+ */
+export function addressGroup(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (!address.includes(':')) return address;
+  const [head, tail = ''] = address.toLowerCase().split('%')[0]!.split('::');
+  const left = head ? head.split(':') : [];
+  const right = address.includes('::') && tail ? tail.split(':') : [];
+  const groups = address.includes('::') ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }

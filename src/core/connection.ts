@@ -8,13 +8,15 @@
  */
 import type { CryptoBackend } from '../crypto/backend.ts';
 import type { ReplayCache, ReplayPolicy } from '../crypto/replay-cache.ts';
+import { concatBytes } from '../wire/bytes.ts';
 import { RECEIPT_SIZE, decodeReceipt, encodeReceipt } from '../wire/control.ts';
 import { WireError } from '../wire/errors.ts';
 import { FrameType, HEADER_SIZE, encodeHeader, frameTypeName, isCustomFrameType, requireCustomFrameType, type FrameHeader } from '../wire/frame.ts';
 import { FrameReader, type ReaderItem } from '../wire/frame-reader.ts';
+import type { PeerEvidence } from './admission.ts';
 import type { ConnectionMachine } from './connection-machine.ts';
 import type { AuthFailure, CloseReason, ConnectionEvent } from './events.ts';
-import type { FrameOpener, FrameProtection } from './frame-protection.ts';
+import type { FrameOpener, FrameProtection, KeyUsage } from './frame-protection.ts';
 import { sizeAllows, sizeText, type Handshake, type HandshakeClock, type HandshakeKind, type HandshakeMessage, type MessageSize, type Role, type SecuritySettings, type Session } from './handshake.ts';
 import { HandshakePhase, HandshakeProtocolError, type Transition } from './handshake-phase.ts';
 import { HANDSHAKES, type HandshakeRegistry } from './handshake-registry.ts';
@@ -38,6 +40,13 @@ export interface ConnectionLimits {
   maxConcurrentStreams: number;
   /** Outbound DATA frames carry at most this many bytes (RFC-0001 default chunk: 1 MiB). */
   chunkSize: number;
+  /**
+   * Once established, each frame's header must be in within this of the previous frame's end, and
+   * its payload within this of its header, or the connection closes (`read-timeout`): the Python
+   * reference reads every frame with two 30 s timeouts, so a connection quiet for 30 s ends there.
+   * Infinity (the RFC's profiles): no such timeout.
+   */
+  frameReadTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: ConnectionLimits = {
@@ -47,6 +56,7 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   partialFrameTimeoutMs: 30_000,
   maxConcurrentStreams: 1024,
   chunkSize: 1024 * 1024,
+  frameReadTimeoutMs: Infinity,
 };
 
 /** What a connection reads of its profile (profile.ts's AsocProfile is one; a test may make its own). */
@@ -60,6 +70,13 @@ export interface ConnectionProfile {
   readonly helloReplay: ReplayPolicy | null;
   /** Largest frame payload accepted (checked on the header). The reference has none. */
   readonly maxFrameSize: number;
+  /**
+   * How frames are read before the handshake completes. `header` (default): a frame other than the
+   * awaited message, or of the wrong size, closes the connection on its header, so nothing it
+   * announces is read. `whole-frame`: every frame is read to its last byte and held first, then its
+   * type, size and MAC are checked, as the Python reference does (any size its length field allows).
+   */
+  readonly handshakeReads?: 'header' | 'whole-frame';
   /** Send the lab's CONTROL delivery receipt when a stream ends (ignored by v1 peers that don't know it). */
   readonly sendReceipts: boolean;
   /** Connection limits that differ from DEFAULT_LIMITS (a node's own settings override them). */
@@ -82,7 +99,7 @@ export interface ConnectionConfig {
   helloReplay?: ReplayCache;
   /** The node's own key, for kinds whose peers are known by keys of their own (subduction: an Ed25519 seed). */
   identity?: Uint8Array;
-  /** Client only: the peer's key, when the client knows whom it dials (subduction: Audience::Known). */
+  /** Client only: whom it dials, when known: the node id (asoc-hardened) or the peer's key (subduction: Audience::Known) (handshake.ts's HandshakeConfig). */
   expectedPeer?: Uint8Array;
   /** Overrides the profile's limits, which override DEFAULT_LIMITS. */
   limits?: Partial<ConnectionLimits>;
@@ -164,6 +181,11 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
   private now: number;
   private sessionTokenValue: Uint8Array | null = null;
   private peerNodeIdValue: Uint8Array | null = null;
+  private evidence: PeerEvidence = 'nothing';
+  /** `whole-frame` handshake reads: the pieces of the frame being read, held until its last byte. */
+  private heldFrame: Uint8Array[] | null = null;
+  /** Established, with a frame read timeout: when the reader last finished a header or a frame. */
+  private readSince = 0;
 
   constructor(private readonly config: ConnectionConfig) {
     this.role = config.role;
@@ -205,6 +227,16 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
     return this.peerNodeIdValue;
   }
 
+  /** How the session's keys were used (asoc-hardened): key changes, and the most bytes one key protected; null before a session protects frames. */
+  get keyUsage(): KeyUsage | null {
+    return this.protection?.usage ?? null;
+  }
+
+  /** What the peer had shown of the key so far (admission charges a failed handshake by it). */
+  get peerEvidence(): PeerEvidence {
+    return this.evidence;
+  }
+
   /** Bytes queued here and not yet taken by pollTransmit: drivers add it to their socket's buffer for backpressure. */
   get queuedBytes(): number {
     return this.queued;
@@ -222,6 +254,12 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
     this.stats.bytesReceived += bytes.length;
     this.lastReceivedAt = this.now;
     this.reader.push(bytes);
+    const milestones = this.reader.milestones;
+    this.readFrames();
+    if (this.reader.milestones !== milestones) this.readSince = this.now;
+  }
+
+  private readFrames(): void {
     while (!this.isClosed()) {
       let item: ReaderItem | null;
       try {
@@ -271,6 +309,10 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
       this.fail('handshake-timeout', `no ${this.phase.awaiting?.name.toUpperCase()} within ${this.limits.handshakeTimeoutMs} ms`);
       return;
     }
+    if (this.stateValue === 'established' && now >= this.readSince + this.limits.frameReadTimeoutMs) {
+      this.fail('read-timeout', `no complete frame ${this.reader.inPayload ? 'payload' : 'header'} within ${this.limits.frameReadTimeoutMs} ms`);
+      return;
+    }
     if (this.stalledSince !== null && now >= this.stalledSince + this.limits.sendStallTimeoutMs) {
       const where = this.transportHeld > 0 ? ` (${this.queued} queued here, ${this.transportHeld} in the transport)` : '';
       this.fail('send-timeout', `${this.queued + this.transportHeld} bytes not delivered for ${this.limits.sendStallTimeoutMs} ms${where}: the peer stopped reading or cannot be reached`);
@@ -315,7 +357,7 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
 
   pollTimeout(): number | null {
     if (this.stateValue === 'closed') return null;
-    let deadline = this.stateValue === 'handshaking' ? this.handshakeDeadline : Infinity;
+    let deadline = this.stateValue === 'handshaking' ? this.handshakeDeadline : this.readSince + this.limits.frameReadTimeoutMs;
     if (this.stalledSince !== null) deadline = Math.min(deadline, this.stalledSince + this.limits.sendStallTimeoutMs);
     deadline = Math.min(deadline, this.partialFrameDeadline());
     for (const stream of this.inbound.values()) deadline = Math.min(deadline, stream.lastActivity + this.limits.streamIdleTimeoutMs);
@@ -376,15 +418,33 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
   private onPiece(header: FrameHeader, data: Uint8Array, offset: number, last: boolean): void {
     if (offset === 0) {
       this.stats.framesReceived++;
+      if (this.protection?.exhausted) return this.fail('key-exhausted', 'the session has protected as many frames as it may');
       if (this.stateValue === 'handshaking') {
-        // The awaited message always comes whole (isStreamed), so the phase refuses this frame and the connection closes.
-        if (this.takeHandshakeFrame(header)) throw new Error(`${frameTypeName(header.type)}: a handshake message came in pieces`);
-        return;
+        if (this.readsWholeFrames()) {
+          this.heldFrame = [];
+        } else {
+          // The awaited message always comes whole (isStreamed), so the phase refuses this frame and the connection closes.
+          if (this.takeHandshakeFrame(header)) throw new Error(`${frameTypeName(header.type)}: a handshake message came in pieces`);
+          return;
+        }
       }
       if (this.protection) this.opener = this.protection.beginOpen(wireHeader(header), header.length);
     }
-    if (this.opener) this.onSealedPiece(this.opener, header, data, last);
+    if (this.heldFrame) this.onHeldPiece(this.heldFrame, header, data, last);
+    else if (this.opener) this.onSealedPiece(this.opener, header, data, last);
     else this.onStreamPiece(header, data, offset, last);
+  }
+
+  /** A piece of a frame read whole before the handshake: nothing of it is looked at before its last byte. */
+  private onHeldPiece(held: Uint8Array[], header: FrameHeader, data: Uint8Array, last: boolean): void {
+    if (data.length > 0) held.push(data);
+    if (!last) return;
+    this.heldFrame = null;
+    const transition = this.takeHandshakeFrame(header);
+    if (!transition) return;
+    const size = transition.takes!.size;
+    if (!sizeAllows(size, header.length)) return this.fail('bad-length', `${frameTypeName(header.type)} payload must be ${sizeText(size)}, got ${header.length}`);
+    this.takeHandshakeMessage(transition, held.length === 1 ? held[0]! : concatBytes(...held));
   }
 
   /** A piece of a tagged frame (DATA, or one to ignore): nothing of it is used before the whole frame authenticates. */
@@ -448,6 +508,7 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
     this.stats.framesReceived++;
     let header = received;
     let payload = body;
+    if (this.protection?.exhausted) return this.fail('key-exhausted', 'the session has protected as many frames as it may');
     if (this.protection) {
       const opened = this.protection.open(wireHeader(received), body);
       if (opened === null) return this.fail('integrity-failed', `${frameTypeName(received.type)} frame (stream ${received.streamId}, seq ${received.seq}) does not authenticate`);
@@ -464,10 +525,17 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
   /** A whole frame while handshaking (opened first, if the session already protects frames). */
   private onHandshakeFrame(header: FrameHeader, payload: Uint8Array): void {
     const transition = this.takeHandshakeFrame(header);
-    if (!transition) return;
+    if (transition) this.takeHandshakeMessage(transition, payload);
+  }
+
+  private takeHandshakeMessage(transition: Transition, payload: Uint8Array): void {
     const message = transition.takes!;
     this.stats.handshakePayloadBytes += payload.length + this.tagOn(message);
+    // A sealed message got here only because its tag verified under this session's key.
+    if (message.sealed) this.evidence = 'key';
     const verdict = this.handshake.receive(message.name, payload, this.clock());
+    // A failure other than a bad MAC comes after the MAC verified.
+    if (this.evidence === 'nothing' && (verdict.ok || verdict.failure !== 'bad-signature')) this.evidence = 'mac';
     if (!verdict.ok) return this.authFailed(verdict.failure, verdict.detail, verdict.refusal);
     if (transition.next === 'refused') throw new Error(`security kind ${this.kind.name}: its ${message.name} must refuse the handshake`);
     if (verdict.session) this.agree(verdict.session);
@@ -482,13 +550,19 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
 
   /** The phase's transition for this frame; any frame but the awaited message closes the connection (as the reference does). */
   private takeHandshakeFrame(header: FrameHeader): Transition | null {
+    let transition: Transition;
     try {
-      return this.phase.receiveFrame(header.type);
+      transition = this.phase.receiveFrame(header.type);
     } catch (err) {
       if (!(err instanceof HandshakeProtocolError) || !err.awaiting) throw err;
       this.fail(`expected-${err.awaiting.name}`, `${frameTypeName(header.type)} frame before the handshake completed`);
       return null;
     }
+    if (this.kind.messagesOnStreamZero && (header.streamId !== 0 || header.seq !== 0)) {
+      this.fail(header.streamId !== 0 ? 'bad-stream-id' : 'bad-seq', `${frameTypeName(header.type)} on stream ${header.streamId}, seq ${header.seq}: a handshake message comes on stream 0, seq 0`);
+      return null;
+    }
+    return transition;
   }
 
   private agree(session: Session): void {
@@ -515,6 +589,7 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
 
   private establish(session: Session): void {
     this.stateValue = 'established';
+    this.readSince = this.now;
     this.peerNodeIdValue = session.peerNodeId;
     this.sessionTokenValue = session.token;
     this.emit({ type: 'established', peerNodeId: session.peerNodeId, sessionToken: session.token });
@@ -544,7 +619,9 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
   // ---- helpers -----------------------------------------------------------------------------
 
   private queueFrame(type: number, streamId: number, seq: number, payload: Uint8Array): void {
+    if (this.isClosed()) return;
     const protection = this.protection;
+    if (protection?.exhausted) return this.fail('key-exhausted', 'the session has protected as many frames as it may');
     const length = payload.length + (protection ? protection.tagSize : 0);
     const header = encodeHeader(type, streamId, seq, length, this.config.profile.wireVersion);
     this.transmitQueue.push(header);
@@ -600,6 +677,7 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
   private closeWith(reason: CloseReason, detail: string, flush: boolean): void {
     if (!flush) this.dropQueue();
     this.stateValue = 'closed';
+    this.heldFrame = null;
     this.stalledSince = null;
     for (const [streamId, stream] of this.inbound) this.emit({ type: 'stream-aborted', streamId, bytes: stream.bytes, reason });
     this.inbound.clear();
@@ -624,7 +702,8 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
    * Which frames come out in pieces rather than assembled, decided on the header. Streamed frames
    * are never buffered whole, so no header can make this side allocate what it announces:
    * - handshaking: everything but the awaited handshake message or the peer's refusal (whose sizes
-   *   are bounded), so that any other frame closes the connection on its first piece;
+   *   are bounded), so that any other frame closes the connection on its first piece; with
+   *   `whole-frame` reads, every frame, its pieces held as they arrive (onHeldPiece);
    * - tagged (asoc-hardened): everything but END and a receipt-sized CONTROL, which are small; the
    *   pieces are held, uncopied, until the tag verifies (onSealedPiece);
    * - v1: DATA, reserved and unknown types, a CONTROL too large to be a receipt, and HELLO/ACCEPT
@@ -633,11 +712,16 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
    *   frame size, and handed over whole.
    */
   private isStreamed(h: FrameHeader): boolean {
-    if (this.stateValue === 'handshaking') return !this.phase.takes(h.type);
+    if (this.stateValue === 'handshaking') return this.readsWholeFrames() || !this.phase.takes(h.type);
     const tag = this.protection?.tagSize ?? 0;
     if (h.type === FrameType.END || this.takesCustom(h.type)) return false;
     if (h.type === FrameType.CONTROL) return h.length > RECEIPT_SIZE + tag;
     return true;
+  }
+
+  /** Frames under the session's protection (a sealed handshake message) are read as usual: their tag comes first. */
+  private readsWholeFrames(): boolean {
+    return this.config.profile.handshakeReads === 'whole-frame' && this.protection === null;
   }
 
   private takesCustom(type: number): boolean {
@@ -654,6 +738,7 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
    * once awaited, its size and the tag. Refused on the header, before buffering.
    */
   private checkFixedLength(h: FrameHeader): void {
+    if (this.stateValue === 'handshaking' && this.readsWholeFrames()) return;
     const tag = this.protection?.tagSize ?? 0;
     if (h.type === FrameType.END) return requireLength(h, 0, tag);
     if (this.stateValue !== 'handshaking') return;

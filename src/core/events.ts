@@ -8,8 +8,8 @@ export type CloseReason =
   | 'version-mismatch' // the peer's first frame speaks another wire version (v1 ↔ asoc-hardened)
   | 'frame-too-large' // header announced more than the maximum frame size
   | 'bad-length' // a HELLO or ACCEPT of the wrong size
-  | 'bad-seq' // out-of-order sequence number (§9.2: close)
-  | 'bad-stream-id' // DATA or END on the reserved stream 0
+  | 'bad-seq' // out-of-order sequence number (§9.2: close); asoc-hardened: a handshake message not at seq 0
+  | 'bad-stream-id' // DATA or END on the reserved stream 0; asoc-hardened: a handshake message not on stream 0
   // Handshaking: a frame other than the message this side awaits came. The server's first frame must
   // be HELLO (expected-hello), the client's ACCEPT (expected-accept), and an asoc-hardened server's
   // frame after ACCEPT the client's FINISH (expected-finish); other kinds name their own messages.
@@ -18,15 +18,18 @@ export type CloseReason =
   | 'replay' // a HELLO challenge seen before (profiles that track them)
   | 'stale' // asoc-hardened: HELLO timestamp outside the freshness window; subduction: challenge timestamp beyond the drift window
   | 'reflection' // asoc-hardened: the peer presented this node's own id
+  | 'wrong-peer' // asoc-hardened client: ACCEPT came from another node than the one dialled
   | 'downgrade' // asoc-hardened: the peer asked for or chose another suite than this node's
   | 'wrong-audience' // the peer meant another node: a challenge for another audience, or an answer from another peer than the one asked for
   | 'malformed' // a handshake message that does not decode (not its CBOR, not canonical, not its shape)
   | 'unsupported-version' // a handshake message in an envelope version this node does not speak
   | 'refused' // the peer answered with its refusal message (its reason in the detail)
   | 'integrity-failed' // a frame's tag did not verify (kinds that protect frames) (injected, altered, dropped or replayed)
+  | 'key-exhausted' // asoc-hardened: a direction protected as many frames as one session may
   | 'replay-cache-full' // the bounded replay cache refuses new entries
   | 'handshake-timeout' // the handshake did not complete within its timeout
   | 'send-timeout' // bytes waiting for delivery made no progress for the send-stall timeout (§9.3)
+  | 'read-timeout' // a frame's header or payload did not come within the frame read timeout (the reference's 30 s reads)
   | 'partial-frame-timeout' // established, part of a frame received, then nothing for the partial-frame timeout
   | 'too-many-streams'; // more concurrent inbound streams than allowed
 
@@ -37,6 +40,7 @@ export type AuthFailure =
   | 'stale'
   | 'reflection'
   | 'downgrade'
+  | 'wrong-peer'
   | 'wrong-audience'
   | 'malformed'
   | 'unsupported-version'

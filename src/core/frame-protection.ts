@@ -7,6 +7,12 @@
  *
  * A frame's header (whose length counts the tag) is authenticated as it is on the wire, so nobody
  * can change its type, stream, seq or length either.
+ *
+ * No key protects more than `rekey.afterBytes` (header and payload bytes of the frames it sealed):
+ * the frame that reaches it is the last under that key, and both sides then replace the direction's
+ * key by `rekey.next(key)`, at the same frame, with no message and no byte lost. The frame counter
+ * (the nonce) runs on across keys; a direction refuses to go past `maxFrames` frames, far below the
+ * counter's end (`exhausted`: the connection closes rather than reuse a nonce).
  */
 import { concatBytes } from '../wire/bytes.ts';
 import { GCM_NONCE_SIZE, GCM_TAG_SIZE, type Aes256Gcm } from '../crypto/backend.ts';
@@ -14,6 +20,10 @@ import { GCM_NONCE_SIZE, GCM_TAG_SIZE, type Aes256Gcm } from '../crypto/backend.
 export interface FrameProtection {
   /** Bytes a protected frame carries after its (possibly encrypted) payload. */
   readonly tagSize: number;
+  /** A direction has sealed, or opened, as many frames as it may: the connection must close (default: never). */
+  readonly exhausted?: boolean;
+  /** How keys were used so far, both directions: key changes, and the most bytes one key protected. */
+  readonly usage?: KeyUsage;
   /** The parts to send after `header` (which already counts the tag in its length); `now` is the connection's clock, for protections whose keys age. */
   seal(header: Uint8Array, payload: Uint8Array, now?: number): Uint8Array[];
   /** Starts opening the next received frame, whose body (payload and tag) will come in pieces. */
@@ -34,32 +44,85 @@ export interface DirectionKeys {
   receive: Uint8Array;
 }
 
+export interface KeyUsage {
+  keyUpdates: number;
+  mostBytesUnderOneKey: number;
+}
+
+/** When a direction's key is replaced, and by what. */
+export interface Rekey {
+  afterBytes: number;
+  next(key: Uint8Array): Uint8Array;
+}
+
+/** Frames one direction may protect: 2^48, far below the 64-bit counter's end (and JavaScript's 2^53). */
+export const MAX_FRAMES_PER_DIRECTION = 2 ** 48;
+
+/** One direction's key, the frames it has counted and the bytes under its current key. */
+class DirectionKey {
+  frames = 0;
+  private bytes = 0;
+
+  constructor(
+    public key: Uint8Array,
+    private readonly rekey: Rekey | null,
+    private readonly usage: KeyUsage,
+  ) {}
+
+  /** The key for the next frame, of `bytes` header and payload bytes, and its counter; the key changes after it when it reaches the threshold. */
+  take(bytes: number): { key: Uint8Array; counter: number } {
+    const taken = { key: this.key, counter: this.frames++ };
+    this.bytes += bytes;
+    this.usage.mostBytesUnderOneKey = Math.max(this.usage.mostBytesUnderOneKey, this.bytes);
+    if (this.rekey && this.bytes >= this.rekey.afterBytes) {
+      this.key = this.rekey.next(this.key);
+      this.bytes = 0;
+      this.usage.keyUpdates++;
+    }
+    return taken;
+  }
+}
+
 export class GcmFrameProtection implements FrameProtection {
   readonly tagSize = GCM_TAG_SIZE;
-  private sent = 0;
-  private received = 0;
+  readonly usage: KeyUsage = { keyUpdates: 0, mostBytesUnderOneKey: 0 };
+  private readonly send: DirectionKey;
+  private readonly receive: DirectionKey;
   private readonly nonce = new Uint8Array(GCM_NONCE_SIZE);
 
   constructor(
     private readonly gcm: Aes256Gcm,
-    private readonly keys: DirectionKeys,
+    keys: DirectionKeys,
     private readonly encrypt: boolean,
-  ) {}
+    rekey: Rekey | null = null,
+    private readonly maxFrames = MAX_FRAMES_PER_DIRECTION,
+  ) {
+    this.send = new DirectionKey(keys.send, rekey, this.usage);
+    this.receive = new DirectionKey(keys.receive, rekey, this.usage);
+  }
+
+  get exhausted(): boolean {
+    return this.send.frames >= this.maxFrames || this.receive.frames >= this.maxFrames;
+  }
 
   seal(header: Uint8Array, payload: Uint8Array): Uint8Array[] {
-    const nonce = this.nonceFor(this.sent++);
+    if (this.send.frames >= this.maxFrames) throw new RangeError(`no more than ${this.maxFrames} frames under one session: the connection must close (check exhausted first)`);
+    const { key, counter } = this.send.take(header.length + payload.length);
+    const nonce = this.nonceFor(counter);
     if (this.encrypt) {
-      const { ciphertext, tag } = this.gcm.seal(this.keys.send, nonce, [header], payload);
+      const { ciphertext, tag } = this.gcm.seal(key, nonce, [header], payload);
       return ciphertext.length > 0 ? [ciphertext, tag] : [tag];
     }
-    const { tag } = this.gcm.seal(this.keys.send, nonce, [header, payload], EMPTY);
+    const { tag } = this.gcm.seal(key, nonce, [header, payload], EMPTY);
     return payload.length > 0 ? [payload, tag] : [tag];
   }
 
   beginOpen(header: Uint8Array, bodyLength: number): FrameOpener {
-    const opening = this.gcm.beginOpen(this.keys.receive, this.nonceFor(this.received++));
-    opening.aad(header);
+    if (this.receive.frames >= this.maxFrames) throw new RangeError(`no more than ${this.maxFrames} frames under one session: the connection must close (check exhausted first)`);
     const payloadLength = bodyLength - GCM_TAG_SIZE;
+    const { key, counter } = this.receive.take(header.length + Math.max(0, payloadLength));
+    const opening = this.gcm.beginOpen(key, this.nonceFor(counter));
+    opening.aad(header);
     const encrypt = this.encrypt;
     const payload: Uint8Array[] = [];
     const tag = new Uint8Array(GCM_TAG_SIZE);

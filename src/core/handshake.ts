@@ -9,6 +9,7 @@
  * (stt-handshake.ts).
  */
 import type { ReplayCache } from '../crypto/replay-cache.ts';
+import type { CheckedKey } from './api-key.ts';
 import type { CryptoBackend } from '../crypto/backend.ts';
 import type { AuthFailure } from './events.ts';
 import type { FrameProtection } from './frame-protection.ts';
@@ -84,7 +85,12 @@ export interface HandshakeConfig {
   helloReplay?: ReplayCache;
   /** The node's own key, for kinds whose peers are known by a key pair of their own (subduction: an Ed25519 seed). */
   identity?: Uint8Array;
-  /** Client only: the peer it means to reach, when it knows the peer's key ahead (subduction: Audience::Known). */
+  /**
+   * Client only: the peer it means to reach, when it knows it ahead. asoc-hardened: the node id of
+   * the node it dials (a discovered peer, a pinned static peer); a kind that authenticates the
+   * server's id (`checksServerId`) names it to the server and refuses an answer from any other
+   * node (`wrong-peer`). subduction: the peer's key (Audience::Known).
+   */
   expectedPeer?: Uint8Array;
 }
 
@@ -112,6 +118,23 @@ export interface HandshakeKind<S extends SecuritySettings = SecuritySettings> {
    * before the handshake, so the largest frame a header may announce is fixed from the start.
    */
   readonly tagSize: number;
+  /**
+   * Whether the client authenticates the server's node id, so that a peer can be pinned to one
+   * (default false: a v1 ACCEPT names no node, so a v1 client cannot tell which node answered).
+   */
+  readonly checksServerId?: boolean;
+  /**
+   * Its messages must come on stream 0 with seq 0, as they are sent; another header closes the
+   * connection (`bad-stream-id`, `bad-seq`), so no byte of a message sent in the clear can be altered
+   * unnoticed. Default false: v1 receivers take them on any stream, as the reference does.
+   */
+  readonly messagesOnStreamZero?: boolean;
+  /**
+   * What the kind takes as the API key (api-key.ts): the key its handshake and discovery use, and a
+   * warning for a weak one it takes all the same; throws a WeakKeyError for one it refuses. Default:
+   * any non-empty key, as given.
+   */
+  checkKey?(apiKey: Uint8Array): CheckedKey;
   createHandshake(config: HandshakeConfig, settings: S): Handshake;
   discoveryDomain(crypto: CryptoBackend, apiKey: Uint8Array, community: string): DiscoveryDomain;
 }

@@ -4,7 +4,9 @@
  *   bounded cache, discovery timestamps checked, a maximum frame size, per-node discovery rate limit).
  * - `asoc-v1/reference`: what the public Python reference implementation actually does (no HELLO
  *   challenge tracking, a seen-set emptied whenever it passes 10,000 entries, no timestamp check, no
- *   frame size limit, no rate limit), so the lab can show what those gaps cost.
+ *   frame size limit, no rate limit, no connection cap, no lockout, every frame before the handshake
+ *   read whole, a connection closed when a frame read takes 30 s), so the lab can show what those
+ *   gaps cost; docs/asoc-v1.md lists, line by line, what it reproduces and how that was checked.
  * - `asoc-hardened` and `asoc-hardened/encrypted`: the lab's fix for every security claim v1 fails
  *   (docs/asoc-hardened.md): wire version 2, a handshake bound to both peers' fresh nonces, HKDF
  *   session keys, a tag on every frame (and encryption in the second), enforced freshness, and every
@@ -20,7 +22,7 @@
 import type { ReplayPolicy } from '../crypto/replay-cache.ts';
 import { Suite } from '../wire/hardened.ts';
 import { DEFAULT_MAX_FRAME_SIZE, MAX_WIRE_LENGTH } from '../wire/frame.ts';
-import type { AdmissionSettings } from './admission.ts';
+import { CHARGE_NOTHING, CHARGE_OWN_FAILURES, type AdmissionSettings } from './admission.ts';
 import type { ConnectionProfile } from './connection.ts';
 import type { HardenedSecurity } from './hardened-handshake.ts';
 import type { SubductionSecurity } from './subduction-handshake.ts';
@@ -47,6 +49,11 @@ export interface AsocProfile extends ConnectionProfile {
 
 const SIXTY_SECONDS = 60_000;
 const HARDENED_FRESHNESS_MS = 30_000;
+/**
+ * Each direction's key is replaced after 2^35 bytes (32 GiB, about 75 s at 446 MB/s), a tenth of
+ * RFC 8446 §5.5's margin for one AES-GCM key (2^24.5 records of 2^14 bytes, about 2^38.5 bytes).
+ */
+const HARDENED_REKEY_BYTES = 2 ** 35;
 
 /** Entries live past twice the age limit, so an accepted message is stale before it is forgotten. */
 function freshnessWindow(maxAgeMs: number): ReplayPolicy {
@@ -74,13 +81,17 @@ export const ASOC_V1_REFERENCE: AsocProfile = {
   discoveryReplay: { kind: 'clear-at', limit: 10_000 },
   discoveryMinIntervalMs: null,
   maxFrameSize: MAX_WIRE_LENGTH,
+  handshakeReads: 'whole-frame',
   sendReceipts: false,
+  // Its reads: the first frame whole within 10 s (the default handshake timeout), then each header and each payload within 30 s; no stream is timed on its own.
+  limits: { frameReadTimeoutMs: 30_000, streamIdleTimeoutMs: Infinity },
+  admission: { maxConnections: Infinity, charges: CHARGE_NOTHING },
 };
 
 export const ASOC_HARDENED: AsocProfile = {
   name: 'asoc-hardened',
   wireVersion: 2,
-  security: { kind: 'hardened', suite: Suite.INTEGRITY, freshnessMs: HARDENED_FRESHNESS_MS },
+  security: { kind: 'hardened', suite: Suite.INTEGRITY, freshnessMs: HARDENED_FRESHNESS_MS, rekeyAfterBytes: HARDENED_REKEY_BYTES },
   helloReplay: freshnessWindow(HARDENED_FRESHNESS_MS),
   discoveryReplay: freshnessWindow(HARDENED_FRESHNESS_MS),
   discoveryReplayKey: 'node-and-challenge',
@@ -88,13 +99,14 @@ export const ASOC_HARDENED: AsocProfile = {
   maxFrameSize: DEFAULT_MAX_FRAME_SIZE,
   sendReceipts: true,
   limits: { handshakeTimeoutMs: 5_000 },
-  admission: { maxHandshakingPerAddress: 8 },
+  // 8 handshakes per address (an IPv6 /64), and 20 of the 100 slots kept for peers that completed a handshake before.
+  admission: { maxHandshakingPerAddress: 8, charges: CHARGE_OWN_FAILURES, reservedForKnownPeers: 20, groupIpv6By64: true },
 };
 
 export const ASOC_HARDENED_ENCRYPTED: AsocProfile = {
   ...ASOC_HARDENED,
   name: 'asoc-hardened/encrypted',
-  security: { kind: 'hardened', suite: Suite.ENCRYPTED, freshnessMs: HARDENED_FRESHNESS_MS },
+  security: { kind: 'hardened', suite: Suite.ENCRYPTED, freshnessMs: HARDENED_FRESHNESS_MS, rekeyAfterBytes: HARDENED_REKEY_BYTES },
 };
 
 /** The design's defaults: a 60 s drift window, nonces kept 12 minutes (its 4 buckets of 3), messages up to 50 MiB. */

@@ -8,6 +8,7 @@
 import { decodeAccept, ACCEPT_SIZE } from '../wire/accept.ts';
 import { FrameType } from '../wire/frame.ts';
 import { decodeHello, HELLO_SIZE } from '../wire/hello.ts';
+import { checkV1Key } from './api-key.ts';
 import type { Handshake, HandshakeClock, HandshakeConfig, HandshakeKind, HandshakeVerdict } from './handshake.ts';
 import { signAccept, signHello, verifyAccept, verifyHello, type V1Keys } from './v1-auth.ts';
 
@@ -19,7 +20,7 @@ export class V1Handshake implements Handshake {
   private readonly keys: V1Keys;
 
   constructor(private readonly config: HandshakeConfig) {
-    this.keys = { crypto: config.crypto, apiKey: config.apiKey };
+    this.keys = { crypto: config.crypto, apiKey: checkV1Key(config.apiKey).key };
   }
 
   initiate(): Uint8Array {
@@ -56,6 +57,7 @@ export const V1_HANDSHAKE: HandshakeKind<V1Security> = {
     { name: 'accept', frameType: FrameType.ACCEPT, from: 'server', size: ACCEPT_SIZE, sealed: false },
   ],
   tagSize: 0,
+  checkKey: checkV1Key,
   createHandshake: (config) => new V1Handshake(config),
   discoveryDomain: (crypto, apiKey, community) => ({ keys: { crypto, apiKey }, community }),
 };

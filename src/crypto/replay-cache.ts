@@ -45,6 +45,12 @@ export class ReplayCache {
     return this.clears;
   }
 
+  /** Whether `key` is remembered now (an expired entry is not): a look that records nothing. */
+  has(key: string | number, now: number): boolean {
+    this.expire(now);
+    return this.seen.has(key);
+  }
+
   /**
    * Checks a key and, if fresh, records it. `sentAtMs` is the message's own timestamp when it has
    * one (discovery); HELLO challenges carry none.

@@ -13,24 +13,21 @@ import type { AsocProfile } from '../core/profile.ts';
 import type { RandomSource } from '../core/random.ts';
 import type { CryptoBackend } from '../crypto/backend.ts';
 import { ReplayCache } from '../crypto/replay-cache.ts';
-import { bytesToHex } from '../wire/bytes.ts';
+import { HANDSHAKES } from '../core/handshake-registry.ts';
+import { bytesToHex, hexToBytes } from '../wire/bytes.ts';
 import { Dialer, type DialStep } from './dialer.ts';
 import { DiscoveryService } from './discovery-service.ts';
 import type { PeerDirection, PeerInfo, PeerSource } from './peer.ts';
 import type { Connector, DatagramSocket, DeadlineTimerFactory, Timers } from './transport.ts';
 
 /** What the orchestration needs of a driver's connection. */
-/** Inbound closes before the handshake that count toward the address's lockout (auth failures count on their own). */
-const UNAUTHENTICATED_FAILURES: ReadonlySet<CloseReason> = new Set([
-  'handshake-timeout',
-  'expected-hello',
-  'expected-finish',
-  'bad-length',
-  'bad-version',
-  'version-mismatch',
-  'frame-too-large',
-  'integrity-failed',
-]);
+/** A peer to dial and redial forever, optionally pinned to the node id that must answer there. */
+export interface StaticPeer {
+  host: string;
+  port: number;
+  /** 32 lower-case hex digits; only a profile whose handshake authenticates the server's id can pin. */
+  nodeId?: string;
+}
 
 export interface NodeConnection {
   /** Set here once the handshake completed. */
@@ -96,6 +93,8 @@ interface Outbound<Socket> {
 
 export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
   readonly nodeIdHex: string;
+  /** Why the API key is weak, when the profile takes it all the same (v1); a key it refuses throws a WeakKeyError here. */
+  readonly keyWarning: string | null;
   private readonly helloReplay: ReplayCache | undefined;
   readonly admission: Admission;
   private readonly connectionSet = new Set<Conn>();
@@ -110,6 +109,8 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
 
   constructor(private readonly options: OrchestratorOptions<Socket, Conn>) {
     this.nodeIdHex = bytesToHex(options.nodeId);
+    const kind = HANDSHAKES.get(options.profile.security.kind).kind;
+    this.keyWarning = kind.checkKey?.(options.apiKey).warning ?? null;
     this.helloReplay = options.profile.helloReplay ? new ReplayCache(options.profile.helloReplay) : undefined;
     this.admission = new Admission({ ...options.profile.admission, ...options.admission });
   }
@@ -146,10 +147,25 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
     return [...this.dialers].filter(([, d]) => d.lastError).map(([key, d]) => `${key}: ${d.lastError}`);
   }
 
-  /** The listener is up: dial the static peers. */
-  start(staticPeers: { host: string; port: number }[]): void {
+  /**
+   * Throws when a static peer is pinned to a node id (16 bytes, 32 hex digits) and the profile's
+   * handshake cannot check which node answers. Drivers call it before they listen.
+   */
+  checkStaticPeers(staticPeers: readonly StaticPeer[]): void {
+    for (const peer of staticPeers) {
+      if (peer.nodeId === undefined) continue;
+      if (!/^[0-9a-f]{32}$/.test(peer.nodeId)) throw new TypeError(`static peer ${peer.host}:${peer.port}: node id "${peer.nodeId}" is not 32 lower-case hex digits`);
+      if (!HANDSHAKES.get(this.options.profile.security.kind).kind.checksServerId) {
+        throw new TypeError(`static peer ${peer.nodeId}@${peer.host}:${peer.port}: profile ${this.options.profile.name} cannot pin a peer to a node id (its handshake never tells the client which node answered); pin peers with asoc-hardened, or give host:port alone`);
+      }
+    }
+  }
+
+  /** The listener is up: dial the static peers (a pinned one is keyed by its node id, as a discovered peer). */
+  start(staticPeers: readonly StaticPeer[]): void {
+    this.checkStaticPeers(staticPeers);
     this.runningValue = true;
-    for (const target of staticPeers) this.dial(target, 'static', null);
+    for (const { nodeId, ...target } of staticPeers) this.dial(target, 'static', nodeId ?? null);
   }
 
   /** Announces this node's `tcpPort` on `socket` (bound to the discovery port) and dials what it hears. */
@@ -191,7 +207,8 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
       this.options.reports.refused(address, verdict);
       return;
     }
-    this.connectionSet.add(this.options.drive(socket, this.newCore('server'), this.lifecycle(null)));
+    const core = this.newCore('server');
+    this.connectionSet.add(this.options.drive(socket, core, this.lifecycle(core, null)));
   }
 
   private dial(target: { host: string; port: number }, source: Outbound<Socket>['source'], nodeId: string | null): void {
@@ -206,8 +223,8 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
       connector: this.options.connector,
       timers: this.options.timers,
       connect: (socket) => {
-        const lifecycle = this.lifecycle({ key, nodeId, source, target, dialer });
-        this.connectionSet.add(this.options.drive(socket, this.newCore('client'), lifecycle));
+        const core = this.newCore('client', nodeId);
+        this.connectionSet.add(this.options.drive(socket, core, this.lifecycle(core, { key, nodeId, source, target, dialer })));
       },
       onGiveUp: () => {
         this.forgetDialer(key);
@@ -225,7 +242,8 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
     this.discoveredDials.delete(key);
   }
 
-  private newCore(role: 'client' | 'server'): AsocConnection {
+  /** `expectedPeer`: the node id a client dials, when known (a discovered or pinned peer). */
+  private newCore(role: 'client' | 'server', expectedPeer: string | null = null): AsocConnection {
     const { profile, nodeId, apiKey, crypto, random, limits } = this.options;
     return new AsocConnection({
       role,
@@ -237,35 +255,37 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
       now: this.options.now(),
       unixOffsetMs: this.options.unixNow() - this.options.now(),
       helloReplay: role === 'server' ? this.helloReplay : undefined,
+      expectedPeer: expectedPeer === null ? undefined : hexToBytes(expectedPeer),
       limits: limits ?? {},
     });
   }
 
-  private lifecycle(outbound: Outbound<Socket> | null): ConnectionLifecycle<Conn> {
+  private lifecycle(core: AsocConnection, outbound: Outbound<Socket> | null): ConnectionLifecycle<Conn> {
     const reports = this.options.reports;
     return {
       established: (conn, peerNodeId) => {
-        const nodeId = outbound ? outbound.nodeId : bytesToHex(peerNodeId!);
+        // An outbound peer's id is the one dialled, else the one the handshake authenticated (asoc-hardened), else unknown (v1).
+        const nodeId = outbound ? (outbound.nodeId ?? (peerNodeId && bytesToHex(peerNodeId))) : bytesToHex(peerNodeId!);
         const peer: PeerInfo = outbound
           ? { key: outbound.key, nodeId, address: outbound.target.host, port: outbound.target.port, direction: 'outbound', source: outbound.source }
           : { key: nodeId!, nodeId, address: conn.remoteAddress, port: conn.remotePort, direction: 'inbound', source: 'inbound' };
         conn.peer = peer;
-        if (outbound) outbound.dialer.connected();
-        else this.admission.established(conn.remoteAddress);
+        if (outbound) {
+          outbound.dialer.connected();
+          this.admission.knownPeer(conn.remoteAddress);
+        } else {
+          this.admission.established(conn.remoteAddress);
+        }
         if (!this.peersByKey.has(peer.key)) this.peersByKey.set(peer.key, conn);
         reports.peerUp(conn as Conn & { peer: PeerInfo });
       },
-      authFailed: (conn, reason) => {
-        // A full replay cache is our limit, not the client's fault: it must not lock honest clients out.
-        if (!outbound && reason !== 'replay-cache-full') this.admission.recordAuthFailure(conn.remoteAddress, this.options.now());
-        reports.authFailed(conn, reason, outbound ? 'outbound' : 'inbound');
-      },
+      authFailed: (conn, reason) => reports.authFailed(conn, reason, outbound ? 'outbound' : 'inbound'),
       closed: (conn, reason, detail) => {
         this.connectionSet.delete(conn);
         if (!outbound) this.admission.release(conn.remoteAddress, conn.peer !== null);
-        // Holding a slot without authenticating (no HELLO in time, or garbage instead) counts like a
-        // failed authentication, so an address cannot keep every slot busy by reconnecting.
-        if (!outbound && conn.peer === null && UNAUTHENTICATED_FAILURES.has(reason)) this.admission.recordAuthFailure(conn.remoteAddress, this.options.now());
+        // A failed handshake (and, by the profile's charges, holding a slot without authenticating:
+        // no HELLO in time, or garbage instead) counts toward the address's lockout.
+        if (!outbound && conn.peer === null && this.admission.charges(reason, core.peerEvidence)) this.admission.recordAuthFailure(conn.remoteAddress, this.options.now());
         if (conn.peer && this.peersByKey.get(conn.peer.key) === conn) this.promoteOrForget(conn.peer.key);
         reports.closed(conn, reason, detail, outbound ? 'outbound' : 'inbound');
         if (this.runningValue) outbound?.dialer.disconnected(conn.peer !== null, `${reason}: ${detail}`);
@@ -303,7 +323,8 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
   private onDiscoveryLost(nodeId: string): void {
     this.givenUp.delete(nodeId);
     const dialer = this.dialers.get(nodeId);
-    if (dialer && !this.peersByKey.has(nodeId)) {
+    // A static peer pinned to this id is dialed forever, heard or not.
+    if (dialer && this.discoveredDials.has(nodeId) && !this.peersByKey.has(nodeId)) {
       dialer.stop();
       this.forgetDialer(nodeId);
     }

@@ -19,7 +19,7 @@ import { ASOC_V1, type AsocProfile } from '../core/profile.ts';
 import type { SendReceipt } from '../driver/connection-driver.ts';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../driver/dialer.ts';
 import { DEFAULT_FLOW, type FlowSettings } from '../driver/flow.ts';
-import { NodeOrchestrator } from '../driver/orchestrator.ts';
+import { NodeOrchestrator, type StaticPeer } from '../driver/orchestrator.ts';
 import type { Connector } from '../driver/transport.ts';
 import { PeerNotFoundError, type PeerDirection, type PeerInfo } from '../driver/peer.ts';
 import { DEFAULT_TCP_PORT } from '../wire/discovery.ts';
@@ -30,14 +30,21 @@ import { monotonicNow, systemRandom, wallClockNow } from './system.ts';
 
 export interface AsocNodeOptions {
   community: string;
-  /** The cluster's shared secret (RFC-0002 §4.5). Never defaulted. */
+  /**
+   * The cluster's shared secret (RFC-0002 §4.5). Never defaulted. asoc-hardened takes only 32 random
+   * bytes (given as 64 hex digits, or as the bytes) and refuses anything else (WeakKeyError); v1
+   * takes any key and says when it is weak (`keyWarning`).
+   */
   apiKey: Uint8Array | string;
   /** 16 bytes; random when absent. */
   nodeId?: Uint8Array;
   /** Listen address (default 0.0.0.0) and port (default 9000; 0 picks a free one). */
   host?: string;
   port?: number;
-  /** "host:port" peers to dial and keep dialing forever. */
+  /**
+   * Peers to dial and keep dialing forever: "host:port", or "NODEID@host:port" to pin the peer to
+   * the node (32 hex digits) that must answer there (asoc-hardened; a v1 handshake cannot tell).
+   */
   staticPeers?: string[];
   /** UDP discovery; on by default only when there are no static peers (as in the reference). */
   discovery?: Partial<DiscoverySettings> | false;
@@ -81,6 +88,7 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
   private readonly crypto: CryptoBackend;
   private readonly flow: FlowSettings;
   private readonly orchestrator: NodeOrchestrator<net.Socket, SocketConnection>;
+  private readonly staticPeers: StaticPeer[];
   private server: net.Server | null = null;
   private discoveryClosed: Promise<void> = Promise.resolve();
 
@@ -88,7 +96,7 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
     super();
     if (!options.community) throw new TypeError('community is required');
     this.apiKey = typeof options.apiKey === 'string' ? new TextEncoder().encode(options.apiKey) : options.apiKey;
-    if (!this.apiKey || this.apiKey.length === 0) throw new TypeError('apiKey is required and must not be empty');
+    if (!this.apiKey) throw new TypeError('apiKey is required');
     this.nodeId = options.nodeId ?? systemRandom.bytes(16);
     if (this.nodeId.length !== 16) throw new TypeError('nodeId must be 16 bytes');
     this.profile = options.profile ?? ASOC_V1;
@@ -123,10 +131,17 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
         discovered: (peer) => this.emit('discovered', peer),
       },
     });
+    this.staticPeers = (options.staticPeers ?? []).map(parseStaticPeer);
+    this.orchestrator.checkStaticPeers(this.staticPeers);
   }
 
   get nodeIdHex(): string {
     return this.orchestrator.nodeIdHex;
+  }
+
+  /** Why the API key is weak, when the profile takes it all the same (v1; asoc-hardened refuses a weak key at construction). */
+  get keyWarning(): string | null {
+    return this.orchestrator.keyWarning;
   }
 
   /** Where the node listens (after start). */
@@ -146,9 +161,8 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
         resolve();
       });
     });
-    const staticPeers = this.options.staticPeers ?? [];
-    this.orchestrator.start(staticPeers.map(parseHostPort));
-    const discoveryWanted = this.options.discovery === undefined ? staticPeers.length === 0 : this.options.discovery !== false;
+    this.orchestrator.start(this.staticPeers);
+    const discoveryWanted = this.options.discovery === undefined ? this.staticPeers.length === 0 : this.options.discovery !== false;
     if (discoveryWanted) {
       const socket = await bindDatagramSocket({ ...DEFAULT_DISCOVERY, ...(this.options.discovery || {}) });
       this.discoveryClosed = socket.closed;
@@ -215,6 +229,15 @@ export class AsocNode extends EventEmitter<AsocNodeEvents> {
     if (this.listenerCount('stream') > 0) this.emit('stream', stream);
     else void stream.discard().catch(() => {});
   }
+}
+
+/** "host:port" or "NODEID@host:port" (NODEID: 32 hex digits, any case). */
+export function parseStaticPeer(text: string): StaticPeer {
+  const at = text.indexOf('@');
+  if (at < 0) return parseHostPort(text);
+  const nodeId = text.slice(0, at).trim().toLowerCase();
+  if (!/^[0-9a-f]{32}$/.test(nodeId)) throw new TypeError(`"${text}": a pinned peer is NODEID@host:port, NODEID being 32 hex digits (the node's 16-byte id)`);
+  return { ...parseHostPort(text.slice(at + 1)), nodeId };
 }
 
 export function parseHostPort(text: string): { host: string; port: number } {

@@ -34,6 +34,7 @@ export class FrameReader {
   private bufferedBytes = 0;
   private current: Partial | null = null;
   private failure: WireError | null = null;
+  private milestoneCount = 0;
   private readonly streamed: (header: FrameHeader) => boolean;
 
   constructor(private readonly options: FrameReaderOptions = {}) {
@@ -54,6 +55,16 @@ export class FrameReader {
   get pendingBytes(): number {
     if (this.current === null) return this.bufferedBytes;
     return HEADER_SIZE + (this.current.buffer ? this.current.received : 0) + this.bufferedBytes;
+  }
+
+  /** True once a header is decoded, until its frame's last payload byte is handed out. */
+  get inPayload(): boolean {
+    return this.current !== null;
+  }
+
+  /** Headers decoded plus frames finished so far: it moves whenever a read completes (a connection's read timeout restarts then). */
+  get milestones(): number {
+    return this.milestoneCount;
   }
 
   push(bytes: Uint8Array): void {
@@ -77,6 +88,7 @@ export class FrameReader {
         throw this.failure;
       }
       this.current = { header, received: 0, buffer: null };
+      this.milestoneCount++;
       if (header.length === 0) return this.finish(new Uint8Array(0));
     }
     return this.streamed(this.current.header) ? this.readPiece(this.current) : this.readWhole(this.current);
@@ -91,7 +103,10 @@ export class FrameReader {
     const offset = partial.received;
     partial.received += data.length;
     const last = partial.received === partial.header.length;
-    if (last) this.current = null;
+    if (last) {
+      this.current = null;
+      this.milestoneCount++;
+    }
     return { kind: 'piece', header: partial.header, data, offset, last };
   }
 
@@ -115,6 +130,7 @@ export class FrameReader {
   private finish(payload: Uint8Array): ReaderItem {
     const header = this.current!.header;
     this.current = null;
+    this.milestoneCount++;
     if (this.streamed(header)) return { kind: 'piece', header, data: payload, offset: 0, last: true };
     return { kind: 'frame', header, payload };
   }

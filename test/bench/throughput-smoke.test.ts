@@ -29,7 +29,8 @@ test('throughput bench: 8 MiB per run, raw TCP and ASoc v1, delivered and SHA-25
   }
   if (process.platform === 'linux') {
     for (const run of report.runs) {
-      assert.ok(run.cpus && run.cpus.length >= 1 && run.foreignCpus !== null, 'CPU accounting from /proc on Linux');
+      // A CPU with no clock tick during the run (a run of a few ms) is left out of run.cpus.
+      assert.ok(Array.isArray(run.cpus) && run.foreignCpus !== null, 'CPU accounting from /proc on Linux');
       // Pinned one-way runs name their bottleneck side (or say the two CPUs were too close to tell)
       // whenever /proc sampled both CPUs: a run of a few ms can fall between two clock ticks of a CPU.
       const pinning = report.config.pinning;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Admission, DEFAULT_ADMISSION } from '../../src/core/admission.ts';
+import { Admission, CHARGE_EVERY_FAILURE, CHARGE_NOTHING, CHARGE_OWN_FAILURES, DEFAULT_ADMISSION, addressGroup } from '../../src/core/admission.ts';
 
 const MINUTE = 60_000;
 
@@ -9,7 +9,65 @@ function failTimes(admission: Admission, address: string, times: number[]): void
 }
 
 test('defaults are those of RFC-0001 §10.4', () => {
-  assert.deepEqual(DEFAULT_ADMISSION, { maxConnections: 100, maxAuthFailures: 5, failureWindowMs: MINUTE, lockoutMs: 5 * MINUTE, maxTrackedAddresses: 10_000, maxHandshakingPerAddress: Infinity });
+  assert.deepEqual(DEFAULT_ADMISSION, { maxConnections: 100, maxAuthFailures: 5, failureWindowMs: MINUTE, lockoutMs: 5 * MINUTE, maxTrackedAddresses: 10_000, maxHandshakingPerAddress: Infinity, charges: CHARGE_EVERY_FAILURE, reservedForKnownPeers: 0, maxKnownPeers: 10_000, groupIpv6By64: false });
+});
+
+test('reserved slots: an unknown address is refused once only the reserved ones are left; a known peer (inbound or dialled) still gets one', () => {
+  const admission = new Admission({ maxConnections: 10, reservedForKnownPeers: 3 });
+  admission.tryAdmit('10.0.0.1', 0);
+  admission.established('10.0.0.1');
+  admission.knownPeer('10.0.0.2');
+  admission.release('10.0.0.1', true);
+  const strangers = Array.from({ length: 10 }, (_, i) => admission.tryAdmit(`10.9.0.${i}`, 0));
+  assert.equal(strangers.filter((v) => v === 'ok').length, 7, 'strangers take 10 − 3 slots');
+  assert.equal(strangers[7], 'too-many-connections');
+  assert.deepEqual([admission.tryAdmit('10.0.0.1', 0), admission.tryAdmit('10.0.0.2', 0), admission.tryAdmit('10.0.0.1', 0)], ['ok', 'ok', 'ok']);
+  assert.equal(admission.tryAdmit('10.0.0.2', 0), 'too-many-connections', 'all 10 taken: known peers get no more than there are');
+  assert.throws(() => new Admission({ maxConnections: 10, reservedForKnownPeers: 10 }), RangeError);
+});
+
+test('known peers are remembered up to maxKnownPeers, least recently established forgotten first', () => {
+  const admission = new Admission({ maxConnections: 2, reservedForKnownPeers: 1, maxKnownPeers: 2 });
+  for (const a of ['a', 'b', 'c']) admission.knownPeer(a);
+  assert.equal(admission.knownPeers, 2);
+  admission.tryAdmit('stranger', 0);
+  assert.deepEqual([admission.tryAdmit('a', 0), admission.tryAdmit('c', 0)], ['too-many-connections', 'ok'], 'a was forgotten, c is known');
+});
+
+test('IPv6 grouped by /64: one host\'s addresses share its per-address limits and its lockout', () => {
+  const grouped = new Admission({ maxHandshakingPerAddress: 2, groupIpv6By64: true, maxAuthFailures: 2 });
+  assert.deepEqual(['2001:db8:1:2::1', '2001:db8:1:2::2', '2001:db8:1:2:ffff::9'].map((a) => grouped.tryAdmit(a, 0)), ['ok', 'ok', 'too-many-handshakes']);
+  assert.equal(grouped.tryAdmit('2001:db8:1:3::1', 0), 'ok', 'another /64');
+  grouped.recordAuthFailure('2001:db8:9:9::1', 0);
+  grouped.recordAuthFailure('2001:db8:9:9::2', 0);
+  assert.equal(grouped.isLockedOut('2001:db8:9:9:abcd::7', 1), true);
+  const apart = new Admission({ maxHandshakingPerAddress: 2 });
+  assert.deepEqual(['2001:db8:1:2::1', '2001:db8:1:2::2', '2001:db8:1:2:ffff::9'].map((a) => apart.tryAdmit(a, 0)), ['ok', 'ok', 'ok']);
+  assert.deepEqual(['10.0.0.1', '::ffff:10.0.0.1', '2001:0db8:0001:0002:aaaa::1', 'fe80::1%eth0'].map(addressGroup), ['10.0.0.1', '10.0.0.1', '2001:db8:1:2::/64', 'fe80:0:0:0::/64']);
+});
+
+test('charges: by close reason and by what the peer had shown; a full replay cache and a transport close never count', () => {
+  const every = new Admission();
+  for (const evidence of ['nothing', 'mac', 'key'] as const) {
+    for (const reason of ['auth-failed', 'replay', 'handshake-timeout', 'expected-hello', 'integrity-failed'] as const) assert.equal(every.charges(reason, evidence), true, `${reason} ${evidence}`);
+    for (const reason of ['replay-cache-full', 'transport-closed', 'local'] as const) assert.equal(every.charges(reason, evidence), false, `${reason} ${evidence}`);
+  }
+  const none = new Admission({ charges: CHARGE_NOTHING });
+  assert.equal(none.charges('auth-failed', 'nothing'), false);
+  const own = new Admission({ charges: CHARGE_OWN_FAILURES });
+  const charged = (reason: Parameters<Admission['charges']>[0], evidence: Parameters<Admission['charges']>[1]) => own.charges(reason, evidence);
+  assert.deepEqual(
+    [charged('auth-failed', 'nothing'), charged('handshake-timeout', 'nothing'), charged('expected-hello', 'nothing'), charged('replay', 'key')],
+    [true, true, true, true],
+    'a peer that showed nothing of the key, or proved it and then failed',
+  );
+  assert.deepEqual(
+    [charged('replay', 'mac'), charged('stale', 'mac'), charged('handshake-timeout', 'mac'), charged('integrity-failed', 'mac'), charged('expected-finish', 'mac')],
+    [false, false, false, false, false],
+    'between a verified MAC and the proof of the key: a copy of another\'s HELLO, or a frame altered on the path',
+  );
+  const byEvidence = new Admission({ charges: { nothing: ['auth-failed'], mac: [], key: ['replay'] } });
+  assert.deepEqual([byEvidence.charges('auth-failed', 'nothing'), byEvidence.charges('replay', 'mac'), byEvidence.charges('replay', 'key')], [true, false, true]);
 });
 
 test('at most 100 connections at once by default; a release makes room', () => {

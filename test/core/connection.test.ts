@@ -211,16 +211,18 @@ test('during the handshake the other side\'s handshake frame closes too: a serve
   assert.equal(closedReason(pair.clientEvents), 'expected-accept');
 });
 
-test('a frame before the handshake closes: the server wants HELLO first, the client ACCEPT', () => {
-  const pair = new ConnectionPair();
-  pair.client.pollTransmit();
-  const data = encodeFrame({ type: FrameType.DATA, streamId: 1, seq: 0, payload: Uint8Array.of(1) });
-  pair.server.receive(data, 0);
-  pair.client.receive(data, 0);
-  drain(pair.server, pair.serverEvents);
-  drain(pair.client, pair.clientEvents);
-  assert.equal(closedReason(pair.serverEvents), 'expected-hello');
-  assert.equal(closedReason(pair.clientEvents), 'expected-accept');
+test('a frame before the handshake closes: the server wants HELLO first, the client ACCEPT (the reference after reading it whole, with the same reasons)', () => {
+  for (const profile of [ASOC_V1, ASOC_V1_REFERENCE]) {
+    const pair = new ConnectionPair({ profile });
+    pair.client.pollTransmit();
+    const data = encodeFrame({ type: FrameType.DATA, streamId: 1, seq: 0, payload: new Uint8Array(100) });
+    pair.server.receive(data, 0);
+    pair.client.receive(data, 0);
+    drain(pair.server, pair.serverEvents);
+    drain(pair.client, pair.clientEvents);
+    assert.equal(closedReason(pair.serverEvents), 'expected-hello', profile.name);
+    assert.equal(closedReason(pair.clientEvents), 'expected-accept', profile.name);
+  }
 });
 
 test('§9.3: no HELLO (server) or no ACCEPT (client) within 10 s closes the connection', () => {

@@ -95,3 +95,33 @@ test('integrity suite: the payload comes back as views of the input, not copies'
   const pieces = opener.finish()!;
   assert.deepEqual(pieces.map((piece) => piece.buffer === body.buffer), [true, true]);
 });
+
+/** A rekey after `afterBytes`, the next key a hash of the last (any one-way function does for the test). */
+function rekeyAfter(afterBytes: number) {
+  return { afterBytes, next: (key: Uint8Array) => nodeBackend.sha256(key) };
+}
+
+test('rekey: both ends replace the key at the same frame, so every frame opens; the key really changes; usage counts it', () => {
+  for (const encrypt of [false, true]) {
+    const sender = new GcmFrameProtection(nodeBackend.aes256gcm, { send: KEY_A, receive: KEY_B }, encrypt, rekeyAfter(100));
+    const receiver = new GcmFrameProtection(nodeBackend.aes256gcm, { send: KEY_B, receive: KEY_A }, encrypt, rekeyAfter(100));
+    const stale = new GcmFrameProtection(nodeBackend.aes256gcm, { send: KEY_B, receive: KEY_A }, encrypt);
+    const h = new Uint8Array(14);
+    const p = new Uint8Array(36).fill(7); // 50 bytes a frame: the key changes after every second frame
+    for (let i = 0; i < 6; i++) {
+      const body = concat(sender.seal(h, p));
+      assert.deepEqual(receiver.open(h, body), p, `frame ${i}`);
+      assert.equal(stale.open(h, body) !== null, i < 2, `frame ${i} opens without the rekey only under the first key`);
+    }
+    assert.deepEqual(sender.usage, { keyUpdates: 3, mostBytesUnderOneKey: 100 });
+    assert.deepEqual(receiver.usage, { keyUpdates: 3, mostBytesUnderOneKey: 100 });
+  }
+});
+
+test('a direction that has protected maxFrames frames is exhausted, and refuses to seal or open one more', () => {
+  const { sender } = { sender: new GcmFrameProtection(nodeBackend.aes256gcm, { send: KEY_A, receive: KEY_B }, false, null, 3) };
+  const h = new Uint8Array(14);
+  for (let i = 0; i < 3; i++) sender.seal(h, new Uint8Array(1));
+  assert.equal(sender.exhausted, true);
+  assert.throws(() => sender.seal(h, new Uint8Array(1)), /no more than 3 frames/);
+});

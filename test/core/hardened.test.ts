@@ -1,13 +1,16 @@
 import { test } from 'node:test';
+import { createHash, hkdfSync } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { ReplayCache } from '../../src/crypto/replay-cache.ts';
 import { nobleBackend, nodeBackend } from '../../src/crypto/backend.ts';
 import { AsocConnection } from '../../src/core/connection.ts';
 import type { ConnectionEvent } from '../../src/core/events.ts';
 import { ASOC_HARDENED, ASOC_HARDENED_ENCRYPTED, ASOC_V1, type AsocProfile } from '../../src/core/profile.ts';
+import type { HardenedSecurity } from '../../src/core/hardened-handshake.ts';
 import { FrameType, HEADER_SIZE, encodeHeader } from '../../src/wire/frame.ts';
 import { decodeFrames } from '../../src/wire/frame-reader.ts';
 import { HARDENED_ACCEPT_SIZE, HARDENED_HELLO_SIZE } from '../../src/wire/hardened.ts';
+import { fixedKey } from '../../sim/asoc/cluster.ts';
 import { CLIENT_ID, ConnectionPair, KEY, SERVER_ID, concat, drain, eventsOf } from '../support/pair.ts';
 import { seededRandom } from '../support/random.ts';
 
@@ -28,6 +31,19 @@ function deliver(from: AsocConnection, to: AsocConnection, now: number, alter: (
 
 function streamBytes(events: ConnectionEvent[], streamId: number): Uint8Array {
   return concat(eventsOf(events, 'stream-data').filter((e) => e.streamId === streamId).map((e) => e.data));
+}
+
+/** The client sends `upData` and the server `downData` on a stream each; both must arrive intact. */
+function exchangeStreams(pair: ConnectionPair, upData: Uint8Array, downData: Uint8Array): void {
+  const up = pair.client.openStream();
+  const down = pair.server.openStream();
+  pair.client.sendData(up, upData, 0);
+  pair.server.sendData(down, downData, 0);
+  pair.client.endStream(up, 0);
+  pair.server.endStream(down, 0);
+  pair.pump();
+  assert.deepEqual(streamBytes(pair.serverEvents, up), upData);
+  assert.deepEqual(streamBytes(pair.clientEvents, down), downData);
 }
 
 function closeReason(events: ConnectionEvent[]): string | undefined {
@@ -63,17 +79,9 @@ for (const profile of HARDENED_PROFILES) {
   test(`${profile.name}: streams both ways arrive intact, with receipts; every frame carries a 16-byte tag`, () => {
     const pair = new ConnectionPair({ profile });
     pair.handshake();
-    const up = pair.client.openStream();
-    const down = pair.server.openStream();
     const upData = patterned(3 * MiB + 5, 1);
     const downData = patterned(64 * 1024, 2);
-    pair.client.sendData(up, upData, 0);
-    pair.server.sendData(down, downData, 0);
-    pair.client.endStream(up, 0);
-    pair.server.endStream(down, 0);
-    pair.pump();
-    assert.deepEqual(streamBytes(pair.serverEvents, up), upData);
-    assert.deepEqual(streamBytes(pair.clientEvents, down), downData);
+    exchangeStreams(pair, upData, downData);
     assert.deepEqual(eventsOf(pair.clientEvents, 'receipt').map((r) => r.bytes), [upData.length]);
     assert.deepEqual(eventsOf(pair.serverEvents, 'receipt').map((r) => r.bytes), [downData.length]);
     // After HELLO the client sent FINISH, 4 DATA, END and a receipt (13 B) for the server's stream:
@@ -154,18 +162,20 @@ test('asoc-hardened/encrypted: the tensor never appears on the wire; asoc-harden
   }
 });
 
-test('HELLO replay: refused by the same server (nonce remembered); another server answers but never establishes, then times out', () => {
-  const first = new ConnectionPair({ profile: ASOC_HARDENED, seed: 'one' });
-  const hello = concat(first.client.pollTransmit()!);
+test('HELLO replay: refused by the same server once its handshake completed (nonce remembered); another server answers but never establishes, then times out', () => {
   const shared = new ReplayCache(ASOC_HARDENED.helloReplay!);
-  const original = new AsocConnection({ role: 'server', profile: ASOC_HARDENED, nodeId: SERVER_ID, apiKey: KEY, crypto: nodeBackend, random: seededRandom('s1'), now: 0, helloReplay: shared });
-  original.receive(hello, 0);
+  const first = new ConnectionPair({ profile: ASOC_HARDENED, seed: 'one', helloReplay: shared });
+  first.handshake();
+  assert.equal(first.server.state, 'established');
+  const hello = first.clientWire[0]!.length === HEADER_SIZE ? concat(first.clientWire.slice(0, 2)) : first.clientWire[0]!;
+  assert.equal(hello.length, HEADER_SIZE + HARDENED_HELLO_SIZE);
   const replayedHere = new AsocConnection({ role: 'server', profile: ASOC_HARDENED, nodeId: SERVER_ID, apiKey: KEY, crypto: nodeBackend, random: seededRandom('s2'), now: 1000, helloReplay: shared });
   replayedHere.receive(hello, 1000);
   const hereEvents: ConnectionEvent[] = [];
   drain(replayedHere, hereEvents);
   assert.deepEqual(eventsOf(hereEvents, 'auth-failed').map((e) => e.reason), ['replay']);
   assert.equal(replayedHere.pollTransmit(), null, 'no ACCEPT, no error frame');
+  assert.equal(replayedHere.peerEvidence, 'mac', 'a verified MAC, no proof of the key: asoc-hardened does not charge it');
 
   const otherServer = new AsocConnection({
     role: 'server', profile: ASOC_HARDENED, nodeId: Uint8Array.from({ length: 16 }, () => 0x77), apiKey: KEY,
@@ -179,6 +189,37 @@ test('HELLO replay: refused by the same server (nonce remembered); another serve
   drain(otherServer, otherEvents);
   assert.equal(eventsOf(otherEvents, 'established').length, 0);
   assert.equal(closeReason(otherEvents), 'handshake-timeout');
+});
+
+test("a copy of a client's HELLO sent first, by someone without the key, spends nothing of the client's: its own HELLO completes", () => {
+  const shared = new ReplayCache(ASOC_HARDENED.helloReplay!);
+  const pair = new ConnectionPair({ profile: ASOC_HARDENED, seed: 'copied', helloReplay: shared });
+  const hello = concat(pair.client.pollTransmit()!);
+  const copy = new AsocConnection({ role: 'server', profile: ASOC_HARDENED, nodeId: SERVER_ID, apiKey: KEY, crypto: nodeBackend, random: seededRandom('copy'), now: 0, helloReplay: shared });
+  copy.receive(hello, 0);
+  assert.ok(copy.pollTransmit(), 'the copy is answered');
+  copy.transportClosed(0, 'the attacker resets');
+  assert.equal(shared.size, 0, 'nothing recorded without FINISH');
+  pair.server.receive(hello, 0);
+  pair.pump();
+  assert.equal(pair.server.state, 'established');
+  assert.equal(pair.server.peerEvidence, 'key');
+  assert.equal(shared.size, 1, 'recorded once FINISH proved the key');
+});
+
+test('two handshakes with one nonce that both prove the key: the second FINISH fails as a replay, from a peer that proved the key', () => {
+  const shared = new ReplayCache(ASOC_HARDENED.helloReplay!);
+  const [one, two] = [new ConnectionPair({ profile: ASOC_HARDENED, seed: 'twin', helloReplay: shared }), new ConnectionPair({ profile: ASOC_HARDENED, seed: 'twin', helloReplay: shared })];
+  const helloOne = concat(one.client.pollTransmit()!);
+  const helloTwo = concat(two.client.pollTransmit()!);
+  assert.deepEqual(helloOne, helloTwo, 'the same seed, the same HELLO');
+  one.server.receive(helloOne, 0);
+  two.server.receive(helloTwo, 0);
+  one.pump();
+  two.pump();
+  assert.equal(one.server.state, 'established');
+  assert.deepEqual(eventsOf(two.serverEvents, 'auth-failed').map((e) => e.reason), ['replay']);
+  assert.equal(two.server.peerEvidence, 'key');
 });
 
 test('a HELLO older, or newer, than the freshness window is refused as stale', () => {
@@ -241,7 +282,7 @@ test('reflection: a HELLO carrying the server\'s own id is refused', () => {
 });
 
 test('a wrong key: the server closes at once and sends not one byte', () => {
-  const pair = new ConnectionPair({ profile: ASOC_HARDENED, clientKey: new TextEncoder().encode('wrong') });
+  const pair = new ConnectionPair({ profile: ASOC_HARDENED, clientKey: fixedKey('wrong') });
   pair.handshake();
   assert.deepEqual(eventsOf(pair.serverEvents, 'auth-failed').map((e) => e.reason), ['bad-signature']);
   assert.equal(pair.serverWire.length, 0);
@@ -357,4 +398,67 @@ test('§9.2 under asoc-hardened, from a peer with the keys: unknown type ignored
   zero.server.receive(sealedByClient(zero, FrameType.DATA, 0, 0, patterned(10)), 0);
   drain(zero.server, zero.serverEvents);
   assert.equal(closeReason(zero.serverEvents), 'bad-stream-id');
+});
+
+test('a handshake message off stream 0 or seq 0 closes the connection (bad-stream-id, bad-seq); v1 takes it, as the reference does', () => {
+  const moved = (bytes: Uint8Array, streamId: number, seq: number): Uint8Array => {
+    const out = bytes.slice();
+    new DataView(out.buffer).setUint32(2, streamId);
+    new DataView(out.buffer).setUint32(6, seq);
+    return out;
+  };
+  for (const [streamId, seq, reason] of [[5, 0, 'bad-stream-id'], [0, 3, 'bad-seq']] as const) {
+    const toServer = new ConnectionPair({ profile: ASOC_HARDENED });
+    toServer.server.receive(moved(concat(toServer.client.pollTransmit()!), streamId, seq), 0);
+    drain(toServer.server, toServer.serverEvents);
+    assert.equal(closeReason(toServer.serverEvents), reason, `HELLO on ${streamId}/${seq}`);
+    const toClient = new ConnectionPair({ profile: ASOC_HARDENED });
+    toClient.server.receive(concat(toClient.client.pollTransmit()!), 0);
+    toClient.client.receive(moved(concat(toClient.server.pollTransmit()!), streamId, seq), 0);
+    drain(toClient.client, toClient.clientEvents);
+    assert.equal(closeReason(toClient.clientEvents), reason, `ACCEPT on ${streamId}/${seq}`);
+  }
+  const v1 = new ConnectionPair({ profile: ASOC_V1 });
+  v1.server.receive(moved(concat(v1.client.pollTransmit()!), 5, 3), 0);
+  assert.equal(v1.server.state, 'established');
+});
+
+test('session keys: HKDF with the fixed salt over the API key, expanded with the transcript hash (the nonces enter only through it)', () => {
+  const pair = new ConnectionPair({ profile: ASOC_HARDENED });
+  pair.handshake();
+  const hello = concat(pair.clientWire).subarray(HEADER_SIZE, HEADER_SIZE + HARDENED_HELLO_SIZE);
+  const accept = concat(pair.serverWire).subarray(HEADER_SIZE, HEADER_SIZE + HARDENED_ACCEPT_SIZE);
+  const label = (what: string) => new TextEncoder().encode(`asoc-hardened/2 ${what}`);
+  const info = Buffer.concat([label('session keys'), createHash('sha256').update(Buffer.concat([hello, accept])).digest()]);
+  const okm = new Uint8Array(hkdfSync('sha256', KEY, label('salt'), info, 72));
+  assert.deepEqual(pair.client.sessionToken, okm.subarray(64, 72));
+  assert.deepEqual(pair.server.sessionToken, okm.subarray(64, 72));
+});
+
+test('rekey in a session: with a small threshold, 1 MiB each way in 1 KiB frames arrives intact across some thousand key changes, in both suites', () => {
+  for (const base of HARDENED_PROFILES) {
+    const profile = { ...base, security: { ...(base.security as HardenedSecurity), rekeyAfterBytes: 2_000 } };
+    const pair = new ConnectionPair({ profile, limits: { chunkSize: 1024 } });
+    pair.handshake();
+    exchangeStreams(pair, patterned(MiB, 3), patterned(MiB, 4));
+    const usage = pair.client.keyUsage!;
+    assert.ok(usage.keyUpdates > 1000, `${usage.keyUpdates} key changes`);
+    assert.ok(usage.mostBytesUnderOneKey < 2_000 + 1024 + 14, `at most one frame past the threshold: ${usage.mostBytesUnderOneKey}`);
+  }
+});
+
+test('a session that has protected as many frames as it may closes (key-exhausted) rather than reuse a nonce', () => {
+  const profile = { ...ASOC_HARDENED, security: { ...(ASOC_HARDENED.security as HardenedSecurity), maxFramesPerDirection: 4 } };
+  const pair = new ConnectionPair({ profile });
+  pair.handshake(); // FINISH is the client's first protected frame
+  const id = pair.client.openStream();
+  let sent = 0;
+  while (pair.client.state === 'established' && sent < 10) {
+    pair.client.sendData(id, patterned(10), 0);
+    sent++;
+  }
+  assert.equal(sent, 4, 'FINISH and 3 DATA frames fit in 4; the 4th DATA frame does not');
+  drain(pair.client, pair.clientEvents);
+  assert.equal(closeReason(pair.clientEvents), 'key-exhausted');
+  assert.equal(eventsOf(pair.clientEvents, 'closed').length, 1);
 });

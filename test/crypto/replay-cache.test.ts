@@ -115,3 +115,13 @@ test('window: checks stay cheap at a steady state of tens of thousands of live e
   assert.equal(cache.size, 41_667);
   assert.ok(elapsedMs < 1_500, `250,000 checks took ${elapsedMs.toFixed(0)} ms`);
 });
+
+test('has: looks without recording, and forgets what the window has expired', () => {
+  const cache = new ReplayCache({ kind: 'window', windowMs: 1_000, maxAgeMs: 500, capacity: 10 });
+  assert.equal(cache.has('n', 0), false);
+  assert.equal(cache.has('n', 0), false, 'a look records nothing');
+  assert.equal(cache.check('n', 0), 'fresh');
+  assert.equal(cache.has('n', 999), true);
+  assert.equal(cache.has('n', 1_000), false, 'expired with the window');
+  assert.equal(cache.size, 0);
+});

@@ -9,10 +9,12 @@ import type { ConnectionEvent } from '../../src/core/events.ts';
 import { ASOC_V1, type AsocProfile } from '../../src/core/profile.ts';
 import { pumpUntilIdle } from '../../src/core/memory-pair.ts';
 import { seededRandom } from './random.ts';
+import { fixedKey } from '../../sim/asoc/cluster.ts';
 
 export const CLIENT_ID = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
 export const SERVER_ID = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
-export const KEY = new TextEncoder().encode('test-secret-key');
+/** 32 bytes that look random (asoc-hardened takes nothing weaker), fixed so tests repeat. */
+export const KEY = fixedKey('test-secret-key');
 /** Ed25519 seeds, for kinds whose peers are known by keys of their own (subduction). */
 export const CLIENT_IDENTITY = Uint8Array.from({ length: 32 }, (_, i) => 0x11 + i);
 export const SERVER_IDENTITY = Uint8Array.from({ length: 32 }, (_, i) => 0x91 + i);
@@ -32,13 +34,14 @@ export interface PairOptions {
   clientCrypto?: CryptoBackend;
   serverCrypto?: CryptoBackend;
   clientKey?: Uint8Array;
+  serverId?: Uint8Array;
   serverKey?: Uint8Array;
   limits?: Partial<ConnectionLimits>;
   helloReplay?: ReplayCache;
   seed?: string;
   clientIdentity?: Uint8Array;
   serverIdentity?: Uint8Array;
-  /** The client means to reach this key (subduction: Audience::Known). */
+  /** Whom the client means to reach: the node id it dials (asoc-hardened names it under HELLO's MAC and checks ACCEPT against it), or the peer's key (subduction: Audience::Known). */
   expectedPeer?: Uint8Array;
 }
 
@@ -74,7 +77,7 @@ export class ConnectionPair {
       crypto: options.serverCrypto ?? options.crypto ?? nodeBackend,
       profile: serverProfile,
       role: 'server',
-      nodeId: SERVER_ID,
+      nodeId: options.serverId ?? SERVER_ID,
       apiKey: options.serverKey ?? KEY,
       identity: options.serverIdentity ?? SERVER_IDENTITY,
       helloReplay,

@@ -136,3 +136,21 @@ test('decodeFrames returns the whole frames and counts the bytes of the unfinish
   const bytes = Uint8Array.of(...encodeFrame(whole), ...encodeHeader(1, 9, 2, 10), 1, 2, 3);
   assert.deepStrictEqual(decodeFrames(bytes), { frames: [whole], pendingBytes: HEADER_SIZE + 3 });
 });
+
+test('milestones count each header decoded and each frame finished, assembled or in pieces; inPayload is true between them', () => {
+  for (const streamed of [false, true]) {
+    const reader = new FrameReader({ streamed: () => streamed });
+    const bytes = encodeFrame({ type: 1, streamId: 1, seq: 0, payload: new Uint8Array(10) });
+    const steps: [number, boolean][] = [];
+    const step = (part: Uint8Array) => {
+      reader.push(part);
+      while (reader.read() !== null);
+      steps.push([reader.milestones, reader.inPayload]);
+    };
+    step(bytes.subarray(0, HEADER_SIZE - 1)); // part of the header
+    step(bytes.subarray(HEADER_SIZE - 1, HEADER_SIZE + 4)); // the header, part of the payload
+    step(bytes.subarray(HEADER_SIZE + 4)); // the rest
+    step(encodeHeader(2, 1, 1, 0)); // an empty frame: header and end at once
+    assert.deepEqual(steps, [[0, false], [1, true], [2, false], [4, false]], `streamed: ${streamed}`);
+  }
+});

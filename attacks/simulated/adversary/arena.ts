@@ -8,7 +8,7 @@
  *   attacker-0 …       10.0.1.1, 10.0.1.2, …
  */
 import type { AsocProfile } from '../../../src/core/profile.ts';
-import { CLUSTER_API_KEY, CLUSTER_COMMUNITY } from '../../../sim/asoc/cluster.ts';
+import { CLUSTER_API_KEY, CLUSTER_COMMUNITY, fixedKey } from '../../../sim/asoc/cluster.ts';
 import { SimAsocNode, type SimAsocNodeOptions } from '../../../sim/asoc/sim-node.ts';
 import { formatAddress, parseAddress } from '../../../sim/address.ts';
 import type { Channel } from '../../../sim/channel.ts';
@@ -20,8 +20,8 @@ import { CoreClient } from './core-client.ts';
 export const ARENA_SERVER_ADDRESS = '10.0.0.1';
 export const ARENA_CLIENT_ADDRESS = '10.0.0.2';
 const FIRST_ATTACKER = parseAddress('10.0.1.1');
-/** What a node or client without the key signs with. */
-export const WRONG_API_KEY = new TextEncoder().encode('an intruder guessing the key');
+/** What a node or client without the key signs with: a well-formed key (32 random-looking bytes), just not the cluster's. */
+export const WRONG_API_KEY = fixedKey('an intruder guessing the key');
 
 export interface ArenaOptions {
   seed: number | string;

@@ -30,6 +30,8 @@ export interface CoreClientOptions {
   random: RandomSource;
   crypto?: CryptoBackend;
   limits?: Partial<ConnectionLimits>;
+  /** The client's Unix clock minus its own clock, ms (default: the simulator's epoch). */
+  unixOffsetMs?: number;
 }
 
 export interface CoreClientRecord {
@@ -143,5 +145,5 @@ export function clientHelloBytes(options: Omit<CoreClientOptions, 'host' | 'addr
 /** A client core on a simulated host's clock `now`; Unix time is the simulator's epoch plus that clock. */
 function clientCore(options: Omit<CoreClientOptions, 'host' | 'address' | 'port'>, now: number): AsocConnection {
   const { profile, nodeId, apiKey, random, limits } = options;
-  return new AsocConnection({ role: 'client', profile, nodeId, apiKey, crypto: options.crypto ?? nodeBackend, random, now, unixOffsetMs: SIM_EPOCH_MS, limits });
+  return new AsocConnection({ role: 'client', profile, nodeId, apiKey, crypto: options.crypto ?? nodeBackend, random, now, unixOffsetMs: options.unixOffsetMs ?? SIM_EPOCH_MS, limits });
 }

@@ -23,6 +23,14 @@ test('failed-auth burst: fewer attempts than the limit are all evaluated and nob
   assert.equal(observedVerdict(out, 'S10'), 'HOLDS');
 });
 
+test('failed-auth burst (reference): no lockout, so all 12 bad HELLOs are heard; still none gets in', () => {
+  const out = runAttack(authBruteForce, 'asoc-v1/reference', { attempts: 12, gapMs: 500 });
+  assert.equal(observedVerdict(out, 'S10'), 'FAILS');
+  assert.equal(observedVerdict(out, 'S1'), 'HOLDS');
+  assert.equal(out.counts.helloEvaluated, 12);
+  assert.deepEqual([out.counts.lockouts, out.counts.refusedLockedOut, out.counts.intruderHandshakes], [0, 0, 0]);
+});
+
 test('failed-auth burst (hardened): the same lockout after 5 bad HELLOs (hardened MACs), and still no byte back', () => {
   const out = runAttack(authBruteForce, 'asoc-hardened', { attempts: 8, gapMs: 500 });
   assert.equal(observedVerdict(out, 'S10'), 'HOLDS');

@@ -28,7 +28,7 @@ test('slow handshake (v1): re-opened silent connections starve a legitimate clie
 test('slow handshake (hardened): the 5 s handshake timeout lets the legitimate client in after two timeouts, not four', () => {
   const out = runAttack(connectionFlood, 'asoc-hardened', { mode: 'reconnect', durationMs: 15_000, legitServedWithinMs: 15_000, observeMs: 13_000 });
   assert.equal(observedVerdict(out, 'S10'), 'HOLDS');
-  assert.equal(out.counts.maxOpenAtServer, 100);
+  assert.equal(out.counts.maxOpenAtServer, 80, 'strangers take at most 100 − the 20 slots kept for known peers');
   const servedAfter = out.figures.firstLegitServedAfterAttackStartMs!;
   assert.ok(servedAfter > 10_000 && servedAfter < 11_500, `served ${servedAfter} ms after the attack began`);
 });
@@ -46,12 +46,31 @@ test('single-address flood: v1 lets one address hold all 100 slots; hardened adm
   assert.ok(hardened.figures.firstLegitServedAfterAttackStartMs! < 1_000);
 });
 
-test('connection flood: the cap judged is the one the server enforces, and the peak is its exact high-water mark', () => {
+test('connection flood: the cap judged is the claimed one, whatever the server enforces, and the peak is its exact high-water mark', () => {
   const out = runAttack(connectionFlood, 'asoc-v1', { connections: 60, addresses: 12, serverMaxConnections: 40, observeMs: 3_000 });
-  assert.equal(out.figures.connectionCap, 40);
+  assert.deepEqual([out.figures.claimedConnectionCap, out.figures.serverConnectionCap], [100, 40]);
   assert.equal(out.counts.maxOpenAtServer, 40);
   assert.equal(out.counts.refusedTooMany! - out.counts.legitRefused!, 20);
   assert.equal(observedVerdict(out, 'S10'), 'PARTIAL', 'the client is starved for the 10 s handshake timeout, beyond the 3 s observed');
+});
+
+test('connection flood (reference): no cap at all, so all 150 are held and the legitimate client walks in beside them; the claimed 100 is exceeded', () => {
+  const out = runAttack(connectionFlood, 'asoc-v1/reference', { connections: 150, addresses: 30, mode: 'hold', observeMs: 3_000 });
+  assert.equal(observedVerdict(out, 'S10'), 'FAILS');
+  assert.equal(out.figures.serverConnectionCap, -1);
+  assert.equal(out.counts.maxOpenAtServer, 151, '150 attacker connections and the first probe');
+  assert.equal(out.counts.refusedTooMany, 0);
+  assert.ok(out.figures.firstLegitServedAfterAttackStartMs! < 1_000);
+  const lower = runAttack(connectionFlood, 'asoc-v1/reference', { connections: 90, addresses: 30, mode: 'hold', observeMs: 3_000, claimedMaxConnections: 200 });
+  assert.equal(observedVerdict(lower, 'S10'), 'HOLDS', 'judged against a claim of 200, 91 held is within it');
+});
+
+test('slow handshake (reference): silent connections are closed at the 10 s timeout and their addresses never locked out', () => {
+  const out = runAttack(connectionFlood, 'asoc-v1/reference', { mode: 'reconnect', durationMs: 15_000, observeMs: 14_000 });
+  assert.equal(out.counts.lockouts, 0);
+  assert.equal(out.counts.unauthenticatedFailures, 0);
+  assert.equal(out.counts.handshakeTimeouts, 150, 'the first 150 timed out at 10 s; their replacements were still within theirs');
+  assert.equal(observedVerdict(out, 'S10'), 'FAILS');
 });
 
 test('connection flood: a run is a function of its seed (same trace hash twice, another for another seed)', () => {
@@ -59,4 +78,15 @@ test('connection flood: a run is a function of its seed (same trace hash twice, 
   const first = runAttack(connectionFlood, 'asoc-v1', flood, 7).traceHash;
   assert.equal(runAttack(connectionFlood, 'asoc-v1', flood, 7).traceHash, first);
   assert.notEqual(runAttack(connectionFlood, 'asoc-v1', flood, 8).traceHash, first);
+});
+
+test('known peer under a flood (hardened): 13 addresses × 8 handshakes fill what strangers may take; the 20 slots kept for known peers serve the client at once', () => {
+  const flood = { connections: 104, addresses: 13, mode: 'reconnect', retryDelayMs: 50, durationMs: 8_000, legitKnown: true, legitServedWithinMs: 1_000, observeMs: 6_000 };
+  const hardened = runAttack(connectionFlood, 'asoc-hardened', flood);
+  assert.equal(observedVerdict(hardened, 'H6'), 'HOLDS');
+  assert.ok(hardened.counts.maxOpenAtServer! <= 81, `strangers held at most 80 (and the client 1), got ${hardened.counts.maxOpenAtServer}`);
+  assert.ok(hardened.figures.firstLegitServedAfterAttackStartMs! < 1_000);
+  const v1 = runAttack(connectionFlood, 'asoc-v1', flood);
+  assert.equal(observedVerdict(v1, 'H6'), 'FAILS', 'v1 keeps no slot: the known client waits for a timeout');
+  assert.equal(v1.counts.maxOpenAtServer, 100);
 });

@@ -37,6 +37,14 @@ test('excluded claims get no result; a row that differs from its expectation is 
   assert.match(claims[0]!.summary, /1 observation\(s\) differ from their scenario's expectation/);
 });
 
+test("an H claim's verdict is asoc-hardened's, with asoc-v1's beside it", () => {
+  const claims = claimsFrom([result('wrong-peer', [row('wrong-peer', 'H1', 'asoc-v1', 'FAILS'), row('wrong-peer', 'H1', 'asoc-hardened', 'HOLDS')])], new Set());
+  assert.deepEqual(claims.map((c) => [c.id, c.verdict]), [['H1', 'HOLDS']]);
+  assert.match(claims[0]!.summary, /^wrong-peer\/asoc-hardened: HOLDS \[scenario wrong-peer; asoc-v1 FAILS\]$/);
+  assert.equal((claims[0]!.evidence as { subjectProfile: string }).subjectProfile, 'asoc-hardened');
+  assert.deepEqual(claimsFrom([result('x', [row('x', 'H1', 'asoc-v1', 'FAILS')])], new Set()), [], 'no asoc-hardened row, no result');
+});
+
 test('a claim only the other profiles decide makes no result (the verdict is asoc-v1\'s)', () => {
   assert.deepEqual(claimsFrom([result('x', [row('x', 'S4', 'asoc-hardened', 'HOLDS')])], new Set()), []);
 });
