@@ -96,6 +96,8 @@ export class SimAsocNode extends EventEmitter<SimAsocNodeEvents> {
     this.inboundFailures = new EventDigest({ ...DEFAULT_DIGEST, timers: simTimers(host), report: (entry) => host.event(...inboundFailureTrace(entry)) });
     this.orchestrator = new NodeOrchestrator({
       nodeId: this.nodeId,
+      // Its own stream: drawing it changes no other draw, so profiles that ignore it keep their traces.
+      identity: options.identity ?? options.sim.random.stream(`asoc-identity:${name}`).bytes(32),
       profile: this.profile,
       community: options.community,
       apiKey: options.apiKey,

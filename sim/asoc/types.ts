@@ -32,6 +32,8 @@ export interface SimAsocNodeOptions {
   apiKey: Uint8Array;
   /** 16 bytes; default: drawn from the seeded stream `asoc-node-id:<host name>`. */
   nodeId?: Uint8Array;
+  /** The node's Ed25519 seed (subduction); default: drawn from the seeded stream `asoc-identity:<host name>`. */
+  identity?: Uint8Array;
   /** TCP port to listen on and to announce (default 9000). */
   port?: number;
   /** Peers dialed from start() and redialed forever; `nodeId` (32 hex digits) pins one to the node that must answer. */
