@@ -21,7 +21,7 @@ import { addTap } from './adversary/taps.ts';
 import { ReplayServer } from './adversary/replayer.ts';
 import { DEFAULT_LIMITS } from '../../src/core/connection.ts';
 import { bytesToHex } from '../../src/wire/bytes.ts';
-import { FrameType } from '../../src/wire/frame.ts';
+import { firstMessageType } from './support/profile-kind.ts';
 import { ATTACKER_ADDRESS, PORT, buildStage } from './support/stage.ts';
 import { defineAttack } from './types.ts';
 import type { DecidedVerdict } from '../../bench/verdict.ts';
@@ -42,6 +42,9 @@ export default defineAttack({
     const stage = buildStage({ seed, profile });
     const { cluster, server, client, excerpt } = stage;
     const { sim } = cluster;
+    // The handshake's first message each way (v1: HELLO and ACCEPT).
+    const clientFirst = firstMessageType(profile, 'client');
+    const serverFirst = firstMessageType(profile, 'server');
 
     // The server's side of its first connection with the client, read off the server's switch port.
     const serverSide = new FrameSniffer((packet) => packet.src === server.host.address && packet.dst === client.host.address && packet.srcPort === PORT);
@@ -58,7 +61,7 @@ export default defineAttack({
       PORT,
       () => recorded,
       (_, frame) => {
-        if (frame.header.type === FrameType.HELLO) victimHello ??= frame.payload;
+        if (frame.header.type === clientFirst) victimHello ??= frame.payload;
         excerpt.add(sim.scheduler.now, 'attacker', 'receive', `from the victim: ${describeFrame(frame.header)}`);
       },
     );
@@ -80,7 +83,7 @@ export default defineAttack({
     sim.scheduler.at(p.victimStartsAtMs, () => {
       recorded = handshakeFrames(serverSide.parser.frames).map(frameBytes);
       if (recorded.length === 0) throw new Error('accept-replay: no ACCEPT was captured (a lab bug)');
-      const accept = serverSide.parser.first(FrameType.ACCEPT);
+      const accept = serverSide.parser.first(serverFirst);
       if (accept) excerpt.add(sim.scheduler.now, 'n0->switch', 'tap', `captured earlier: ${describeFrame(accept.header)} from the server to n1`);
       victim.start();
     });
@@ -105,7 +108,7 @@ export default defineAttack({
       ? `The victim accepted an ACCEPT replayed from another session (${victimEstablished} session(s) with the keyless impostor) and sent it ${bytesToImpostor} bytes; ${leaked.length} whole tensor(s) of ${p.tensorBytes} bytes with the right SHA-256.`
       : `The victim refused the replayed ACCEPT on all ${impostor.clients.length} connections (${victimFailures.join(', ') || 'closed'}) and sent the impostor ${bytesToImpostor} data bytes.`;
     const s7: DecidedVerdict = fooled ? 'FAILS' : 'HOLDS';
-    const issuedFor = clientSide.parser.first(FrameType.HELLO)?.payload;
+    const issuedFor = clientSide.parser.first(clientFirst)?.payload;
     const answered = victimHello as Uint8Array | null;
     if (issuedFor === undefined || answered === null) throw new Error(`accept-replay: ${issuedFor === undefined ? "the captured session's HELLO" : "the victim's HELLO"} was not seen, so whose token was replayed to whom is unknown`);
     if (bytesToHex(issuedFor) === bytesToHex(answered)) throw new Error('accept-replay: the victim sent the very HELLO the captured ACCEPT answered: this is not a token from another session');

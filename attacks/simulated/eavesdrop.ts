@@ -10,13 +10,12 @@
  */
 import { z } from 'zod';
 import { DEFAULT_LIMITS } from '../../src/core/connection.ts';
-import type { AsocProfile } from '../../src/core/profile.ts';
-import { Suite } from '../../src/wire/hardened.ts';
 import { FrameType } from '../../src/wire/frame.ts';
 import { generatedStreamSha256 } from '../../sim/asoc/byte-source.ts';
 import { describeFrame } from '../../src/wire/frame.ts';
 import { FrameSniffer } from './adversary/frame-sniffer.ts';
 import { addTap } from './adversary/taps.ts';
+import { encryptsFrames } from './support/profile-kind.ts';
 import { PORT, buildStage } from './support/stage.ts';
 import { defineAttack } from './types.ts';
 import type { DecidedVerdict } from '../../bench/verdict.ts';
@@ -24,11 +23,6 @@ import type { DecidedVerdict } from '../../bench/verdict.ts';
 const params = z.strictObject({
   tensorBytes: z.number().int().positive().max(8 * 2 ** 20).default(2 * 2 ** 20),
 });
-
-/** Whether the profile encrypts payloads (asoc-hardened's encrypted suite). */
-function encrypts(profile: AsocProfile): boolean {
-  return profile.security.kind === 'hardened' && profile.security.suite === Suite.ENCRYPTED;
-}
 
 export default defineAttack({
   description: 'a passive tap reassembles the client → server TCP payload and tries to recover the tensor sent',
@@ -65,7 +59,7 @@ export default defineAttack({
       recovered.length > 0
         ? `The eavesdropper reassembled ${counts.tcpBytesReassembled} TCP bytes into ${counts.framesParsed} frames and recovered the ${p.tensorBytes}-byte tensor whole (SHA-256 ${tensorSha.slice(0, 16)}… equals the one sent)`
         : `The eavesdropper reassembled ${counts.tcpBytesReassembled} TCP bytes (${counts.framesParsed} frames parsed${sniffer.parser.parseError ? `, then ${sniffer.parser.parseError.message}` : ''}) and recovered nothing: no stream has the tensor's SHA-256`;
-    const encrypted = encrypts(profile);
+    const encrypted = encryptsFrames(profile);
     const holds = encrypted ? recovered.length === 0 : recovered.length > 0;
     const verdict: DecidedVerdict = holds ? 'HOLDS' : 'FAILS';
     const meaning = encrypted

@@ -30,7 +30,6 @@ const sec = (claim: ClaimFields): Claim => ({ ...claim, group: 'security' });
 const hardened = (claim: ClaimFields): Claim => ({ ...claim, group: 'hardened' });
 const consistency = (claim: ClaimFields): Claim => ({ ...claim, group: 'consistency' });
 const other = (claim: ClaimFields): Claim => ({ ...claim, group: 'other-systems' });
-const subduction = (claim: ClaimFields): Claim => ({ ...other(claim), undecidedBecause: 'a Subduction-style comparison protocol, which the lab does not have' });
 const stt = (claim: ClaimFields): Claim => ({ ...other(claim), undecidedBecause: 'STT over UDP, with one stream on a lossy path beside another at full rate, which the lab does not have yet' });
 
 export const CLAIMS: readonly Claim[] = [
@@ -237,7 +236,7 @@ export const CLAIMS: readonly Claim[] = [
       quoted: '102-byte handshake vs 450+ for JWT · Total: 50 bytes · Total Handshake Overhead: 52 bytes',
     },
   ),
-  subduction({
+  other({
     id: 'D1',
     text: 'Subduction: two-message Ed25519-signed challenge/response; replay prevented by nonce + timestamp + digest; audience stops misdirection',
     source: 'seed 002 (Message Types); design/handshake.md of inkandswitch/subduction',
@@ -251,7 +250,7 @@ export const CLAIMS: readonly Claim[] = [
       quoted: '71,000 signatures/sec on modern hardware · ~3 GB/s on modern CPUs · Speed (native) | Baseline | 3-5x slower',
     },
   ),
-  subduction({
+  other({
     id: 'D3',
     text: 'Subduction: deterministic CBOR in an SDN+version envelope; unknown versions rejected gracefully',
     source: 'seed 002 (Wire Format, Deterministic CBOR)',

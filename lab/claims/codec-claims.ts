@@ -2,7 +2,7 @@
  * Claims decided by running the real codecs and the real connection core in memory (no network):
  * the byte counts of P1, P2, X1, X2 and the §9.2 violation handling of S12. Deterministic.
  */
-import { nodeBackend } from '../../src/crypto/backend.ts';
+import { nodeBackend, type CryptoBackend } from '../../src/crypto/backend.ts';
 import { ReplayCache } from '../../src/crypto/replay-cache.ts';
 import { AsocConnection } from '../../src/core/connection.ts';
 import type { ConnectionEvent } from '../../src/core/events.ts';
@@ -19,18 +19,37 @@ import type { ClaimResult } from './verdict.ts';
 const MiB = 1024 * 1024;
 const KEY = new TextEncoder().encode('claims-evidence-key');
 
-/** A fixed, visible sequence: evidence must be the same on every run. */
-export function countingRandom(): RandomSource {
-  let n = 0;
+/** A fixed, visible sequence (from `start`: two pairs meant to differ draw different nonces): evidence must be the same on every run. */
+export function countingRandom(start = 0): RandomSource {
+  let n = start >>> 0;
   return { u32: () => (n = (n + 0x9e3779b9) >>> 0), bytes: (len) => Uint8Array.from({ length: len }, () => (n = (n + 0x9e3779b9) >>> 0) & 0xff) };
 }
 
-/** A client and a server of `profile` in memory, with the claims' key, fixed node ids and counting randomness. */
-export function pairOf(profile: AsocProfile = ASOC_V1): { client: AsocConnection; server: AsocConnection } {
-  const common = { profile, apiKey: KEY, crypto: nodeBackend, random: countingRandom(), now: 0 };
+/** Fixed Ed25519 seeds for the kinds whose peers are known by keys of their own (subduction); other kinds ignore them. */
+export const CLIENT_IDENTITY = new Uint8Array(32).fill(0x11);
+export const SERVER_IDENTITY = new Uint8Array(32).fill(0x22);
+
+export interface PairOptions {
+  /** Where each side's Unix clock stands when `now` is 0 (default: the epoch). */
+  clientUnixMs?: number;
+  serverUnixMs?: number;
+  /** The server's replay cache, to share one between pairs (default: a fresh one when the profile tracks them). */
+  helloReplay?: ReplayCache;
+  /** The client means to reach this peer (subduction: the audience). */
+  expectedPeer?: Uint8Array;
+  serverIdentity?: Uint8Array;
+  /** Where the pair's counting randomness starts. */
+  randomStart?: number;
+  crypto?: CryptoBackend;
+}
+
+/** A client and a server of `profile` in memory, with the claims' key, fixed node ids and identities, and counting randomness. */
+export function pairOf(profile: AsocProfile = ASOC_V1, options: PairOptions = {}): { client: AsocConnection; server: AsocConnection } {
+  const common = { profile, apiKey: KEY, crypto: options.crypto ?? nodeBackend, random: countingRandom(options.randomStart), now: 0 };
+  const helloReplay = options.helloReplay ?? (profile.helloReplay ? new ReplayCache(profile.helloReplay) : undefined);
   return {
-    client: new AsocConnection({ ...common, role: 'client', nodeId: new Uint8Array(16).fill(1) }),
-    server: new AsocConnection({ ...common, role: 'server', nodeId: new Uint8Array(16).fill(2), helloReplay: profile.helloReplay ? new ReplayCache(profile.helloReplay) : undefined }),
+    client: new AsocConnection({ ...common, role: 'client', nodeId: new Uint8Array(16).fill(1), identity: CLIENT_IDENTITY, expectedPeer: options.expectedPeer, unixOffsetMs: options.clientUnixMs }),
+    server: new AsocConnection({ ...common, role: 'server', nodeId: new Uint8Array(16).fill(2), identity: options.serverIdentity ?? SERVER_IDENTITY, helloReplay, unixOffsetMs: options.serverUnixMs }),
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * The registry of instruments `asoc-lab verify` runs, in order. Each instrument's claims (how it
  * decides each, and what that reaches) come from its decider module (codec-claims.ts,
- * threat-claims.ts, bench-claims.ts, sim-claims.ts); from this registry come which instrument
+ * subduction-claims.ts, stt-claims.ts, threat-claims.ts, bench-claims.ts, sim-claims.ts); from this registry come which instrument
  * decides a claim, the catalogue's "decided by" (decidedBy), verify's steps, skip flags and --only,
  * and the reach in each verdict's evidence. A later instrument's verdict for a claim replaces an
  * earlier one's (the benchmarks' P1, with JWT and gRPC, replaces the codecs' P1).
@@ -19,14 +19,15 @@ import { withReach, type Instrument, type Measurement } from './instrument.ts';
 import { measureLoopbackThroughput } from './loopback-throughput.ts';
 import { decideSimulatedClaims, SIM_DECISIONS } from './sim-claims.ts';
 import { decideSttClaims, STT_DECISIONS } from './stt-claims.ts';
+import { decideSubductionClaims, SUBDUCTION_DECISIONS } from './subduction-claims.ts';
 import { decideThreatClaims, THREAT_DECISIONS, THREAT_SCENARIO_DIR } from './threat-claims.ts';
 
 const codecs: Instrument = {
   name: 'codecs',
   title: 'codecs and connection core',
-  claims: { ...CODEC_DECISIONS, ...STT_DECISIONS },
+  claims: { ...CODEC_DECISIONS, ...SUBDUCTION_DECISIONS, ...STT_DECISIONS },
   async run() {
-    return { claims: [...decideCodecClaims(), ...decideSttClaims()], measurements: [] };
+    return { claims: [...decideCodecClaims(), ...decideSubductionClaims(), ...decideSttClaims()], measurements: [] };
   },
 };
 

@@ -4,43 +4,17 @@
  * rotation by each threshold while streams run) and T4's dispatch half. T2 and T4's reassembly half
  * need STT over UDP, which the lab does not have yet (docs/stt.md §7). Deterministic.
  */
-import type { AsocConnection } from '../../src/core/connection.ts';
-import type { ConnectionEvent } from '../../src/core/events.ts';
 import { FrameDispatcher } from '../../src/core/frame-dispatcher.ts';
-import { pumpUntilIdle } from '../../src/core/memory-pair.ts';
 import { STT, type AsocProfile } from '../../src/core/profile.ts';
 import { STT_TAG_SIZE, sttSessionId, type SttSecurity } from '../../src/core/stt-handshake.ts';
 import type { RotationThresholds } from '../../src/core/stt-protection.ts';
 import { bytesToHex, concatBytes } from '../../src/wire/bytes.ts';
 import { FrameType } from '../../src/wire/frame.ts';
-import { decodeFrames } from '../../src/wire/frame-reader.ts';
 import { SttFrame, decodeHello, decodeResponse } from '../../src/wire/stt.ts';
-import { countingRandom, pairOf } from './codec-claims.ts';
+import { countingRandom } from './codec-claims.ts';
+import { RecordedPair } from './recorded-pair.ts';
 import type { ClaimDecision } from './instrument.ts';
 import type { ClaimResult } from './verdict.ts';
-
-/** Two stt connections in memory, everything each side wrote, and every event each side raised. */
-class SttPair {
-  readonly client: AsocConnection;
-  readonly server: AsocConnection;
-  readonly wire = { client: [] as Uint8Array[], server: [] as Uint8Array[] };
-  readonly events = { client: [] as ConnectionEvent[], server: [] as ConnectionEvent[] };
-
-  constructor(readonly profile: AsocProfile) {
-    const { client, server } = pairOf(profile);
-    this.client = client;
-    this.server = server;
-  }
-
-  pump(now: number): void {
-    pumpUntilIdle(this.client, this.server, now, (from, bytes) => this.wire[from].push(bytes));
-    for (const side of ['client', 'server'] as const) for (let e = this[side].pollEvent(); e; e = this[side].pollEvent()) this.events[side].push(e);
-  }
-
-  frames(side: 'client' | 'server'): { type: number; payload: Uint8Array }[] {
-    return decodeFrames(concatBytes(...this.wire[side]), { version: this.profile.wireVersion, maxFrameSize: this.profile.maxFrameSize + STT_TAG_SIZE }).frames;
-  }
-}
 
 /** HELLO, RESPONSE, AUTH_PROOF or FINAL. */
 function messageName(type: number): string {
@@ -50,7 +24,7 @@ function messageName(type: number): string {
 const withRotation = (rotation: RotationThresholds): AsocProfile => ({ ...STT, security: { ...(STT.security as SttSecurity), rotation } });
 
 export function decideT1(): ClaimResult {
-  const pair = new SttPair(STT);
+  const pair = new RecordedPair(STT);
   pair.pump(0);
   const handshake = [...pair.frames('client').map((f) => ['initiator', f] as const), ...pair.frames('server').map((f) => ['responder', f] as const)]
     .filter(([, f]) => f.type >= SttFrame.HELLO && f.type <= SttFrame.FINAL)
@@ -79,7 +53,7 @@ export function decideT1(): ClaimResult {
 
 /** One run of T3: `streams` streams both ways under `rotation`, written to in turn with writes of varying sizes as the clock moves. */
 function rotationRun(name: string, rotation: RotationThresholds, options: { streams: number; writes: number; bytes: number; stepMs: number }) {
-  const pair = new SttPair({ ...withRotation(rotation), limits: { chunkSize: 16 * 1024 } });
+  const pair = new RecordedPair({ ...withRotation(rotation), limits: { chunkSize: 16 * 1024 } });
   pair.pump(0);
   const random = countingRandom();
   const streams = Array.from({ length: options.streams }, (_, i) => {
@@ -126,7 +100,7 @@ export function decideT3(): ClaimResult {
 }
 
 export function decideT4(): ClaimResult {
-  const pair = new SttPair(STT);
+  const pair = new RecordedPair(STT);
   pair.pump(0);
   const sentTypes = [0x80, 0xa5, 0xff];
   for (const [i, type] of sentTypes.entries()) pair.client.sendCustomFrame(type, 0, Uint8Array.of(i), 0);

@@ -28,7 +28,7 @@ export function simEpochClock(host: Host): () => number {
 }
 
 /** Each use draws from its own stream, named after the host, so turning discovery on does not change the handshakes' draws. */
-const RANDOM_STREAMS: Record<RandomUse, string> = { 'node-id': 'asoc-node-id', connections: 'asoc', dialing: 'asoc-dial', discovery: 'asoc-discovery' };
+const RANDOM_STREAMS: Record<RandomUse, string> = { 'node-id': 'asoc-node-id', identity: 'asoc-identity', connections: 'asoc', dialing: 'asoc-dial', discovery: 'asoc-discovery' };
 
 /**
  * A node's environment on `host`: its local clock (with skew) for connections, `unixNow` (default:

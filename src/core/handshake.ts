@@ -118,6 +118,8 @@ export interface HandshakeKind<S extends SecuritySettings = SecuritySettings> {
    * before the handshake, so the largest frame a header may announce is fixed from the start.
    */
   readonly tagSize: number;
+  /** Whether a session's frames carry their payload encrypted under `settings` (default false: in clear, tagged or not). */
+  encryptsFrames?(settings: S): boolean;
   /**
    * Whether the client authenticates the server's node id, so that a peer can be pinned to one
    * (default false: a v1 ACCEPT names no node, so a v1 client cannot tell which node answered).

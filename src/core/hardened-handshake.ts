@@ -207,6 +207,7 @@ export const HARDENED_HANDSHAKE: HandshakeKind<HardenedSecurity> = {
     { name: 'finish', frameType: FrameType.FINISH, from: 'client', size: 0, sealed: true },
   ],
   tagSize: GCM_TAG_SIZE,
+  encryptsFrames: (security) => security.suite === Suite.ENCRYPTED,
   checksServerId: true,
   messagesOnStreamZero: true,
   checkKey: checkHardenedKey,

@@ -248,6 +248,7 @@ export const STT_HANDSHAKE: HandshakeKind<SttSecurity> = {
     { name: 'final', frameType: SttFrame.FINAL, from: 'server', size: FINAL_SIZE, sealed: true },
   ],
   tagSize: STT_TAG_SIZE,
+  encryptsFrames: () => true,
   createHandshake: (config, security) => new SttHandshake(config, security),
   // STT leaves discovery to the application; its nodes in the lab keep the lab's discovery datagram,
   // under a key and community label of their own.

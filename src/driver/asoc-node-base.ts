@@ -68,6 +68,8 @@ export interface NodeOptions {
   apiKey: Uint8Array;
   /** 16 bytes; drawn from the environment's randomness when absent. */
   nodeId?: Uint8Array;
+  /** The node's Ed25519 seed, for kinds whose peers are known by their keys (subduction); drawn from the environment's randomness when absent. */
+  identity?: Uint8Array;
   profile?: AsocProfile;
   /** Default: the environment's. */
   crypto?: CryptoBackend;
@@ -132,6 +134,8 @@ export abstract class AsocNodeBase<Socket, Conn extends DrivenConnection<Socket>
     const events = this.events;
     this.orchestrator = new NodeOrchestrator({
       nodeId: this.nodeId,
+      // Its own random stream: drawing it moves no other draw, so kinds that ignore it keep their traces.
+      identity: options.identity ?? env.random('identity').bytes(32),
       profile: this.profile,
       community: options.community,
       apiKey: options.apiKey,

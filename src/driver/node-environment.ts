@@ -9,7 +9,7 @@ import type { CryptoBackend } from '../crypto/backend.ts';
 import type { Connector, DeadlineTimerFactory, Timers } from './transport.ts';
 
 /** What a node draws randomness for; the wiring asks for each once, in its constructor. */
-export type RandomUse = 'node-id' | 'connections' | 'dialing' | 'discovery';
+export type RandomUse = 'node-id' | 'identity' | 'connections' | 'dialing' | 'discovery';
 
 export interface NodeEnvironment<Socket> {
   /** The clock connections and admission run on (ms, never going backwards). */

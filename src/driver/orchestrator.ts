@@ -57,6 +57,8 @@ export interface NodeReports<Conn> {
 
 export interface OrchestratorOptions<Socket, Conn extends NodeConnection> {
   nodeId: Uint8Array;
+  /** The node's Ed25519 seed, for kinds whose peers are known by keys of their own (subduction). */
+  identity?: Uint8Array;
   profile: AsocProfile;
   community: string;
   apiKey: Uint8Array;
@@ -244,11 +246,12 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
 
   /** `expectedPeer`: the node id a client dials, when known (a discovered or pinned peer). */
   private newCore(role: 'client' | 'server', expectedPeer: string | null = null): AsocConnection {
-    const { profile, nodeId, apiKey, crypto, random, limits } = this.options;
+    const { profile, nodeId, identity, apiKey, crypto, random, limits } = this.options;
     return new AsocConnection({
       role,
       profile,
       nodeId,
+      identity,
       apiKey,
       crypto,
       random,

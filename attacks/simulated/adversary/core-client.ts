@@ -7,6 +7,7 @@
  * What it records is what the client saw: when the handshake completed, why and when the
  * connection ended (the core's close reason, or the TCP close), and every byte the server sent.
  */
+import { createHash } from 'node:crypto';
 import { AsocConnection, type ConnectionLimits } from '../../../src/core/connection.ts';
 import type { CloseReason as CoreCloseReason, ConnectionEvent } from '../../../src/core/events.ts';
 import type { AsocProfile } from '../../../src/core/profile.ts';
@@ -32,6 +33,8 @@ export interface CoreClientOptions {
   limits?: Partial<ConnectionLimits>;
   /** The client's Unix clock minus its own clock, ms (default: the simulator's epoch). */
   unixOffsetMs?: number;
+  /** Its Ed25519 seed (subduction; default: the SHA-256 of its node id, which draws nothing from `random`). */
+  identity?: Uint8Array;
 }
 
 export interface CoreClientRecord {
@@ -145,5 +148,6 @@ export function clientHelloBytes(options: Omit<CoreClientOptions, 'host' | 'addr
 /** A client core on a simulated host's clock `now`; Unix time is the simulator's epoch plus that clock. */
 function clientCore(options: Omit<CoreClientOptions, 'host' | 'address' | 'port'>, now: number): AsocConnection {
   const { profile, nodeId, apiKey, random, limits } = options;
-  return new AsocConnection({ role: 'client', profile, nodeId, apiKey, crypto: options.crypto ?? nodeBackend, random, now, unixOffsetMs: options.unixOffsetMs ?? SIM_EPOCH_MS, limits });
+  const identity = options.identity ?? new Uint8Array(createHash('sha256').update(nodeId).digest());
+  return new AsocConnection({ role: 'client', profile, nodeId, identity, apiKey, crypto: options.crypto ?? nodeBackend, random, now, unixOffsetMs: options.unixOffsetMs ?? SIM_EPOCH_MS, limits });
 }

@@ -12,15 +12,14 @@
  */
 import { createHash } from 'node:crypto';
 import { FrameReader } from '../../../src/wire/frame-reader.ts';
-import { GCM_TAG_SIZE } from '../../../src/crypto/backend.ts';
 import { concatBytes } from '../../../src/wire/bytes.ts';
-import { HARDENED_VERSION } from '../../../src/wire/hardened.ts';
 import { FrameType, HEADER_SIZE, encodeHeader, type FrameHeader } from '../../../src/wire/frame.ts';
 import { WireError } from '../../../src/wire/errors.ts';
 import type { Tap } from '../../../sim/channel.ts';
 import { TcpFlag, type Packet } from '../../../sim/packet.ts';
 import { Reassembly } from '../../../sim/tcp/reassembly.ts';
 import { FlowWatch, type Flow } from './flow.ts';
+import { tagSizeOfWireVersion } from '../support/profile-kind.ts';
 
 /** Largest frame the sniffer assembles: enough for 16 MiB chunks, bounded against a forged length. */
 const SNIFF_MAX_FRAME = 64 * 1024 * 1024;
@@ -115,8 +114,8 @@ export interface SniffedStream {
 
 /**
  * ASoc frames parsed out of a byte stream pushed in order (what one side of a connection sent). The
- * wire version is the first byte's (1, or 2 for asoc-hardened); in version 2 the frames after the
- * handshake end in a 16-byte tag, which the per-stream accounting leaves out, so a stream's hash is
+ * wire version is the first byte's (1, 2 for asoc-hardened, each profile its own); where that
+ * version's profile protects frames, the frames after the handshake end in its tag, which the per-stream accounting leaves out, so a stream's hash is
  * that of what the sender's application sent when the payload travels in clear.
  */
 export class FrameParser {
@@ -179,7 +178,8 @@ export class FrameParser {
     if (stream === undefined) this.streamState.set(header.streamId, (stream = { hash: createHash('sha256'), bytes: 0, ended: false }));
     if (header.type === FrameType.END) stream.ended = true;
     else {
-      const data = header.version === HARDENED_VERSION ? payload.subarray(0, Math.max(0, payload.length - GCM_TAG_SIZE)) : payload;
+      const tagSize = tagSizeOfWireVersion(header.version);
+      const data = payload.subarray(0, Math.max(0, payload.length - tagSize));
       stream.hash.update(data);
       stream.bytes += data.length;
     }
