@@ -176,10 +176,10 @@ test('stop closes every connection gracefully (FIN, peer-down) and cuts the sock
   assert.deepEqual(a.cut, [aEnd]);
 });
 
-test('randomness is asked of the environment once per use; a node id given is not drawn', () => {
+test('randomness is asked of the environment once per use; a node id or identity given is not drawn', () => {
   const clock = new FakeClock();
-  assert.deepEqual(new FakeNode(clock).randomUses.sort(), ['connections', 'dialing', 'discovery', 'node-id']);
-  assert.deepEqual(new FakeNode(clock, { nodeId: nodeIdOf(7) }).randomUses.sort(), ['connections', 'dialing', 'discovery']);
+  assert.deepEqual(new FakeNode(clock).randomUses.sort(), ['connections', 'dialing', 'discovery', 'identity', 'node-id']);
+  assert.deepEqual(new FakeNode(clock, { nodeId: nodeIdOf(7), identity: new Uint8Array(32).fill(9) }).randomUses.sort(), ['connections', 'dialing', 'discovery']);
   assert.throws(() => new FakeNode(clock, { nodeId: new Uint8Array(3) }), { name: 'TypeError', message: 'nodeId must be 16 bytes' });
   assert.throws(() => new FakeNode(clock, { community: '' }), { name: 'TypeError', message: 'community is required' });
 });
