@@ -28,6 +28,11 @@ export function validateWith<Schema extends z.ZodType>(schema: Schema, data: unk
 
 /** Parses YAML text against `schema`; a YAML syntax error is a ScenarioError with its line and column. */
 export function parseYamlWith<Schema extends z.ZodType>(schema: Schema, text: string, origin: string): z.output<Schema> {
+  return validateWith(schema, parseYaml(text, origin), origin);
+}
+
+/** YAML text as plain data; a syntax error is a ScenarioError with its line and column. */
+export function parseYaml(text: string, origin: string): unknown {
   const lines = new LineCounter();
   const document = parseDocument(text, { prettyErrors: false, lineCounter: lines });
   if (document.errors.length > 0) {
@@ -39,7 +44,7 @@ export function parseYamlWith<Schema extends z.ZodType>(schema: Schema, text: st
       }),
     );
   }
-  return validateWith(schema, document.toJS(), origin);
+  return document.toJS();
 }
 
 /** The text of a scenario file; an unreadable file is a ScenarioError. */

@@ -1,5 +1,6 @@
 /**
- * Runs threat scenarios (scenarios/threats/*.yaml, format in threat-schema.ts): takes the attack the
+ * Runs threat scenarios (scenarios/threats/*.yaml, format in threat-schema.ts; their expected verdicts
+ * in scenarios/threat-expectations.yaml, read by threat-expectations.ts): takes the attack the
  * scenario names from the registry (attacks/simulated/index.ts; contract in attacks/simulated/types.ts),
  * checks its params, runs it once per profile the scenario has expectations for, and compares each observed
  * verdict with the expected one. Verdicts come from the attack's run, never from the file.
@@ -10,7 +11,8 @@ import { PROFILES, type ProfileName } from '../src/core/profile.ts';
 import { SIMULATED_ATTACKS } from '../attacks/simulated/index.ts';
 import type { AttackModule, SimulatedAttackOutcome } from '../attacks/simulated/types.ts';
 import { allOf, type DecidedVerdict } from '../bench/verdict.ts';
-import { ScenarioError, parseYamlWith, readScenarioText, validateWith } from './load.ts';
+import { ScenarioError, parseYaml, readScenarioText, validateWith } from './load.ts';
+import { catalogueExpectations, withExpectations, type ExpectationTable } from './threat-expectations.ts';
 import { threatScenarioSchema, type ThreatScenario } from './threat-schema.ts';
 
 /** The attack kinds there are, sorted. */
@@ -33,8 +35,9 @@ export interface PreparedThreat {
   params: unknown;
 }
 
-export function prepareThreat(text: string, origin: string): PreparedThreat {
-  const scenario = parseYamlWith(threatScenarioSchema, text, origin);
+/** `expectations`: where scenarios that carry no `expect:` find theirs (default: the project's table). */
+export function prepareThreat(text: string, origin: string, expectations: ExpectationTable = catalogueExpectations()): PreparedThreat {
+  const scenario = validateWith(threatScenarioSchema, withExpectations(parseYaml(text, origin), origin, expectations), origin);
   const { kind, ...rest } = scenario.attack;
   const attack = loadAttack(kind, origin);
   const params = validateWith(attack.params, rest, origin, ['attack']);

@@ -6,6 +6,10 @@
  *   claims: [S1, S2]                 # the claims (docs/claims.md) this scenario decides
  *   seed: 1                          # default 1; --seed overrides
  *   attack: { kind: hello-replay, …params }   # kind = a file of attacks/simulated/; params checked by that module
+ *
+ * The expected verdicts of the project's scenarios are in scenarios/threat-expectations.yaml
+ * (threat-expectations.ts adds them as `expect`). A scenario of a user's own may carry them itself:
+ *
  *   expect:
  *     asoc-v1:           { S1: HOLDS, S2: HOLDS }
  *     asoc-v1/reference: { S1: HOLDS, S2: FAILS }
@@ -32,7 +36,9 @@ const threatShape = z.strictObject({
   /** The attack's kind and its params; the params are the attack module's to check. */
   attack: z.looseObject({ kind: attackKind }),
   /** Profile name → claim → verdict; profile names are checked below, so an unknown one is named with the known ones. */
-  expect: z.record(z.string(), z.record(claimId, verdict)).refine((byProfile) => Object.keys(byProfile).length > 0, 'expected verdicts for at least one profile'),
+  expect: z.record(z.string(), z.record(claimId, verdict), {
+    error: (issue) => (issue.input === undefined ? 'no expected verdicts: name the scenario under its profiles in scenarios/threat-expectations.yaml (a scenario of your own may carry an expect: map instead)' : undefined),
+  }).refine((byProfile) => Object.keys(byProfile).length > 0, 'expected verdicts for at least one profile'),
 });
 
 export type ThreatScenario = Omit<z.output<typeof threatShape>, 'expect'> & { expect: Partial<Record<ProfileName, Record<string, DecidedVerdict>>> };

@@ -48,7 +48,7 @@ const threats: Instrument = {
       measurements: [
         {
           name: 'threat scenarios',
-          summary: `${threatResults.results.length} scenarios, ${rows.length} verdicts (claim × profile × scenario); ${mismatched.length} differ from the scenario files' expectations. Each run's counts, figures, trace excerpt and trace hash are in the JSON; rerun with asoc-lab scenario run ${THREAT_SCENARIO_DIR}.`,
+          summary: `${threatResults.results.length} scenarios, ${rows.length} verdicts (claim × profile × scenario); ${mismatched.length} differ from the expectations in scenarios/threat-expectations.yaml. Each run's counts, figures, trace excerpt and trace hash are in the JSON; rerun with asoc-lab scenario run ${THREAT_SCENARIO_DIR}.`,
           seeds: Object.fromEntries(threatResults.results.map((r) => [r.scenario, r.seed])),
           data: threatResults.results,
         },
