@@ -103,7 +103,7 @@ export default defineAttack({
           evidence:
             `${forged.length} forged HELLOs (${nearly.length} nearly right, ${wrong.length} wrong): the server sent back ${bytesBack} bytes and closed ${closedByServer} of them (TCP ${forged.map((r) => r.closeReason).join(', ')}) ` +
             `${nearly[0]!.toFixed(3)} ms after the HELLO was written, spread ${spread.toFixed(6)} ms across both kinds; the untouched control HELLO got ${control.bytesReceived} bytes (its ACCEPT). ` +
-            'Signatures are compared by constantTimeEqual (src/crypto/mac.ts, node:crypto timingSafeEqual; verdicts checked by test/crypto/mac.test.ts "constantTimeEqual: equal bytes, different lengths, every one-bit difference"); the simulator does not model comparison time.',
+            'Signatures are compared by constantTimeEqual (src/crypto/mac.ts: every byte XORed into one accumulator, no early exit; verdicts checked by test/crypto/mac.test.ts "constantTimeEqual: equal bytes, different lengths, every one-bit difference"); the simulator does not model comparison time.',
         },
       ],
       counts: {

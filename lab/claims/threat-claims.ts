@@ -96,7 +96,7 @@ export const THREAT_DECISIONS: Readonly<Record<string, ClaimDecision>> = {
   S11: {
     by: BY_SCENARIOS,
     reach: {
-      measures: 'Nearly-right and wrong HELLOs against an untouched control: no byte back, the same close for both; the comparison the code uses (node:crypto timingSafeEqual) is cited.',
+      measures: 'Nearly-right and wrong HELLOs against an untouched control: no byte back, the same close for both; the comparison the code uses (constantTimeEqual: every byte compared, no early exit) is cited.',
       doesNotMeasure: 'Timing side channels on real hardware (the simulator has no CPU timing jitter to measure constant time by); constant-time comparison is checked in the code, not timed.',
     },
   },

@@ -5,6 +5,7 @@ import { runFrameCostCli } from './bench/frame-cost.ts';
 import { runHandshakeCli } from './bench/handshake.ts';
 import { runHttpCli } from './bench/http.ts';
 import { runLatencyCli } from './bench/latency.ts';
+import { runReceivePathCli } from './bench/receive-path.ts';
 import { runSimEventsCli } from './bench/sim-events.ts';
 import { runSimScaleCli } from './bench/sim-scale.ts';
 import { runSoakCli } from './bench/soak.ts';
@@ -23,6 +24,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'latency', summary: 'echo latency (ping-pong and open loop at a fixed rate) per protocol, HDR percentiles, CPU, ratios to raw TCP', run: runLatencyCli },
   { name: 'cpu', summary: 'CPU % of sender and receiver while one stream is paced one way at a fixed rate (default 446 MB/s, P6), raw TCP alongside, in rounds', run: runCpuCli },
   { name: 'http', summary: 'HTTP/1.1 request rate and latency with autocannon against the http1 baseline (one POST per chunk)', run: runHttpCli },
+  { name: 'receive-path', summary: "loopback TCP with no protocol, read by 'data' events or into one reused buffer: MB/s, bytes per read and mode of each run", run: runReceivePathCli },
   { name: 'frame-cost', summary: 'one DATA frame through the connection core, per profile and crypto backend, 1 KiB and 1 MiB', run: runFrameCostCli },
   { name: 'sim-events', summary: "the simulator's packet path: simulated events per wall-clock second and memory", run: runSimEventsCli },
   { name: 'sim-scale', summary: '1,000 simulated nodes discover each other and each dials 10: wall time, events/s, memory', run: runSimScaleCli },
