@@ -92,7 +92,7 @@ async function receiveOnce(port: number, variant: ReadVariant, { totalBytes, run
   const socket =
     variant === 'data-events'
       ? net.connect({ port, host: '127.0.0.1' }).on('data', (piece: Buffer) => count(piece.length))
-      : net.connect({ port, host: '127.0.0.1', onread: { buffer: Buffer.alloc(variant), callback: (n: number) => void count(n) } });
+      : net.connect({ port, host: '127.0.0.1', onread: { buffer: Buffer.alloc(variant), callback: (n: number) => (count(n), true) } });
   const timer = setTimeout(() => socket.destroy(new Error(`a ${variantName(variant)} run took more than ${runTimeoutMs} ms`)), runTimeoutMs);
   try {
     await once(socket, 'end');
