@@ -229,10 +229,11 @@ test('scenario run: exit 0 and JSON when verdicts match, 1 when one differs, 2 f
   assert.equal(json.rows.length, 2);
   assert.match(json.runs[0].traceHash, /^[0-9a-f]{64}$/);
 
-  writeFileSync(join(dir, 'wrong.yaml'), keyless.replace('asoc-v1: { S1: HOLDS', 'asoc-v1: { S1: FAILS'));
+  // A scenario of the user's own (not in scenarios/threat-expectations.yaml) carries its expectations itself.
+  writeFileSync(join(dir, 'wrong.yaml'), `${keyless.replace('name: keyless-node', 'name: my-keyless')}expect:\n  asoc-v1: { S1: FAILS, S6: HOLDS }\n`);
   const wrong = await scenarioCli(['run', join(dir, 'wrong.yaml'), '--out', join(dir, 'out'), '--profile', 'asoc-v1']);
-  assert.equal(wrong.status, 1);
-  assert.match(wrong.err, /keyless-node S1 asoc-v1: expected FAILS, observed HOLDS/);
+  assert.equal(wrong.status, 1, wrong.err);
+  assert.match(wrong.err, /my-keyless S1 asoc-v1: expected FAILS, observed HOLDS/);
 
   assert.equal((await scenarioCli(['run'])).status, 2);
   assert.equal((await scenarioCli(['run', join(dir, 'ok.yaml'), '--seed', 'x'])).status, 2);
