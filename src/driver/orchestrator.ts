@@ -258,7 +258,9 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
       now: this.options.now(),
       unixOffsetMs: this.options.unixNow() - this.options.now(),
       helloReplay: role === 'server' ? this.helloReplay : undefined,
-      expectedPeer: expectedPeer === null ? undefined : hexToBytes(expectedPeer),
+      // A discovered or pinned peer is known here by its node id, which only a kind that checks the
+      // server's id can use; subduction knows peers by their keys, and a node id means nothing to it.
+      expectedPeer: expectedPeer !== null && HANDSHAKES.get(profile.security.kind).kind.checksServerId ? hexToBytes(expectedPeer) : undefined,
       limits: limits ?? {},
     });
   }

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { STT, type AsocProfile } from '../../../src/core/profile.ts';
+import { STT, SUBDUCTION, type AsocProfile } from '../../../src/core/profile.ts';
 import type { SttSecurity } from '../../../src/core/stt-handshake.ts';
 import { buildCluster, clusterAddress, generatedStreamSha256 } from '../../../sim/asoc/index.ts';
 
@@ -31,3 +31,11 @@ for (const profile of [STT, ROTATING]) {
     for (const node of cluster.nodes) assert.equal(node.discoveryCounters!.rejected['other-community'], 0);
   });
 }
+
+test('subduction in the simulator: 4 nodes discover each other by their 16-byte node ids and connect once per pair', () => {
+  // A discovered peer's node id is not a subduction audience: the dial asks for the service (Discover) instead of failing.
+  const cluster = buildCluster({ seed: 31, size: 4, topology: 'discovery', node: { profile: SUBDUCTION } });
+  cluster.start();
+  assert.ok(cluster.sim.scheduler.runUntil(() => cluster.nodes.every((n) => n.peers().length === 3), { maxTime: 2_000 }), 'every node has the 3 others as peers');
+  assert.equal(cluster.connectionCount(), 6, 'one connection per pair');
+});
