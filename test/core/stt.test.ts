@@ -22,6 +22,7 @@ import { decodeFrames } from '../../src/wire/frame-reader.ts';
 import { HELLO_SIZE, SttFrame, decodeAuthProof, decodeHello, decodeResponse, encodeGreeting, encodeHello } from '../../src/wire/stt.ts';
 import { CLIENT_ID, ConnectionPair, SERVER_ID, concat, drain, eventsOf } from '../support/pair.ts';
 import { seededRandom } from '../support/random.ts';
+import { accepted, refused } from '../support/handshake-verdicts.ts';
 
 const SECURITY = STT.security as SttSecurity;
 const WIRE_VERSION = STT.wireVersion;
@@ -63,16 +64,6 @@ function handshakeOf(role: 'client' | 'server', crypto: CryptoBackend, options: 
     helloReplay: options.nonces,
   };
   return STT_HANDSHAKE.createHandshake(config, SECURITY) as SttHandshake;
-}
-
-function accepted(verdict: HandshakeVerdict): Extract<HandshakeVerdict, { ok: true }> {
-  assert.ok(verdict.ok, verdict.ok ? '' : `${verdict.failure}: ${verdict.detail}`);
-  return verdict;
-}
-
-function refused(verdict: HandshakeVerdict): Extract<HandshakeVerdict, { ok: false }> {
-  assert.ok(!verdict.ok, 'the handshake should have refused');
-  return verdict;
 }
 
 /** The four messages of one handshake between the two fixed parties, and both sessions. */

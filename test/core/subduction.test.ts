@@ -11,7 +11,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AsocConnection } from '../../src/core/connection.ts';
 import type { ConnectionEvent } from '../../src/core/events.ts';
-import type { HandshakeVerdict } from '../../src/core/handshake.ts';
 import { SUBDUCTION, type AsocProfile } from '../../src/core/profile.ts';
 import type { RandomSource } from '../../src/core/random.ts';
 import { IdentityRequiredError, SUBDUCTION_HANDSHAKE, SubductionHandshake, discoveryId, type SubductionSecurity } from '../../src/core/subduction-handshake.ts';
@@ -39,6 +38,7 @@ import {
 } from '../../src/wire/subduction.ts';
 import { CLIENT_ID, CLIENT_IDENTITY, ConnectionPair, KEY, SERVER_ID, SERVER_IDENTITY, concat, drain, eventsOf } from '../support/pair.ts';
 import { seededRandom } from '../support/random.ts';
+import { accepted, refused } from '../support/handshake-verdicts.ts';
 
 const SECURITY = SUBDUCTION.security as SubductionSecurity;
 const CLIENT_KEY = nodeEd25519.publicKey(CLIENT_IDENTITY);
@@ -72,16 +72,6 @@ function handshakeOf(role: 'client' | 'server', crypto: CryptoBackend, options: 
   const identity = options.identity ?? (role === 'client' ? CLIENT_IDENTITY : SERVER_IDENTITY);
   const config = { nodeId: role === 'client' ? CLIENT_ID : SERVER_ID, apiKey: KEY, crypto, random: FIXED_RANDOM, identity, expectedPeer: options.expectedPeer, helloReplay: options.nonces };
   return SUBDUCTION_HANDSHAKE.createHandshake(config, SECURITY) as SubductionHandshake;
-}
-
-function accepted(verdict: HandshakeVerdict): Extract<HandshakeVerdict, { ok: true }> {
-  assert.ok(verdict.ok, verdict.ok ? '' : `${verdict.failure}: ${verdict.detail}`);
-  return verdict;
-}
-
-function refused(verdict: HandshakeVerdict): Extract<HandshakeVerdict, { ok: false }> {
-  assert.ok(!verdict.ok, 'the handshake should have refused');
-  return verdict;
 }
 
 for (const crypto of [nodeBackend, nobleBackend]) {
