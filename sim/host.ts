@@ -1,10 +1,10 @@
 /**
- * A simulated machine: one IPv4-style address, a local clock (virtual time + skew), a CPU that every
+ * A simulated machine: one address (IPv4, or IPv6 through the simulation's AddressBook), a local clock (virtual time + skew), a CPU that every
  * packet in or out must pass through, and TCP and UDP stacks. Links and switches attach to it by
  * giving it routes (which channel reaches which address); there is no multi-hop routing, so hosts
  * that talk share a link or a switch.
  */
-import { BROADCAST_ADDRESS, formatAddress } from './address.ts';
+import { BROADCAST_ADDRESS, type AddressBook } from './address.ts';
 import type { Channel } from './channel.ts';
 import { Cpu, type CpuCosts } from './cpu.ts';
 import { Protocol, type Packet } from './packet.ts';
@@ -21,6 +21,8 @@ export interface HostContext {
   trace: Trace;
   /** The host's own random stream (TCP initial sequence numbers). */
   random: SimRandom;
+  /** The simulation's addresses: what a value stands for, and the value of a text. */
+  addresses: AddressBook;
 }
 
 export interface HostConfig {
@@ -35,6 +37,8 @@ export interface HostConfig {
 export class Host implements StackHost {
   readonly name: string;
   readonly address: number;
+  readonly addressText: string;
+  readonly addresses: AddressBook;
   /** Trace id. */
   readonly id: number;
   readonly cpu: Cpu;
@@ -51,6 +55,8 @@ export class Host implements StackHost {
   constructor(config: HostConfig, context: HostContext) {
     this.name = config.name;
     this.address = config.address;
+    this.addresses = context.addresses;
+    this.addressText = context.addresses.textOf(config.address);
     this.clockSkewMs = config.clockSkewMs;
     this.scheduler = context.scheduler;
     this.trace = context.trace;
@@ -58,10 +64,6 @@ export class Host implements StackHost {
     this.cpu = new Cpu(context.scheduler, config.cpu, config.receiveBacklogFrames);
     this.tcp = new TcpStack(this, config.tcp, context.random);
     this.udp = new UdpStack(this);
-  }
-
-  get addressText(): string {
-    return formatAddress(this.address);
   }
 
   /** The host's local clock in milliseconds. */
@@ -97,7 +99,7 @@ export class Host implements StackHost {
   /** A channel delivers a packet to this host. */
   receive(packet: Packet): void {
     if (packet.dst !== this.address && packet.dst !== BROADCAST_ADDRESS) {
-      this.event('ip.not-addressed', { dst: formatAddress(packet.dst) });
+      this.event('ip.not-addressed', { dst: this.addresses.textOf(packet.dst) });
       return;
     }
     if (!this.cpu.receive(packet, this.demultiplex)) this.event('cpu.backlog-drop');
@@ -109,7 +111,7 @@ export class Host implements StackHost {
       return;
     }
     const channel = this.routes.get(packet.dst);
-    if (channel === undefined) this.event('ip.unroutable', { dst: formatAddress(packet.dst) });
+    if (channel === undefined) this.event('ip.unroutable', { dst: this.addresses.textOf(packet.dst) });
     else channel.offer(packet);
   }
 

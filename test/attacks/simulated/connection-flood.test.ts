@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import connectionFlood from '../../../attacks/simulated/connection-flood.ts';
+import { ASOC_HARDENED } from '../../../src/core/profile.ts';
 import { runAttack, observedVerdict } from './run-attack.ts';
 
 test('connection flood (v1): 150 silent connections, at most 100 held; the 50 beyond are refused; a legitimate client is served once the held slots time out', () => {
@@ -89,4 +90,27 @@ test('known peer under a flood (hardened): 13 addresses × 8 handshakes fill wha
   const v1 = runAttack(connectionFlood, 'asoc-v1', flood);
   assert.equal(observedVerdict(v1, 'H6'), 'FAILS', 'v1 keeps no slot: the known client waits for a timeout');
   assert.equal(v1.counts.maxOpenAtServer, 100);
+});
+
+test('IPv6 /64 flood: hardened counts 30 addresses of one /64 as one, admits 8 handshakes from them all and serves a stranger at once; v1 lets them hold every slot', () => {
+  const flood = { connections: 150, addresses: 30, ipv6: true, legitServedWithinMs: 2_000, observeMs: 6_000 };
+  const hardened = runAttack(connectionFlood, 'asoc-hardened', flood);
+  assert.deepEqual([observedVerdict(hardened, 'H6'), observedVerdict(hardened, 'S10')], ['HOLDS', 'HOLDS']);
+  assert.equal(hardened.counts.refusedTooManyHandshakes, 142, '8 of the /64 admitted, the other 142 refused');
+  assert.equal(hardened.counts.maxOpenAtServer, 9, "the /64's 8 and the client's probe");
+  assert.ok(hardened.figures.firstLegitServedAfterAttackStartMs! < 1_000);
+  const v1 = runAttack(connectionFlood, 'asoc-v1', flood);
+  assert.deepEqual([observedVerdict(v1, 'H6'), observedVerdict(v1, 'S10')], ['FAILS', 'PARTIAL']);
+  assert.equal(v1.counts.maxOpenAtServer, 100);
+  assert.equal(v1.counts.refusedTooManyHandshakes, 0);
+});
+
+test('IPv6 /64 flood against hardened counting every IPv6 address on its own (as before the grouping): 5 each from 30 addresses fill what strangers may take', () => {
+  const ungrouped = { ...ASOC_HARDENED, admission: { ...ASOC_HARDENED.admission, groupIpv6By64: false } };
+  const params = connectionFlood.params.parse({ connections: 150, addresses: 30, ipv6: true, legitServedWithinMs: 2_000, observeMs: 6_000 });
+  const out = connectionFlood.run({ profile: ungrouped, seed: 1, params });
+  assert.equal(observedVerdict(out, 'H6'), 'FAILS');
+  assert.equal(out.counts.maxOpenAtServer, 80, 'every slot not kept for known peers');
+  assert.equal(out.counts.refusedTooManyHandshakes, 0);
+  assert.ok(out.figures.firstLegitServedAfterAttackStartMs! > 5_000, 'the client waited for the 5 s handshake timeout');
 });
