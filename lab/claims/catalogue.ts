@@ -220,6 +220,12 @@ export const CLAIMS: readonly Claim[] = [
     source: 'protocol review of asoc-hardened, finding "AEAD usage limit" (low)',
     quoted: "no AEAD usage limit or rekeying (the encrypted suite passes RFC 8446 §5.5's margin after about 15 minutes at 446 MB/s",
   }),
+  hardened({
+    id: 'H8',
+    text: "asoc-hardened: an attacker who alters a known peer's handshake on the path does not get that peer's address locked out (tampering charged to the victim)",
+    source: 'protocol review of asoc-hardened, finding "on-path tampering" (low)',
+    quoted: "on-path tampering is charged to the victim's address",
+  }),
   consistency(
     {
       id: 'X1',

@@ -9,7 +9,7 @@ function failTimes(admission: Admission, address: string, times: number[]): void
 }
 
 test('defaults are those of RFC-0001 §10.4', () => {
-  assert.deepEqual(DEFAULT_ADMISSION, { maxConnections: 100, maxAuthFailures: 5, failureWindowMs: MINUTE, lockoutMs: 5 * MINUTE, maxTrackedAddresses: 10_000, maxHandshakingPerAddress: Infinity, charges: CHARGE_EVERY_FAILURE, reservedForKnownPeers: 0, maxKnownPeers: 10_000, groupIpv6By64: false });
+  assert.deepEqual(DEFAULT_ADMISSION, { maxConnections: 100, maxAuthFailures: 5, failureWindowMs: MINUTE, lockoutMs: 5 * MINUTE, maxTrackedAddresses: 10_000, maxHandshakingPerAddress: Infinity, charges: CHARGE_EVERY_FAILURE, reservedForKnownPeers: 0, maxKnownPeers: 10_000, spareKnownPeers: false, groupIpv6By64: false });
 });
 
 test('reserved slots: an unknown address is refused once only the reserved ones are left; a known peer (inbound or dialled) still gets one', () => {
@@ -24,6 +24,22 @@ test('reserved slots: an unknown address is refused once only the reserved ones 
   assert.deepEqual([admission.tryAdmit('10.0.0.1', 0), admission.tryAdmit('10.0.0.2', 0), admission.tryAdmit('10.0.0.1', 0)], ['ok', 'ok', 'ok']);
   assert.equal(admission.tryAdmit('10.0.0.2', 0), 'too-many-connections', 'all 10 taken: known peers get no more than there are');
   assert.throws(() => new Admission({ maxConnections: 10, reservedForKnownPeers: 10 }), RangeError);
+});
+
+test('spareKnownPeers: a known peer\'s address is charged nothing and never locked out; a stranger\'s still is, and without the setting so is a known one', () => {
+  const spared = new Admission({ spareKnownPeers: true, maxAuthFailures: 2, groupIpv6By64: true });
+  spared.knownPeer('10.0.0.2');
+  spared.knownPeer('2001:db8:0:2::1');
+  failTimes(spared, '10.0.0.2', [0, 1, 2, 3, 4]);
+  failTimes(spared, '2001:db8:0:2::77', [0, 1, 2]);
+  failTimes(spared, '10.0.0.9', [0, 1]);
+  assert.deepEqual([spared.isLockedOut('10.0.0.2', 5), spared.isLockedOut('2001:db8:0:2::1', 5), spared.isLockedOut('10.0.0.9', 5)], [false, false, true]);
+  assert.deepEqual([spared.counters.sparedKnownPeerFailures, spared.counters.authFailures, spared.counters.lockouts], [8, 2, 1]);
+  const charged = new Admission({ maxAuthFailures: 2 });
+  charged.knownPeer('10.0.0.2');
+  failTimes(charged, '10.0.0.2', [0, 1]);
+  assert.equal(charged.isLockedOut('10.0.0.2', 2), true);
+  assert.equal(charged.counters.sparedKnownPeerFailures, 0);
 });
 
 test('known peers are remembered up to maxKnownPeers, least recently established forgotten first', () => {
