@@ -100,7 +100,7 @@ export class AddressBook {
   }
 
   /** The value of an address to send to: IPv4 as it is, IPv6 only when a host of this simulation has it. */
-  valueOf(address: string | number): number {
+  resolve(address: string | number): number {
     if (typeof address === 'number') return address >>> 0;
     if (!address.includes(':')) return parseAddress(address);
     const value = this.ipv6Values.get(canonicalIpv6(address));

@@ -54,7 +54,7 @@ export class UdpStack {
   }
 
   send(srcPort: number, to: string | number, dstPort: number, bytes: Uint8Array): void {
-    const dst = this.host.addresses.valueOf(to);
+    const dst = this.host.addresses.resolve(to);
     this.host.transmit(
       new Packet({
         protocol: Protocol.UDP,

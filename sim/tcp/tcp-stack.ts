@@ -44,7 +44,7 @@ export class TcpStack implements ConnectionOwner {
 
   /** Opens a connection; the socket reports onConnect, or onClose('refused' | 'timeout'). */
   connect(address: string | number, port: number, options: Partial<TcpOptions> = {}): TcpSocket {
-    const remote = this.host.addresses.valueOf(address);
+    const remote = this.host.addresses.resolve(address);
     const localPort = this.ephemeralPort(remote, port);
     const ends = { localPort, remoteAddress: remote, remotePort: port };
     const settings = { ...this.options, ...options };

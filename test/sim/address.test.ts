@@ -22,10 +22,10 @@ test('an address book: IPv4 is its own value; an IPv6 host gets a stand-in of 24
   const second = book.register('2001:DB8:0:1:0:0:0:2');
   assert.deepEqual([first, second], [0xf000_0000, 0xf000_0001]);
   assert.equal(book.register('2001:db8:0:1::1'), first, 'one text, one value');
-  assert.equal(book.valueOf('2001:0db8:0:1::2'), second);
-  assert.equal(book.valueOf('10.0.0.9'), 0x0a00_0009);
+  assert.equal(book.resolve('2001:0db8:0:1::2'), second);
+  assert.equal(book.resolve('10.0.0.9'), 0x0a00_0009);
   assert.deepEqual([book.textOf(first), book.textOf(second), book.textOf(0x0a00_0001)], ['2001:db8:0:1::1', '2001:db8:0:1::2', '10.0.0.1']);
-  assert.throws(() => book.valueOf('2001:db8::99'), /no simulated host has the IPv6 address 2001:db8::99/);
+  assert.throws(() => book.resolve('2001:db8::99'), /no simulated host has the IPv6 address 2001:db8::99/);
   assert.throws(() => book.register('240.0.0.1'), /240\.0\.0\.0\/4, which the simulator keeps for IPv6 hosts/);
 });
 
