@@ -1,9 +1,8 @@
 /**
  * A simulated machine: one address (IPv4, or IPv6 through the simulation's AddressBook), a local
  * clock (virtual time + skew), a CPU that every packet in or out must pass through, and TCP and UDP
- * stacks. Links and switches attach to it by
- * giving it routes (which channel reaches which address); there is no multi-hop routing, so hosts
- * that talk share a link or a switch.
+ * stacks. Links and switches attach to it by giving it routes (which channel reaches which
+ * address); there is no multi-hop routing, so hosts that talk share a link or a switch.
  */
 import { BROADCAST_ADDRESS, type AddressBook } from './address.ts';
 import type { Channel } from './channel.ts';
