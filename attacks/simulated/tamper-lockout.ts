@@ -47,19 +47,26 @@ export default defineAttack({
     const excerpt = new FloodExcerpt();
     const serverAddress = arena.server.host.address;
 
-    /** Client ports whose first payload segment has gone by: only a connection's first bytes are its HELLO. */
-    const seenPorts = new Set<number>();
     let tampered = 0;
+    /** Per client port: bytes of its HELLO still to come after the segments seen (the header and payload may travel apart). */
+    const helloRest = new Map<number, number>();
     addTap(arena.uplinkOf(arena.client), (packet) => {
-      if (packet.protocol !== Protocol.TCP || packet.dst !== serverAddress || packet.dstPort !== port || packet.payload.length === 0 || seenPorts.has(packet.srcPort)) return packet;
-      seenPorts.add(packet.srcPort);
       const now = sim.scheduler.now;
       const bytes = packet.payload;
-      if (now < ATTACK_AT_MS || now >= p.attackMs || bytes.length < HEADER_SIZE || bytes[1] !== FrameType.HELLO) return packet;
-      const end = HEADER_SIZE + view(bytes).getUint32(10);
-      if (bytes.length < end) return packet;
+      if (now < ATTACK_AT_MS || now >= p.attackMs || packet.protocol !== Protocol.TCP || packet.dst !== serverAddress || packet.dstPort !== port || bytes.length === 0) return packet;
+      let rest = helloRest.get(packet.srcPort);
+      if (rest === undefined) {
+        // A connection's first bytes are the client's HELLO header.
+        if (bytes.length < HEADER_SIZE || bytes[1] !== FrameType.HELLO) return packet;
+        rest = HEADER_SIZE + view(bytes).getUint32(10);
+      }
+      if (bytes.length < rest) {
+        helloRest.set(packet.srcPort, rest - bytes.length);
+        return packet;
+      }
+      helloRest.delete(packet.srcPort);
       const altered = bytes.slice();
-      altered[end - 1] = bytes[end - 1]! ^ 0x01;
+      altered[rest - 1] = bytes[rest - 1]! ^ 0x01;
       tampered++;
       excerpt.add(now, 'attacker', 'flip-bit', "flipped the last bit of the client's HELLO (a byte its MAC covers)");
       return packet.with({ payload: altered });
