@@ -17,7 +17,9 @@
  *
  * With `legitKnown`, the legitimate client completes a handshake once before the flood, so the
  * server knows it as a peer; H6 (a known peer is served while unknown addresses hold every slot
- * open to them) HOLDS when it was served within `legitServedWithinMs`, FAILS when not.
+ * open to them) HOLDS when it was served within `legitServedWithinMs`, FAILS when not. Without it,
+ * H9 (a client the server has never seen is served while silent connections hold every slot open to
+ * it) is decided the same way.
  *
  * With `ipv6`, every host is on IPv6 and the attacker addresses are all in one /64, as one machine
  * given a provider's /64 would use them: a profile that counts a /64 as one address caps them all
@@ -122,13 +124,13 @@ export default defineAttack({
     const opened = clients.reduce((sum, c) => sum + c.connections.length, 0);
     const servedDuringAttack = served.filter((c) => c.record.establishedAt! < ATTACK_AT_MS + p.durationMs).length;
     const firstServed = firstServedAt === null ? 'never' : `first at ${((firstServedAt - ATTACK_AT_MS) / 1000).toFixed(2)} s after the flood began`;
+    const servedEvidence =
+      `${p.legitKnown ? 'A client the server knew as a peer (it had completed a handshake before the flood)' : 'A client the server did not know'} tried every ${p.probeEveryMs / 1000} s while ${opened} silent connections from ${sources} held what slots they could (the server held at most ${maxOpen} at once, and closed ${admission.silentEvicted} silent ones to make room): ` +
+      `served in ${served.length} of ${probes.length} probes, ${firstServed} (needed within ${p.legitServedWithinMs / 1000} s).`;
     return {
       observations: [
-        {
-          claim: 'H6',
-          verdict: servedInTime ? 'HOLDS' : 'FAILS',
-          evidence: `${p.legitKnown ? 'A client the server knew as a peer (it had completed a handshake before the flood)' : 'A client the server did not know'} tried every ${p.probeEveryMs / 1000} s while ${opened} silent connections from ${sources} held what slots they could (the server held at most ${maxOpen} at once): served in ${served.length} of ${probes.length} probes, ${firstServed} (needed within ${p.legitServedWithinMs / 1000} s).`,
-        },
+        // H6 (a known peer, or a stranger beside one /64) and H9 (a stranger under load) ask the same: was the client served in time?
+        ...(['H6', 'H9'] as const).map((claim) => ({ claim, verdict: servedInTime ? ('HOLDS' as const) : ('FAILS' as const), evidence: servedEvidence })),
         {
           claim: 'S10',
           verdict,
@@ -146,6 +148,7 @@ export default defineAttack({
         refusedTooManyHandshakes: admission.refused['too-many-handshakes'],
         unauthenticatedFailures: admission.authFailures,
         lockouts: admission.lockouts,
+        silentEvicted: admission.silentEvicted,
         handshakeTimeouts: server.counters().connectionsClosed['handshake-timeout'] ?? 0,
         legitProbes: probes.length,
         legitRefused: legitRefusals.count,

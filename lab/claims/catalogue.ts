@@ -226,6 +226,12 @@ export const CLAIMS: readonly Claim[] = [
     source: 'protocol review of asoc-hardened, finding "on-path tampering" (low)',
     quoted: "on-path tampering is charged to the victim's address",
   }),
+  hardened({
+    id: 'H9',
+    text: 'asoc-hardened: a peer the server has never seen is served while silent connections hold every slot open to it (under load, a slot goes to a peer that speaks)',
+    source: 'protocol review of asoc-hardened, finding "slots" (low)',
+    quoted: 'all 100 slots can be held by 13 addresses × 8 handshakes (reserve slots for known peers, group IPv6 by /64, a cookie under load)',
+  }),
   consistency(
     {
       id: 'X1',

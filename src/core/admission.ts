@@ -93,6 +93,12 @@ export interface AdmissionSettings {
    * lockout would keep it, and everyone behind its address, out long after the attacker stopped.
    */
   spareKnownPeers: boolean;
+  /**
+   * When a newcomer finds no slot open to it, close the oldest inbound connection still in its
+   * handshake that has shown nothing of the key, and give its slot to the newcomer: under load a
+   * slot goes to a peer that speaks, so silent connections cannot starve one that has the key.
+   */
+  evictSilentUnderLoad: boolean;
   /** Count every IPv6 address of a /64 as one address, for every per-address limit. */
   groupIpv6By64: boolean;
 }
@@ -108,6 +114,7 @@ export const DEFAULT_ADMISSION: AdmissionSettings = {
   reservedForKnownPeers: 0,
   maxKnownPeers: 10_000,
   spareKnownPeers: false,
+  evictSilentUnderLoad: false,
   groupIpv6By64: false,
 };
 
@@ -119,6 +126,8 @@ export interface AdmissionCounters {
   authFailures: number;
   /** Failures not charged because the address was a known peer's (spareKnownPeers). */
   sparedKnownPeerFailures: number;
+  /** Silent connections closed to give their slot to a newcomer (evictSilentUnderLoad). */
+  silentEvicted: number;
   lockouts: number;
   /** Tracked addresses forgotten to stay within maxTrackedAddresses. */
   evictions: number;
@@ -137,6 +146,7 @@ export class Admission {
     refused: { 'too-many-connections': 0, 'locked-out': 0, 'too-many-handshakes': 0 },
     authFailures: 0,
     sparedKnownPeerFailures: 0,
+    silentEvicted: 0,
     lockouts: 0,
     evictions: 0,
   };
@@ -175,18 +185,20 @@ export class Admission {
     return this.known.size;
   }
 
-  /** A new inbound connection from `address`: 'ok' counts it as open (and handshaking) until release(). */
-  tryAdmit(peerAddress: string, now: number): AdmissionVerdict {
+  /**
+   * A new inbound connection from `address`: 'ok' counts it as open (and handshaking) until release().
+   * `evictSilent` closes the oldest silent connection in its handshake, releasing its slot at once,
+   * and says whether there was one; it is called only with evictSilentUnderLoad, when the newcomer
+   * finds every slot open to it taken and is refused for nothing else.
+   */
+  tryAdmit(peerAddress: string, now: number, evictSilent: () => boolean = () => false): AdmissionVerdict {
     const address = this.keyOf(peerAddress);
     const handshaking = this.handshaking.get(address) ?? 0;
     const slots = this.known.has(address) ? this.settings.maxConnections : this.settings.maxConnections - this.settings.reservedForKnownPeers;
-    const verdict: AdmissionVerdict = this.isLockedOut(address, now)
-      ? 'locked-out'
-      : this.open >= slots
-        ? 'too-many-connections'
-        : handshaking >= this.settings.maxHandshakingPerAddress
-          ? 'too-many-handshakes'
-          : 'ok';
+    const underCap = handshaking < this.settings.maxHandshakingPerAddress;
+    const locked = this.isLockedOut(address, now);
+    if (!locked && underCap && this.open >= slots && this.settings.evictSilentUnderLoad && evictSilent()) this.counters.silentEvicted++;
+    const verdict: AdmissionVerdict = locked ? 'locked-out' : this.open >= slots ? 'too-many-connections' : underCap ? 'ok' : 'too-many-handshakes';
     if (verdict === 'ok') {
       this.open++;
       this.peak = Math.max(this.peak, this.open);

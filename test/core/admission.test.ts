@@ -9,7 +9,7 @@ function failTimes(admission: Admission, address: string, times: number[]): void
 }
 
 test('defaults are those of RFC-0001 §10.4', () => {
-  assert.deepEqual(DEFAULT_ADMISSION, { maxConnections: 100, maxAuthFailures: 5, failureWindowMs: MINUTE, lockoutMs: 5 * MINUTE, maxTrackedAddresses: 10_000, maxHandshakingPerAddress: Infinity, charges: CHARGE_EVERY_FAILURE, reservedForKnownPeers: 0, maxKnownPeers: 10_000, spareKnownPeers: false, groupIpv6By64: false });
+  assert.deepEqual(DEFAULT_ADMISSION, { maxConnections: 100, maxAuthFailures: 5, failureWindowMs: MINUTE, lockoutMs: 5 * MINUTE, maxTrackedAddresses: 10_000, maxHandshakingPerAddress: Infinity, charges: CHARGE_EVERY_FAILURE, reservedForKnownPeers: 0, maxKnownPeers: 10_000, spareKnownPeers: false, evictSilentUnderLoad: false, groupIpv6By64: false });
 });
 
 test('reserved slots: an unknown address is refused once only the reserved ones are left; a known peer (inbound or dialled) still gets one', () => {
@@ -40,6 +40,27 @@ test('spareKnownPeers: a known peer\'s address is charged nothing and never lock
   failTimes(charged, '10.0.0.2', [0, 1]);
   assert.equal(charged.isLockedOut('10.0.0.2', 2), true);
   assert.equal(charged.counters.sparedKnownPeerFailures, 0);
+});
+
+test('evictSilentUnderLoad: a newcomer finding every slot taken asks for a silent connection to be closed, and gets its slot; never when refused for anything else', () => {
+  const admission = new Admission({ maxConnections: 2, maxHandshakingPerAddress: 1, maxAuthFailures: 1, evictSilentUnderLoad: true });
+  const asked: string[] = [];
+  const evictOldest = (who: string, found: boolean) => () => {
+    asked.push(who);
+    if (found) admission.release('10.0.0.1', false);
+    return found;
+  };
+  assert.deepEqual([admission.tryAdmit('10.0.0.1', 0), admission.tryAdmit('10.0.0.2', 0)], ['ok', 'ok']);
+  assert.equal(admission.tryAdmit('10.0.0.3', 0, evictOldest('3', true)), 'ok', 'the silent one from 10.0.0.1 gave its slot');
+  assert.equal(admission.tryAdmit('10.0.0.4', 0, evictOldest('4', false)), 'too-many-connections', 'no silent connection left');
+  assert.equal(admission.tryAdmit('10.0.0.3', 0, evictOldest('3 again', true)), 'too-many-connections', 'at its own cap as well: nobody is evicted for it');
+  admission.recordAuthFailure('10.0.0.5', 0);
+  assert.equal(admission.tryAdmit('10.0.0.5', 0, evictOldest('5', true)), 'locked-out');
+  assert.deepEqual(asked, ['3', '4']);
+  assert.deepEqual([admission.counters.silentEvicted, admission.openConnections], [1, 2]);
+  const off = new Admission({ maxConnections: 1 });
+  off.tryAdmit('10.0.0.1', 0);
+  assert.equal(off.tryAdmit('10.0.0.2', 0, () => assert.fail('evicted without the setting')), 'too-many-connections');
 });
 
 test('known peers are remembered up to maxKnownPeers, least recently established forgotten first', () => {
