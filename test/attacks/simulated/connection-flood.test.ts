@@ -119,6 +119,11 @@ test('IPv6 /64 flood against hardened counting every IPv6 address on its own (as
   assert.equal(out.counts.maxOpenAtServer, 80, 'every slot not kept for known peers');
   assert.equal(out.counts.refusedTooManyHandshakes, 0);
   assert.ok(out.figures.firstLegitServedAfterAttackStartMs! > 5_000, 'the client waited for the 5 s handshake timeout');
+  // Eviction under load (H9) serves the client by another way; the counts still show the /64 was not grouped.
+  const evicting = connectionFlood.run({ profile: { ...ASOC_HARDENED, admission: { ...ASOC_HARDENED.admission, groupIpv6By64: false } }, seed: 1, params });
+  assert.equal(observedVerdict(evicting, 'H6'), 'HOLDS');
+  assert.deepEqual([evicting.counts.maxOpenAtServer, evicting.counts.refusedTooManyHandshakes], [80, 0]);
+  assert.ok(evicting.counts.silentEvicted! > 0);
 });
 
 test('stranger under a flood: 13 addresses × 8 silent connections hold every slot open to strangers; hardened gives the client the slot of the oldest silent one, v1 and hardened without eviction keep it waiting', () => {
