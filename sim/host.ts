@@ -1,12 +1,8 @@
 /**
- * A simulated machine: one IPv4-style address, a local clock (virtual time + skew), a CPU that every
- * packet in or out must pass through, and TCP and UDP stacks. Links and switches attach to it by
- * giving it routes (which channel reaches which address); there is no multi-hop routing, so hosts
- * that talk share a link or a switch. A host has at most one switch port; the switch answers which
- * addresses it reaches, so attaching the n-th host costs O(1) routes, not n (10,000 hosts on one
- * switch would otherwise hold 10^8 routes).
+    const channel = this.routes.get(packet.dst) ?? (packet.dst !== this.address && this.lan?.reaches(packet.dst) ? this.lan.uplink : undefined);
+    if (channel === undefined) this.event('ip.unroutable', { dst: this.addresses.textOf(packet.dst) });
  */
-import { BROADCAST_ADDRESS, formatAddress } from './address.ts';
+import { BROADCAST_ADDRESS, type AddressBook } from './address.ts';
 import type { Channel } from './channel.ts';
 import { Cpu, type CpuCosts } from './cpu.ts';
 import { Protocol, type Packet } from './packet.ts';
@@ -23,6 +19,8 @@ export interface HostContext {
   trace: Trace;
   /** The host's own random stream (TCP initial sequence numbers). */
   random: SimRandom;
+  /** The simulation's addresses: what a value stands for, and the value of a text. */
+  addresses: AddressBook;
 }
 
 export interface HostConfig {
@@ -43,6 +41,8 @@ export interface SwitchUplink {
 export class Host implements StackHost {
   readonly name: string;
   readonly address: number;
+  readonly addressText: string;
+  readonly addresses: AddressBook;
   /** Trace id. */
   readonly id: number;
   readonly cpu: Cpu;
@@ -61,6 +61,8 @@ export class Host implements StackHost {
   constructor(config: HostConfig, context: HostContext) {
     this.name = config.name;
     this.address = config.address;
+    this.addresses = context.addresses;
+    this.addressText = context.addresses.textOf(config.address);
     this.clockSkewMs = config.clockSkewMs;
     this.scheduler = context.scheduler;
     this.trace = context.trace;
@@ -68,10 +70,6 @@ export class Host implements StackHost {
     this.cpu = new Cpu(context.scheduler, config.cpu, config.receiveBacklogFrames);
     this.tcp = new TcpStack(this, config.tcp, context.random);
     this.udp = new UdpStack(this);
-  }
-
-  get addressText(): string {
-    return formatAddress(this.address);
   }
 
   /** The host's local clock in milliseconds. */
@@ -125,7 +123,7 @@ export class Host implements StackHost {
   /** A channel delivers a packet to this host. */
   receive(packet: Packet): void {
     if (packet.dst !== this.address && packet.dst !== BROADCAST_ADDRESS) {
-      this.event('ip.not-addressed', { dst: formatAddress(packet.dst) });
+      this.event('ip.not-addressed', { dst: this.addresses.textOf(packet.dst) });
       return;
     }
     if (!this.cpu.receive(packet, this.demultiplex)) this.event('cpu.backlog-drop');
@@ -137,7 +135,7 @@ export class Host implements StackHost {
       return;
     }
     const channel = this.routes.get(packet.dst) ?? (packet.dst !== this.address && this.lan?.reaches(packet.dst) ? this.lan.uplink : undefined);
-    if (channel === undefined) this.event('ip.unroutable', { dst: formatAddress(packet.dst) });
+    if (channel === undefined) this.event('ip.unroutable', { dst: this.addresses.textOf(packet.dst) });
     else channel.offer(packet);
   }
 

@@ -14,7 +14,7 @@
  * Random streams are named after the component that draws from them (`host:<name>`,
  * `channel:<from>-><to>`), so their draws depend on the seed and the name only.
  */
-import { parseAddress } from './address.ts';
+import { AddressBook } from './address.ts';
 import type { ChannelContext, ChannelOptions } from './channel.ts';
 import { DEFAULT_CPU_COSTS, DEFAULT_RECEIVE_BACKLOG_FRAMES, type CpuCosts } from './cpu.ts';
 import { Host } from './host.ts';
@@ -32,7 +32,7 @@ export interface SimulationOptions extends SchedulerOptions {
 
 export interface HostOptions {
   name: string;
-  /** Dotted quad, e.g. "10.0.0.1". */
+  /** Dotted quad, e.g. "10.0.0.1", or IPv6, e.g. "2001:db8::1" (see AddressBook for what that models). */
   address: string;
   clockSkewMs?: number;
   cpu?: Partial<CpuCosts>;
@@ -45,13 +45,14 @@ export class Simulation {
   readonly scheduler: Scheduler;
   readonly random: RandomStreams;
   readonly trace: Trace;
+  readonly addresses = new AddressBook();
   private readonly hostsByName = new Map<string, Host>();
-  private readonly addresses = new Set<number>();
+  private readonly takenAddresses = new Set<number>();
 
   constructor(options: SimulationOptions) {
     this.scheduler = new Scheduler(options);
     this.random = new RandomStreams(options.seed);
-    this.trace = new Trace(options.trace);
+    this.trace = new Trace(options.trace, this.addresses);
   }
 
   get hosts(): Host[] {
@@ -59,9 +60,9 @@ export class Simulation {
   }
 
   addHost(options: HostOptions): Host {
-    const address = parseAddress(options.address);
+    const address = this.addresses.register(options.address);
     if (this.hostsByName.has(options.name)) throw new Error(`host name ${options.name} is taken`);
-    if (this.addresses.has(address)) throw new Error(`address ${options.address} is taken`);
+    if (this.takenAddresses.has(address)) throw new Error(`address ${options.address} is taken`);
     const host = new Host(
       {
         name: options.name,
@@ -71,10 +72,10 @@ export class Simulation {
         receiveBacklogFrames: options.receiveBacklogFrames ?? DEFAULT_RECEIVE_BACKLOG_FRAMES,
         tcp: { ...DEFAULT_TCP_OPTIONS, ...options.tcp },
       },
-      { scheduler: this.scheduler, trace: this.trace, random: this.random.stream(`host:${options.name}`) },
+      { scheduler: this.scheduler, trace: this.trace, random: this.random.stream(`host:${options.name}`), addresses: this.addresses },
     );
     this.hostsByName.set(options.name, host);
-    this.addresses.add(address);
+    this.takenAddresses.add(address);
     return host;
   }
 

@@ -14,7 +14,7 @@
  * deterministic, and hashing them would cost as much as the simulation.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { formatAddress } from './address.ts';
+import type { AddressBook } from './address.ts';
 import { canonicalJson, type JsonValue } from './canonical-json.ts';
 import { Protocol, formatFlags, type Packet } from './packet.ts';
 
@@ -61,7 +61,11 @@ export class Trace {
   private readonly hostNames: string[] = [];
   private readonly encoder = new TextEncoder();
 
-  constructor(options: TraceOptions = {}) {
+  constructor(
+    options: TraceOptions = {},
+    /** What the packets' address values stand for, in the recorded entries' text. */
+    private readonly addresses: AddressBook,
+  ) {
     this.recording = options.record ?? false;
     this.hash = (options.hash ?? true) ? createHash('sha256') : null;
   }
@@ -143,8 +147,8 @@ export class Trace {
       kind: entry.kind,
       link: this.linkNames[entry.link]!,
       proto: p.protocol === Protocol.TCP ? 'tcp' : 'udp',
-      src: `${formatAddress(p.src)}:${p.srcPort}`,
-      dst: `${formatAddress(p.dst)}:${p.dstPort}`,
+      src: `${this.addresses.textOf(p.src)}:${p.srcPort}`,
+      dst: `${this.addresses.textOf(p.dst)}:${p.dstPort}`,
       len: p.payload.length,
     };
     if (entry.reason !== 'none') line.reason = entry.reason;

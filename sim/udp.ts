@@ -3,7 +3,7 @@
  * A datagram is one packet of any size (no IP fragmentation); one to an unbound port is dropped
  * (no ICMP), and so is one that arrives while nobody listens.
  */
-import { BROADCAST_ADDRESS, formatAddress, toAddress } from './address.ts';
+import { BROADCAST_ADDRESS } from './address.ts';
 import type { StackHost } from './stack-host.ts';
 import { Packet, Protocol } from './packet.ts';
 
@@ -26,7 +26,7 @@ export class UdpSocket {
   ) {}
 
   send(address: string | number, port: number, bytes: Uint8Array): void {
-    this.stack.send(this.port, toAddress(address), port, bytes);
+    this.stack.send(this.port, address, port, bytes);
   }
 
   broadcast(port: number, bytes: Uint8Array): void {
@@ -53,7 +53,8 @@ export class UdpStack {
     return socket;
   }
 
-  send(srcPort: number, dst: number, dstPort: number, bytes: Uint8Array): void {
+  send(srcPort: number, to: string | number, dstPort: number, bytes: Uint8Array): void {
+    const dst = this.host.addresses.resolve(to);
     this.host.transmit(
       new Packet({
         protocol: Protocol.UDP,
@@ -83,7 +84,7 @@ export class UdpStack {
     }
     socket.onMessage({
       bytes: packet.payload,
-      fromAddress: formatAddress(packet.src),
+      fromAddress: this.host.addresses.textOf(packet.src),
       fromPort: packet.srcPort,
       broadcast: packet.dst === BROADCAST_ADDRESS,
     });

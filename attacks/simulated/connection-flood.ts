@@ -17,11 +17,17 @@
  *
  * With `legitKnown`, the legitimate client completes a handshake once before the flood, so the
  * server knows it as a peer; H6 (a known peer is served while unknown addresses hold every slot
- * open to them) HOLDS when it was served within `legitServedWithinMs`, FAILS when not.
+ * open to them) HOLDS when it was served within `legitServedWithinMs`, FAILS when not. Without it,
+ * H9 (a client the server has never seen is served while silent connections hold every slot open to
+ * it) is decided the same way.
+ *
+ * With `ipv6`, every host is on IPv6 and the attacker addresses are all in one /64, as one machine
+ * given a provider's /64 would use them: a profile that counts a /64 as one address caps them all
+ * together.
  */
 import { z } from 'zod';
 import { DEFAULT_ADMISSION } from '../../src/core/admission.ts';
-import { ARENA_CLIENT_ADDRESS, ARENA_SERVER_ADDRESS, buildArena } from './adversary/arena.ts';
+import { buildArena } from './adversary/arena.ts';
 import type { CoreClient } from './adversary/core-client.ts';
 import { FloodExcerpt } from './support/flood-excerpt.ts';
 import { RawTcpClient } from './adversary/raw-tcp-client.ts';
@@ -42,6 +48,8 @@ const params = z
     serverMaxConnections: z.number().int().positive().max(10_000).optional(),
     /** The legitimate client completes a handshake before the flood, so the server knows it as a peer. */
     legitKnown: z.boolean().default(false),
+    /** Every host on IPv6, the attacker addresses all in one /64 (one machine's prefix). */
+    ipv6: z.boolean().default(false),
     /** The cap the claim promises (default RFC-0001 §10.4's 100). */
     claimedMaxConnections: z.number().int().positive().max(10_000).default(DEFAULT_ADMISSION.maxConnections),
   })
@@ -54,27 +62,28 @@ export default defineAttack({
   params,
   run({ profile, seed, params: p }) {
     const serverSettings = p.serverMaxConnections === undefined ? {} : { admission: { maxConnections: p.serverMaxConnections } };
-    const arena = buildArena({ seed, profile, attackers: p.addresses, server: serverSettings });
+    const arena = buildArena({ seed, profile, attackers: p.addresses, server: serverSettings, ipv6: p.ipv6 });
     const { sim, server } = arena;
     const excerpt = new FloodExcerpt();
+    const sources = `${p.addresses} addresses${p.ipv6 ? ' of one IPv6 /64' : ''}`;
     const clients = arena.attackers.map((host) => new RawTcpClient(host));
     const legitRefusals = { count: 0 };
     server.on('refused', (r) => {
-      if (r.address === ARENA_CLIENT_ADDRESS) legitRefusals.count++;
+      if (r.address === arena.clientAddress) legitRefusals.count++;
       excerpt.add(sim.scheduler.now, 'server', `refused ${r.reason}`, `inbound connection from ${r.address} dropped before its handshake`);
     });
     server.start();
 
     const open = (index: number): void => {
       const client = clients[index % clients.length]!;
-      const conn = client.connect(ARENA_SERVER_ADDRESS, arena.port);
+      const conn = client.connect(arena.serverAddress, arena.port);
       if (p.mode !== 'reconnect') return;
       conn.whenClosed(() => {
         if (sim.scheduler.now + p.retryDelayMs < ATTACK_AT_MS + p.durationMs) sim.scheduler.after(p.retryDelayMs, () => open(index));
       });
     };
     sim.scheduler.at(ATTACK_AT_MS, () => {
-      excerpt.add(sim.scheduler.now, 'attackers', 'flood', `${p.connections} connections from ${p.addresses} addresses, none sends a byte (${p.mode})`);
+      excerpt.add(sim.scheduler.now, 'attackers', 'flood', `${p.connections} connections from ${sources}, none sends a byte (${p.mode})`);
       for (let i = 0; i < p.connections; i++) open(i);
     });
 
@@ -115,18 +124,18 @@ export default defineAttack({
     const opened = clients.reduce((sum, c) => sum + c.connections.length, 0);
     const servedDuringAttack = served.filter((c) => c.record.establishedAt! < ATTACK_AT_MS + p.durationMs).length;
     const firstServed = firstServedAt === null ? 'never' : `first at ${((firstServedAt - ATTACK_AT_MS) / 1000).toFixed(2)} s after the flood began`;
+    const servedEvidence =
+      `${p.legitKnown ? 'A client the server knew as a peer (it had completed a handshake before the flood)' : 'A client the server did not know'} tried every ${p.probeEveryMs / 1000} s while ${opened} silent connections from ${sources} held what slots they could (the server held at most ${maxOpen} at once, and closed ${admission.silentEvicted} silent ones to make room): ` +
+      `served in ${served.length} of ${probes.length} probes, ${firstServed} (needed within ${p.legitServedWithinMs / 1000} s).`;
     return {
       observations: [
-        {
-          claim: 'H6',
-          verdict: servedInTime ? 'HOLDS' : 'FAILS',
-          evidence: `${p.legitKnown ? 'A client the server knew as a peer (it had completed a handshake before the flood)' : 'A client the server did not know'} tried every ${p.probeEveryMs / 1000} s while ${opened} silent connections from ${p.addresses} addresses held what slots they could (the server held at most ${maxOpen} at once): served in ${served.length} of ${probes.length} probes, ${firstServed} (needed within ${p.legitServedWithinMs / 1000} s).`,
-        },
+        // H6 (a known peer, or a stranger beside one /64) and H9 (a stranger under load) ask the same: was the client served in time?
+        ...(['H6', 'H9'] as const).map((claim) => ({ claim, verdict: servedInTime ? ('HOLDS' as const) : ('FAILS' as const), evidence: servedEvidence })),
         {
           claim: 'S10',
           verdict,
           evidence:
-            `${opened} attacker connections opened; the server held at most ${maxOpen} at once (claimed cap ${cap}; the server's own: ${serverCap === Infinity ? 'none' : serverCap}); of all inbound connections it refused ${admission.refused['too-many-connections']} as too many, ${admission.refused['too-many-handshakes']} as too many handshakes from one address and ${admission.refused['locked-out']} as locked out (${admission.lockouts} address lockouts after ${admission.authFailures} unauthenticated closes). ` +
+            `${opened} attacker connections opened from ${sources}; the server held at most ${maxOpen} at once (claimed cap ${cap}; the server's own: ${serverCap === Infinity ? 'none' : serverCap}); of all inbound connections it refused ${admission.refused['too-many-connections']} as too many, ${admission.refused['too-many-handshakes']} as too many handshakes from one address and ${admission.refused['locked-out']} as locked out (${admission.lockouts} address lockouts after ${admission.authFailures} unauthenticated closes). ` +
             `The legitimate client was served in ${served.length} of ${probes.length} probes, ${firstServed} (needed within ${p.legitServedWithinMs / 1000} s).`,
         },
       ],
@@ -139,6 +148,7 @@ export default defineAttack({
         refusedTooManyHandshakes: admission.refused['too-many-handshakes'],
         unauthenticatedFailures: admission.authFailures,
         lockouts: admission.lockouts,
+        silentEvicted: admission.silentEvicted,
         handshakeTimeouts: server.counters().connectionsClosed['handshake-timeout'] ?? 0,
         legitProbes: probes.length,
         legitRefused: legitRefusals.count,

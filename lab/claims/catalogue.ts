@@ -220,6 +220,18 @@ export const CLAIMS: readonly Claim[] = [
     source: 'protocol review of asoc-hardened, finding "AEAD usage limit" (low)',
     quoted: "no AEAD usage limit or rekeying (the encrypted suite passes RFC 8446 §5.5's margin after about 15 minutes at 446 MB/s",
   }),
+  hardened({
+    id: 'H8',
+    text: "asoc-hardened: an attacker who alters a known peer's handshake on the path does not get that peer's address locked out (tampering charged to the victim)",
+    source: 'protocol review of asoc-hardened, finding "on-path tampering" (low)',
+    quoted: "on-path tampering is charged to the victim's address",
+  }),
+  hardened({
+    id: 'H9',
+    text: 'asoc-hardened: a peer the server has never seen is served while silent connections hold every slot open to it (under load, a slot goes to a peer that speaks)',
+    source: 'protocol review of asoc-hardened, finding "slots" (low)',
+    quoted: 'all 100 slots can be held by 13 addresses × 8 handshakes (reserve slots for known peers, group IPv6 by /64, a cookie under load)',
+  }),
   consistency(
     {
       id: 'X1',

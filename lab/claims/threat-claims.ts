@@ -111,7 +111,7 @@ export const THREAT_DECISIONS: Readonly<Record<string, ClaimDecision>> = {
     by: BY_HARDENED_SCENARIOS,
     reach: {
       measures: 'An attacker on an honest client’s path, without the key, holding back each of the client’s HELLOs and sending a copy first from its own address, for 60 s: whether the server locks the client’s address out and whether the client gets its session.',
-      doesNotMeasure: 'A bit flipped in the client’s HELLO on the path (a wrong MAC from the client’s address is charged: it cannot be told from a guess at the key), or an attacker who blocks the client’s packets outright (no protocol keeps a session through that).',
+      doesNotMeasure: 'A bit flipped in the client’s HELLO on the path (H8’s scenario), or an attacker who blocks the client’s packets outright (no protocol keeps a session through that).',
     },
   },
   H3: {
@@ -138,8 +138,8 @@ export const THREAT_DECISIONS: Readonly<Record<string, ClaimDecision>> = {
   H6: {
     by: BY_HARDENED_SCENARIOS,
     reach: {
-      measures: '104 silent connections from 13 addresses, re-opened as they close, against a server whose legitimate client completed a handshake before: whether that known peer is served within 1 s.',
-      doesNotMeasure: 'A peer the server has never seen (it waits like any stranger: no cookie under load yet), IPv6 /64 grouping (the simulated hosts have IPv4 addresses; unit tests cover it), or attackers with more addresses than the per-address cap divides the free slots by.',
+      measures: '104 silent connections from 13 addresses, re-opened as they close, against a server whose legitimate client completed a handshake before: whether that known peer is served within 1 s; and, every host on IPv6, 150 silent connections from 30 addresses of one /64: whether a client the server has never seen is served within 2 s.',
+      doesNotMeasure: 'A peer the server has never seen while strangers from many addresses or prefixes hold the slots (H9’s scenario), IPv6 beyond addressing (the simulated packets keep IPv4’s header size), or attackers with more addresses than the per-address cap divides the free slots by.',
     },
   },
   H7: {
@@ -147,6 +147,20 @@ export const THREAT_DECISIONS: Readonly<Record<string, ClaimDecision>> = {
     reach: {
       measures: 'A session scaled down by 2^20 (the rekey threshold and RFC 8446 §5.5’s margin both divided), 4 MiB each way in 4 KiB frames through the real core: the most bytes one key protected, and whether every byte arrived across the key changes.',
       doesNotMeasure: 'A session of hundreds of gigabytes at full scale (the mechanism counts bytes, so the scaled run stands for it), or the 2^48-frame limit in a real session (tested with a limit of 4).',
+    },
+  },
+  H8: {
+    by: BY_HARDENED_SCENARIOS,
+    reach: {
+      measures: 'An attacker on an honest client’s path, without the key, flipping a bit of every HELLO the client sends for 19 s while the client, which had completed a handshake before, tries every second: whether the server locks the client’s address out, and whether the client is served within 3 s once the attacker stops.',
+      doesNotMeasure: 'A client the server has never seen (nothing tells its tampered HELLOs from guesses at the key, so its address is still charged and can be locked out), or an attacker who blocks the client’s packets outright (no protocol keeps a session through that).',
+    },
+  },
+  H9: {
+    by: BY_HARDENED_SCENARIOS,
+    reach: {
+      measures: '104 silent connections from 13 addresses, re-opened 50 ms after each closes, for 20 s, against a server that has never seen the legitimate client: whether that client is served within 1 s.',
+      doesNotMeasure: 'Attackers who send a HELLO that verifies (a recorded one replayed within its 30 s: it is not silent, so it keeps its slot until FINISH fails or the 5 s timeout), or who open more connections within one round trip of the client than the strangers have slots, evicting the client before its HELLO arrives.',
     },
   },
 };

@@ -13,7 +13,6 @@
  * Not modelled: SACK, timestamps/PAWS, window scaling as an option (windows are plain byte counts),
  * delayed ACKs, Nagle, ECN, keep-alive, simultaneous open, urgent data, path MTU discovery.
  */
-import { formatAddress } from '../address.ts';
 import { DeadlineTimer } from '../deadline-timer.ts';
 import type { StackHost } from '../stack-host.ts';
 import { EMPTY_PAYLOAD as EMPTY, Packet, Protocol, TcpFlag } from '../packet.ts';
@@ -134,7 +133,7 @@ export class TcpConnection implements TcpSocket {
     this.options = options;
     this.iss = iss;
     this.sendMss = options.mss;
-    this.label = `${this.host.addressText}:${ends.localPort}>${formatAddress(ends.remoteAddress)}:${ends.remotePort}`;
+    this.label = `${this.host.addressText}:${ends.localPort}>${this.host.addresses.textOf(ends.remoteAddress)}:${ends.remotePort}`;
     this.congestion = new NewReno(options.mss, options.initialWindowSegments);
     this.rtt = new RttEstimator(options.initialRtoMs, options.minRtoMs, options.maxRtoMs);
     const scheduler = this.host.scheduler;
@@ -159,7 +158,7 @@ export class TcpConnection implements TcpSocket {
   }
 
   get remoteAddress(): string {
-    return formatAddress(this.remoteAddressValue);
+    return this.host.addresses.textOf(this.remoteAddressValue);
   }
 
   get state(): TcpState {

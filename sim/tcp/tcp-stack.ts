@@ -3,7 +3,6 @@
  * the answers to segments nobody owns (a RST, as a real stack sends: connection refused, or a stale
  * connection). Initial sequence numbers come from the host's random stream.
  */
-import { toAddress } from '../address.ts';
 import type { StackHost } from '../stack-host.ts';
 import { EMPTY_PAYLOAD, Packet, Protocol, TcpFlag } from '../packet.ts';
 import type { SimRandom } from '../random.ts';
@@ -45,7 +44,7 @@ export class TcpStack implements ConnectionOwner {
 
   /** Opens a connection; the socket reports onConnect, or onClose('refused' | 'timeout'). */
   connect(address: string | number, port: number, options: Partial<TcpOptions> = {}): TcpSocket {
-    const remote = toAddress(address);
+    const remote = this.host.addresses.resolve(address);
     const localPort = this.ephemeralPort(remote, port);
     const ends = { localPort, remoteAddress: remote, remotePort: port };
     const settings = { ...this.options, ...options };

@@ -4,8 +4,9 @@
  * handshakes within `failureWindowMs` (a sliding window) refused for `lockoutMs`. Which failed
  * handshakes count is the profile's `charges`: by close reason, and by what the peer had shown of
  * the key when it failed. A profile may keep `reservedForKnownPeers` slots for addresses that have
- * completed a handshake before, so that unknown addresses cannot hold every slot, and count an IPv6
- * /64 as one address (one host's addresses are a /64). Sans-io: time is an argument, in the
+ * completed a handshake before, so that unknown addresses cannot hold every slot, never lock such
+ * an address out (whatever fails on its connections, an attacker on its path can cause), and count
+ * an IPv6 /64 as one address (one host's addresses are a /64). Sans-io: time is an argument, in the
  * driver's milliseconds.
  *
  * Only failed authentications create per-address state, and at most `maxTrackedAddresses` addresses
@@ -86,6 +87,18 @@ export interface AdmissionSettings {
   reservedForKnownPeers: number;
   /** Addresses remembered as known peers, least recently established forgotten first. */
   maxKnownPeers: number;
+  /**
+   * Charge no failure to a known peer's address: every failure its handshake can show (a wrong MAC,
+   * a bad header, silence) an attacker on its path can cause by flipping or dropping a byte, and a
+   * lockout would keep it, and everyone behind its address, out long after the attacker stopped.
+   */
+  spareKnownPeers: boolean;
+  /**
+   * When a newcomer finds no slot open to it, close the oldest inbound connection still in its
+   * handshake that has shown nothing of the key, and give its slot to the newcomer: under load a
+   * slot goes to a peer that speaks, so silent connections cannot starve one that has the key.
+   */
+  evictSilentUnderLoad: boolean;
   /** Count every IPv6 address of a /64 as one address, for every per-address limit. */
   groupIpv6By64: boolean;
 }
@@ -100,6 +113,8 @@ export const DEFAULT_ADMISSION: AdmissionSettings = {
   charges: CHARGE_EVERY_FAILURE,
   reservedForKnownPeers: 0,
   maxKnownPeers: 10_000,
+  spareKnownPeers: false,
+  evictSilentUnderLoad: false,
   groupIpv6By64: false,
 };
 
@@ -109,6 +124,10 @@ export interface AdmissionCounters {
   admitted: number;
   refused: Record<Exclude<AdmissionVerdict, 'ok'>, number>;
   authFailures: number;
+  /** Failures not charged because the address was a known peer's (spareKnownPeers). */
+  sparedKnownPeerFailures: number;
+  /** Silent connections closed to give their slot to a newcomer (evictSilentUnderLoad). */
+  silentEvicted: number;
   lockouts: number;
   /** Tracked addresses forgotten to stay within maxTrackedAddresses. */
   evictions: number;
@@ -126,6 +145,8 @@ export class Admission {
     admitted: 0,
     refused: { 'too-many-connections': 0, 'locked-out': 0, 'too-many-handshakes': 0 },
     authFailures: 0,
+    sparedKnownPeerFailures: 0,
+    silentEvicted: 0,
     lockouts: 0,
     evictions: 0,
   };
@@ -164,18 +185,20 @@ export class Admission {
     return this.known.size;
   }
 
-  /** A new inbound connection from `address`: 'ok' counts it as open (and handshaking) until release(). */
-  tryAdmit(peerAddress: string, now: number): AdmissionVerdict {
+  /**
+   * A new inbound connection from `address`: 'ok' counts it as open (and handshaking) until release().
+   * `evictSilent` closes the oldest silent connection in its handshake, releasing its slot at once,
+   * and says whether there was one; it is called only with evictSilentUnderLoad, when the newcomer
+   * finds every slot open to it taken and is refused for nothing else.
+   */
+  tryAdmit(peerAddress: string, now: number, evictSilent: () => boolean = () => false): AdmissionVerdict {
     const address = this.keyOf(peerAddress);
     const handshaking = this.handshaking.get(address) ?? 0;
     const slots = this.known.has(address) ? this.settings.maxConnections : this.settings.maxConnections - this.settings.reservedForKnownPeers;
-    const verdict: AdmissionVerdict = this.isLockedOut(address, now)
-      ? 'locked-out'
-      : this.open >= slots
-        ? 'too-many-connections'
-        : handshaking >= this.settings.maxHandshakingPerAddress
-          ? 'too-many-handshakes'
-          : 'ok';
+    const underCap = handshaking < this.settings.maxHandshakingPerAddress;
+    const locked = this.isLockedOut(address, now);
+    if (!locked && underCap && this.open >= slots && this.settings.evictSilentUnderLoad && evictSilent()) this.counters.silentEvicted++;
+    const verdict: AdmissionVerdict = locked ? 'locked-out' : this.open >= slots ? 'too-many-connections' : underCap ? 'ok' : 'too-many-handshakes';
     if (verdict === 'ok') {
       this.open++;
       this.peak = Math.max(this.peak, this.open);
@@ -220,9 +243,13 @@ export class Admission {
     return this.settings.charges[evidence].includes(reason);
   }
 
-  /** A handshake from `address` failed authentication; the maxAuthFailures-th within the window locks it out. */
+  /** A handshake from `address` failed authentication; the maxAuthFailures-th within the window locks it out (a spared known peer's is not counted). */
   recordAuthFailure(peerAddress: string, now: number): void {
     const address = this.keyOf(peerAddress);
+    if (this.settings.spareKnownPeers && this.known.has(address)) {
+      this.counters.sparedKnownPeerFailures++;
+      return;
+    }
     this.counters.authFailures++;
     const record = this.touch(address) ?? this.track(address);
     record.failures = record.failures.filter((at) => now - at < this.settings.failureWindowMs);

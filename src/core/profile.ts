@@ -99,8 +99,9 @@ export const ASOC_HARDENED: AsocProfile = {
   maxFrameSize: DEFAULT_MAX_FRAME_SIZE,
   sendReceipts: true,
   limits: { handshakeTimeoutMs: 5_000 },
-  // 8 handshakes per address (an IPv6 /64), and 20 of the 100 slots kept for peers that completed a handshake before.
-  admission: { maxHandshakingPerAddress: 8, charges: CHARGE_OWN_FAILURES, reservedForKnownPeers: 20, groupIpv6By64: true },
+  // 8 handshakes per address (an IPv6 /64), 20 of the 100 slots kept for peers that completed a handshake before
+  // (never locked out), and under load a slot taken from silence for a newcomer.
+  admission: { maxHandshakingPerAddress: 8, charges: CHARGE_OWN_FAILURES, reservedForKnownPeers: 20, spareKnownPeers: true, evictSilentUnderLoad: true, groupIpv6By64: true },
 };
 
 export const ASOC_HARDENED_ENCRYPTED: AsocProfile = {

@@ -35,6 +35,8 @@ export interface NodeConnection {
   readonly isOpen: boolean;
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /** Closes gracefully: what is queued is still written, then FIN. */
+  close(detail?: string): void;
 }
 
 /** What a driver's connection reports to the orchestration. */
@@ -100,6 +102,8 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
   private readonly helloReplay: ReplayCache | undefined;
   readonly admission: Admission;
   private readonly connectionSet = new Set<Conn>();
+  /** Inbound connections still in their handshake, oldest first, with their cores (what eviction under load looks at). */
+  private readonly inboundHandshakes = new Map<Conn, AsocConnection>();
   private readonly peersByKey = new Map<string, Conn>();
   private readonly dialers = new Map<string, Dialer<Socket>>();
   /** Discovered peers given up, by node id: the address that failed (bounded by the discovery table). */
@@ -199,18 +203,31 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
   /** Forgets every connection (the driver destroyed them). */
   forgetConnections(): void {
     this.connectionSet.clear();
+    this.inboundHandshakes.clear();
     this.peersByKey.clear();
   }
 
   accept(socket: Socket, address: string): void {
-    const verdict = this.runningValue ? this.admission.tryAdmit(address, this.options.now()) : 'stopping';
+    const verdict = this.runningValue ? this.admission.tryAdmit(address, this.options.now(), () => this.evictSilent()) : 'stopping';
     if (verdict !== 'ok') {
       this.options.refuse(socket);
       this.options.reports.refused(address, verdict);
       return;
     }
     const core = this.newCore('server');
-    this.connectionSet.add(this.options.drive(socket, core, this.lifecycle(core, null)));
+    const conn = this.options.drive(socket, core, this.lifecycle(core, null));
+    this.connectionSet.add(conn);
+    if (conn.isOpen && conn.peer === null) this.inboundHandshakes.set(conn, core);
+  }
+
+  /** Closes the oldest inbound connection in its handshake whose peer has shown nothing of the key (its close releases its slot); false when there is none. */
+  private evictSilent(): boolean {
+    for (const [conn, core] of this.inboundHandshakes) {
+      if (core.peerEvidence !== 'nothing') continue;
+      conn.close('evicted under load: its slot went to a newcomer, as it had sent no valid HELLO');
+      return true;
+    }
+    return false;
   }
 
   private dial(target: { host: string; port: number }, source: Outbound<Socket>['source'], nodeId: string | null): void {
@@ -269,6 +286,7 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
     const reports = this.options.reports;
     return {
       established: (conn, peerNodeId) => {
+        this.inboundHandshakes.delete(conn);
         // An outbound peer's id is the one dialled, else the one the handshake authenticated (asoc-hardened), else unknown (v1).
         const nodeId = outbound ? (outbound.nodeId ?? (peerNodeId && bytesToHex(peerNodeId))) : bytesToHex(peerNodeId!);
         const peer: PeerInfo = outbound
@@ -287,6 +305,7 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
       authFailed: (conn, reason) => reports.authFailed(conn, reason, outbound ? 'outbound' : 'inbound'),
       closed: (conn, reason, detail) => {
         this.connectionSet.delete(conn);
+        this.inboundHandshakes.delete(conn);
         if (!outbound) this.admission.release(conn.remoteAddress, conn.peer !== null);
         // A failed handshake (and, by the profile's charges, holding a slot without authenticating:
         // no HELLO in time, or garbage instead) counts toward the address's lockout.

@@ -9,7 +9,7 @@ function failTimes(admission: Admission, address: string, times: number[]): void
 }
 
 test('defaults are those of RFC-0001 §10.4', () => {
-  assert.deepEqual(DEFAULT_ADMISSION, { maxConnections: 100, maxAuthFailures: 5, failureWindowMs: MINUTE, lockoutMs: 5 * MINUTE, maxTrackedAddresses: 10_000, maxHandshakingPerAddress: Infinity, charges: CHARGE_EVERY_FAILURE, reservedForKnownPeers: 0, maxKnownPeers: 10_000, groupIpv6By64: false });
+  assert.deepEqual(DEFAULT_ADMISSION, { maxConnections: 100, maxAuthFailures: 5, failureWindowMs: MINUTE, lockoutMs: 5 * MINUTE, maxTrackedAddresses: 10_000, maxHandshakingPerAddress: Infinity, charges: CHARGE_EVERY_FAILURE, reservedForKnownPeers: 0, maxKnownPeers: 10_000, spareKnownPeers: false, evictSilentUnderLoad: false, groupIpv6By64: false });
 });
 
 test('reserved slots: an unknown address is refused once only the reserved ones are left; a known peer (inbound or dialled) still gets one', () => {
@@ -24,6 +24,43 @@ test('reserved slots: an unknown address is refused once only the reserved ones 
   assert.deepEqual([admission.tryAdmit('10.0.0.1', 0), admission.tryAdmit('10.0.0.2', 0), admission.tryAdmit('10.0.0.1', 0)], ['ok', 'ok', 'ok']);
   assert.equal(admission.tryAdmit('10.0.0.2', 0), 'too-many-connections', 'all 10 taken: known peers get no more than there are');
   assert.throws(() => new Admission({ maxConnections: 10, reservedForKnownPeers: 10 }), RangeError);
+});
+
+test('spareKnownPeers: a known peer\'s address is charged nothing and never locked out; a stranger\'s still is, and without the setting so is a known one', () => {
+  const spared = new Admission({ spareKnownPeers: true, maxAuthFailures: 2, groupIpv6By64: true });
+  spared.knownPeer('10.0.0.2');
+  spared.knownPeer('2001:db8:0:2::1');
+  failTimes(spared, '10.0.0.2', [0, 1, 2, 3, 4]);
+  failTimes(spared, '2001:db8:0:2::77', [0, 1, 2]);
+  failTimes(spared, '10.0.0.9', [0, 1]);
+  assert.deepEqual([spared.isLockedOut('10.0.0.2', 5), spared.isLockedOut('2001:db8:0:2::1', 5), spared.isLockedOut('10.0.0.9', 5)], [false, false, true]);
+  assert.deepEqual([spared.counters.sparedKnownPeerFailures, spared.counters.authFailures, spared.counters.lockouts], [8, 2, 1]);
+  const charged = new Admission({ maxAuthFailures: 2 });
+  charged.knownPeer('10.0.0.2');
+  failTimes(charged, '10.0.0.2', [0, 1]);
+  assert.equal(charged.isLockedOut('10.0.0.2', 2), true);
+  assert.equal(charged.counters.sparedKnownPeerFailures, 0);
+});
+
+test('evictSilentUnderLoad: a newcomer finding every slot taken asks for a silent connection to be closed, and gets its slot; never when refused for anything else', () => {
+  const admission = new Admission({ maxConnections: 2, maxHandshakingPerAddress: 1, maxAuthFailures: 1, evictSilentUnderLoad: true });
+  const asked: string[] = [];
+  const evictOldest = (who: string, found: boolean) => () => {
+    asked.push(who);
+    if (found) admission.release('10.0.0.1', false);
+    return found;
+  };
+  assert.deepEqual([admission.tryAdmit('10.0.0.1', 0), admission.tryAdmit('10.0.0.2', 0)], ['ok', 'ok']);
+  assert.equal(admission.tryAdmit('10.0.0.3', 0, evictOldest('3', true)), 'ok', 'the silent one from 10.0.0.1 gave its slot');
+  assert.equal(admission.tryAdmit('10.0.0.4', 0, evictOldest('4', false)), 'too-many-connections', 'no silent connection left');
+  assert.equal(admission.tryAdmit('10.0.0.3', 0, evictOldest('3 again', true)), 'too-many-connections', 'at its own cap as well: nobody is evicted for it');
+  admission.recordAuthFailure('10.0.0.5', 0);
+  assert.equal(admission.tryAdmit('10.0.0.5', 0, evictOldest('5', true)), 'locked-out');
+  assert.deepEqual(asked, ['3', '4']);
+  assert.deepEqual([admission.counters.silentEvicted, admission.openConnections], [1, 2]);
+  const off = new Admission({ maxConnections: 1 });
+  off.tryAdmit('10.0.0.1', 0);
+  assert.equal(off.tryAdmit('10.0.0.2', 0, () => assert.fail('evicted without the setting')), 'too-many-connections');
 });
 
 test('known peers are remembered up to maxKnownPeers, least recently established forgotten first', () => {

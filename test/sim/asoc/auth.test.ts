@@ -31,6 +31,8 @@ test('a node with the wrong key never joins: bad HELLOs are closed without a byt
     admitted: 5,
     refused: { 'too-many-connections': 0, 'locked-out': attempts - 5, 'too-many-handshakes': 0 },
     authFailures: 5,
+    sparedKnownPeerFailures: 0,
+    silentEvicted: 0,
     lockouts: 1,
     evictions: 0,
   });
