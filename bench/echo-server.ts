@@ -7,8 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { BaselineSecrets, ServerRole } from '../src/baselines/types.ts';
-import { onCpu } from './cpu-pinning.ts';
 import { withDeadline } from './deadline.ts';
+import { measuringChild } from './measuring-node.ts';
 
 export type EchoChildRequest =
   | { type: 'serve'; protocol: string; role: ServerRole; secrets: BaselineSecrets }
@@ -27,7 +27,6 @@ export interface Received {
 }
 
 const CHILD_FILE = fileURLToPath(new URL('./echo-server-child.ts', import.meta.url));
-const TSX_LOADER = import.meta.resolve('tsx');
 const REPLY_TIMEOUT_MS = 30_000;
 
 export interface CpuReading {
@@ -43,8 +42,7 @@ export class EchoServerProcess {
   private exited: Error | null = null;
 
   private constructor(cpu: number | null) {
-    const node: [string, string[]] = [process.execPath, ['--import', TSX_LOADER, CHILD_FILE]];
-    const [command, args] = cpu === null ? node : onCpu(cpu, ...node);
+    const [command, args] = measuringChild(CHILD_FILE, [], cpu);
     this.child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child.once('exit', (code, signal) => (this.exited = new Error(`echo server exited (${signal ?? `code ${code}`})`)));
   }

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { cpus, release } from 'node:os';
 import { z } from 'zod';
+import { measuringSettingsInEffect } from './measuring-node.ts';
 
 export interface MachineInfo {
   cpuModel: string;
@@ -11,6 +12,8 @@ export interface MachineInfo {
   arch: string;
   /** os.release(): the kernel version on Linux and macOS, the build number on Windows. */
   kernel: string;
+  /** Which of the measuring Node flags and environment (bench/measuring-node.ts) this process ran with. */
+  nodeSettings: string[];
 }
 
 export function machineInfo(): MachineInfo {
@@ -22,6 +25,7 @@ export function machineInfo(): MachineInfo {
     platform: process.platform,
     arch: process.arch,
     kernel: release(),
+    nodeSettings: measuringSettingsInEffect(),
   };
 }
 
@@ -33,6 +37,8 @@ export const machineSchema = z.object({
   platform: z.string(),
   arch: z.string(),
   kernel: z.string(),
+  // Reports written before the settings were recorded have none.
+  nodeSettings: z.array(z.string()).default([]),
 });
 
 /** What one "core" (100 % CPU) is here: /proc/cpuinfo's model name and logical CPU count, and whether it is a VM. */

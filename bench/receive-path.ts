@@ -12,13 +12,14 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { cpuShares, snapshotCpus, type CpuShare } from './cpu-accounting.ts';
-import { choosePinning, onCpu, pinSelf, type Pinning } from './cpu-pinning.ts';
+import { choosePinning, pinSelf, type Pinning } from './cpu-pinning.ts';
 import { machineInfo, type MachineInfo } from './machine.ts';
+import { measuringChild } from './measuring-node.ts';
+import { processCostSince, type ProcessReading } from './process-meter.ts';
 import { relativeSpread, spread, type Spread } from './stats.ts';
 import { classifyRun, type RunMode } from './throughput-modes.ts';
 
 const SENDER_FILE = fileURLToPath(new URL('./receive-path-sender.ts', import.meta.url));
-const TSX_LOADER = import.meta.resolve('tsx');
 const MiB = 1024 * 1024;
 
 /** 'data-events', or the size in bytes of the one buffer every read goes into. */
@@ -41,6 +42,8 @@ export interface ReceivePathRun {
   bytesPerRead: number;
   cpus: CpuShare[] | null;
   mode: RunMode;
+  /** The receiver's GC and page faults over the run. */
+  memory: ProcessReading;
 }
 
 export interface ReceivePathReport {
@@ -56,8 +59,7 @@ export const variantName = (variant: ReadVariant): string => (variant === 'data-
 
 export async function runReceivePathBench(options: ReceivePathOptions): Promise<ReceivePathReport> {
   const pinning = choosePinning();
-  const node: [string, string[]] = [process.execPath, ['--import', TSX_LOADER, SENDER_FILE, String(options.totalBytes)]];
-  const [command, args] = pinning ? onCpu(pinning.sender, ...node) : node;
+  const [command, args] = measuringChild(SENDER_FILE, [String(options.totalBytes)], pinning?.sender ?? null);
   const sender = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const unpin = pinning ? pinSelf(pinning.receiver) : () => {};
   try {
@@ -66,11 +68,12 @@ export async function runReceivePathBench(options: ReceivePathOptions): Promise<
     for (let run = 0; run < options.runs; run++) {
       for (const variant of options.variants) {
         const before = snapshotCpus();
+        const memory = processCostSince();
         const measured = await receiveOnce(port, variant, options);
         const after = snapshotCpus();
         const cpus = before && after ? cpuShares(before, after) : null;
         const placement = pinning && { senderCpu: pinning.sender, receiverCpu: pinning.receiver };
-        runs.push({ variant: variantName(variant), run, ...measured, cpus, mode: classifyRun(cpus, placement) });
+        runs.push({ variant: variantName(variant), run, ...measured, cpus, mode: classifyRun(cpus, placement), memory: await memory() });
       }
     }
     return { date: new Date().toISOString(), machine: machineInfo(), config: { ...options, variants: options.variants.map(variantName), pinning }, runs, summary: summarise(runs) };

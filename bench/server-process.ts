@@ -6,12 +6,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { onCpu } from './cpu-pinning.ts';
+import { measuringChild } from './measuring-node.ts';
 import type { ChildMessage, ParentMessage } from './throughput-ipc.ts';
 
 const SERVER_FILE = fileURLToPath(new URL('./throughput-server.ts', import.meta.url));
-/** Resolved here, so the child finds tsx whatever its working directory. */
-const TSX_LOADER = import.meta.resolve('tsx');
 
 type Kind = Exclude<ChildMessage['type'], 'failed'>;
 type Message<T extends Kind> = Extract<ChildMessage, { type: T }>;
@@ -23,8 +21,7 @@ export class ServerProcess {
   private ended: Error | null = null;
 
   constructor(cpu: number | null) {
-    const node: [string, string[]] = [process.execPath, ['--import', TSX_LOADER, SERVER_FILE]];
-    const [command, args] = cpu === null ? node : onCpu(cpu, ...node);
+    const [command, args] = measuringChild(SERVER_FILE, [], cpu);
     this.child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child.on('message', (m: ChildMessage) => this.deliver(m));
     this.child.on('error', (err) => this.end(err));

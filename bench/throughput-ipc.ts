@@ -1,5 +1,6 @@
 /** Messages between the throughput bench (parent, the client side) and its server child, over the IPC channel. */
 import type { BaselineSecrets, ByteCounts } from '../src/baselines/types.ts';
+import type { ProcessReading } from './process-meter.ts';
 import type { Delivery } from './throughput-delivery.ts';
 import type { VerifyMode } from './throughput-schema.ts';
 
@@ -38,5 +39,5 @@ export type ChildMessage =
   /** The child's own sends of the run are done: bytes per session. */
   | { type: 'sent'; bytes: number[] }
   | { type: 'sample'; bytes: number }
-  | { type: 'finished'; cpuSeconds: number; setupBytes: ByteCounts[] }
+  | { type: 'finished'; cpuSeconds: number; memory: ProcessReading; setupBytes: ByteCounts[] }
   | { type: 'failed'; message: string };

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { BASELINE_NAMES } from '../src/baselines/index.ts';
+import { processReadingSchema } from './process-meter.ts';
 import { machineSchema } from './machine.ts';
 import { RUN_MODES } from './throughput-modes.ts';
 
@@ -63,7 +64,7 @@ export const cpuShareSchema = z.object({ cpu: count, busy: z.number().nonnegativ
 
 export const throughputRunSchema = z.object({
   protocol: protocolSchema,
-  /** 1-based among measured runs (= the round); 0 for the discarded warm-up run. */
+  /** 1-based among measured runs (= the round); 0 for the discarded warm-up runs. */
   run: count,
   warmup: z.boolean(),
   /** Bytes delivered in all transfers of the run. */
@@ -79,6 +80,8 @@ export const throughputRunSchema = z.object({
   transfers: z.array(transferSchema).min(1),
   /** CPU time (user + system) of the client process (this one) and the server process during the run. */
   cpuSeconds: z.object({ client: z.number().nonnegative(), server: z.number().nonnegative() }),
+  /** GC and page faults of each process during the run (bench/process-meter.ts; absent in reports made before they were recorded). */
+  memory: z.object({ client: processReadingSchema, server: processReadingSchema }).optional(),
   /** Setup bytes of each session, counted by the server (src/baselines: ServerSession.setup). */
   setupBytes: z.array(byteCounts),
   intervals: z.array(intervalSchema),

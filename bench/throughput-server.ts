@@ -4,10 +4,11 @@
  * 127.0.0.1, reports the ports, and then per run: takes the run's sessions, reports every transfer
  * delivered to it (bytes and SHA-256), sends its own transfers when the run is reverse or
  * bidirectional, answers samples of the bytes delivered so far, and reports its CPU time and the
- * sessions' setup bytes. Exits when the parent goes away.
+ * sessions' setup bytes and its memory management's cost over the run (bench/process-meter.ts). Exits when the parent goes away.
  */
 import { baselineByName } from '../src/baselines/index.ts';
 import type { ServerSession } from '../src/baselines/types.ts';
+import { processCostSince, type ProcessReading } from './process-meter.ts';
 import { ChunkPattern } from './throughput-data.ts';
 import { DeliveryMeter } from './throughput-delivery.ts';
 import type { ChildMessage, ParentMessage } from './throughput-ipc.ts';
@@ -32,7 +33,7 @@ class ThroughputServer {
   /** Sessions reported ready and not yet taken by a run, per protocol. */
   private readonly waiting = new Map<string, ServerSession[]>();
   private readonly pattern: ChunkPattern;
-  private run: { begin: Begin; sessions: ServerSession[]; cpu: NodeJS.CpuUsage } | null = null;
+  private run: { begin: Begin; sessions: ServerSession[]; cpu: NodeJS.CpuUsage; memory: () => Promise<ProcessReading> } | null = null;
 
   constructor(private readonly config: Configure) {
     this.pattern = new ChunkPattern(config.chunkSize, new Uint8Array(Buffer.from(config.pattern, 'base64')));
@@ -68,7 +69,7 @@ class ThroughputServer {
         if (!run) throw new Error('finish without a run');
         const cpu = process.cpuUsage(run.cpu);
         this.run = null;
-        return report({ type: 'finished', cpuSeconds: (cpu.user + cpu.system) / 1e6, setupBytes: run.sessions.map((s) => s.setup) });
+        return report({ type: 'finished', cpuSeconds: (cpu.user + cpu.system) / 1e6, memory: await run.memory(), setupBytes: run.sessions.map((s) => s.setup) });
       }
       case 'configure':
         throw new Error('configured twice');
@@ -88,7 +89,7 @@ class ThroughputServer {
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
     this.meter = this.newMeter();
-    this.run = { begin, sessions: waiting.splice(0, begin.parallel), cpu: process.cpuUsage() };
+    this.run = { begin, sessions: waiting.splice(0, begin.parallel), cpu: process.cpuUsage(), memory: processCostSince() };
     report({ type: 'ready' });
   }
 

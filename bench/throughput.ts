@@ -6,8 +6,8 @@
  * split across the sessions or for a duration each. A run is timed until its last transfer is
  * delivered: the receiving sink has every byte and (verify = sha256) its SHA-256, which is then
  * checked against the sender's pattern. Interval samples of the delivered bytes are taken during
- * the run. Runs alternate between protocols (A B C A B C …) so machine drift hits all; one warm-up
- * run per protocol comes first and is discarded. Where it can (Linux, taskset, 2+ CPUs), the two
+ * the run. Runs alternate between protocols (A B C A B C …) so machine drift hits all; three
+ * warm-up rounds come first and are discarded (a protocol's JIT and heap settle over several). Where it can (Linux, taskset, 2+ CPUs), the two
  * processes are pinned to two different CPUs. MB/s uses MB = 10^6 bytes.
  *
  *   asoc-lab bench throughput [--protocols asoc-v1,grpc-stream] [--bytes 1GiB | --duration 10] [--chunk 1MiB]
@@ -20,6 +20,7 @@ import type { BaselineSecrets, ClientSession } from '../src/baselines/types.ts';
 import { cpuShares, foreignCpus, snapshotCpus } from './cpu-accounting.ts';
 import { choosePinning, pinSelf } from './cpu-pinning.ts';
 import { withDeadline } from './deadline.ts';
+import { processCostSince } from './process-meter.ts';
 import { ServerProcess } from './server-process.ts';
 import { ChunkPattern } from './throughput-data.ts';
 import { checkDeliveries, DeliveryMeter, type Delivery } from './throughput-delivery.ts';
@@ -42,7 +43,7 @@ export interface ThroughputOptions {
   durationMs?: number;
   /** Bytes per chunk (one write, message, frame or request). Default 1 MiB. */
   chunkSize?: number;
-  /** Measured runs per protocol, after one discarded warm-up run each. Default 5. */
+  /** Measured runs per protocol, after the discarded warm-up rounds. Default 5. */
   runs?: number;
   /** What receivers check: SHA-256 of every transfer (default) or only its length. */
   verify?: VerifyMode;
@@ -86,7 +87,7 @@ export const THROUGHPUT_DEFAULTS = {
 
 type Config = ThroughputReport['config'];
 
-const WARMUP_RUNS = 1;
+const WARMUP_RUNS = 3;
 const SERVER_START_TIMEOUT_MS = 30_000;
 
 export async function runThroughputBench(options: ThroughputOptions = {}): Promise<ThroughputReport> {
@@ -154,7 +155,7 @@ function resolveConfig(options: ThroughputOptions): Config {
     intervalMs: config.intervalMs,
     pinning: config.pin ? renamePinning(choosePinning()) : null,
     transport: 'TCP over 127.0.0.1; servers in a child process, clients in this one',
-    order: 'one warm-up run per protocol (discarded), then protocols alternate run by run',
+    order: `${WARMUP_RUNS} warm-up rounds (discarded), then protocols alternate run by run`,
   };
 }
 
@@ -162,9 +163,9 @@ function renamePinning(pinning: { sender: number; receiver: number } | null): Co
   return pinning && { client: pinning.sender, server: pinning.receiver };
 }
 
-/** Warm-ups first (run 0), then round r runs every protocol once (run r): A B C A B C … */
+/** Warm-up rounds first (each run 0), then round r runs every protocol once (run r): A B C A B C … */
 function schedule(config: Config): Array<{ protocol: string; run: number }> {
-  const rounds = Array.from({ length: WARMUP_RUNS + config.runs }, (_, round) => round);
+  const rounds = [...Array<number>(WARMUP_RUNS).fill(0), ...Array.from({ length: config.runs }, (_, i) => i + 1)];
   return rounds.flatMap((run) => config.protocols.map((protocol) => ({ protocol, run })));
 }
 
@@ -199,6 +200,7 @@ async function timedRun(ctx: RunContext): Promise<RunResult> {
     const cpusAtStart = snapshotCpus();
     const started = performance.now();
     const cpu = process.cpuUsage();
+    const clientMemory = processCostSince();
     const sent = { bytes: 0 };
     server.send({ type: 'go' });
     const forwardSent = ways.includes('forward') ? sendTransfers(sessions, ctx.pattern, sendPlan, sent) : Promise.resolve([]);
@@ -212,6 +214,7 @@ async function timedRun(ctx: RunContext): Promise<RunResult> {
     const [{ deliveries, at }, forwardBytes, reverseBytes] = await Promise.all([delivered, forwardSent, reverseSent]);
     const intervals = await sampler;
     const clientCpu = process.cpuUsage(cpu);
+    const clientMemoryCost = await clientMemory();
     const cpusAtEnd = snapshotCpus();
     const cpus = cpusAtStart && cpusAtEnd ? cpuShares(cpusAtStart, cpusAtEnd) : null;
     const finished = await server.ask({ type: 'finish' }, 'finished');
@@ -236,6 +239,7 @@ async function timedRun(ctx: RunContext): Promise<RunResult> {
       verified: transfers.every((t) => t.verified),
       transfers,
       cpuSeconds,
+      memory: { client: clientMemoryCost, server: finished.memory },
       setupBytes: finished.setupBytes,
       intervals: finishIntervals(intervals, seconds, total(forward), total(reverse)),
       cpus,

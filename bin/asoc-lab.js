@@ -3,5 +3,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../lab/cli.ts');
-process.exit(await main(process.argv.slice(2)));
+const { runCli } = await import('../lab/cli.ts');
+process.exit(await runCli(process.argv.slice(2)));

@@ -1,5 +1,8 @@
 /** The asoc-lab command: one subcommand per job. */
+import { spawnSync } from 'node:child_process';
+import { constants } from 'node:os';
 import { pathToFileURL } from 'node:url';
+import { MEASURING_NODE_ENV, MEASURING_NODE_FLAGS, runsAsMeasuringNode } from '../bench/measuring-node.ts';
 import { attackCommand } from './commands/attack.ts';
 import { benchCommand } from './commands/bench.ts';
 import { calibrateCommand } from './commands/calibrate.ts';
@@ -50,8 +53,25 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * The command line's entry (bin/asoc-lab.js and `tsx lab/cli.ts`): a measuring command that was not
+ * started with the measuring Node flags and environment (bench/measuring-node.ts) runs again in a
+ * Node that has them, this process waiting.
+ */
+const RESTARTED_ENV = 'ASOC_LAB_RESTARTED';
+
+export async function runCli(argv: string[]): Promise<number> {
+  const command = COMMANDS.find((c) => c.name === argv[0]);
+  // RESTARTED_ENV: a Node that drops the flag anyway runs the command rather than restart forever.
+  if (!command?.measures || runsAsMeasuringNode() || process.env[RESTARTED_ENV]) return main(argv);
+  const env = { ...process.env, ...MEASURING_NODE_ENV, [RESTARTED_ENV]: '1' };
+  const again = spawnSync(process.execPath, [...MEASURING_NODE_FLAGS, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env });
+  if (again.error) throw again.error;
+  return again.status ?? 128 + constants.signals[again.signal!];
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main(process.argv.slice(2)).then(
+  runCli(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err) => {
       console.error(err);

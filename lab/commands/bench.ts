@@ -39,6 +39,7 @@ ${BENCHMARKS.map((b) => `  ${b.name.padEnd(width)}  ${b.summary}`).join('\n')}`;
 
 export const benchCommand: Command = {
   name: 'bench',
+  measures: true,
   summary: `run a benchmark (${BENCHMARKS.map((b) => b.name).join(', ')}) and write its JSON into reports/`,
   help,
   async run(argv) {

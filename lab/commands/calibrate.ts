@@ -43,6 +43,7 @@ Exit status: 0 when accepted, 1 when the calibration stayed unstable (the file i
 
 export const calibrateCommand: Command = {
   name: 'calibrate',
+  measures: true,
   summary: 'measure the CPU cost per frame and per byte of ASoc on this machine, for the simulator',
   help,
   async run(argv) {

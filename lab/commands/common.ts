@@ -16,6 +16,8 @@ export interface Command {
   name: string;
   summary: string;
   help: string;
+  /** It measures performance: it runs in a Node with bench/measuring-node.ts's flags (lab/cli.ts restarts it so). */
+  measures?: boolean;
   run(argv: string[]): Promise<number>;
 }
 

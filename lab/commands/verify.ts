@@ -41,6 +41,7 @@ const help = verifyHelp(INSTRUMENTS);
 
 export const verifyCommand: Command = {
   name: 'verify',
+  measures: true,
   summary: 'decide every claim the lab can decide and write the verdict report',
   help,
   async run(argv) {

@@ -13,7 +13,7 @@ Delivered throughput of every baseline against raw TCP over loopback (127.0.0.1)
 like iperf3. Servers run in a child process, clients in this one; each run connects fresh sessions
 before the clock starts and is timed until the last transfer is delivered: the receiver has every
 byte and, with --verify sha256, their SHA-256 matches what was sent. Runs alternate between
-protocols; one warm-up run per protocol comes first and is discarded. MB/s uses MB = 10^6 bytes.
+protocols; three warm-up rounds come first and are discarded. MB/s uses MB = 10^6 bytes.
 Targets (medians of per-round ratios): asoc-v1 >= 90% of raw-tcp; asoc-v1 >= 3x grpc-stream;
 asoc-hardened >= 75% of asoc-v1.
 

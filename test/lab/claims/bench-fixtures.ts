@@ -10,7 +10,7 @@ import type { ThroughputReport, ThroughputRun } from '../../../bench/throughput-
 
 export const KiB = 1024;
 export const MiB = 1024 * KiB;
-const machine = { cpuModel: 'Test CPU', cores: 2, nodeVersion: 'v20.0.0', platform: 'linux', arch: 'x64', kernel: '6.0' };
+const machine = { cpuModel: 'Test CPU', cores: 2, nodeVersion: 'v20.0.0', platform: 'linux', arch: 'x64', kernel: '6.0', nodeSettings: [] };
 const cores = { model: 'Test CPU', logical: 2, hypervisor: true };
 const date = '2026-01-01T00:00:00.000Z';
 const spreadOf = (v: number) => ({ median: v, min: v, p10: v, p90: v, max: v });
