@@ -10,7 +10,10 @@
 import { createHash } from 'node:crypto';
 import { sortedQuantile } from '../bench/stats.ts';
 import { decodeDatagram, DatagramKind } from '../src/wire/stt-datagram.ts';
+import type { AsocConnection } from '../src/core/connection.ts';
+import type { ConnectionEvent } from '../src/core/events.ts';
 import { sttUdpPair, type SttUdpPair } from '../sim/asoc/stt-udp-pair.ts';
+import type { Host } from '../sim/host.ts';
 import { Protocol } from '../sim/packet.ts';
 
 export interface IsolationOptions {
@@ -59,7 +62,7 @@ export interface IsolationRun {
   virtualMs: number;
 }
 
-interface StreamRecord {
+export interface StreamRecord {
   id: number;
   lossy: boolean;
   sentAt: number[];
@@ -77,15 +80,10 @@ export function runIsolation(options: IsolationOptions): IsolationRun {
   const streams: StreamRecord[] = [];
   dropLossyDatagrams(pair, streams, options.loss);
   pair.client.onEvent = (event) => {
-    if (event.type === 'established') startWrites(pair, streams, options);
+    const { connection, host, driver } = pair.client;
+    if (event.type === 'established') startWrites({ connection, host, flush: () => driver.flush() }, streams, options);
   };
-  pair.server.onEvent = (event, at) => {
-    const stream = streams.find((s) => event.type === 'stream-data' && s.id === event.streamId);
-    if (!stream || event.type !== 'stream-data') return;
-    stream.receivedHash.update(event.data);
-    stream.delivered += event.data.length;
-    while (stream.arrivals.length < Math.floor(stream.delivered / options.writeBytes)) stream.arrivals.push(at);
-  };
+  pair.server.onEvent = (event, at) => recordArrival(streams, event, at, options.writeBytes);
   pair.sim.scheduler.runUntilIdle();
   const senderStats = pair.client.machine.sender.stats;
   const receiverStats = pair.server.machine.receiver.stats;
@@ -114,9 +112,16 @@ function dropLossyDatagrams(pair: SttUdpPair, streams: StreamRecord[], loss: num
   });
 }
 
+/** The sending side as the writes use it: its connection, a flush after each write, its host's clock. */
+export interface WritingSide {
+  connection: AsocConnection;
+  host: Host;
+  flush(): void;
+}
+
 /** Opens the lossy and the clean stream and schedules the paced writes, then both ENDs. */
-function startWrites(pair: SttUdpPair, streams: StreamRecord[], options: IsolationOptions): void {
-  const { connection, driver, host } = pair.client;
+export function startWrites(side: WritingSide, streams: StreamRecord[], options: IsolationOptions): void {
+  const { connection, host } = side;
   for (const lossy of [true, false]) {
     streams.push({ id: connection.openStream(), lossy, sentAt: [], sentHash: createHash('sha256'), receivedHash: createHash('sha256'), delivered: 0, arrivals: [], dropped: 0 });
   }
@@ -129,9 +134,19 @@ function startWrites(pair: SttUdpPair, streams: StreamRecord[], options: Isolati
         connection.sendData(stream.id, data, host.now());
       }
       if (i === options.writes - 1) for (const stream of streams) connection.endStream(stream.id, host.now());
-      driver.flush();
+      side.flush();
     });
   }
+}
+
+/** A receiver's event: a stream's bytes, hashed, and the time each write's last byte arrived. */
+export function recordArrival(streams: StreamRecord[], event: ConnectionEvent, at: number, writeBytes: number): void {
+  if (event.type !== 'stream-data') return;
+  const stream = streams.find((s) => s.id === event.streamId);
+  if (!stream) return;
+  stream.receivedHash.update(event.data);
+  stream.delivered += event.data.length;
+  while (stream.arrivals.length < Math.floor(stream.delivered / writeBytes)) stream.arrivals.push(at);
 }
 
 /** Write `i` of a stream: its index, then a byte pattern of the stream and index. */
@@ -141,7 +156,7 @@ function writeBytes(streamId: number, i: number, size: number): Uint8Array {
   return data;
 }
 
-function outcome(stream: StreamRecord | undefined, options: IsolationOptions): StreamOutcome {
+export function outcome(stream: StreamRecord | undefined, options: IsolationOptions): StreamOutcome {
   if (!stream) return { streamId: 0, lossy: false, bytesSent: 0, bytesDelivered: 0, intact: false, datagramsDropped: 0, latencyMs: null };
   const latencies = stream.arrivals.map((at, i) => at - stream.sentAt[i]!).sort((a, b) => a - b);
   const bytesSent = stream.sentAt.length * options.writeBytes;

@@ -44,7 +44,7 @@ const sttOverUdp: Instrument = {
       measurements: [
         {
           name: 'stt over simulated UDP: stream isolation and reassembly',
-          summary: runs.map(([name, r]) => `${name}: ${r.streams.map((s) => `stream ${s.streamId}${s.lossy && r.options.loss > 0 ? ' (lossy)' : ''} worst ${s.latencyMs?.max.toFixed(2) ?? '—'} ms`).join(', ')}, ${r.retransmissions} retransmissions, ${r.segmentsOutOfOrder} segments out of order`).join('; '),
+          summary: `${runs.map(([name, r]) => `${name}: ${r.streams.map((s) => `stream ${s.streamId}${s.lossy && r.options.loss > 0 ? ' (lossy)' : ''} worst ${s.latencyMs?.max.toFixed(2) ?? '—'} ms`).join(', ')}, ${r.retransmissions} retransmissions, ${r.segmentsOutOfOrder} segments out of order`).join('; ')}; over TCP (${measured.overTcp.packetsLost} packets lost): worst ${measured.overTcp.streams.map((s) => `${s.latencyMs?.max.toFixed(2) ?? '—'} ms`).join(' and ')}`,
           seeds: Object.fromEntries(runs.map(([name, r]) => [`stream-isolation ${name}`, r.options.seed])),
           data: measured,
         },

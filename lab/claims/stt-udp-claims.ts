@@ -4,7 +4,8 @@
  * and T4, custom frames dispatched to their handlers (in memory, stt-claims.ts) and segments that
  * arrive out of order reassembled. Deterministic: the same seed gives the same verdicts and figures.
  */
-import { measureStreamIsolation, type IsolationMeasurement, type IsolationRun, type StreamOutcome } from '../../scenarios/stream-isolation.ts';
+import { ISOLATION_DEFAULTS, measureStreamIsolation, type IsolationMeasurement, type StreamOutcome } from '../../scenarios/stream-isolation.ts';
+import { runIsolationOverTcp, type TcpIsolationRun } from '../../scenarios/stream-isolation-tcp.ts';
 import { customFrameDispatch } from './stt-claims.ts';
 import type { ClaimDecision } from './instrument.ts';
 import type { ClaimResult } from './verdict.ts';
@@ -16,11 +17,22 @@ import type { ClaimResult } from './verdict.ts';
  */
 export const ISOLATION_TOLERANCE_MS = 0.5;
 
-const clean = (run: IsolationRun): StreamOutcome => run.streams.find((s) => !s.lossy)!;
-const lossy = (run: IsolationRun): StreamOutcome => run.streams.find((s) => s.lossy)!;
+type Streams = { streams: readonly StreamOutcome[] };
+const clean = (run: Streams): StreamOutcome => run.streams.find((s) => !s.lossy)!;
+const lossy = (run: Streams): StreamOutcome => run.streams.find((s) => s.lossy)!;
 const ms = (value: number | undefined): string => (value === undefined ? '—' : `${value.toFixed(2)} ms`);
 
-export function decideT2(measured: IsolationMeasurement): ClaimResult {
+/** The stt-udp step's runs: the isolation measurement, and the same writes over TCP for contrast. */
+export type SttUdpEvidence = IsolationMeasurement & { overTcp?: TcpIsolationRun };
+
+/** The same writes over TCP, in a sentence (evidence beside the rule, not part of it). */
+function tcpContrast(tcp: TcpIsolationRun | undefined): string {
+  if (!tcp) return '';
+  const worst = tcp.streams.map((s) => ms(s.latencyMs?.max)).join(' and ');
+  return ` For contrast, the same writes on one TCP connection losing ${tcp.linkLoss * 100} % of the client's packets (${tcp.packetsLost} lost, whichever stream they carried): both streams' worst latencies were ${worst} (p50 ${ms(clean(tcp).latencyMs?.p50)} for the clean one), as each waits for every earlier lost segment.`;
+}
+
+export function decideT2(measured: SttUdpEvidence): ClaimResult {
   const { baseline, lossy: run } = measured;
   const complete = [baseline, run].every((r) => r.established && r.streams.every((s) => s.intact));
   const lossHappened = lossy(run).datagramsDropped > 0 && run.retransmissions > 0;
@@ -33,8 +45,8 @@ export function decideT2(measured: IsolationMeasurement): ClaimResult {
   return {
     id: 'T2',
     verdict: holds ? 'HOLDS' : 'FAILS',
-    summary: `Over simulated UDP (${o.latencyMs} ms one way, ${o.bandwidthBps / 1e6} Mbit/s), two streams of one stt session each carried ${o.writes} writes of ${o.writeBytes} bytes every ${o.intervalMs} ms; ${lossy(run).datagramsDropped} of one stream's datagrams were lost (${o.loss * 100} %) and ${run.retransmissions} retransmitted. That stream's worst write latency was ${ms(lossy(run).latencyMs?.max)} (p99 ${ms(lossy(run).latencyMs?.p99)}); the other stream's was ${ms(cleanMax)}, against ${ms(baselineMax)} in the same run without loss (tolerance ${ISOLATION_TOLERANCE_MS} ms): ${isolated ? 'no wait for the lossy stream' : 'it WAITED for the lossy stream'}. Both streams ${complete ? 'arrived whole and in order' : 'did NOT both arrive whole'} (SHA-256), in both runs. Stream ids travel as varints in every datagram; inside the encrypted frame the lab's header keeps its u32 (docs/stt.md §6).`,
-    evidence: { rule: `clean stream's worst latency under loss ≤ its worst without loss + ${ISOLATION_TOLERANCE_MS} ms; both streams intact; losses and retransmissions happened; the lossy stream waited longer`, baseline, lossy: run },
+    summary: `Over simulated UDP (${o.latencyMs} ms one way, ${o.bandwidthBps / 1e6} Mbit/s), two streams of one stt session each carried ${o.writes} writes of ${o.writeBytes} bytes every ${o.intervalMs} ms; ${lossy(run).datagramsDropped} of one stream's datagrams were lost (${o.loss * 100} %) and ${run.retransmissions} retransmitted. That stream's worst write latency was ${ms(lossy(run).latencyMs?.max)} (p99 ${ms(lossy(run).latencyMs?.p99)}); the other stream's was ${ms(cleanMax)}, against ${ms(baselineMax)} in the same run without loss (tolerance ${ISOLATION_TOLERANCE_MS} ms): ${isolated ? 'no wait for the lossy stream' : 'it WAITED for the lossy stream'}. Both streams ${complete ? 'arrived whole and in order' : 'did NOT both arrive whole'} (SHA-256), in both runs. Stream ids travel as varints in every datagram; inside the encrypted frame the lab's header keeps its u32 (docs/stt.md §6).${tcpContrast(measured.overTcp)}`,
+    evidence: { rule: `clean stream's worst latency under loss ≤ its worst without loss + ${ISOLATION_TOLERANCE_MS} ms; both streams intact; losses and retransmissions happened; the lossy stream waited longer`, baseline, lossy: run, overTcp: measured.overTcp ?? null },
   };
 }
 
@@ -70,6 +82,7 @@ export const STT_UDP_DECISIONS: Readonly<Record<string, ClaimDecision>> = {
   },
 };
 
-export function decideSttUdpClaims(measured: IsolationMeasurement = measureStreamIsolation()): { claims: ClaimResult[]; measured: IsolationMeasurement } {
+export function decideSttUdpClaims(): { claims: ClaimResult[]; measured: Required<SttUdpEvidence> } {
+  const measured: Required<SttUdpEvidence> = { ...measureStreamIsolation(ISOLATION_DEFAULTS), overTcp: runIsolationOverTcp(ISOLATION_DEFAULTS) };
   return { claims: [decideT2(measured), decideT4(measured)], measured };
 }

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decideT2, decideT4, ISOLATION_TOLERANCE_MS } from '../../../lab/claims/stt-udp-claims.ts';
 import { ISOLATION_DEFAULTS, measureStreamIsolation, type IsolationMeasurement, type IsolationRun } from '../../../scenarios/stream-isolation.ts';
+import { runIsolationOverTcp } from '../../../scenarios/stream-isolation-tcp.ts';
 
 const measured = measureStreamIsolation({ ...ISOLATION_DEFAULTS, writes: 150 });
 
@@ -19,6 +20,15 @@ test('T2 HOLDS: the clean stream does not wait for the lossy one, and both arriv
   assert.equal(result.verdict, 'HOLDS', result.summary);
   assert.match(result.summary, /no wait for the lossy stream/);
   assert.match(result.summary, /varints/);
+  assert.doesNotMatch(result.summary, /For contrast/);
+});
+
+test('T2 names the same writes over TCP beside its verdict, without letting them decide it', () => {
+  const overTcp = runIsolationOverTcp({ ...ISOLATION_DEFAULTS, writes: 150 });
+  const result = decideT2({ ...measured, overTcp });
+  assert.equal(result.verdict, 'HOLDS');
+  assert.match(result.summary, /For contrast, the same writes on one TCP connection losing 2.5 % of the client's packets \(\d+ lost/);
+  assert.deepEqual((result.evidence as { overTcp: unknown }).overTcp, overTcp);
 });
 
 test('T2 FAILS when the clean stream waited, when nothing was lost, or when a stream arrived damaged', () => {

@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ISOLATION_DEFAULTS, runIsolation } from '../../../scenarios/stream-isolation.ts';
+import { runIsolationOverTcp } from '../../../scenarios/stream-isolation-tcp.ts';
 
 const SHORT = { ...ISOLATION_DEFAULTS, writes: 150 };
 
@@ -36,4 +37,14 @@ test('the same seed gives the same run; another seed loses other datagrams', () 
   const strip = (run: ReturnType<typeof runIsolation>) => ({ ...run, options: null });
   assert.deepEqual(strip(runIsolation(SHORT)), strip(runIsolation(SHORT)));
   assert.notDeepEqual(strip(runIsolation(SHORT)).streams[0].latencyMs, strip(runIsolation({ ...SHORT, seed: SHORT.seed + 1 })).streams[0].latencyMs);
+});
+
+test('the same writes on one TCP connection: a lost segment delays both streams, the clean one too', () => {
+  const tcp = runIsolationOverTcp(SHORT);
+  assert.equal(tcp.established, true);
+  assert.ok(tcp.packetsLost > 0);
+  for (const stream of tcp.streams) assert.equal(stream.intact, true);
+  const udp = runIsolation(SHORT);
+  const [, clean] = tcp.streams;
+  assert.ok(clean.latencyMs!.max > 3 * udp.streams[1].latencyMs!.max, `clean stream over TCP ${clean.latencyMs!.max} ms, over UDP ${udp.streams[1].latencyMs!.max} ms`);
 });
