@@ -92,9 +92,12 @@ export function integerFlag(name: string, value: string | undefined, fallback: n
   return n;
 }
 
-/** A TCP port to listen on (0: any free one) or, with `min` 1, to connect to. */
+/** A TCP port to listen on (0: any free one) or, with `min` 1, to connect to: decimal digits only (a port is not a size). */
 export function portFlag(name: string, value: string | undefined, fallback: number, min: 0 | 1): number {
-  return integerFlag(name, value, fallback, min, 65_535);
+  if (value === undefined) return fallback;
+  const n = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= min && n <= 65_535)) throw new UsageError(`--${name} must be an integer from ${min} to 65535, got "${value}"`);
+  return n;
 }
 
 /** "host:port" with a port from 1 to 65535. */

@@ -9,7 +9,7 @@ import { ASOC_HARDENED, ASOC_V1, type AsocProfile } from '../../src/core/profile
 
 const MiB = 1024 * 1024;
 const KEY = randomBytes(32).toString('hex');
-const TRIALS = 30;
+const TRIALS = 50;
 /** Every send must settle this soon after the kill (the peer-down itself comes within tens of ms). */
 const SETTLE_BOUND_MS = 5_000;
 const FIXTURE = new URL('./fixtures/receiver.ts', import.meta.url).pathname;

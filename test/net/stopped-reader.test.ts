@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { AsocNode } from '../../src/net/node.ts';
 import { ConnectionClosedError } from '../../src/driver/connection-driver.ts';
 import { ASOC_HARDENED, ASOC_V1 } from '../../src/core/profile.ts';
+import { STOP_GRACE_MS } from '../../src/driver/asoc-node-base.ts';
 import { stoppedReader, type StoppedReader } from '../../bench/rogue-peers.ts';
 
 const MiB = 1024 * 1024;
@@ -19,7 +20,7 @@ function* pieces(total: number): Generator<Uint8Array> {
 }
 
 for (const profile of [ASOC_V1, ASOC_HARDENED]) {
-  test(`${profile.name}: send() to a peer that stopped reading rejects with send-timeout; another peer is served meanwhile`, async () => {
+  test(`${profile.name}: send() to a peer that stopped reading rejects with send-timeout; another peer is served meanwhile`, async (t) => {
     const server = new AsocNode({ community: 'test', apiKey: KEY, host: '127.0.0.1', port: 0, discovery: false, profile, limits: { sendStallTimeoutMs: STALL_MS } });
     await server.start();
     const healthy = new AsocNode({ community: 'test', apiKey: KEY, host: '127.0.0.1', port: 0, discovery: false, profile, staticPeers: [`127.0.0.1:${server.address.port}`] });
@@ -28,6 +29,7 @@ for (const profile of [ASOC_V1, ASOC_HARDENED]) {
     const readers: StoppedReader[] = [];
     try {
       const healthyPeer = await server.waitForPeer(healthy.nodeIdHex, 10_000);
+      const alone = await server.send(healthyPeer.key, pieces(32 * MiB));
       const outcomes: string[] = [];
       const settled = (name: string, p: Promise<unknown>) =>
         p.then(
@@ -51,6 +53,9 @@ for (const profile of [ASOC_V1, ASOC_HARDENED]) {
       const receipt = await server.send(healthyPeer.key, pieces(32 * MiB));
       assert.equal(receipt.bytes, 32 * MiB);
       assert.equal(outcomes.length, 0, `the healthy transfer finished first: ${outcomes.join(', ')}`);
+      // Its speed is reported, not asserted (no timed tests): with the stuck sends it should match its speed alone.
+      const speed = (r: { bytes: number; elapsedMs: number }) => `${((r.bytes / MiB / r.elapsedMs) * 1000).toFixed(0)} MiB/s`;
+      t.diagnostic(`healthy peer, 32 MiB: ${speed(alone)} alone, ${speed(receipt)} beside two stopped readers`);
       const errors = await Promise.race([Promise.all(sends), new Promise((resolve) => setTimeout(() => resolve('pending'), BOUND_MS).unref())]);
       assert.notEqual(errors, 'pending', `sends to stopped readers still pending after ${BOUND_MS} ms`);
       assert.deepEqual(outcomes.sort(), ['stopped reader (confirm: false): send-timeout', 'stopped reader (confirm: true): send-timeout']);
@@ -64,3 +69,27 @@ for (const profile of [ASOC_V1, ASOC_HARDENED]) {
     }
   });
 }
+
+test('stop() while a send to a stopped reader waits on bytes in the kernel: the send rejects with local, and stop() resolves', async () => {
+  const server = new AsocNode({ community: 'test', apiKey: KEY, host: '127.0.0.1', port: 0, discovery: false, profile: ASOC_V1 });
+  await server.start();
+  let reader: StoppedReader | undefined;
+  try {
+    reader = await stoppedReader({ port: server.address.port }, ASOC_V1, KEY);
+    const peer = await server.waitForPeer(undefined, 10_000);
+    const send = server.send(peer.key, pieces(256 * MiB)).then(
+      () => 'delivered',
+      (err: Error) => err,
+    );
+    // Long enough for the socket buffers to fill; far short of the default 10 s send timeout.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const stopped = server.stop();
+    const outcome = await Promise.race([send, new Promise((resolve) => setTimeout(() => resolve('pending'), STOP_GRACE_MS + 2_000).unref())]);
+    assert.ok(outcome instanceof ConnectionClosedError, `the send: ${String(outcome)}`);
+    assert.equal(outcome.reason, 'local');
+    assert.notEqual(await Promise.race([stopped, new Promise((resolve) => setTimeout(() => resolve('pending'), STOP_GRACE_MS + 2_000).unref())]), 'pending', 'stop() still pending');
+  } finally {
+    reader?.close();
+    await server.stop();
+  }
+});

@@ -41,6 +41,7 @@ test('bad flags of node, recv and send: one line naming the flag and what it acc
   const cases: [string[], RegExp][] = [
     [['recv', '--port', '70000'], /^asoc-lab recv: --port must be an integer from 0 to 65535, got "70000"$/],
     [['recv', '--port', '-1'], /^asoc-lab recv: --port must be an integer from 0 to 65535, got "-1"$/],
+    [['recv', '--port', '1e3'], /^asoc-lab recv: --port must be an integer from 0 to 65535, got "1e3"$/],
     [['node', '--discovery-port', '0'], /^asoc-lab node: --discovery-port must be an integer from 1 to 65535, got "0"$/],
     [['node', '--peer', 'notanaddress'], /^asoc-lab node: --peer must be HOST:PORT with a port from 1 to 65535 \(e\.g\. 127\.0\.0\.1:9000\), got "notanaddress"$/],
     [['node', '--peer', 'a0a1@127.0.0.1:9000'], /^asoc-lab node: --peer must be NODEID@HOST:PORT with NODEID 32 hex digits and a port from 1 to 65535, got "a0a1@127\.0\.0\.1:9000"$/],

@@ -25,3 +25,12 @@ test('nodeOptionsFromFlags: a static peer may be pinned to a node id (NODEID@HOS
   assert.deepEqual(nodeOptionsFromFlags({ peer: [pinned, '127.0.0.1:9001'] }).staticPeers, [pinned, '127.0.0.1:9001']);
   assert.throws(() => nodeOptionsFromFlags({ peer: ['a0@127.0.0.1:9000'] }), (err: unknown) => err instanceof UsageError && /NODEID 32 hex digits/.test(err.message));
 });
+
+test('nodeOptionsFromFlags: a port is a plain decimal number, not a size (9kB is not port 9000)', () => {
+  process.env.ASOC_API_KEY ??= 'a key for the test';
+  assert.equal(nodeOptionsFromFlags({ port: '9000' }).port, 9000);
+  for (const [flag, value] of [['port', '9kB'], ['port', '1KiB'], ['port', '1e3'], ['port', ' 80'], ['discovery-port', '9kB']] as const) {
+    const min = flag === 'port' ? 0 : 1;
+    assert.throws(() => nodeOptionsFromFlags({ [flag]: value }), (err: unknown) => err instanceof UsageError && err.message === `--${flag} must be an integer from ${min} to 65535, got "${value}"`, `${flag} ${value}`);
+  }
+});

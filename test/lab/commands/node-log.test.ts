@@ -5,6 +5,8 @@ import { logNodeEvents } from '../../../lab/commands/node.ts';
 import { ASOC_HARDENED, ASOC_V1 } from '../../../src/core/profile.ts';
 import { AsocNode, type AsocNodeOptions } from '../../../src/net/node.ts';
 import { encodeFrame, encodeHeader, FrameType } from '../../../src/wire/frame.ts';
+import { signHello } from '../../../src/core/v1-auth.ts';
+import { nodeBackend } from '../../../src/crypto/backend.ts';
 import { establishedPeer, rawConnection } from '../../../bench/rogue-peers.ts';
 
 const KEY = randomBytes(32).toString('hex');
@@ -29,6 +31,7 @@ const CASES: { name: string; from: string; bytes: Uint8Array; end: boolean; reas
   { name: 'a frame of the wrong type', from: '127.0.0.5', bytes: encodeFrame({ type: FrameType.DATA, streamId: 1, seq: 0, payload: new Uint8Array(8) }), end: false, reason: 'expected-hello' },
   { name: `${TINY_FRAMES} tiny frames`, from: '127.0.0.6', bytes: Buffer.concat(Array.from({ length: TINY_FRAMES }, () => encodeFrame({ type: 0x7f, streamId: 0, seq: 0, payload: new Uint8Array(0) }))), end: false, reason: 'expected-hello' },
   { name: 'no HELLO at all', from: '127.0.0.7', bytes: new Uint8Array(0), end: false, reason: 'handshake-timeout' },
+  { name: 'a HELLO signed with another key', from: '127.0.0.8', bytes: encodeFrame({ type: FrameType.HELLO, streamId: 0, seq: 0, payload: signHello({ crypto: nodeBackend, apiKey: new TextEncoder().encode('another key') }, new Uint8Array(16), 7) }), end: false, reason: 'auth-failed' },
 ];
 
 test('every connection closed before its handshake is logged once, with the remote address and the reason', async () => {
@@ -41,6 +44,25 @@ test('every connection closed before its handshake is logged once, with the remo
       assert.match(mine[0]!, new RegExp(`^closed a connection from ${c.from.replaceAll('.', '\\.')}:\\d+ before its handshake: ${c.reason} \\(.+\\)$`), c.name);
     }
     assert.equal(lines.length, CASES.length);
+  } finally {
+    await node.stop();
+    log.flush();
+  }
+});
+
+test('a connection refused by admission (over the connection limit) is logged once, with the address and the reason', async () => {
+  const { node, lines, log, port } = await loggedNode({ admission: { maxConnections: 1 }, limits: { handshakeTimeoutMs: 60_000 } });
+  try {
+    // One silent connection holds the only slot (its handshake timeout is far away)…
+    const holder = rawConnection({ port, localAddress: '127.0.0.11' }, new Uint8Array(0), false);
+    for (let waits = 0; node.connectionCount === 0 && waits < 500; waits++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(node.connectionCount, 1);
+    // …so the next one, from another address, is refused at once.
+    await rawConnection({ port, localAddress: '127.0.0.12' }, new Uint8Array(0), false);
+    assert.deepEqual(lines, ['refused a connection from 127.0.0.12: too-many-connections']);
+    await node.stop();
+    await holder;
+    assert.equal(lines.length, 2, 'and the holder, closed by the stop');
   } finally {
     await node.stop();
     log.flush();
