@@ -53,10 +53,9 @@ export class Switch {
     const uplink = new Channel(up, settings, this.context.channelContext(up), (packet) => this.forward(packet, index));
     const downlink = new Channel(down, settings, this.context.channelContext(down), (packet) => host.receive(packet));
     const port = new SwitchPort(host, index, uplink, downlink);
-    for (const other of this.ports) {
-      other.host.addRoute(host.address, other.uplink);
-      host.addRoute(other.host.address, uplink);
-    }
+    // Members reach each other through the switch, over point-to-point routes made before (a link's two ends route to each other).
+    const covered = host.joinSwitch({ uplink, reaches: (address) => this.portByAddress.has(address) }, this.name);
+    for (const address of covered) this.portByAddress.get(address)!.host.switchMemberJoined(host.address);
     host.addInterface(uplink);
     this.ports.push(port);
     this.portByAddress.set(host.address, port);

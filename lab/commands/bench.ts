@@ -6,6 +6,7 @@ import { runHandshakeCli } from './bench/handshake.ts';
 import { runHttpCli } from './bench/http.ts';
 import { runLatencyCli } from './bench/latency.ts';
 import { runReceivePathCli } from './bench/receive-path.ts';
+import { runSimAllReduceCli } from './bench/sim-allreduce.ts';
 import { runSimEventsCli } from './bench/sim-events.ts';
 import { runSimScaleCli } from './bench/sim-scale.ts';
 import { runSoakCli } from './bench/soak.ts';
@@ -27,7 +28,8 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'receive-path', summary: "loopback TCP with no protocol, read by 'data' events or into one reused buffer: MB/s, bytes per read and mode of each run", run: runReceivePathCli },
   { name: 'frame-cost', summary: 'one DATA frame through the connection core, per profile and crypto backend, 1 KiB and 1 MiB', run: runFrameCostCli },
   { name: 'sim-events', summary: "the simulator's packet path: simulated events per wall-clock second and memory", run: runSimEventsCli },
-  { name: 'sim-scale', summary: '1,000 simulated nodes discover each other and each dials 10: wall time, events/s, memory', run: runSimScaleCli },
+  { name: 'sim-scale', summary: 'the simulator at 100, 1,000 and 10,000 nodes (static peers; discovery up to 1,000): wall time, events/s, peak memory', run: runSimScaleCli },
+  { name: 'sim-allreduce', summary: 'a ring all-reduce of a tensor on N simulated nodes: completion time against the bandwidth-optimal bound', run: runSimAllReduceCli },
   { name: 'soak', summary: 'minutes of every kind of peer at once against one node: memory after GC, fds, every send settled, no byte lost', run: runSoakCli },
 ];
 

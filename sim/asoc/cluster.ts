@@ -3,6 +3,7 @@
  * SimAsocNode, wired as
  * - `mesh`: static peers, node i dials every node j > i (exactly one connection per pair);
  * - `star`: static peers, every node dials node 0 (the hub);
+ * - `ring`: static peers, node i dials node i + 1 and the last dials node 0 (with 2 nodes, node 0 dials node 1 only);
  * - `discovery`: no static peers; UDP discovery finds them and the dial rule picks who dials.
  *
  * Hosts are named n0, n1, … at 10.0.0.1, 10.0.0.2, … Nothing runs until start(), which starts every
@@ -19,7 +20,7 @@ import { Simulation, type HostOptions, type SimulationOptions } from '../simulat
 import type { Switch } from '../switch.ts';
 import { SimAsocNode, type SimAsocNodeOptions } from './sim-node.ts';
 
-export type Topology = 'mesh' | 'star' | 'discovery';
+export type Topology = 'mesh' | 'star' | 'ring' | 'discovery';
 
 /** What every node of a cluster shares (the cluster supplies sim, host and the peers). */
 export type ClusterNodeOptions = Omit<SimAsocNodeOptions, 'sim' | 'host' | 'staticPeers' | 'community' | 'apiKey'> &
@@ -110,6 +111,7 @@ export function buildCluster(options: ClusterOptions): Cluster {
 
 function staticPeersOf(topology: Topology, index: number, size: number, port = 9000): { address: string; port: number }[] {
   if (topology === 'star') return index === 0 ? [] : [{ address: clusterAddress(0), port }];
+  if (topology === 'ring') return size < 2 || (size === 2 && index === 1) ? [] : [{ address: clusterAddress((index + 1) % size), port }];
   if (topology === 'mesh') return Array.from({ length: size - index - 1 }, (_, k) => ({ address: clusterAddress(index + 1 + k), port }));
   return [];
 }

@@ -1,5 +1,5 @@
 /**
- * The scale scenario, shared by the scale test and `asoc-lab bench sim-scale` (bench/sim-scale.ts): `nodes` nodes on one switch
+ * The scale scenario, shared by the scale test and `asoc-lab bench sim-scale` (bench/sim-scale-point.ts): `nodes` nodes on one switch
  * find each other by discovery and each dials at most `maxDialedPeers` of the peers it discovers
  * (the core's dial rule still decides who may dial whom: only the smaller node id). Nodes boot at
  * seeded random times within the first second, so each hears the others in its own order. The node whose

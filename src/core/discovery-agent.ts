@@ -16,6 +16,7 @@ import { ReplayCache } from '../crypto/replay-cache.ts';
 import { bytesToHex } from '../wire/bytes.ts';
 import { DISCOVERY_SIZE, decodeDiscovery } from '../wire/discovery.ts';
 import type { ConnectionMachine } from './connection-machine.ts';
+import { DiscoveryPeerTable, type PeerRecord } from './discovery-peer-table.ts';
 import { HANDSHAKES } from './handshake-registry.ts';
 import type { AsocProfile } from './profile.ts';
 import type { RandomSource } from './random.ts';
@@ -94,10 +95,6 @@ export interface DatagramMachine<Event> extends Omit<ConnectionMachine<Event>, '
   receive(datagram: Uint8Array, from: DatagramSource, now: number): void;
 }
 
-interface PeerEntry extends DiscoveredPeer {
-  lastHeardAt: number;
-}
-
 export class DiscoveryAgent implements DatagramMachine<DiscoveryEvent> {
   readonly intervalMs: number;
   readonly staleAfterMs: number;
@@ -129,7 +126,7 @@ export class DiscoveryAgent implements DatagramMachine<DiscoveryEvent> {
   private readonly communityHash: Uint8Array;
   private readonly replay: ReplayCache;
   /** Ordered by last accepted message (a refresh moves a peer to the end): the stalest peer is first. */
-  private readonly peerTable = new Map<string, PeerEntry>();
+  private readonly peerTable = new DiscoveryPeerTable();
   /** Only the newest announcement waits for the driver: an older one not yet sent is superseded. */
   private pendingAnnouncement: Uint8Array | null = null;
   private nextAnnounceAt: number;
@@ -158,7 +155,7 @@ export class DiscoveryAgent implements DatagramMachine<DiscoveryEvent> {
 
   /** Peers currently known, stalest first. */
   peers(): DiscoveredPeer[] {
-    return [...this.peerTable.values()].map(({ nodeId, address, tcpPort }) => ({ nodeId, address, tcpPort }));
+    return this.peerTable.list().map(({ nodeId, address, tcpPort }) => ({ nodeId, address, tcpPort }));
   }
 
   get peerCount(): number {
@@ -213,8 +210,8 @@ export class DiscoveryAgent implements DatagramMachine<DiscoveryEvent> {
 
   /** The next announcement or the moment the stalest peer expires, whichever is first. */
   pollTimeout(): number | null {
-    const stalest = this.peerTable.values().next();
-    return stalest.done ? this.nextAnnounceAt : Math.min(this.nextAnnounceAt, this.expiryOf(stalest.value));
+    const stalest = this.peerTable.stalest();
+    return stalest === null ? this.nextAnnounceAt : Math.min(this.nextAnnounceAt, this.expiryOf(stalest));
   }
 
   // ---- internals ---------------------------------------------------------------------------
@@ -238,12 +235,11 @@ export class DiscoveryAgent implements DatagramMachine<DiscoveryEvent> {
     if (known && minInterval !== null && this.now - known.lastHeardAt < minInterval) return 'rate-limited';
     if (!known && this.peerTable.size >= this.maxPeers) return 'peer-table-full';
 
-    const peer: PeerEntry = { nodeId, address: from.address, tcpPort: msg.tcpPort, lastHeardAt: this.now };
-    this.peerTable.delete(nodeId);
-    this.peerTable.set(nodeId, peer);
+    const type = known ? 'peer-refreshed' : 'peer-discovered';
+    this.peerTable.heard(nodeId, from.address, msg.tcpPort, this.now);
     if (known) this.counters.refreshed++;
     else this.counters.discovered++;
-    this.emit({ type: known ? 'peer-refreshed' : 'peer-discovered', nodeId, address: peer.address, tcpPort: peer.tcpPort });
+    this.emit({ type, nodeId, address: from.address, tcpPort: msg.tcpPort });
     return null;
   }
 
@@ -260,15 +256,14 @@ export class DiscoveryAgent implements DatagramMachine<DiscoveryEvent> {
   /** Time only moves forward; every step forward first drops the peers that went stale. */
   private advanceTo(now: number): void {
     if (now > this.now) this.now = now;
-    for (const peer of this.peerTable.values()) {
-      if (this.now < this.expiryOf(peer)) break;
+    for (let peer = this.peerTable.stalest(); peer !== null && this.now >= this.expiryOf(peer); peer = this.peerTable.stalest()) {
       this.peerTable.delete(peer.nodeId);
       this.counters.lost++;
       this.emit({ type: 'peer-lost', nodeId: peer.nodeId, address: peer.address, tcpPort: peer.tcpPort });
     }
   }
 
-  private expiryOf(peer: PeerEntry): number {
+  private expiryOf(peer: PeerRecord): number {
     return peer.lastHeardAt + this.staleAfterMs;
   }
 

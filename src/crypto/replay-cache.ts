@@ -27,6 +27,8 @@ export class ReplayCache {
    * check cost tens of µs (attacks/simulated/challenge-birthday.ts measured it).
    */
   private order: (string | number)[] = [];
+  /** When each key of `order` was recorded (its value in `seen`), so expiry reads an array, not the Map. */
+  private recordedAt: number[] = [];
   private head = 0;
   private clears = 0;
 
@@ -75,6 +77,7 @@ export class ReplayCache {
     if (this.seen.size >= policy.capacity) return 'full';
     this.seen.set(key, now);
     this.order.push(key);
+    this.recordedAt.push(now);
     return 'fresh';
   }
 
@@ -82,14 +85,14 @@ export class ReplayCache {
     if (this.policy.kind !== 'window') return;
     const oldest = now - this.policy.windowMs;
     while (this.head < this.order.length) {
-      const key = this.order[this.head]!;
-      if (this.seen.get(key)! > oldest) break;
-      this.seen.delete(key);
+      if (this.recordedAt[this.head]! > oldest) break;
+      this.seen.delete(this.order[this.head]!);
       this.head++;
     }
     // Drop the popped prefix once it is most of the array: memory stays within twice the live keys.
     if (this.head > 1024 && this.head * 2 > this.order.length) {
       this.order = this.order.slice(this.head);
+      this.recordedAt = this.recordedAt.slice(this.head);
       this.head = 0;
     }
   }

@@ -71,10 +71,12 @@ export class DiscoveryService implements DatagramReceiver {
   private service(): void {
     const socket = this.socket;
     if (socket === null) return;
-    for (const datagram of this.agent.pollTransmit() ?? []) socket.broadcast(datagram);
+    const datagrams = this.agent.pollTransmit();
+    if (datagrams !== null) for (const datagram of datagrams) socket.broadcast(datagram);
+    // Each event is a fresh object the agent keeps no hold of, so it goes to the node as it is (no copy per datagram).
     for (let e = this.agent.pollEvent(); e !== null; e = this.agent.pollEvent()) {
-      if (e.type === 'peer-discovered') this.options.onPeer({ nodeId: e.nodeId, address: e.address, tcpPort: e.tcpPort });
-      else if (e.type === 'peer-refreshed') this.options.onPeerRefreshed({ nodeId: e.nodeId, address: e.address, tcpPort: e.tcpPort });
+      if (e.type === 'peer-discovered') this.options.onPeer(e);
+      else if (e.type === 'peer-refreshed') this.options.onPeerRefreshed(e);
       else if (e.type === 'peer-lost') this.options.onPeerLost(e.nodeId);
     }
     this.timer.arm(this.agent.pollTimeout());

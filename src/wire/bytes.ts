@@ -28,8 +28,18 @@ export function hexToBytes(hex: string): Uint8Array {
   return Uint8Array.from(Buffer.from(hex, 'hex'));
 }
 
+const HEX_DIGITS = Array.from('0123456789abcdef', (digit) => digit.charCodeAt(0));
+/** Up to this many bytes, hex is built from character codes (no Buffer: ids and tags, millions of them in a simulated cluster). */
+const SHORT_HEX_BYTES = 64;
+
 export function bytesToHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+  if (bytes.length > SHORT_HEX_BYTES) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+  const codes = new Array<number>(bytes.length * 2);
+  for (let i = 0; i < bytes.length; i++) {
+    codes[2 * i] = HEX_DIGITS[bytes[i]! >> 4]!;
+    codes[2 * i + 1] = HEX_DIGITS[bytes[i]! & 0x0f]!;
+  }
+  return String.fromCharCode(...codes);
 }
 
 export function requireLength(what: string, bytes: Uint8Array, length: number): void {

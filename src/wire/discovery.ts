@@ -48,13 +48,14 @@ export function encodeDiscovery(signed: Uint8Array, sig: Uint8Array): Uint8Array
 
 export function decodeDiscovery(datagram: Uint8Array): DiscoveryMessage {
   requireLength('discovery datagram', datagram, DISCOVERY_SIZE);
-  const v = view(datagram);
+  // Read byte by byte rather than through a DataView: every node of a simulated cluster decodes every announcement.
+  const d = datagram;
   return {
-    communityHash: datagram.slice(0, 8),
-    nodeId: datagram.slice(8, 24),
-    tcpPort: v.getUint16(24),
-    timestamp: v.getUint32(26),
-    challenge: v.getUint32(30),
+    communityHash: d.slice(0, 8),
+    nodeId: d.slice(8, 24),
+    tcpPort: (d[24]! << 8) | d[25]!,
+    timestamp: ((d[26]! << 24) | (d[27]! << 16) | (d[28]! << 8) | d[29]!) >>> 0,
+    challenge: ((d[30]! << 24) | (d[31]! << 16) | (d[32]! << 8) | d[33]!) >>> 0,
     signed: datagram.slice(0, DISCOVERY_SIGNED_SIZE),
     sig: datagram.slice(DISCOVERY_SIGNED_SIZE),
   };

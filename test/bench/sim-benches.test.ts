@@ -1,12 +1,15 @@
-/** The simulator's benchmarks (sim-events, sim-scale) and frame-cost: what they measure and their flags, as `asoc-lab bench` subcommands. */
+/** The simulator's benchmarks (sim-events, sim-scale, sim-allreduce) and frame-cost: what they measure and their flags, as `asoc-lab bench` subcommands. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runFrameCostBench } from '../../bench/frame-cost.ts';
+import { runSimAllReduceBench, SIM_ALLREDUCE_DEFAULTS } from '../../bench/sim-allreduce.ts';
 import { runSimEventsBench } from '../../bench/sim-events.ts';
-import { runSimScaleBench } from '../../bench/sim-scale.ts';
+import { runSimScaleBench, SIM_SCALE_DEFAULTS, type ScalePoint } from '../../bench/sim-scale.ts';
+import { measureScalePoint } from '../../bench/sim-scale-point.ts';
 import { expectedScaleConnections } from '../../sim/asoc/scale.ts';
 import { benchCommand } from '../../lab/commands/bench.ts';
 import { parseFrameCostArgs } from '../../lab/commands/bench/frame-cost.ts';
+import { parseSimAllReduceArgs } from '../../lab/commands/bench/sim-allreduce.ts';
 import { parseSimEventsArgs } from '../../lab/commands/bench/sim-events.ts';
 import { parseSimScaleArgs } from '../../lab/commands/bench/sim-scale.ts';
 
@@ -20,15 +23,36 @@ test('sim-events: the whole transfer arrives; events, goodput and memory are cou
   await assert.rejects(runSimEventsBench({ mebibytes: 0, hash: true }), RangeError);
 });
 
-test('sim-scale: every expected connection comes up; memo only saves HMACs, it changes nothing simulated', async () => {
-  const options = { nodes: 12, peers: 3, virtualMs: 0, seed: 'test', hash: true };
-  const memo = await runSimScaleBench({ ...options, memo: true });
-  const plain = await runSimScaleBench({ ...options, memo: false });
-  assert.equal(memo.expectedConnections, expectedScaleConnections(12, 3));
-  assert.deepEqual(memo.discoveredPeers, { min: 11, max: 11 });
+test('sim-scale: each point in its own process, ring and discovery up to the discovery bound; memo only saves HMACs', async () => {
+  const report = await runSimScaleBench({ ...SIM_SCALE_DEFAULTS, sizes: [12, 16], discoveryUpTo: 12, peers: 3, chunkBytes: 4096, timeoutSeconds: 120 });
+  assert.deepEqual(report.points.map((p) => [p.kind, p.nodes, p.outcome]), [['static-ring', 12, 'done'], ['discovery', 12, 'done'], ['static-ring', 16, 'done']]);
+  const [ring, discovery] = report.points as Extract<ScalePoint, { outcome: 'done' }>[];
+  assert.equal(ring!.connections, 12);
+  assert.equal(discovery!.connections, expectedScaleConnections(12, 3));
+  for (const p of [ring!, discovery!]) assert.ok(p.events > 0 && p.eventsPerSecond > 0 && p.peakRssPerNodeKiB > 0 && /^[0-9a-f]{64}$/.test(p.traceHash!), p.kind);
+  assert.match(report.discoveryLimit, /^broadcast discovery is O\(N²\)/);
+
+  const request = { kind: 'discovery', nodes: 12, seed: SIM_SCALE_DEFAULTS.seed, peers: 3, virtualMs: 0, chunkBytes: 1, hash: true } as const;
+  const memo = measureScalePoint({ ...request, memo: true });
+  const plain = measureScalePoint({ ...request, memo: false });
   assert.equal(memo.traceHash, plain.traceHash);
-  assert.equal(plain.hmacs, 'all computed');
-  assert.ok(memo.hmacs !== 'all computed' && memo.hmacs.computed < memo.hmacs.requested);
+  assert.equal(memo.traceHash, discovery!.traceHash, 'the same point gives the same hash in a child process');
+  assert.equal(plain.discovery?.hmacs, 'all computed');
+  assert.ok(memo.discovery?.hmacs !== 'all computed' && memo.discovery!.hmacs.computed < memo.discovery!.hmacs.requested);
+});
+
+test('sim-scale: a point that outlasts its bound is killed and reported as timed out', async () => {
+  const report = await runSimScaleBench({ ...SIM_SCALE_DEFAULTS, sizes: [5_000], discoveryUpTo: 0, timeoutSeconds: 1 });
+  assert.deepEqual(report.points, [{ outcome: 'timed-out', kind: 'static-ring', nodes: 5_000, detail: 'killed after 1 s of wall time' }]);
+});
+
+test('sim-allreduce: 2(N − 1) steps of tensor / N, never faster than the bound nor above the link rate', async () => {
+  const report = await runSimAllReduceBench({ nodes: 3, tensorBytes: 300_000, linkGbps: 1, latencyMs: 0.01, seed: 'test' });
+  assert.deepEqual([report.steps, report.chunkBytes], [4, 100_000]);
+  assert.ok(Math.abs(report.boundMs - (4 / 3) * 2.4) < 1e-9, `bound ${report.boundMs} ms`);
+  assert.ok(report.timesTheBound >= 1 && report.completionMs >= report.boundMs);
+  assert.ok(report.perLinkGoodputGbps > 0 && report.perLinkGoodputGbps <= 1, `${report.perLinkGoodputGbps} Gbit/s on 1 Gbit/s ports`);
+  assert.match(report.traceHash, /^[0-9a-f]{64}$/);
 });
 
 test('frame-cost: every profile and backend at both sizes, v1 the reference of the added cost', async () => {
@@ -41,14 +65,19 @@ test('frame-cost: every profile and backend at both sizes, v1 the reference of t
 test('their flags: defaults, checked numbers, --no-… switches', () => {
   assert.deepEqual(parseSimEventsArgs([]), { mebibytes: 256, hash: true });
   assert.deepEqual(parseSimEventsArgs(['--mib', '16', '--no-hash', '--out', 'x']), { mebibytes: 16, hash: false, out: 'x' });
-  assert.deepEqual(parseSimScaleArgs(['--nodes', '50', '--no-memo']), { nodes: 50, peers: 10, virtualMs: 0, seed: 'scale', hash: true, memo: false });
+  assert.deepEqual(parseSimScaleArgs(['--sizes', '50,500', '--no-memo']), { ...SIM_SCALE_DEFAULTS, sizes: [50, 500], memo: false });
+  assert.deepEqual(parseSimScaleArgs([]), SIM_SCALE_DEFAULTS);
   assert.deepEqual(parseFrameCostArgs(['--time', '200']), { timeMs: 200 });
+  assert.deepEqual(parseSimAllReduceArgs(['--nodes', '16', '--tensor', '1MiB', '--link-gbps', '2.5']), { ...SIM_ALLREDUCE_DEFAULTS, nodes: 16, tensorBytes: 2 ** 20, linkGbps: 2.5 });
+  assert.throws(() => parseSimAllReduceArgs(['--nodes', '1']), { name: 'UsageError' });
+  assert.throws(() => parseSimAllReduceArgs(['--link-gbps', 'fast']), { name: 'UsageError' });
   assert.throws(() => parseSimEventsArgs(['--mib', '0']), { name: 'UsageError' });
-  assert.throws(() => parseSimScaleArgs(['--nodes', '1']), { name: 'UsageError' });
+  assert.throws(() => parseSimScaleArgs(['--sizes', '100,1']), { name: 'UsageError' });
+  assert.throws(() => parseSimScaleArgs(['--sizes', '100,']), { name: 'UsageError' });
   assert.throws(() => parseFrameCostArgs(['--time', 'soon']), { name: 'UsageError' });
   assert.throws(() => parseSimEventsArgs(['256']), { name: 'UsageError' }, 'the old positional size is refused, not ignored');
 });
 
 test('asoc-lab bench lists them beside the other benchmarks', () => {
-  for (const name of ['frame-cost', 'sim-events', 'sim-scale']) assert.match(benchCommand.help, new RegExp(`^  ${name} `, 'm'));
+  for (const name of ['frame-cost', 'sim-events', 'sim-scale', 'sim-allreduce']) assert.match(benchCommand.help, new RegExp(`^  ${name} `, 'm'));
 });

@@ -90,3 +90,23 @@ test('senders converging on one port share its bandwidth (the queue is at the sw
   const expectedMs = (1000 * (1500 + 38) * 8) / 100e6 * 1000; // the sink's port serialises all of them
   assert.ok(Math.abs(last - expectedMs) / expectedMs < 0.02, `last arrival ${last} ms, expected about ${expectedMs}`);
 });
+
+test('hosts on a switch reach each other through it, over a link made before; a link made after goes direct; a host has one switch port', () => {
+  const sim = new Simulation({ seed: 3 });
+  const [a, b, c] = ['a', 'b', 'c'].map((name, i) => sim.addHost({ name, address: `10.0.0.${i + 1}` })) as [Host, Host, Host];
+  const before = sim.link(a, b);
+  const sw = sim.addSwitch('sw');
+  for (const host of [a, b, c]) sw.attach(host);
+  const after = sim.link(a, c);
+  for (const host of [a, b, c]) host.udp.bind(PORT);
+  say(a, 'to b', '10.0.0.2');
+  say(b, 'to a', '10.0.0.1');
+  say(a, 'to c', '10.0.0.3');
+  say(c, 'to a', '10.0.0.1');
+  say(a, 'to myself', '10.0.0.1');
+  sim.scheduler.runUntilIdle();
+  assert.deepEqual([before.aToB.counts.delivered, before.bToA.counts.delivered], [0, 0]);
+  assert.deepEqual([after.aToB.counts.delivered, after.bToA.counts.delivered], [1, 1]);
+  assert.deepEqual([sw.port(a).uplink.counts.delivered, sw.port(b).uplink.counts.delivered, sw.port(c).uplink.counts.delivered], [1, 1, 0]);
+  assert.throws(() => sim.addSwitch('other').attach(a), /already on a switch/);
+});
