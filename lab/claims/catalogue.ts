@@ -30,7 +30,6 @@ const sec = (claim: ClaimFields): Claim => ({ ...claim, group: 'security' });
 const hardened = (claim: ClaimFields): Claim => ({ ...claim, group: 'hardened' });
 const consistency = (claim: ClaimFields): Claim => ({ ...claim, group: 'consistency' });
 const other = (claim: ClaimFields): Claim => ({ ...claim, group: 'other-systems' });
-const stt = (claim: ClaimFields): Claim => ({ ...other(claim), undecidedBecause: 'STT over UDP, with one stream on a lossy path beside another at full rate, which the lab does not have yet' });
 
 export const CLAIMS: readonly Claim[] = [
   perf(
@@ -274,7 +273,7 @@ export const CLAIMS: readonly Claim[] = [
     source: 'seed 003 (Sessions, Encryption and Keys, How It All Fits Together)',
     quoted: 'The 4-message setup to establish the session · session_id = XOR(nonce_initiator, nonce_responder, node_id_initiator, node_id_responder)[0:8] · All data is encrypted with STC',
   }),
-  stt({
+  other({
     id: 'T2',
     text: 'STT: many ordered streams per session, no cross-stream head-of-line blocking; varint stream ids',
     source: 'seed 003 (Streams: Multiplexed Channels)',

@@ -1,7 +1,7 @@
 /**
  * The registry of instruments `asoc-lab verify` runs, in order. Each instrument's claims (how it
  * decides each, and what that reaches) come from its decider module (codec-claims.ts,
- * subduction-claims.ts, stt-claims.ts, threat-claims.ts, bench-claims.ts, sim-claims.ts); from this registry come which instrument
+ * subduction-claims.ts, stt-claims.ts, stt-udp-claims.ts, threat-claims.ts, bench-claims.ts, sim-claims.ts); from this registry come which instrument
  * decides a claim, the catalogue's "decided by" (decidedBy), verify's steps, skip flags and --only,
  * and the reach in each verdict's evidence. A later instrument's verdict for a claim replaces an
  * earlier one's (the benchmarks' P1, with JWT and gRPC, replaces the codecs' P1).
@@ -19,6 +19,7 @@ import { withReach, type Instrument, type Measurement } from './instrument.ts';
 import { measureLoopbackThroughput } from './loopback-throughput.ts';
 import { decideSimulatedClaims, SIM_DECISIONS } from './sim-claims.ts';
 import { decideSttClaims, STT_DECISIONS } from './stt-claims.ts';
+import { decideSttUdpClaims, STT_UDP_DECISIONS } from './stt-udp-claims.ts';
 import { decideSubductionClaims, SUBDUCTION_DECISIONS } from './subduction-claims.ts';
 import { decideThreatClaims, THREAT_DECISIONS, THREAT_SCENARIO_DIR } from './threat-claims.ts';
 
@@ -28,6 +29,27 @@ const codecs: Instrument = {
   claims: { ...CODEC_DECISIONS, ...SUBDUCTION_DECISIONS, ...STT_DECISIONS },
   async run() {
     return { claims: [...decideCodecClaims(), ...decideSubductionClaims(), ...decideSttClaims()], measurements: [] };
+  },
+};
+
+const sttOverUdp: Instrument = {
+  name: 'stt-udp',
+  title: 'stt over simulated UDP',
+  claims: STT_UDP_DECISIONS,
+  async run() {
+    const { claims, measured } = decideSttUdpClaims();
+    const runs = (['baseline', 'lossy', 'reordered'] as const).map((name) => [name, measured[name]] as const);
+    return {
+      claims,
+      measurements: [
+        {
+          name: 'stt over simulated UDP: stream isolation and reassembly',
+          summary: `${runs.map(([name, r]) => `${name}: ${r.streams.map((s) => `stream ${s.streamId}${s.lossy && r.options.loss > 0 ? ' (lossy)' : ''} worst ${s.latencyMs?.max.toFixed(2) ?? '—'} ms`).join(', ')}, ${r.retransmissions} retransmissions, ${r.segmentsOutOfOrder} segments out of order`).join('; ')}; over TCP (${measured.overTcp.packetsLost} packets lost): worst ${measured.overTcp.streams.map((s) => `${s.latencyMs?.max.toFixed(2) ?? '—'} ms`).join(' and ')}`,
+          seeds: Object.fromEntries(runs.map(([name, r]) => [`stream-isolation ${name}`, r.options.seed])),
+          data: measured,
+        },
+      ],
+    };
   },
 };
 
@@ -178,7 +200,7 @@ function withReachInEvidence(instrument: Instrument): Instrument {
 
 /** verify's steps, in order, with the benchmark instrument deciding `benchClaims`. */
 export function instrumentRegistry(benchClaims: readonly BenchClaim[] = BENCH_CLAIMS): readonly Instrument[] {
-  return [codecs, threats, benchmarkInstrument(benchClaims), simulator, containerFidelity, loopbackThroughput, sweep].map(withReachInEvidence);
+  return [codecs, sttOverUdp, threats, benchmarkInstrument(benchClaims), simulator, containerFidelity, loopbackThroughput, sweep].map(withReachInEvidence);
 }
 
 export const INSTRUMENTS: readonly Instrument[] = instrumentRegistry();

@@ -46,7 +46,8 @@ import type { DiscoveryDomain, Handshake, HandshakeClock, HandshakeConfig, Hands
 import { SttFrameProtection, type RotationThresholds } from './stt-protection.ts';
 
 export interface SttSecurity {
-  kind: 'stt';
+  /** `stt-datagram`: the same handshake, for UDP, whose frames carry their nonce (stt-protection.ts). */
+  kind: 'stt' | 'stt-datagram';
   /** The AEAD every frame is encrypted with (aead.ts); STT's own cipher would be one more name there. */
   cipher: AeadName;
   /** A HELLO's timestamp must be within this of the responder's clock; its nonce is remembered at least this long. */
@@ -57,6 +58,8 @@ export interface SttSecurity {
 
 /** Bytes a sealed frame carries beyond its payload: the key epoch and the AEAD tag. */
 export const STT_TAG_SIZE = 1 + AEAD_TAG_SIZE;
+/** Over UDP the frame's counter (u64, the AEAD nonce) comes after the epoch. */
+export const STT_DATAGRAM_TAG_SIZE = 1 + 8 + AEAD_TAG_SIZE;
 
 const KEY_SIZE = 32;
 const label = (what: string): Uint8Array => new TextEncoder().encode(`stt-lab/1 ${what}`);
@@ -222,7 +225,7 @@ export class SttHandshake implements Handshake {
     const responderToInitiator = okm.slice(KEY_SIZE);
     const keys = role === 'client' ? { send: initiatorToResponder, receive: responderToInitiator } : { send: responderToInitiator, receive: initiatorToResponder };
     const peerNodeId = role === 'client' ? progress.parties.nodeR : progress.parties.nodeI;
-    return { token: progress.sessionId, peerNodeId, protection: new SttFrameProtection(this.aead, this.config.crypto, keys, progress.sessionId, this.security.rotation, clock.now) };
+    return { token: progress.sessionId, peerNodeId, protection: new SttFrameProtection(this.aead, this.config.crypto, keys, progress.sessionId, this.security.rotation, clock.now, this.security.kind === 'stt-datagram' ? 'carried' : 'counted') };
   }
 }
 
@@ -257,3 +260,10 @@ export const STT_HANDSHAKE: HandshakeKind<SttSecurity> = {
     community: COMMUNITY_PREFIX + community,
   }),
 };
+
+/**
+ * stt over UDP (stt-datagram-connection.ts): the same messages and keys; frames carry their nonce, as
+ * streams overtake each other. Not among the lab's profiles' kinds (HANDSHAKES): the datagram
+ * connection brings its own registry with it.
+ */
+export const STT_DATAGRAM_HANDSHAKE: HandshakeKind<SttSecurity> = { ...STT_HANDSHAKE, name: 'stt-datagram', tagSize: STT_DATAGRAM_TAG_SIZE };

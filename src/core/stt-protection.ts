@@ -12,10 +12,16 @@
  * epoch was opened before the first of the new one: rotation interrupts no stream and loses no
  * byte. The AEAD nonce is the direction's frame counter (never reset, never sent), so a frame
  * dropped, replayed, reordered or moved to another connection fails to open.
+ *
+ * Over UDP (`nonces: 'carried'`) frames of different streams overtake each other, so the receiver
+ * cannot count: the counter travels after the epoch (u64, authenticated as the nonce), a window of
+ * the counters opened refuses a repeat, and the previous epoch's key is kept so that a frame sealed
+ * just before a rotation still opens after it (one older than that does not).
  */
 import type { Aead } from '../crypto/aead.ts';
 import type { CryptoBackend } from '../crypto/backend.ts';
 import { concatBytes, u32be } from '../wire/bytes.ts';
+import { CounterWindow } from './counter-window.ts';
 import type { DirectionKeys, FrameOpener, FrameProtection } from './frame-protection.ts';
 
 /** Rotate a direction's key when any of these is reached since its last rotation. */
@@ -25,7 +31,13 @@ export interface RotationThresholds {
   readonly ms: number;
 }
 
+/** How the receiver knows a frame's nonce: by counting (in-order transports) or from the frame (UDP). */
+export type SttNonces = 'counted' | 'carried';
+
 const EPOCH_SIZE = 1;
+const COUNTER_SIZE = 8;
+/** Counters a carried-nonce receiver remembers below the highest it opened: a frame older than that fails. */
+export const CARRIED_NONCE_WINDOW = 4096;
 const ROTATION_INFO = new TextEncoder().encode('stt-lab/1 key rotation');
 
 /** One direction's key and what it has carried since it was made. */
@@ -35,6 +47,8 @@ interface Direction {
   epoch: number;
   /** Frames sealed (or opened) under any key of this direction: the nonce. */
   counter: number;
+  /** Carried nonces: the key of the epoch before this one, for frames that were overtaken (null before the first rotation). */
+  previousKey: Uint8Array | null;
   bytes: number;
   messages: number;
   since: number;
@@ -45,6 +59,9 @@ export class SttFrameProtection implements FrameProtection {
   private readonly send: Direction;
   private readonly receive: Direction;
   private readonly nonce: Uint8Array;
+  private readonly prefixSize: number;
+  /** Carried nonces: the counters opened (null when counted). */
+  private readonly opened: CounterWindow | null;
 
   constructor(
     private readonly aead: Aead,
@@ -53,21 +70,26 @@ export class SttFrameProtection implements FrameProtection {
     private readonly sessionId: Uint8Array,
     private readonly rotation: RotationThresholds,
     startedAt: number,
+    nonces: SttNonces = 'counted',
   ) {
-    this.tagSize = EPOCH_SIZE + aead.tagSize;
+    this.prefixSize = EPOCH_SIZE + (nonces === 'carried' ? COUNTER_SIZE : 0);
+    this.tagSize = this.prefixSize + aead.tagSize;
     this.nonce = new Uint8Array(aead.nonceSize);
-    this.send = { key: keys.send, epoch: 0, counter: 0, bytes: 0, messages: 0, since: startedAt };
-    this.receive = { key: keys.receive, epoch: 0, counter: 0, bytes: 0, messages: 0, since: startedAt };
+    this.opened = nonces === 'carried' ? new CounterWindow(CARRIED_NONCE_WINDOW) : null;
+    this.send = { key: keys.send, epoch: 0, counter: 0, previousKey: null, bytes: 0, messages: 0, since: startedAt };
+    this.receive = { key: keys.receive, epoch: 0, counter: 0, previousKey: null, bytes: 0, messages: 0, since: startedAt };
   }
 
   seal(header: Uint8Array, payload: Uint8Array, now?: number): Uint8Array[] {
     const send = this.send;
     if (this.rotationDue(send, now)) this.rotate(send, now ?? send.since);
-    const epoch = Uint8Array.of(send.epoch & 0xff);
-    const sealed = this.aead.seal(send.key, this.nonceFor(send.counter++), this.aad(header, epoch), payload);
+    const prefix = new Uint8Array(this.prefixSize);
+    prefix[0] = send.epoch & 0xff;
+    if (this.opened) prefix.set(this.nonceFor(send.counter).subarray(-COUNTER_SIZE), EPOCH_SIZE);
+    const sealed = this.aead.seal(send.key, this.nonceFor(send.counter++), this.aad(header, prefix), payload);
     send.bytes += payload.length;
     send.messages++;
-    return [epoch, sealed];
+    return [prefix, sealed];
   }
 
   beginOpen(header: Uint8Array, bodyLength: number): FrameOpener {
@@ -87,18 +109,24 @@ export class SttFrameProtection implements FrameProtection {
     };
   }
 
-  /** The payload, or null: too short, an epoch other than this one or the next, or a tag that does not verify. */
+  /** The payload, or null: too short, an epoch it has no key for, a counter opened before, or a tag that does not verify. */
   open(header: Uint8Array, body: Uint8Array): Uint8Array | null {
     if (body.length < this.tagSize) return null;
     const receive = this.receive;
     const epoch = body[0]!;
     const next = epoch === ((receive.epoch + 1) & 0xff);
-    if (!next && epoch !== (receive.epoch & 0xff)) return null;
-    const key = next ? this.nextKey(receive) : receive.key;
-    const payload = this.aead.open(key, this.nonceFor(receive.counter), this.aad(header, body.subarray(0, EPOCH_SIZE)), body.subarray(EPOCH_SIZE));
+    const previous = this.opened !== null && receive.previousKey !== null && epoch === ((receive.epoch - 1) & 0xff);
+    if (!next && !previous && epoch !== (receive.epoch & 0xff)) return null;
+    const counter = this.opened ? carriedCounter(body) : receive.counter;
+    if (this.opened && this.opened.check(counter) !== 'fresh') return null;
+    const key = next ? this.nextKey(receive) : previous ? receive.previousKey! : receive.key;
+    const prefix = body.subarray(0, this.prefixSize);
+    const payload = this.aead.open(key, this.nonceFor(counter), this.aad(header, prefix), body.subarray(this.prefixSize));
     if (payload === null) return null;
     receive.counter++;
+    this.opened?.mark(counter);
     if (next) {
+      if (this.opened) receive.previousKey = receive.key;
       receive.key = key;
       receive.epoch++;
     }
@@ -125,8 +153,9 @@ export class SttFrameProtection implements FrameProtection {
     return this.crypto.hkdfSha256(direction.key, this.sessionId, info, this.aead.keySize);
   }
 
-  private aad(header: Uint8Array, epoch: Uint8Array): Uint8Array {
-    return concatBytes(header, epoch, this.sessionId);
+  /** header ‖ epoch (‖ carried counter) ‖ session id. */
+  private aad(header: Uint8Array, prefix: Uint8Array): Uint8Array {
+    return concatBytes(header, prefix, this.sessionId);
   }
 
   /** Zeros, then the counter as u64 in the last 8 bytes (counters stay below 2^53). */
@@ -137,4 +166,10 @@ export class SttFrameProtection implements FrameProtection {
     view.setUint32(at + 4, counter >>> 0);
     return this.nonce;
   }
+}
+
+/** The u64 counter after the epoch byte (a value above 2^53 reads as unsafe and fails to open). */
+function carriedCounter(body: Uint8Array): number {
+  const view = new DataView(body.buffer, body.byteOffset + EPOCH_SIZE, COUNTER_SIZE);
+  return view.getUint32(0) * 0x1_0000_0000 + view.getUint32(4);
 }

@@ -40,7 +40,7 @@ test('"decided by" is made from the registry: every deciding step with its skip 
   assert.match(decidedBy(claim('P1')), /^the codecs' HELLO, ACCEPT and discovery sizes, in memory \(verify's codecs step\), then the handshake bench against JWT and gRPC.*\(verify's benchmarks step, unless --no-bench-claims\)$/);
   assert.match(decidedBy(claim('S4')), /threat scenarios.*unless --no-threats/);
   assert.match(decidedBy(claim('P3')), /two-node-10gbe both ways.*unless --no-sim/);
-  assert.match(decidedBy(claim('T2')), /STT over UDP.*which the lab does not have yet/);
+  assert.match(decidedBy(claim('T2')), /stt over simulated UDP.*\(verify's stt-udp step\)$/);
 });
 
 test("verify's help lists every step of the registry, in order, with its claims and skip flag", () => {

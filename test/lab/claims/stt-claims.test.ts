@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CLAIMS } from '../../../lab/claims/catalogue.ts';
 import { instrumentsFor } from '../../../lab/claims/instruments.ts';
-import { decideT1, decideT3, decideT4 } from '../../../lab/claims/stt-claims.ts';
+import { decideT1, decideT3 } from '../../../lab/claims/stt-claims.ts';
 
 test('T1 HOLDS: four messages, the seed\'s session id on both sides, every later frame sealed and no plaintext on the wire', () => {
   const result = decideT1();
@@ -31,15 +31,8 @@ test('T3 HOLDS: each threshold alone rotates the keys several times in each dire
   }
 });
 
-test('T4 is PARTIAL: custom frames reach their handlers, reassembly of out-of-order segments is not built', () => {
-  const result = decideT4();
-  assert.equal(result.verdict, 'PARTIAL', result.summary);
-  assert.deepEqual((result.evidence as { handledTypes: number[] }).handledTypes, [0x80, 0xa5, 0xff]);
-  assert.match(result.summary, /STT over UDP is not built yet/);
-});
-
-test('the codecs step decides T1, T3 and T4; T2 stays PENDING until STT runs over UDP', () => {
-  for (const id of ['T1', 'T3', 'T4']) assert.deepEqual(instrumentsFor(id).map((i) => i.name), ['codecs'], id);
-  assert.deepEqual(instrumentsFor('T2'), []);
-  assert.match(CLAIMS.find((c) => c.id === 'T2')!.undecidedBecause!, /STT over UDP/);
+test('the codecs step decides T1 and T3; the stt-udp step T2 and T4', () => {
+  for (const id of ['T1', 'T3']) assert.deepEqual(instrumentsFor(id).map((i) => i.name), ['codecs'], id);
+  for (const id of ['T2', 'T4']) assert.deepEqual(instrumentsFor(id).map((i) => i.name), ['stt-udp'], id);
+  assert.equal(CLAIMS.find((c) => c.id === 'T2')!.undecidedBecause, undefined);
 });
