@@ -44,14 +44,16 @@ const CRYPTO = { groups: ['signature' as const, 'd2' as const] };
 
 /**
  * verify --quick: ≤ 60 s wall on the lab's 2-core VM; verify: ≤ 8 min. Rounds per timed bench are
- * what the intervals come from (≥ 5 quick, 11–15 full); one unrecorded warm-up round first takes
- * the first-use costs (JIT, in both processes) out of round 1. Quick runs are short (a 1 MiB gRPC
- * unary ping-pong gets only ~10 echoes in 0.2 s), so quick intervals are wider than full ones.
+ * what the intervals come from (≥ 5 quick, 11–15 full); unrecorded warm-up rounds first take the
+ * first-use costs (JIT, in both processes) out of round 1. Quick latency rounds are so short (300
+ * messages) that with one warm-up round of 3 messages asoc-v1's first recorded rounds still ran at
+ * up to 2× its later p50; quick takes two warm-up rounds of 100 messages. Quick runs are short (a
+ * 1 MiB gRPC unary ping-pong gets only ~10 echoes in 0.2 s), so quick intervals are wider than full ones.
  */
 export const BENCH_SETTINGS: Record<'quick' | 'full', BenchSettings> = {
   quick: {
     ...EXACT,
-    latency: { ...LATENCY, rounds: 5, warmupRounds: 1, maxMessages: 300, maxSeconds: 0.2, warmupMessages: 3 },
+    latency: { ...LATENCY, rounds: 5, warmupRounds: 2, maxMessages: 300, maxSeconds: 0.2, warmupMessages: 100 },
     cpu: { ...CPU, rounds: 5, warmupRounds: 1, seconds: 0.4 },
     throughput: { ...THROUGHPUT, runs: 5, totalBytes: 64 * MiB },
     crypto: { ...CRYPTO, timeMs: 150, warmupMs: 50 },
