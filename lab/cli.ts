@@ -1,5 +1,6 @@
 /** The asoc-lab command: one subcommand per job. */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { constants } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { MEASURING_NODE_ENV, MEASURING_NODE_FLAGS, runsAsMeasuringNode } from '../bench/measuring-node.ts';
@@ -56,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
 /**
  * The command line's entry (bin/asoc-lab.js and `tsx lab/cli.ts`): a measuring command that was not
  * started with the measuring Node flags and environment (bench/measuring-node.ts) runs again in a
- * Node that has them, this process waiting.
+ * Node that has them, this process waiting for its exit code.
  */
 const RESTARTED_ENV = 'ASOC_LAB_RESTARTED';
 
@@ -65,9 +66,15 @@ export async function runCli(argv: string[]): Promise<number> {
   // RESTARTED_ENV: a Node that drops the flag anyway runs the command rather than restart forever.
   if (!command?.measures || runsAsMeasuringNode() || process.env[RESTARTED_ENV]) return main(argv);
   const env = { ...process.env, ...MEASURING_NODE_ENV, [RESTARTED_ENV]: '1' };
-  const again = spawnSync(process.execPath, [...MEASURING_NODE_FLAGS, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env });
-  if (again.error) throw again.error;
-  return again.status ?? 128 + constants.signals[again.signal!];
+  const again = spawn(process.execPath, [...MEASURING_NODE_FLAGS, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env });
+  // Ctrl-C reaches the whole process group, so the command already has it and decides; a signal
+  // sent to this process alone is passed on.
+  const ignore = (): void => {};
+  const forward = (signal: NodeJS.Signals): void => void again.kill(signal);
+  process.on('SIGINT', ignore);
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) process.on(signal, forward);
+  const [code, signal] = (await once(again, 'exit')) as [number | null, NodeJS.Signals | null];
+  return code ?? 128 + constants.signals[signal!];
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
