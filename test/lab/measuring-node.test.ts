@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,31 @@ test('a measuring command started in a plain Node restarts with the measuring fl
     assert.deepEqual(report.machine.nodeSettings, expected);
     assert.ok(report.runs[0].memory.minorPageFaults >= 0, 'the receiver’s memory costs are recorded per run');
   } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('SIGTERM to a restarted measuring command reaches the command itself: both processes end', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'asoc-measuring-term-'));
+  const env = { ...process.env };
+  for (const name of [...Object.keys(MEASURING_NODE_ENV), 'ASOC_LAB_RESTARTED']) delete env[name];
+  const first = spawn(process.execPath, ['--import', 'tsx', 'lab/cli.ts', 'bench', 'receive-path', '--bytes', '64MiB', '--runs', '1000', '--out', out], { env, stdio: 'ignore' });
+  const restarted = () => spawnSync('pgrep', ['-f', `single-threaded-gc.*${out}`], { encoding: 'utf8' }).stdout.trim();
+  try {
+    const deadline = Date.now() + 30_000;
+    while (!restarted() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok(restarted(), 'the command did not restart with the measuring flags within 30 s');
+    const exited = once(first, 'exit');
+    first.kill('SIGTERM');
+    const [code, signal] = await exited;
+    assert.equal(signal, null, 'the first process waits for the command and returns its status');
+    assert.notEqual(code, 0);
+    const gone = Date.now() + 10_000;
+    while (restarted() && Date.now() < gone) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(restarted(), '', 'the restarted command is still running after SIGTERM to the first process');
+  } finally {
+    first.kill('SIGKILL');
+    spawnSync('pkill', ['-KILL', '-f', out]);
     rmSync(out, { recursive: true, force: true });
   }
 });
