@@ -3,8 +3,9 @@
  * its configuration over IPC, starts a sink server for every protocol (src/baselines) on
  * 127.0.0.1, reports the ports, and then per run: takes the run's sessions, reports every transfer
  * delivered to it (bytes and SHA-256), sends its own transfers when the run is reverse or
- * bidirectional, answers samples of the bytes delivered so far, and reports its CPU time and the
- * sessions' setup bytes and its memory management's cost over the run (bench/process-meter.ts). Exits when the parent goes away.
+ * bidirectional, answers samples of the bytes delivered so far, and reports its CPU time, the
+ * sessions' setup bytes and its GC and page faults over the run (bench/process-meter.ts). Exits
+ * when the parent goes away.
  */
 import { baselineByName } from '../src/baselines/index.ts';
 import type { ServerSession } from '../src/baselines/types.ts';

@@ -7,8 +7,10 @@
  * delivered: the receiving sink has every byte and (verify = sha256) its SHA-256, which is then
  * checked against the sender's pattern. Interval samples of the delivered bytes are taken during
  * the run. Runs alternate between protocols (A B C A B C …) so machine drift hits all; three
- * warm-up rounds come first and are discarded (a protocol's JIT and heap settle over several). Where it can (Linux, taskset, 2+ CPUs), the two
- * processes are pinned to two different CPUs. MB/s uses MB = 10^6 bytes.
+ * warm-up rounds come first and are discarded (a protocol's JIT and heap settle over several).
+ * Where it can (Linux, taskset, 2+ CPUs), the two processes are pinned to two different CPUs. The
+ * server child runs as a measuring node (bench/measuring-node.ts), and so does this process when
+ * the `asoc-lab` command started it. MB/s uses MB = 10^6 bytes.
  *
  *   asoc-lab bench throughput [--protocols asoc-v1,grpc-stream] [--bytes 1GiB | --duration 10] [--chunk 1MiB]
  *                             [--parallel N] [--reverse | --bidir] [--runs 5] [--verify sha256|count] [--out reports]
