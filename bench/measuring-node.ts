@@ -37,10 +37,6 @@ export function measuringChild(file: string, args: readonly string[], cpu: numbe
   return cpu === null ? node : onCpu(cpu, ...node);
 }
 
-/** True when this process runs with the measuring flags and environment. */
-export const runsAsMeasuringNode = (): boolean =>
-  MEASURING_NODE_FLAGS.every((flag) => process.execArgv.includes(flag)) && Object.entries(MEASURING_NODE_ENV).every(([name, value]) => process.env[name] === value);
-
 /** The measuring settings this process has, as a report records them. */
 export const measuringSettingsInEffect = (): string[] => [
   ...MEASURING_NODE_FLAGS.filter((flag) => process.execArgv.includes(flag)),
@@ -48,3 +44,6 @@ export const measuringSettingsInEffect = (): string[] => [
     .filter(([name, value]) => process.env[name] === value)
     .map(([name, value]) => `${name}=${value}`),
 ];
+
+/** True when this process runs with every measuring flag and environment setting. */
+export const runsAsMeasuringNode = (): boolean => measuringSettingsInEffect().length === MEASURING_NODE_FLAGS.length + Object.keys(MEASURING_NODE_ENV).length;
