@@ -17,12 +17,13 @@
 import { z } from 'zod';
 import { CLUSTER_API_KEY } from '../../sim/asoc/cluster.ts';
 import { SIM_EPOCH_MS } from '../../sim/asoc/sim-transport.ts';
-import { FrameType } from '../../src/wire/frame.ts';
+import { HEADER_SIZE } from '../../src/wire/frame.ts';
 import { ARENA_SERVER_ADDRESS, buildArena } from './adversary/arena.ts';
 import { CoreClient } from './adversary/core-client.ts';
 import { FrameSniffer, frameBytes, handshakeFrames } from './adversary/frame-sniffer.ts';
 import { addTap } from './adversary/taps.ts';
 import { FloodExcerpt } from './support/flood-excerpt.ts';
+import { firstMessageType } from './support/profile-kind.ts';
 import type { DecidedVerdict } from '../../bench/verdict.ts';
 import { defineAttack } from './types.ts';
 
@@ -63,14 +64,23 @@ export default defineAttack({
     sim.scheduler.at(p.stepAtMs + 100, () => dial('a client during the step'));
     sim.scheduler.at(p.stepBackAtMs, () => excerpt.add(sim.scheduler.now, 'cluster', 'clock-step', `every Unix clock steps back by ${p.stepMs / 1000} s`));
 
-    let replay: { answered: number; closedAt: number | null } | null = null;
+    // The replay counts as answered when the server sends its own first handshake message (v1's ACCEPT,
+    // subduction's RESPONSE …); a refusal it sends instead (subduction's unsigned Rejection) is not an answer.
+    const helloType = firstMessageType(profile, 'client');
+    const answerType = firstMessageType(profile, 'server');
+    let replay: { answered: number; bytesBack: number; firstTypeBack: number | null; closedAt: number | null } | null = null;
     sim.scheduler.at(p.replayAtMs, () => {
-      const hello = handshakeFrames(recorded.parser.frames).find((f) => f.header.type === FrameType.HELLO);
+      const hello = handshakeFrames(recorded.parser.frames).find((f) => f.header.type === helloType);
       if (hello === undefined) throw new Error('wall-clock-step: no HELLO was recorded (a lab bug)');
-      const state = (replay = { answered: 0, closedAt: null as number | null });
+      const state = (replay = { answered: 0, bytesBack: 0, firstTypeBack: null as number | null, closedAt: null as number | null });
       const socket = attacker.tcp.connect(ARENA_SERVER_ADDRESS, arena.port);
       socket.onConnect = () => socket.write(frameBytes(hello));
-      socket.onData = (bytes) => (state.answered += bytes.length);
+      socket.onData = (bytes) => {
+        // The type byte of the first frame back (the second byte of its header) says what the server sent.
+        if (state.bytesBack < 2 && state.bytesBack + bytes.length >= 2) state.firstTypeBack = bytes[1 - state.bytesBack]!;
+        state.bytesBack += bytes.length;
+        if (state.firstTypeBack === answerType && state.bytesBack >= HEADER_SIZE) state.answered = state.bytesBack;
+      };
       socket.onClose = () => (state.closedAt = sim.scheduler.now);
       excerpt.add(sim.scheduler.now, 'attacker', 'replay', 'the recorded HELLO, sent again from the attacker\'s address');
     });
@@ -78,7 +88,7 @@ export default defineAttack({
 
     const established = clients.filter((c) => c.established).length;
     if (established < 2) throw new Error(`wall-clock-step: only ${established} of the 2 honest handshakes completed (the control failed)`);
-    const answered = replay!.answered;
+    const { answered, bytesBack } = replay!;
     const verdict: DecidedVerdict = answered === 0 ? 'HOLDS' : 'FAILS';
     const replayCloses = server.counters().connectionsClosed;
     return {
@@ -89,11 +99,11 @@ export default defineAttack({
           evidence:
             `The cluster's Unix clocks stepped forward by ${p.stepMs / 1000} s for ${(p.stepBackAtMs - p.stepAtMs) / 1000} s, and a client connected meanwhile; ${(p.replayAtMs - 100) / 1000} s after it was first sent, the recorded HELLO came again from the attacker. ` +
             (answered === 0
-              ? `The server still remembered it and closed the replay without a byte (replay closes: ${replayCloses.replay ?? 0}).`
-              : `The server answered the replay with ${answered} bytes (an ACCEPT): it did not remember the HELLO.`),
+              ? `The server still remembered it and closed the replay ${bytesBack === 0 ? 'without a byte' : `after a ${bytesBack}-byte refusal`} (replay closes: ${replayCloses.replay ?? 0}).`
+              : `The server answered the replay with its handshake message (${answered} bytes): it did not remember the HELLO.`),
         },
       ],
-      counts: { honestHandshakes: established, replaysSent: 1, replayBytesAnswered: answered, replayCloses: replayCloses.replay ?? 0 },
+      counts: { honestHandshakes: established, replaysSent: 1, replayBytesAnswered: answered, replayBytesBack: bytesBack, replayCloses: replayCloses.replay ?? 0 },
       figures: { stepMs: p.stepMs },
       trace: excerpt.entries,
       traceHash: sim.trace.digest(),

@@ -148,7 +148,8 @@ export class SttHandshake implements Handshake {
     if (Math.abs(unixMs(clock) - hello.timestamp) > this.security.freshnessMs) {
       return fail('stale', `HELLO timestamp ${hello.timestamp} ms is more than ${this.security.freshnessMs} ms from this node's clock (${unixMs(clock)} ms)`);
     }
-    const seen = this.config.helloReplay?.check(bytesToHex(hello.nonce), clock.unixMs) ?? 'fresh';
+    // The cache ages its entries on the monotonic clock: a step of the wall clock makes it forget nothing.
+    const seen = this.config.helloReplay?.check(bytesToHex(hello.nonce), clock.now) ?? 'fresh';
     if (seen === 'replay') return fail('replay', 'HELLO nonce seen before');
     if (seen === 'full') return fail('replay-cache-full', 'HELLO replay cache is full');
     const nonce = this.config.random.bytes(STT_NONCE_SIZE);

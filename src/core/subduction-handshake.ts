@@ -141,7 +141,8 @@ export class SubductionHandshake implements Handshake {
     if (driftMs > this.security.freshnessMs) {
       return this.refuse('stale', `Challenge timestamp ${challenge.timestamp} is ${driftMs / 1000} s from this node's clock (at most ${this.security.freshnessMs / 1000} s)`, RejectionReason.CLOCK_DRIFT, clock);
     }
-    const seen = this.config.helloReplay?.check(bytesToHex(signed.issuer) + bytesToHex(challenge.nonce), clock.unixMs) ?? 'fresh';
+    // The cache ages its entries on the monotonic clock: a step of the wall clock makes it forget nothing.
+    const seen = this.config.helloReplay?.check(bytesToHex(signed.issuer) + bytesToHex(challenge.nonce), clock.now) ?? 'fresh';
     if (seen === 'replay') return this.refuse('replay', 'Challenge nonce already used by this peer', RejectionReason.REPLAYED_NONCE, clock);
     if (seen === 'full') return fail('replay-cache-full', 'the nonce cache is full');
     const response = this.sign(encodeResponse({ challengeDigest: blake3Digest(payload), serverTimestamp: seconds(clock) }));

@@ -212,6 +212,20 @@ test('replay: a HELLO seen before is refused by any connection sharing the repla
   assert.match(detail, new RegExp(`^AUTH_PROOF names session ${bytesToHex(first.client.sessionToken!)}, this handshake's is [0-9a-f]{16}$`));
 });
 
+test('a HELLO nonce is remembered on the monotonic clock: a step of the wall clock past the nonce window makes the responder forget nothing', () => {
+  const nonces = new ReplayCache(STT.helloReplay!);
+  const server = () => handshakeOf('server', nodeBackend, { nonces });
+  const hello = handshakeOf('client', nodeBackend).initiate(AT);
+  accepted(server().receive('hello', hello, AT));
+  // The wall clock steps forward past the nonce window (125 s) for a moment, while another initiator, whose clock stepped too, connects.
+  const step = STT.helloReplay!.kind === 'window' ? STT.helloReplay!.windowMs + 10_000 : assert.fail('stt keeps a window');
+  const stepped = { now: 1_000, unixMs: AT.unixMs + 1_000 + step };
+  accepted(server().receive('hello', handshakeOf('client', nodeBackend, { nonce: new Uint8Array(32).fill(7) }).initiate(stepped), stepped));
+  // The clock is back: the recorded HELLO is fresh by its timestamp, and its nonce is still remembered.
+  const back = { now: 2_900, unixMs: AT.unixMs + 2_900 };
+  assert.deepEqual(pick(refused(server().receive('hello', hello, back))), ['replay', 'HELLO nonce seen before']);
+});
+
 test('a full replay cache refuses a new HELLO rather than forget a nonce, and the refusal says so', () => {
   const nonces = new ReplayCache({ kind: 'window', windowMs: 60_000, maxAgeMs: 60_000, capacity: 1 });
   const server = () => handshakeOf('server', nodeBackend, { nonces });

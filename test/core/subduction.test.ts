@@ -201,6 +201,19 @@ test('replayed nonce: the cache keys (peer id, nonce), so another peer may use t
   assert.equal(nonces.size, 2);
 });
 
+test('replayed nonce: the cache ages on the monotonic clock, so a step of the wall clock past the 12-minute nonce window makes the node forget nothing', () => {
+  const nonces = new ReplayCache(SUBDUCTION.helloReplay!);
+  const server = () => handshakeOf('server', nodeBackend, { nonces });
+  const challenge = handshakeOf('client', nodeBackend).initiate(AT);
+  accepted(server().receive('challenge', challenge, AT));
+  // The wall clock steps 13 minutes forward for a moment, while another peer (its clock stepped too) connects.
+  const stepped = { now: 1_000, unixMs: AT.unixMs + 1_000 + 13 * 60_000 };
+  accepted(server().receive('challenge', handshakeOf('client', nodeBackend, { identity: OTHER_IDENTITY }).initiate(stepped), stepped));
+  // The clock is back: the recorded challenge is within the drift window again, and its nonce is still remembered.
+  const again = refused(server().receive('challenge', challenge, { now: 2_900, unixMs: AT.unixMs + 2_900 }));
+  assert.equal(again.failure, 'replay');
+});
+
 test('bad signature: a challenge whose signature does not verify is refused with INVALID_SIGNATURE and leaves the nonce cache empty', () => {
   const nonces = new ReplayCache(SUBDUCTION.helloReplay!);
   const pair = new ConnectionPair({ profile: SUBDUCTION, helloReplay: nonces });
