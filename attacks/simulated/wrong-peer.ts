@@ -78,21 +78,27 @@ export default defineAttack({
     c.on('connection-closed', (closed) => {
       if (cClosed.push(closed.reason) <= 3) excerpt.add(sim.scheduler.now, 'c', 'closed', `${closed.reason}: ${closed.detail}`);
     });
+    // C's sessions are told by C's address: a node lists a peer under the id its profile's handshake
+    // authenticates (the lab's node id, a subduction key, an stt node id), and C's address is never rewritten.
     const bFromC = { sessions: 0, bytes: 0 };
-    const cIdHex = bytesToHex(nodeId(NODE_ID.c));
+    const cKeysAt = { a: new Set<string>(), b: new Set<string>() };
     b.on('peer-up', (peer) => {
-      if (peer.nodeId !== cIdHex) return;
+      if (peer.address !== ADDRESS.c) return;
+      cKeysAt.b.add(peer.key);
       bFromC.sessions++;
       excerpt.add(sim.scheduler.now, 'b', 'peer-up', `B established a session with C (C believes it is talking to A)`);
     });
     b.on('stream-end', (end) => {
-      if (end.peerKey !== cIdHex) return;
+      if (!cKeysAt.b.has(end.peerKey)) return;
       bFromC.bytes += end.bytes;
       excerpt.add(sim.scheduler.now, 'b', 'stream-end', `B's application got ${end.bytes} bytes from C, meant for A`);
     });
     let aFromC = 0;
+    a.on('peer-up', (peer) => {
+      if (peer.address === ADDRESS.c) cKeysAt.a.add(peer.key);
+    });
     a.on('stream-end', (end) => {
-      if (end.peerKey === cIdHex) aFromC += end.bytes;
+      if (cKeysAt.a.has(end.peerKey)) aFromC += end.bytes;
     });
     const bRefusals: string[] = [];
     b.on('connection-closed', (closed) => {
