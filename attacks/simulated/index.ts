@@ -7,6 +7,7 @@ import authBruteForce from './auth-brute-force.ts';
 import authFailureLeak from './auth-failure-leak.ts';
 import blindInjection from './blind-injection.ts';
 import challengeBirthday from './challenge-birthday.ts';
+import clockDrift from './clock-drift.ts';
 import connectionFlood from './connection-flood.ts';
 import discoveryReplay from './discovery-replay.ts';
 import discoveryStorm from './discovery-storm.ts';
@@ -33,6 +34,7 @@ export const SIMULATED_ATTACKS: Readonly<Record<string, AttackModule>> = {
   'auth-failure-leak': authFailureLeak,
   'blind-injection': blindInjection,
   'challenge-birthday': challengeBirthday,
+  'clock-drift': clockDrift,
   'connection-flood': connectionFlood,
   'discovery-replay': discoveryReplay,
   'discovery-storm': discoveryStorm,

@@ -30,6 +30,7 @@ const ATTEMPTED: Record<string, readonly string[]> = {
   'auth-failure-leak': ['forgedHellos', 'controlBytesBack'],
   'blind-injection': ['reachedTcp', 'acceptedByTcp'],
   'challenge-birthday': ['trials', 'announcementsChecked', 'agentCheckedMessages'],
+  'clock-drift': ['clientsInsideServed', 'clientsOutside', 'replaysSent'],
   'connection-flood': ['attackerConnectionsOpened', 'legitProbes'],
   'discovery-replay': ['targetAnnouncementsRecorded', 'replaysSent'],
   'discovery-storm': ['sentValid', 'sentReplayed', 'sentBadHmac', 'receiverReceived'],

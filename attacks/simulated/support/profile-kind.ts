@@ -28,3 +28,9 @@ export function tagSizeOfWireVersion(version: number): number {
   const profile = Object.values(PROFILES).find((p) => p.wireVersion === version);
   return profile ? kindOf(profile).tagSize : 0;
 }
+
+/** How far a first handshake message's timestamp may be from the receiver's clock, or null for a kind whose messages carry none (v1). */
+export function handshakeFreshnessMs(profile: AsocProfile): number | null {
+  const security = profile.security;
+  return 'freshnessMs' in security ? security.freshnessMs : null;
+}
