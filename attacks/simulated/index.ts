@@ -22,6 +22,7 @@ import mitmFrames from './mitm-frames.ts';
 import offlineKeyGuess from './offline-key-guess.ts';
 import oversizedFrame from './oversized-frame.ts';
 import protocolViolations from './protocol-violations.ts';
+import rotationBoundary from './rotation-boundary.ts';
 import tamperLockout from './tamper-lockout.ts';
 import tokenForgery from './token-forgery.ts';
 import wallClockStep from './wall-clock-step.ts';
@@ -49,6 +50,7 @@ export const SIMULATED_ATTACKS: Readonly<Record<string, AttackModule>> = {
   'offline-key-guess': offlineKeyGuess,
   'oversized-frame': oversizedFrame,
   'protocol-violations': protocolViolations,
+  'rotation-boundary': rotationBoundary,
   'tamper-lockout': tamperLockout,
   'token-forgery': tokenForgery,
   'wall-clock-step': wallClockStep,

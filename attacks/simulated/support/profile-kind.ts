@@ -34,3 +34,14 @@ export function handshakeFreshnessMs(profile: AsocProfile): number | null {
   const security = profile.security;
   return 'freshnessMs' in security ? security.freshnessMs : null;
 }
+
+/**
+ * The profile with its session keys rotating after every `frames` frames each way (its other
+ * thresholds kept), for a kind whose keys rotate on a frame threshold and carry their epoch on the
+ * wire (stt); null for any other.
+ */
+export function withRotationEvery(profile: AsocProfile, frames: number): AsocProfile | null {
+  const security = profile.security;
+  if (!('rotation' in security)) return null;
+  return { ...profile, security: { ...security, rotation: { ...security.rotation, messages: frames } } };
+}
