@@ -11,12 +11,12 @@
  * Observed: the server's close reason per connection and the streams it delivered.
  *
  * HOLDS when all four are handled as §9.2 says, PARTIAL when some are, FAILS when none is.
- * Only meaningful where a key holder can write frames past the core: v1 frames carry no
- * per-frame authentication (a hardened peer's forged frames fail the integrity check first).
+ * Where the profile protects every frame (asoc-hardened, subduction, stt), the insider seals its
+ * crafted frames with its own session keys (CoreClient.sealedFrame), so they pass the integrity check
+ * and the server's handling of what they say is what is judged.
  */
 import { z } from 'zod';
-import type { AsocProfile } from '../../src/core/profile.ts';
-import { bytesToHex, concatBytes } from '../../src/wire/bytes.ts';
+import { concatBytes } from '../../src/wire/bytes.ts';
 import { FrameType, encodeHeader } from '../../src/wire/frame.ts';
 import { CLUSTER_API_KEY } from '../../sim/asoc/cluster.ts';
 import { buildArena } from './adversary/arena.ts';
@@ -32,23 +32,20 @@ const RESERVED_TYPE = 9;
 
 type Case = 'bad-version' | 'unknown-type' | 'bad-seq' | 'data-on-stream-0';
 
-/** What each case writes after the handshake, and what §9.2 wants the server to do. */
-function caseFrames(version: number): Record<Case, { frames: Uint8Array; expect: 'close' | 'ignore' }> {
-  const data = (streamId: number, seq: number, v = version) => concatBytes(encodeHeader(FrameType.DATA, streamId, seq, PAYLOAD.length, v), PAYLOAD);
+/** Makes one frame as the insider's session would send it (sealed where the profile protects frames). */
+type FrameMaker = (type: number, streamId: number, seq: number, payload: Uint8Array, version?: number) => Uint8Array;
+
+/** What each case writes after the handshake (made in the order written), and what §9.2 wants the server to do. */
+function casePlan(version: number): Record<Case, { frames: (frame: FrameMaker) => Uint8Array; expect: 'close' | 'ignore' }> {
   return {
-    'bad-version': { frames: data(1, 0, version + 1), expect: 'close' },
+    'bad-version': { frames: (frame) => frame(FrameType.DATA, 1, 0, PAYLOAD, version + 1), expect: 'close' },
     'unknown-type': {
-      frames: concatBytes(encodeHeader(RESERVED_TYPE, 1, 0, PAYLOAD.length, version), PAYLOAD, data(1, 0), encodeHeader(FrameType.END, 1, 1, 0, version)),
+      frames: (frame) => concatBytes(frame(RESERVED_TYPE, 1, 0, PAYLOAD), frame(FrameType.DATA, 1, 0, PAYLOAD), frame(FrameType.END, 1, 1, new Uint8Array(0))),
       expect: 'ignore',
     },
-    'bad-seq': { frames: concatBytes(data(1, 0), data(1, 2)), expect: 'close' },
-    'data-on-stream-0': { frames: data(0, 0), expect: 'close' },
+    'bad-seq': { frames: (frame) => concatBytes(frame(FrameType.DATA, 1, 0, PAYLOAD), frame(FrameType.DATA, 1, 2, PAYLOAD)), expect: 'close' },
+    'data-on-stream-0': { frames: (frame) => frame(FrameType.DATA, 0, 0, PAYLOAD), expect: 'close' },
   };
-}
-
-function wireVersion(profile: AsocProfile): number {
-  if (profile.security.kind === 'v1') return profile.wireVersion;
-  throw new Error(`protocol-violations: a ${profile.name} peer cannot write frames past the core without a lab hook (see the module comment)`);
 }
 
 export default defineAttack({
@@ -58,7 +55,11 @@ export default defineAttack({
     const arena = buildArena({ seed, profile });
     const { sim, server } = arena;
     const excerpt = new FloodExcerpt();
-    const plan = caseFrames(wireVersion(profile));
+    const plan = casePlan(profile.wireVersion);
+    // The server lists each insider under the id its profile's handshake authenticates (the lab's node id,
+    // a subduction key, an stt node id): insiders are told apart by their port, all being on one host.
+    const keyAtPort = new Map<number, string>();
+    server.on('peer-up', (peer) => keyAtPort.set(peer.port, peer.key));
     const closedWith = new Map<string, string>();
     const delivered = new Map<string, number>();
     server.on('peer-down', (d) => {
@@ -76,22 +77,23 @@ export default defineAttack({
       const insider = arena.dial(arena.attackers[0]!, CLUSTER_API_KEY);
       insiders.set(name, insider);
       insider.whenEstablished(() => {
-        insider.writeRaw(frames);
-        excerpt.add(sim.scheduler.now, 'attacker-0', 'send', `${name}: ${frames.length} bytes of crafted frames`);
+        const bytes = frames((...args) => insider.sealedFrame(...args));
+        insider.writeRaw(bytes);
+        excerpt.add(sim.scheduler.now, 'attacker-0', 'send', `${name}: ${bytes.length} bytes of crafted frames`);
       });
     }
     sim.scheduler.runUntilTime(p.observeMs);
 
     const results = [...insiders].map(([name, insider]) => {
-      const key = bytesToHex(insider.nodeId);
+      const key = keyAtPort.get(insider.socket.localPort) ?? '';
       const reason = closedWith.get(key) ?? null;
       const expect = plan[name].expect;
       const handled = expect === 'close' ? reason !== null : reason === null && (delivered.get(key) ?? 0) === 1;
-      return { name, expect, reason, handled, established: insider.established };
+      return { name, key, expect, reason, handled, established: insider.established };
     });
     const handled = results.filter((r) => r.handled).length;
     const verdict: DecidedVerdict = handled === results.length ? 'HOLDS' : handled === 0 ? 'FAILS' : 'PARTIAL';
-    const describe = results.map((r) => `${r.name}: ${r.reason ? `closed (${r.reason})` : 'kept open'}${r.expect === 'ignore' ? `, stream delivered ${delivered.get(bytesToHex(insiders.get(r.name)!.nodeId)) ?? 0}×` : ''}`);
+    const describe = results.map((r) => `${r.name}: ${r.reason ? `closed (${r.reason})` : 'kept open'}${r.expect === 'ignore' ? `, stream delivered ${delivered.get(r.key) ?? 0}×` : ''}`);
     return {
       observations: [
         {

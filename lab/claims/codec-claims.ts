@@ -174,7 +174,7 @@ export function decideS12(): ClaimResult {
   return {
     id: 'S12',
     verdict: holds ? 'HOLDS' : 'FAILS',
-    summary: `In the lab's v1 core (asoc-v1 profile): ${observed.map((o) => `${o.case} → ${o.observed}${o.closeReason ? ` (${o.closeReason})` : ''}`).join('; ')}. The threat scenario protocol-violations plays the same cases from a key-holding peer on simulated hosts, for both v1 profiles (asoc-lab scenario run scenarios/threats/protocol-violations.yaml).`,
+    summary: `In the lab's v1 core (asoc-v1 profile): ${observed.map((o) => `${o.case} → ${o.observed}${o.closeReason ? ` (${o.closeReason})` : ''}`).join('; ')}. The threat scenario protocol-violations plays the same cases from a key-holding peer on simulated hosts, for every profile (where frames are sealed, the peer seals its own with its session keys; asoc-lab scenario run scenarios/threats/protocol-violations.yaml).`,
     evidence: { profile: ASOC_V1.name, cases: observed },
   };
 }
@@ -212,7 +212,7 @@ export const CODEC_DECISIONS: Readonly<Record<string, ClaimDecision>> = {
   S12: {
     by: "the connection core, in memory, fed four §9.2 violations",
     reach: {
-      measures: 'The §9.2 violations (bad version, unknown type, bad seq, gaps) fed to the real v1 core in memory, and from a key-holding peer on simulated hosts for both v1 profiles.',
+      measures: 'The §9.2 violations (bad version, unknown type, bad seq, gaps) fed to the real v1 core in memory, and from a key-holding peer on simulated hosts for every profile (sealed with its session keys where frames carry a tag).',
       doesNotMeasure: 'The hardened profiles’ handling (there the per-frame integrity check, not §9.2, decides).',
     },
   },

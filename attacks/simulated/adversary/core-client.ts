@@ -15,6 +15,7 @@ import type { RandomSource } from '../../../src/core/random.ts';
 import type { CryptoBackend } from '../../../src/crypto/backend.ts';
 import { nodeBackend } from '../../../src/crypto/backend.ts';
 import { concatBytes } from '../../../src/wire/bytes.ts';
+import { encodeHeader } from '../../../src/wire/frame.ts';
 import { SIM_EPOCH_MS } from '../../../sim/asoc/sim-transport.ts';
 import { SocketDriver } from '../../../sim/asoc/socket-driver.ts';
 import type { Host } from '../../../sim/host.ts';
@@ -55,11 +56,15 @@ export class CoreClient {
   /** The node id its HELLO carries. */
   readonly nodeId: Uint8Array;
   private readonly rawQueue: WriteQueue;
+  private readonly wireVersion: number;
+  private readonly host: Host;
   private readonly onEstablished: (() => void)[] = [];
   private readonly onClosed: (() => void)[] = [];
 
   constructor(options: CoreClientOptions) {
     const { host } = options;
+    this.host = host;
+    this.wireVersion = options.profile.wireVersion;
     this.nodeId = options.nodeId;
     const socket = host.tcp.connect(options.address, options.port);
     this.record = { openedAt: host.scheduler.now, establishedAt: null, coreCloseReason: null, tcpCloseReason: null, closedAt: null, bytesReceived: 0 };
@@ -123,6 +128,21 @@ export class CoreClient {
     if (!this.isOpen) return;
     this.rawQueue.push(bytes);
     this.rawQueue.flush();
+  }
+
+  /**
+   * One frame as this client's session seals it: the lab's hook for a key holder that misbehaves.
+   * The header is written as given (any type, stream, seq or version) and, where the profile protects
+   * frames, the payload is sealed with this connection's own session keys, so the frame authenticates
+   * and the server judges what it says. Each call takes the session's next nonce (its frame counter):
+   * write the frames in the order they were made, and only once the handshake is done.
+   */
+  sealedFrame(type: number, streamId: number, seq: number, payload: Uint8Array, version: number = this.wireVersion): Uint8Array {
+    // The connection keeps its protection to itself; an insider holds the same keys, so the lab reaches in.
+    const protection = this.core['protection'];
+    if (protection === null) return concatBytes(encodeHeader(type, streamId, seq, payload.length, version), payload);
+    const header = encodeHeader(type, streamId, seq, payload.length + protection.tagSize, version);
+    return concatBytes(header, ...protection.seal(header, payload, this.host.now()));
   }
 
   /** Raw bytes the socket has taken so far. */

@@ -14,3 +14,14 @@ test('protocol violations (v1): bad version, bad seq and DATA on stream 0 close;
   const evidence = out.observations[0]!.evidence;
   for (const reason of ['(bad-version)', '(bad-seq)', '(bad-stream-id)', 'stream delivered 1×']) assert.ok(evidence.includes(reason), reason);
 });
+
+for (const profile of ['asoc-hardened', 'subduction', 'stt'] as const) {
+  test(`protocol violations (${profile}): the insider's sealed frames authenticate, so §9.2 decides, not the integrity check`, () => {
+    const out = runAttack(protocolViolations, profile);
+    assert.equal(observedVerdict(out, 'S12'), 'HOLDS');
+    const evidence = out.observations[0]!.evidence;
+    // The stream after the unknown type arrives only if every sealed frame opened under the session's keys.
+    for (const reason of ['(bad-version)', '(bad-seq)', '(bad-stream-id)', 'stream delivered 1×']) assert.ok(evidence.includes(reason), `${reason} in: ${evidence}`);
+    assert.ok(!evidence.includes('integrity-failed'), evidence);
+  });
+}
