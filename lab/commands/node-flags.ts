@@ -28,7 +28,7 @@ export const NODE_FLAGS_HELP = `Node options:
   --port N                TCP port (default ${DEFAULT_TCP_PORT}; 0 picks a free one)
   --peer [NODEID@]HOST:PORT
                           a static peer, dialed and redialed forever (repeatable); NODEID (32 hex
-                          digits) pins it: only that node may answer there (asoc-hardened)
+                          digits) pins it: only that node may answer there (asoc-hardened, stt)
   --discovery / --no-discovery
                           UDP discovery (default: on when no --peer is given, as in the reference)
   --discovery-port N      UDP port for discovery (default ${DEFAULT_DISCOVERY_PORT})

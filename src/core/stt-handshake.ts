@@ -171,6 +171,9 @@ export class SttHandshake implements Handshake {
     const opened = this.aead.open(this.derive(CHALLENGE_KEY_INFO, parties), this.zeroNonce(), concatBytes(CHALLENGE_LABEL, sent.bytes, greeting), response.challenge);
     if (opened === null) return fail('bad-signature', 'RESPONSE challenge does not open: the responder does not hold this shared seed, or answers another HELLO');
     if (!constantTimeEqual(opened, concatBytes(sent.nonce, response.nonce))) return fail('bad-signature', 'RESPONSE challenge does not carry both nonces');
+    // The node dialled, when the initiator knows it (a discovered or pinned peer): its STT node id follows from the lab's.
+    const expected = this.config.expectedPeer && sttNodeId(this.config.crypto, this.config.expectedPeer);
+    if (expected && !constantTimeEqual(response.nodeId, expected)) return fail('wrong-peer', `RESPONSE comes from node ${bytesToHex(response.nodeId)}, not from ${bytesToHex(expected)}, the node dialled`);
     const progress: Progress = { parties, hello: sent.bytes, response: payload, sessionId: sessionIdOf(parties) };
     const proof = this.aead.seal(this.derive(PROOF_KEY_INFO, parties), this.zeroNonce(), this.proofAad(progress), progress.sessionId);
     const authProof = encodeAuthProof({ sessionId: progress.sessionId, proof });
@@ -253,6 +256,8 @@ export const STT_HANDSHAKE: HandshakeKind<SttSecurity> = {
   ],
   tagSize: STT_TAG_SIZE,
   encryptsFrames: () => true,
+  // RESPONSE carries the responder's node id under the challenge's AAD: the initiator compares it with the node it dialled.
+  checksServerId: true,
   createHandshake: (config, security) => new SttHandshake(config, security),
   // STT leaves discovery to the application; its nodes in the lab keep the lab's discovery datagram,
   // under a key and community label of their own.

@@ -162,7 +162,7 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
       if (peer.nodeId === undefined) continue;
       if (!/^[0-9a-f]{32}$/.test(peer.nodeId)) throw new TypeError(`static peer ${peer.host}:${peer.port}: node id "${peer.nodeId}" is not 32 lower-case hex digits`);
       if (!HANDSHAKES.get(this.options.profile.security.kind).kind.checksServerId) {
-        throw new TypeError(`static peer ${peer.nodeId}@${peer.host}:${peer.port}: profile ${this.options.profile.name} cannot pin a peer to a node id (its handshake never tells the client which node answered); pin peers with asoc-hardened, or give host:port alone`);
+        throw new TypeError(`static peer ${peer.nodeId}@${peer.host}:${peer.port}: profile ${this.options.profile.name} cannot pin a peer to a node id (its handshake never checks which node answered); pin peers with asoc-hardened or stt, or give host:port alone`);
       }
     }
   }

@@ -37,7 +37,7 @@ export interface AsocNodeOptions extends Omit<NodeOptions, 'apiKey' | 'staticPee
   port?: number;
   /**
    * Peers to dial and keep dialing forever: "host:port", or "NODEID@host:port" to pin the peer to
-   * the node (32 hex digits) that must answer there (asoc-hardened; a v1 handshake cannot tell).
+   * the node (32 hex digits) that must answer there (asoc-hardened, stt; a v1 handshake cannot tell).
    */
   staticPeers?: string[];
   /** UDP discovery; on by default only when there are no static peers (as in the reference). */

@@ -55,13 +55,14 @@ const VECTORS = {
 /** The pre-shared seed the vectors were frozen under (pair.ts's KEY is 32 bytes derived from this text, for asoc-hardened). */
 const VECTOR_SEED = new TextEncoder().encode('test-secret-key');
 
-function handshakeOf(role: 'client' | 'server', crypto: CryptoBackend, options: { key?: Uint8Array; nodeId?: Uint8Array; nonces?: ReplayCache; nonce?: Uint8Array } = {}): SttHandshake {
+function handshakeOf(role: 'client' | 'server', crypto: CryptoBackend, options: { key?: Uint8Array; nodeId?: Uint8Array; nonces?: ReplayCache; nonce?: Uint8Array; expectedPeer?: Uint8Array } = {}): SttHandshake {
   const config = {
     nodeId: options.nodeId ?? (role === 'client' ? CLIENT_ID : SERVER_ID),
     apiKey: options.key ?? VECTOR_SEED,
     crypto,
     random: fixed(options.nonce ?? (role === 'client' ? INITIATOR_NONCE : RESPONDER_NONCE)),
     helloReplay: options.nonces,
+    expectedPeer: options.expectedPeer,
   };
   return STT_HANDSHAKE.createHandshake(config, SECURITY) as SttHandshake;
 }
@@ -224,6 +225,20 @@ test('a HELLO nonce is remembered on the monotonic clock: a step of the wall clo
   // The clock is back: the recorded HELLO is fresh by its timestamp, and its nonce is still remembered.
   const back = { now: 2_900, unixMs: AT.unixMs + 2_900 };
   assert.deepEqual(pick(refused(server().receive('hello', hello, back))), ['replay', 'HELLO nonce seen before']);
+});
+
+test('wrong peer: an initiator that dialled one node refuses a RESPONSE from another seed holder, naming both; from the node dialled it goes on', () => {
+  const hello = (expectedPeer: Uint8Array) => {
+    const client = handshakeOf('client', nodeBackend, { expectedPeer });
+    return { client, response: accepted(handshakeOf('server', nodeBackend).receive('hello', client.initiate(AT), AT)).reply! };
+  };
+  const other = new Uint8Array(16).fill(0xbb);
+  const misdirected = hello(other);
+  const [reason, detail] = pick(refused(misdirected.client.receive('response', misdirected.response, AT)));
+  assert.equal(reason, 'wrong-peer');
+  assert.equal(detail, `RESPONSE comes from node ${bytesToHex(sttNodeId(nodeBackend, SERVER_ID))}, not from ${bytesToHex(sttNodeId(nodeBackend, other))}, the node dialled`);
+  const meant = hello(SERVER_ID);
+  accepted(meant.client.receive('response', meant.response, AT));
 });
 
 test('a full replay cache refuses a new HELLO rather than forget a nonce, and the refusal says so', () => {
