@@ -33,14 +33,14 @@ export const THREAT_DECISIONS: Readonly<Record<string, ClaimDecision>> = {
   S2: {
     by: BY_SCENARIOS,
     reach: {
-      measures: 'Replayed HELLOs (soon and past the window, to the same and another server) and replayed discovery announcements (stale, and after the reference’s seen-set is cleared), each against the real replay caches.',
-      doesNotMeasure: 'Clock attacks (a skewed receiver clock beyond what the scenarios set), or replay across key rotations (v1 has none).',
+      measures: 'Replayed HELLOs (soon and past the window, to the same and another server) and replayed discovery announcements (stale, and after the reference’s seen-set is cleared), each against the real replay caches; for profiles whose HELLO carries a timestamp, clients just inside and outside the drift window and a HELLO replayed once its nonce is forgotten.',
+      doesNotMeasure: 'A receiver clock that is itself wrong by more than the scenarios set, or replay across key rotations (v1 has none; stt’s is S3’s rotation-boundary scenario).',
     },
   },
   S3: {
     by: BY_SCENARIOS,
     reach: {
-      measures: 'A TCP-splicing man in the middle modifying a DATA byte, dropping, reordering and injecting streams, and an on-path injector using the sequence numbers it sees; whether the receiver delivers altered data.',
+      measures: 'A TCP-splicing man in the middle modifying a DATA byte, dropping, reordering and injecting streams (and, for stt, replaying, re-labelling, swapping or forging frames where its keys rotate), and an on-path injector using the sequence numbers it sees; whether the receiver delivers altered data.',
       doesNotMeasure: 'Attacks on HMAC itself (it is the library’s), or a man in the middle at handshake time with the key.',
     },
   },
@@ -131,7 +131,7 @@ export const THREAT_DECISIONS: Readonly<Record<string, ClaimDecision>> = {
   H5: {
     by: BY_HARDENED_SCENARIOS,
     reach: {
-      measures: 'A recorded HELLO replayed after the cluster’s Unix clocks stepped forward past the replay window and back, with a handshake during the step: whether the server still refuses it.',
+      measures: 'A recorded HELLO replayed after the cluster’s Unix clocks stepped forward past the replay window (70 s, and 13 minutes for the comparison profiles’ longer windows) and back, with a handshake during the step: whether the server still refuses it.',
       doesNotMeasure: 'A wall clock stepped back by more than the window minus the freshness (35 s) after a nonce was recorded, which makes an old HELLO fresh again once its nonce is forgotten; such a replay is answered but never passes FINISH.',
     },
   },
