@@ -102,6 +102,24 @@ test('every simulated scenario is deterministic under asoc-v1 and asoc-hardened:
   assert.ok(checked >= runs - 2 * unsimulated.size, `only ${checked} of ${runs} runs checked`);
 });
 
+test('the comparison profiles run deterministically too: the same seed gives the same trace hash, another seed another one (subduction, stt)', async () => {
+  let checked = 0;
+  for (const file of files) {
+    const prepared = loadThreat(join(THREATS, file));
+    const profiles = (['subduction', 'stt'] as const).filter((p) => prepared.scenario.expect[p] !== undefined);
+    for (const [i, profile] of profiles.entries()) {
+      const key = `${file} ${profile}`;
+      const first = firstHashes.has(key) ? firstHashes.get(key)! : runThreat(prepared, { profiles: [profile] }).runs[0]!.traceHash;
+      assert.ok(first !== null, `${key}: no trace hash`);
+      assert.equal(runThreat(prepared, { profiles: [profile] }).runs[0]!.traceHash, first, `${key}: same seed, another trace hash`);
+      checked++;
+      if (i > 0) continue; // another seed: once per scenario
+      assert.notEqual(runThreat(prepared, { profiles: [profile], seed: prepared.scenario.seed + 1 }).runs[0]!.traceHash, first, `${key}: another seed, the same trace hash`);
+    }
+  }
+  assert.ok(checked >= 20, `only ${checked} runs checked`);
+});
+
 // ---- the file format ---------------------------------------------------------------------------
 
 async function problemsOf(text: string): Promise<readonly string[]> {
