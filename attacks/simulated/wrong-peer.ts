@@ -53,7 +53,8 @@ export default defineAttack({
     const aIdHex = bytesToHex(nodeId(NODE_ID.a));
     const a = node('a', { discovery: p.dial === 'discovered' });
     const b = node('b', { discovery: false });
-    const c = node('c', p.dial === 'discovered' ? { discovery: true } : { discovery: false, staticPeers: [{ address: ADDRESS.a, port: PORT, nodeId: aIdHex }] });
+    // Pinned by the id A's profile pins a node by (its node id; its key for subduction), or by its node id where none can pin (refused).
+    const c = node('c', p.dial === 'discovered' ? { discovery: true } : { discovery: false, staticPeers: [{ address: ADDRESS.a, port: PORT, nodeId: a.pinnedIdHex ?? aIdHex }] });
 
     // The re-route: C's packets to A's port go to B; B's answers to C come back as A's.
     const [aAddr, bAddr, cAddr] = [parseAddress(ADDRESS.a), parseAddress(ADDRESS.b), parseAddress(ADDRESS.c)];
@@ -109,7 +110,7 @@ export default defineAttack({
     sim.scheduler.runUntilTime(p.observeMs);
 
     const verdict: DecidedVerdict = bFromC.bytes > 0 ? 'FAILS' : bFromC.sessions > 0 ? 'PARTIAL' : 'HOLDS';
-    const how = p.dial === 'discovered' ? 'C discovered A and dialled it' : "C dialled A as a static peer pinned to A's node id";
+    const how = p.dial === 'discovered' ? 'C discovered A and dialled it' : `C dialled A as a static peer pinned to A's ${a.pinnedIdHex !== null && a.pinnedIdHex !== aIdHex ? 'key' : 'node id'}`;
     const outcome =
       verdict === 'HOLDS'
         ? `B never established a session with C (B closed ${bRefusals.length} re-routed connection(s): ${[...new Set(bRefusals)].join(', ') || 'none'}; C's closes: ${[...new Set(cClosed)].join(', ') || 'none'}), and none of C's bytes reached B`

@@ -27,8 +27,9 @@ export const NODE_FLAGS_HELP = `Node options:
   --host ADDR             listen address (default 0.0.0.0)
   --port N                TCP port (default ${DEFAULT_TCP_PORT}; 0 picks a free one)
   --peer [NODEID@]HOST:PORT
-                          a static peer, dialed and redialed forever (repeatable); NODEID (32 hex
-                          digits) pins it: only that node may answer there (asoc-hardened, stt)
+                          a static peer, dialed and redialed forever (repeatable); NODEID pins it:
+                          only that node may answer there (32 hex digits, its node id: asoc-hardened,
+                          stt; 64, its key: subduction)
   --discovery / --no-discovery
                           UDP discovery (default: on when no --peer is given, as in the reference)
   --discovery-port N      UDP port for discovery (default ${DEFAULT_DISCOVERY_PORT})

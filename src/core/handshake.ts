@@ -126,6 +126,11 @@ export interface HandshakeKind<S extends SecuritySettings = SecuritySettings> {
    */
   readonly checksServerId?: boolean;
   /**
+   * The id a client pins this node by, where the kind checks the server's id: by default the node's
+   * 16-byte node id; subduction: its Ed25519 verifying key (what Audience::Known names).
+   */
+  pinnedId?(crypto: CryptoBackend, nodeId: Uint8Array, identity: Uint8Array | undefined): Uint8Array;
+  /**
    * Its messages must come on stream 0 with seq 0, as they are sent; another header closes the
    * connection (`bad-stream-id`, `bad-seq`), so no byte of a message sent in the clear can be altered
    * unnoticed. Default false: v1 receivers take them on any stream, as the reference does.

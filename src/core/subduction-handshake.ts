@@ -247,6 +247,12 @@ export const SUBDUCTION_HANDSHAKE: HandshakeKind<SubductionSecurity> = {
   ],
   refusal: { name: 'rejection', frameType: SubductionFrame.REJECTION, from: 'server', size: { atMost: MAX_REJECTION_SIZE }, sealed: false },
   tagSize: GCM_TAG_SIZE,
+  // A client that knows the server's key asks for Audience::Known(key), and refuses a Response another key signed.
+  checksServerId: true,
+  pinnedId: (crypto, _nodeId, identity) => {
+    if (!identity) throw new IdentityRequiredError('a subduction node is pinned by its Ed25519 key, which needs its identity (a 32-byte seed)');
+    return ed25519Of(crypto).publicKey(identity);
+  },
   createHandshake: (config, security) => new SubductionHandshake(config, security),
   // Subduction finds peers by address or service name, not by broadcast: its nodes in the lab keep
   // the lab's discovery datagram, under a key and community label of their own.

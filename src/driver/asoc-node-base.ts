@@ -112,6 +112,8 @@ export abstract class AsocNodeBase<Socket, Conn extends DrivenConnection<Socket>
 > {
   readonly nodeId: Uint8Array;
   readonly nodeIdHex: string;
+  /** The id a static peer pins this node by (`NODEID@host:port`): its node id, or its key for subduction; null where no client can pin. */
+  readonly pinnedIdHex: string | null;
   readonly profile: AsocProfile;
   protected readonly orchestrator: NodeOrchestrator<Socket, Conn>;
   /** What the orchestration reports, as a subclass keeps it for its evidence; each runs before its event. */
@@ -175,6 +177,7 @@ export abstract class AsocNodeBase<Socket, Conn extends DrivenConnection<Socket>
       },
     });
     this.nodeIdHex = this.orchestrator.nodeIdHex;
+    this.pinnedIdHex = this.orchestrator.pinnedIdHex;
     this.orchestrator.checkStaticPeers(this.staticPeers);
   }
 

@@ -25,7 +25,10 @@ import type { Connector, DatagramSocket, DeadlineTimerFactory, Timers } from './
 export interface StaticPeer {
   host: string;
   port: number;
-  /** 32 lower-case hex digits; only a profile whose handshake authenticates the server's id can pin. */
+  /**
+   * Lower-case hex of the id the node that must answer there is pinned by (32 digits, its node id;
+   * 64 for subduction, its key); only a profile whose handshake authenticates the server's id can pin.
+   */
   nodeId?: string;
 }
 
@@ -97,6 +100,8 @@ interface Outbound<Socket> {
 
 export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
   readonly nodeIdHex: string;
+  /** The id a client pins this node by (its node id, or its key for subduction); null where no client can pin. */
+  readonly pinnedIdHex: string | null;
   /** Why the API key is weak, when the profile takes it all the same (v1); a key it refuses throws a WeakKeyError here. */
   readonly keyWarning: string | null;
   private readonly helloReplay: ReplayCache | undefined;
@@ -116,6 +121,7 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
   constructor(private readonly options: OrchestratorOptions<Socket, Conn>) {
     this.nodeIdHex = bytesToHex(options.nodeId);
     const kind = HANDSHAKES.get(options.profile.security.kind).kind;
+    this.pinnedIdHex = kind.checksServerId ? bytesToHex(kind.pinnedId?.(options.crypto, options.nodeId, options.identity) ?? options.nodeId) : null;
     this.keyWarning = kind.checkKey?.(options.apiKey).warning ?? null;
     this.helloReplay = options.profile.helloReplay ? new ReplayCache(options.profile.helloReplay) : undefined;
     this.admission = new Admission({ ...options.profile.admission, ...options.admission });
@@ -148,6 +154,11 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
     return this.peersByKey.get(peerKey);
   }
 
+  /** Hex digits of a pinned id for this profile: those of this node's own (32 where no client can pin). */
+  private get pinnedIdDigits(): number {
+    return this.pinnedIdHex?.length ?? 32;
+  }
+
   /** Why dialed peers are not connected ("key: last error"), for error messages. */
   dialFailures(): string[] {
     return [...this.dialers].filter(([, d]) => d.lastError).map(([key, d]) => `${key}: ${d.lastError}`);
@@ -160,9 +171,10 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
   checkStaticPeers(staticPeers: readonly StaticPeer[]): void {
     for (const peer of staticPeers) {
       if (peer.nodeId === undefined) continue;
-      if (!/^[0-9a-f]{32}$/.test(peer.nodeId)) throw new TypeError(`static peer ${peer.host}:${peer.port}: node id "${peer.nodeId}" is not 32 lower-case hex digits`);
+      const digits = this.pinnedIdDigits;
+      if (!new RegExp(`^[0-9a-f]{${digits}}$`).test(peer.nodeId)) throw new TypeError(`static peer ${peer.host}:${peer.port}: node id "${peer.nodeId}" is not ${digits} lower-case hex digits (profile ${this.options.profile.name} pins a peer by ${digits / 2} bytes)`);
       if (!HANDSHAKES.get(this.options.profile.security.kind).kind.checksServerId) {
-        throw new TypeError(`static peer ${peer.nodeId}@${peer.host}:${peer.port}: profile ${this.options.profile.name} cannot pin a peer to a node id (its handshake never checks which node answered); pin peers with asoc-hardened or stt, or give host:port alone`);
+        throw new TypeError(`static peer ${peer.nodeId}@${peer.host}:${peer.port}: profile ${this.options.profile.name} cannot pin a peer to a node id (its handshake never checks which node answered); pin peers with asoc-hardened, stt or subduction, or give host:port alone`);
       }
     }
   }
@@ -275,9 +287,10 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
       now: this.options.now(),
       unixOffsetMs: this.options.unixNow() - this.options.now(),
       helloReplay: role === 'server' ? this.helloReplay : undefined,
-      // A discovered or pinned peer is known here by its node id, which only a kind that checks the
-      // server's id can use; subduction knows peers by their keys, and a node id means nothing to it.
-      expectedPeer: expectedPeer !== null && HANDSHAKES.get(profile.security.kind).kind.checksServerId ? hexToBytes(expectedPeer) : undefined,
+      // A discovered or pinned peer is known here by an id, which only a kind that checks the server's
+      // id can use, and only in the form it pins by: subduction knows peers by their keys, so a
+      // discovered peer's node id means nothing to it (its client then asks for the service).
+      expectedPeer: expectedPeer !== null && HANDSHAKES.get(profile.security.kind).kind.checksServerId && expectedPeer.length === this.pinnedIdDigits ? hexToBytes(expectedPeer) : undefined,
       limits: limits ?? {},
     });
   }

@@ -37,7 +37,8 @@ export interface AsocNodeOptions extends Omit<NodeOptions, 'apiKey' | 'staticPee
   port?: number;
   /**
    * Peers to dial and keep dialing forever: "host:port", or "NODEID@host:port" to pin the peer to
-   * the node (32 hex digits) that must answer there (asoc-hardened, stt; a v1 handshake cannot tell).
+   * the node that must answer there: 32 hex digits, its node id (asoc-hardened, stt), or 64, its
+   * key (subduction); a v1 handshake cannot tell.
    */
   staticPeers?: string[];
   /** UDP discovery; on by default only when there are no static peers (as in the reference). */
@@ -126,12 +127,12 @@ export class AsocNode extends AsocNodeBase<net.Socket, SocketConnection, ByteSou
   }
 }
 
-/** "host:port" or "NODEID@host:port" (NODEID: 32 hex digits, any case). */
+/** "host:port" or "NODEID@host:port" (NODEID: 32 or 64 hex digits, any case; the node checks it fits its profile). */
 export function parseStaticPeer(text: string): StaticPeer {
   const at = text.indexOf('@');
   if (at < 0) return parseHostPort(text);
   const nodeId = text.slice(0, at).trim().toLowerCase();
-  if (!/^[0-9a-f]{32}$/.test(nodeId)) throw new TypeError(`"${text}": a pinned peer is NODEID@host:port, NODEID being 32 hex digits (the node's 16-byte id)`);
+  if (!/^([0-9a-f]{32}|[0-9a-f]{64})$/.test(nodeId)) throw new TypeError(`"${text}": a pinned peer is NODEID@host:port, NODEID being 32 hex digits (the node's 16-byte id) or 64 (a subduction node's key)`);
   return { ...parseHostPort(text.slice(at + 1)), nodeId };
 }
 
