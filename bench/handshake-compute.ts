@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { JWT_ALGORITHMS, jwtAccept, jwtCheckAccept, jwtHandshakeKeys, jwtHello } from '../src/baselines/jwt-handshake.ts';
 import { AsocConnection } from '../src/core/connection.ts';
 import { pumpUntilIdle } from '../src/core/memory-pair.ts';
-import { ASOC_HARDENED, ASOC_V1, type AsocProfile } from '../src/core/profile.ts';
+import { ASOC_HARDENED, ASOC_HARDENED_X25519, ASOC_V1, type AsocProfile } from '../src/core/profile.ts';
 import { nodeBackend } from '../src/crypto/backend.ts';
 import { ReplayCache } from '../src/crypto/replay-cache.ts';
 import { systemRandom } from '../src/net/system.ts';
@@ -46,8 +46,7 @@ async function jwtHandshakeSteps(alg: (typeof JWT_ALGORITHMS)[number]): Promise<
 /** Every protocol whose handshake can run without sockets, each for at most `maxHandshakes` and `maxSeconds`. */
 export async function measureHandshakeCompute(maxHandshakes: number, maxSeconds: number): Promise<ComputeResult[]> {
   const subjects: Array<[string, () => Promise<void>]> = [
-    [ASOC_V1.name, asocHandshake(ASOC_V1)],
-    [ASOC_HARDENED.name, asocHandshake(ASOC_HARDENED)],
+    ...[ASOC_V1, ASOC_HARDENED, ASOC_HARDENED_X25519].map((profile): [string, () => Promise<void>] => [profile.name, asocHandshake(profile)]),
     ...(await Promise.all(JWT_ALGORITHMS.map(async (alg): Promise<[string, () => Promise<void>]> => [`jwt-${alg.toLowerCase()}`, await jwtHandshakeSteps(alg)]))),
   ];
   const results: ComputeResult[] = [];
