@@ -22,6 +22,7 @@ import mitmFrames from './mitm-frames.ts';
 import offlineKeyGuess from './offline-key-guess.ts';
 import oversizedFrame from './oversized-frame.ts';
 import protocolViolations from './protocol-violations.ts';
+import recordedSessionKeyTheft from './recorded-session-key-theft.ts';
 import rotationBoundary from './rotation-boundary.ts';
 import tamperLockout from './tamper-lockout.ts';
 import tokenForgery from './token-forgery.ts';
@@ -50,6 +51,7 @@ export const SIMULATED_ATTACKS: Readonly<Record<string, AttackModule>> = {
   'offline-key-guess': offlineKeyGuess,
   'oversized-frame': oversizedFrame,
   'protocol-violations': protocolViolations,
+  'recorded-session-key-theft': recordedSessionKeyTheft,
   'rotation-boundary': rotationBoundary,
   'tamper-lockout': tamperLockout,
   'token-forgery': tokenForgery,

@@ -45,6 +45,7 @@ const ATTEMPTED: Record<string, readonly string[]> = {
   'offline-key-guess': ['guessesTimed'],
   'oversized-frame': ['attackerConnections', 'attackerPayloadWritten'],
   'protocol-violations': ['insiderHandshakes', 'violationsHandled'],
+  'recorded-session-key-theft': ['clientBytesRecorded', 'serverBytesRecorded'],
   'rotation-boundary': ['cleanRotations', 'cleanStreamsIntact', 'replay-oldFramesAltered', 'early-epochFramesAltered', 'late-epochFramesAltered', 'swapFramesAltered', 'inject-nextFramesAltered'],
   'tamper-lockout': ['hellosTampered', 'clientClosedBeforeHandshake'],
   'token-forgery': ['guesses', 'tamperedFrames'],
