@@ -14,6 +14,7 @@
  *     [switches]: [{ name, hosts: all | [host or group, …], [port: {…channel}] }]
  *   nodes:     [{ on: host(s), [community], [apiKey], [profile], [port], [chunkBytes], [peers], [discovery], [startWithinMs] }]
  *   [workloads]: [{ name, from, to: node(s) | all, bytes, [chunkBytes], [atMs], [repeat: {count, everyMs}], [retries] }]
+ *   [collectives]: [{ name, kind: ring-all-reduce | parameter-server | pipeline | all-to-all, nodes: node(s) | all, bytes, [server], [microBatches], [chunkBytes], [atMs] }]
  *   [events]:  [{ atMs, action: partition|hold|heal, [between: [side, side]] }]
  *   [attacks]: [{ name, from: host without a node, target: node, [replayTo: nodes] }]   (run on containers only)
  *
@@ -173,6 +174,22 @@ const workloadSchema = z.strictObject({
   retries: z.number().int().nonnegative().default(0),
 });
 
+/** A collective (collectives.ts): transfers among several nodes, each waiting for the ones it depends on. */
+const collectiveSchema = z.strictObject({
+  name: identifier,
+  kind: z.enum(['ring-all-reduce', 'parameter-server', 'pipeline', 'all-to-all']),
+  /** The participants, in order (ring order, pipeline stages), or `all`: every node (but the server). */
+  nodes: z.union([z.literal('all'), hostRefs]),
+  /** ring-all-reduce: the tensor; parameter-server: what each worker sends and gets back; pipeline: one micro-batch; all-to-all: per pair. */
+  bytes,
+  /** parameter-server: the node the workers send to. */
+  server: identifier.optional(),
+  /** pipeline: micro-batches passed down the stages. */
+  microBatches: positiveInt.default(1),
+  chunkBytes: bytes.optional(),
+  atMs: ms.default(0),
+});
+
 const eventSchema = z.strictObject({
   atMs: ms,
   /** partition: packets between the sides are lost; hold: they wait; heal: both end. */
@@ -210,6 +227,7 @@ const scenarioShape = z.strictObject({
   topology: topologySchema,
   nodes: z.array(nodeSchema).min(1),
   workloads: z.array(workloadSchema).default([]),
+  collectives: z.array(collectiveSchema).default([]),
   events: z.array(eventSchema).default([]),
   attacks: z.array(attackSchema).default([]),
 });
@@ -218,6 +236,7 @@ export type Scenario = z.output<typeof scenarioShape>;
 export type HostSpec = z.output<typeof hostSchema>;
 export type NodeSpec = z.output<typeof nodeSchema>;
 export type WorkloadSpec = z.output<typeof workloadSchema>;
+export type CollectiveSpec = z.output<typeof collectiveSchema>;
 export type EventSpec = z.output<typeof eventSchema>;
 export type AttackSpec = z.output<typeof attackSchema>;
 export type CpuSpec = HostSpec['cpu'];
@@ -271,6 +290,20 @@ function checkReferences(scenario: Scenario, report: Report): void {
     if (workload.to === 'all') return;
     nodeRefsAt(workload.to, ['workloads', i, 'to']);
     if (index.resolve(workload.to).includes(workload.from)) report(['workloads', i, 'to'], `"${workload.from}" cannot stream to itself`);
+  });
+  scenario.collectives.forEach((collective, i) => {
+    if (workloadNames.has(collective.name)) report(['collectives', i, 'name'], `name "${collective.name}" is used twice among workloads and collectives`);
+    workloadNames.add(collective.name);
+    if (collective.nodes !== 'all') nodeRefsAt(collective.nodes, ['collectives', i, 'nodes']);
+    const participants = collective.nodes === 'all' ? [...nodeHosts].filter((h) => h !== collective.server) : index.resolve(collective.nodes);
+    if (collective.kind === 'parameter-server') {
+      if (collective.server === undefined) report(['collectives', i, 'server'], 'a parameter-server collective needs its server');
+      else {
+        nodeRefsAt(collective.server, ['collectives', i, 'server']);
+        if (participants.includes(collective.server)) report(['collectives', i, 'nodes'], `the server "${collective.server}" cannot also be a worker`);
+      }
+    } else if (collective.server !== undefined) report(['collectives', i, 'server'], `only a parameter-server has a server, not ${collective.kind}`);
+    if (new Set(participants).size < 2) report(['collectives', i, 'nodes'], `a collective needs at least 2 participants, got ${new Set(participants).size}`);
   });
   scenario.attacks.forEach((attack, i) => {
     hostRefsAt(attack.from, ['attacks', i, 'from']);

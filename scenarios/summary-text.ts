@@ -49,6 +49,33 @@ export function formatSummary(summary: ScenarioSummary): string[] {
       ]),
     );
   }
+  if (s.collectives.length > 0) {
+    lines.push('', 'collectives: completion from the first send to the last arrival (virtual time), against the ideal (Σ over phases of the busiest channel\'s load ÷ rate)');
+    lines.push(
+      ...formatTable([
+        ['collective', 'kind', 'nodes', 'transfers', 'done', 'failed', 'delivered MB', 'completion ms', 'ideal ms', '× ideal', 'link use min/med/max', 'drops'],
+        ...s.collectives.map((c) => {
+          const use = c.links.flatMap((l) => (l.utilisation === null ? [] : [l.utilisation]));
+          const sorted = [...use].sort((a, b) => a - b);
+          return [
+            c.name,
+            c.kind,
+            String(c.participants.length + (c.server === null ? 0 : 1)),
+            String(c.transfers),
+            String(c.delivered),
+            String(c.failed),
+            mb(c.bytesDelivered),
+            fixed(c.completionMs, 2),
+            fixed(c.idealMs, 2),
+            fixed(c.timesTheIdeal, 3),
+            sorted.length === 0 ? '-' : `${fixed(sorted[0], 2)}/${fixed(sorted[Math.floor(sorted.length / 2)], 2)}/${fixed(sorted.at(-1), 2)}`,
+            count(c.drops),
+          ];
+        }),
+      ]),
+    );
+    for (const c of s.collectives) if (c.error !== null) lines.push(`${c.name} failed: ${c.error}`);
+  }
   const t = s.totals;
   lines.push(
     '',
