@@ -10,6 +10,7 @@
  * that goodput against the channel's rate.
  */
 import type { Channel } from '../sim/channel.ts';
+import type { Host } from '../sim/host.ts';
 import { idealMs, type ChannelLoad } from './collective-ideal.ts';
 import { planCollective, type CollectiveKind, type PlannedTransfer } from './collective-plans.ts';
 import type { Network } from './network.ts';
@@ -48,6 +49,8 @@ export interface CollectiveResult {
   error: string | null;
   /** Packets dropped on the collective's channels while it ran. */
   drops: number;
+  /** Packets its hosts dropped on arrival while it ran, their CPU's receive backlog full (sim/cpu.ts). */
+  cpuBacklogDrops: number;
   /** Every channel the collective loads, by name. */
   links: CollectiveLinkResult[];
 }
@@ -68,6 +71,9 @@ class Collective {
   /** Each loaded channel's drop count at the start, then its drops during the collective once done. */
   private readonly dropsAtStart = new Map<Channel, number>();
   private readonly drops = new Map<Channel, number>();
+  private readonly hosts: Host[];
+  private backlogDropsAtStart = 0;
+  private backlogDrops = 0;
 
   constructor(
     private readonly spec: CollectiveSpec,
@@ -77,6 +83,7 @@ class Collective {
   ) {
     this.plan = planCollective({ kind: spec.kind, participants, bytes: spec.bytes, ...(spec.server ? { server: spec.server } : {}), microBatches: spec.microBatches });
     this.loads = this.plan.map((t) => ({ phase: t.phase, bytes: t.bytes, channels: network.path(t.from, t.to) }));
+    this.hosts = [...new Set(this.plan.flatMap((t) => [t.from, t.to]))].map((name) => network.host(name).host);
     this.waiting = this.plan.map((t) => t.after.length);
     this.dependents = this.plan.map(() => []);
     this.plan.forEach((t, i) => t.after.forEach((d) => this.dependents[d]!.push(i)));
@@ -114,6 +121,7 @@ class Collective {
   private start(): void {
     this.startedAt = this.network.sim.scheduler.now;
     for (const load of this.loads) for (const c of load.channels) this.dropsAtStart.set(c, c.counts.dropped);
+    this.backlogDropsAtStart = this.hostBacklogDrops();
     this.plan.forEach((_, i) => this.waiting[i] === 0 && this.send(i));
   }
 
@@ -145,7 +153,13 @@ class Collective {
     this.bytesDelivered += bytes;
     this.lastArrival = this.network.sim.scheduler.now;
     for (const next of this.dependents[index]!) if (--this.waiting[next]! === 0) this.send(next);
-    if (this.delivered === this.plan.length) for (const [c, start] of this.dropsAtStart) this.drops.set(c, c.counts.dropped - start);
+    if (this.delivered < this.plan.length) return;
+    for (const [c, start] of this.dropsAtStart) this.drops.set(c, c.counts.dropped - start);
+    this.backlogDrops = this.hostBacklogDrops() - this.backlogDropsAtStart;
+  }
+
+  private hostBacklogDrops(): number {
+    return this.hosts.reduce((sum, h) => sum + h.cpu.droppedFrames, 0);
   }
 
   private fail(message: string): void {
@@ -180,6 +194,7 @@ class Collective {
       timesTheIdeal: completionMs === null || ideal === 0 ? null : completionMs / ideal,
       error: this.failure,
       drops: links.reduce((sum, l) => sum + l.drops, 0),
+      cpuBacklogDrops: this.backlogDrops,
       links: links.sort((a, b) => a.channel.localeCompare(b.channel)),
     };
   }
