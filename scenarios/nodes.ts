@@ -2,7 +2,7 @@
  * The scenario's ASoc nodes: one SimAsocNode per host named in `nodes[].on`, called by its host's
  * name, with the node entry's community, key, profile, port, chunk size, static peers and
  * discovery, and the host's per-ASoc-frame CPU costs. A node never dials itself (a group it belongs
- * to may name its static peers). Every node hashes the streams it receives,
+ * to may name its static peers). `ring: true` adds the next node of the entry as a static peer. Every node hashes the streams it receives,
  * so the runner can show that no byte was lost or changed.
  */
 import { PROFILES } from '../src/core/profile.ts';
@@ -20,10 +20,20 @@ export function createNodes(network: Network, scenario: Scenario): Map<string, S
   const specByHost = new Map<string, NodeSpec>();
   for (const spec of scenario.nodes) for (const host of network.index.resolve(spec.on)) specByHost.set(host, spec);
   const nodes = new Map<string, ScenarioNode>();
+  const ringNext = new Map<string, string>();
+  for (const spec of scenario.nodes) {
+    if (!spec.ring) continue;
+    const members = network.index.resolve(spec.on);
+    members.forEach((name, i) => members.length > 1 && ringNext.set(name, members[(i + 1) % members.length]!));
+  }
   for (const [name, spec] of specByHost) {
     const { host, costs } = network.host(name);
     const discovery = spec.discovery === true ? {} : spec.discovery;
-    const peerHosts = spec.peers === undefined ? [] : network.index.resolve(spec.peers).filter((peer) => peer !== name);
+    const listed = spec.peers === undefined ? [] : network.index.resolve(spec.peers);
+    const next = ringNext.get(name);
+    // With two ring members each would dial the other: one connection is enough (the first dials).
+    const ring = next === undefined || (ringNext.get(next) === name && name > next) ? [] : [next];
+    const peerHosts = [...new Set([...listed, ...ring])].filter((peer) => peer !== name);
     const staticPeers = peerHosts.map((peer) => ({ address: network.host(peer).host.addressText, port: specByHost.get(peer)!.port }));
     const node = new SimAsocNode({
       sim: network.sim,

@@ -78,6 +78,8 @@ export interface ScenarioSummary {
   calibration: string | null;
   workloads: WorkloadResult[];
   collectives: CollectiveResult[];
+  /** Leaf-spine fabrics: racks, spines, and hosts per rack × port rate ÷ (spines × trunk rate). */
+  fabrics: { name: string; racks: number; spines: number; oversubscription: number }[];
   totals: {
     nodes: number;
     peersPerNode: Spread | null;
@@ -156,6 +158,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
     calibration: calibration.loaded?.source ?? null,
     workloads: workloads.results(),
     collectives: collectives.results(),
+    fabrics: network.fabrics.map((f) => ({ name: f.options.name, racks: f.leaves.length, spines: f.spines.length, oversubscription: f.oversubscription })),
     totals: {
       nodes: nodeResults.length,
       peersPerNode: spreadOrNull(nodeResults.map((n) => n.peers)),

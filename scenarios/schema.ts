@@ -121,10 +121,27 @@ const switchSchema = z.strictObject({
   port: channelSchema.optional(),
 });
 
+/** A leaf-spine fabric (sim/leaf-spine.ts): the hosts, in order, cut into racks on leaves; every leaf trunked to every spine. */
+const fabricSchema = z.strictObject({
+  name: identifier,
+  /** `all`: every host not on a switch or an earlier fabric. */
+  hosts: z.union([z.literal('all'), z.array(identifier).min(1)], {
+    error: (issue) => `expected "all" or a list of host names, got ${describe(issue.input)}`,
+  }),
+  /** Hosts per rack (the last rack may have fewer). */
+  rackSize: positiveInt,
+  spines: positiveInt,
+  /** Every host ↔ leaf port, both directions. */
+  port: channelSchema.optional(),
+  /** Every leaf ↔ spine trunk, each direction. */
+  trunk: channelSchema.optional(),
+});
+
 const topologySchema = z.strictObject({
   hosts: z.array(hostSchema).min(1),
   links: z.array(linkSchema).default([]),
   switches: z.array(switchSchema).default([]),
+  fabrics: z.array(fabricSchema).default([]),
 });
 
 // ---- nodes, workloads, events ----------------------------------------------------------------
@@ -152,6 +169,8 @@ const nodeSchema = z.strictObject({
   chunkBytes: bytes.default(1024 * 1024),
   /** Static peers: nodes this one dials and redials forever. */
   peers: hostRefs.optional(),
+  /** Each node of this entry also dials the next one of it (host order), the last the first: a ring, as collectives use. */
+  ring: z.boolean().default(false),
   /** UDP discovery: true, or its settings. Default off. */
   discovery: z.union([z.boolean(), discoverySchema]).default(false),
   /** Each node starts at a random time in [0, startWithinMs) (seeded), as machines boot apart. Default 0: all at 0. */
@@ -237,6 +256,7 @@ export type HostSpec = z.output<typeof hostSchema>;
 export type NodeSpec = z.output<typeof nodeSchema>;
 export type WorkloadSpec = z.output<typeof workloadSchema>;
 export type CollectiveSpec = z.output<typeof collectiveSchema>;
+export type FabricSpec = z.output<typeof fabricSchema>;
 export type EventSpec = z.output<typeof eventSchema>;
 export type AttackSpec = z.output<typeof attackSchema>;
 export type CpuSpec = HostSpec['cpu'];
@@ -266,6 +286,15 @@ function checkReferences(scenario: Scenario, report: Report): void {
       const other = attached.get(host);
       if (other !== undefined) report(['topology', 'switches', i, 'hosts'], `host "${host}" is already on switch "${other}" (a host has one switch port)`);
       attached.set(host, sw.name);
+    }
+  });
+  scenario.topology.fabrics.forEach((fabric, i) => {
+    if (fabric.hosts === 'all') return;
+    hostRefsAt(fabric.hosts, ['topology', 'fabrics', i, 'hosts']);
+    for (const host of index.resolve(fabric.hosts)) {
+      const other = attached.get(host);
+      if (other !== undefined) report(['topology', 'fabrics', i, 'hosts'], `host "${host}" is already on "${other}" (a host has one switch port)`);
+      attached.set(host, fabric.name);
     }
   });
   const nodeHosts = new Set<string>();

@@ -25,6 +25,7 @@ export function formatSummary(summary: ScenarioSummary): string[] {
     `seed ${s.seed} · virtual ${fixed(s.virtualMs, 1)} ms (stopped: ${s.stop.reason}) · ${count(s.events)} events · wall ${(s.wallMs / 1000).toFixed(2)} s · trace sha256 ${s.traceHash}`,
   ];
   if (s.calibration !== null) lines.push(`CPU costs of calibrated hosts: ${s.calibration}`);
+  for (const f of s.fabrics) lines.push(`fabric ${f.name}: ${f.racks} racks, ${f.spines} spines, oversubscription ${fixed(f.oversubscription, 2)}:1`);
   if (s.workloads.length > 0) {
     lines.push('', 'MB = 10^6 bytes; goodput in virtual time, over each stream from send() to the receiver\'s receipt');
     lines.push(

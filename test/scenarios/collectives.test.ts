@@ -79,3 +79,37 @@ test('shipped collectives-8: every transfer arrives whole (by hash); the ring al
   assert.ok(Math.abs(pipeline.idealMs - ((8 + 4 - 2) * 2 ** 19 * 8) / 1e7) < 1e-6, '(M + K − 2) micro-batch times');
   assert.equal(runScenario(scenario, NO_CALIBRATION).summary.traceHash, summary.traceHash);
 });
+
+test('shipped leaf-spine-collectives, cut to 2 racks of 8: the ring crosses the fabric, every chunk arrives whole, within the wire overhead of its bound', () => {
+  const scenario = loadScenario(join(TOPOLOGIES, 'leaf-spine-collectives.yaml'));
+  scenario.topology.hosts[0]!.count = 16;
+  scenario.topology.hosts[0]!.cpu = 'free';
+  scenario.collectives[0]!.bytes = 4 * 2 ** 20;
+  const { summary } = runScenario(scenario, NO_CALIBRATION);
+  assert.deepEqual(summary.fabrics, [{ name: 'dc', racks: 2, spines: 2, oversubscription: 4 }]);
+  const [ring] = summary.collectives;
+  assert.deepEqual([ring!.delivered, summary.totals.streamsIntact, summary.totals.streamsCorrupt], [2 * 15 * 16, 2 * 15 * 16, 0]);
+  assert.ok(ring!.links.some((l) => /^dc-leaf-1->dc-spine-/.test(l.channel)), 'the ring crosses from rack 1 over a spine');
+  assert.ok(Math.abs(ring!.idealMs - ringAllReduceBoundMs(16, 4 * 2 ** 20, 10e9)) < 1e-6, 'the trunks are not the bottleneck of a ring');
+  const overhead = 1 / ringPortPayloadShare(1460, 38);
+  assert.ok(ring!.timesTheIdeal! >= overhead && ring!.timesTheIdeal! < overhead * 1.1, `${ring!.timesTheIdeal}× the ideal`);
+  assert.equal(runScenario(scenario, NO_CALIBRATION).summary.traceHash, summary.traceHash);
+});
+
+test('a fabric takes hosts no switch has, and events stay inside one rack', () => {
+  const text = (extra: string, events = '') => `
+name: t
+description: test
+stop: { maxMs: 1000, until: max-time }
+topology:
+  hosts: [{ name: n, count: 4, address: 10.0.0.1 }]
+  ${extra}
+nodes: [{ on: n, ring: true }]
+${events}`;
+  const fabric = 'fabrics: [{ name: dc, hosts: all, rackSize: 2, spines: 1 }]';
+  assert.throws(() => parseScenario(text(`switches: [{ name: s, hosts: [n-1] }]\n  fabrics: [{ name: dc, hosts: [n-1, n-2], rackSize: 2, spines: 1 }]`)), /topology\.fabrics\[0\]\.hosts: host "n-1" is already on "s"/);
+  assert.throws(() => parseScenario(text('fabrics: [{ name: dc, hosts: all, rackSize: 0, spines: 1 }]')), /topology\.fabrics\[0\]\.rackSize/);
+  assert.throws(() => runScenario(parseScenario(text(fabric, 'events: [{ atMs: 1, action: partition, between: [n-1, n-3] }]')), NO_CALIBRATION), { name: 'TopologyError' });
+  const { summary } = runScenario(parseScenario(text(fabric, 'events: [{ atMs: 0, action: partition, between: [n-1, n-2] }]')), NO_CALIBRATION);
+  assert.equal(summary.totals.handshakes, 2 * 3, 'the ring n-1 → n-2 → n-3 → n-4 → n-1 but for the cut pair');
+});
