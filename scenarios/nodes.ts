@@ -8,6 +8,7 @@
 import { PROFILES } from '../src/core/profile.ts';
 import { SimAsocNode } from '../sim/asoc/index.ts';
 import type { Network } from './network.ts';
+import { ringPeers } from './ring-peers.ts';
 import type { NodeSpec, Scenario } from './schema.ts';
 
 export interface ScenarioNode {
@@ -20,20 +21,13 @@ export function createNodes(network: Network, scenario: Scenario): Map<string, S
   const specByHost = new Map<string, NodeSpec>();
   for (const spec of scenario.nodes) for (const host of network.index.resolve(spec.on)) specByHost.set(host, spec);
   const nodes = new Map<string, ScenarioNode>();
-  const ringNext = new Map<string, string>();
-  for (const spec of scenario.nodes) {
-    if (!spec.ring) continue;
-    const members = network.index.resolve(spec.on);
-    members.forEach((name, i) => members.length > 1 && ringNext.set(name, members[(i + 1) % members.length]!));
-  }
+  const ringPeer = ringPeers(scenario, network.index);
   for (const [name, spec] of specByHost) {
     const { host, costs } = network.host(name);
     const discovery = spec.discovery === true ? {} : spec.discovery;
     const listed = spec.peers === undefined ? [] : network.index.resolve(spec.peers);
-    const next = ringNext.get(name);
-    // With two ring members each would dial the other: one connection is enough (the first dials).
-    const ring = next === undefined || (ringNext.get(next) === name && name > next) ? [] : [next];
-    const peerHosts = [...new Set([...listed, ...ring])].filter((peer) => peer !== name);
+    const ring = ringPeer.get(name);
+    const peerHosts = [...new Set([...listed, ...(ring === undefined ? [] : [ring])])].filter((peer) => peer !== name);
     const staticPeers = peerHosts.map((peer) => ({ address: network.host(peer).host.addressText, port: specByHost.get(peer)!.port }));
     const node = new SimAsocNode({
       sim: network.sim,
@@ -53,3 +47,4 @@ export function createNodes(network: Network, scenario: Scenario): Map<string, S
   }
   return nodes;
 }
+
