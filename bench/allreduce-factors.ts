@@ -1,16 +1,21 @@
 /**
  * Why a simulated ring all-reduce is slower than its bandwidth bound, measured: the same run (same
- * seed, same ring) three times, taking away one cost at a time —
+ * seed, same ring) four times, taking away one cost at a time —
  *
- *   measured   the hosts' CPU costs and the ports' latency, as asked;
- *   freeCpu    CPU costs nothing (packets and ASoc frames);
- *   wireOnly   CPU free and no latency: only the wire is left.
+ *   measured    the hosts' CPU costs, the ports' latency and the TCP buffers, as asked;
+ *   freeCpu     CPU costs nothing (packets and ASoc frames);
+ *   wideWindow  CPU free, TCP buffers (and port queues) four times as large;
+ *   wireOnly    as wideWindow, without latency: only the wire is left.
  *
- * so completion / bound = link × synchronisation × cpu, each factor a ratio of two runs:
+ * so completion / bound = link × synchronisation × window × cpu, each factor a ratio of two runs:
  *   link            = wireOnly / bound: what headers, framing and the ACKs sharing each port cost
  *                     (ringPortPayloadShare predicts it: `headersAndAcks`);
- *   synchronisation = freeCpu / wireOnly: each of the 2(N − 1) steps waits for the last byte of the
- *                     step before to cross the switch, so latency is paid once per step;
+ *   synchronisation = wideWindow / wireOnly: each of the 2(N − 1) steps waits for the last byte of
+ *                     the step before to cross the switch, so latency is paid once per step (and
+ *                     a new step's first round trips, if the window still limits at 4×);
+ *   window          = freeCpu / wideWindow: the TCP window over the round trip — which includes
+ *                     the time ACKs wait behind the data queued in the receiver's own port, as
+ *                     each node sends and acknowledges on the same port;
  *   cpu             = measured / freeCpu: the hosts' CPU pacing packets and frames (a host sends
  *                     and receives on one core, see sim/cpu.ts).
  * Loss is counted in each run — on the ports, and at hosts whose CPU fell so far behind that their
@@ -40,23 +45,25 @@ export interface AllReduceFactorsInput {
   perLinkGoodputBps: number;
   measured: AllReduceRun;
   freeCpu: AllReduceRun;
+  wideWindow: AllReduceRun;
   wireOnly: AllReduceRun;
 }
 
-export type AllReduceLimit = 'link' | 'synchronisation' | 'cpu';
+export type AllReduceLimit = 'link' | 'synchronisation' | 'window' | 'cpu';
+type Run = 'measured' | 'freeCpu' | 'wideWindow' | 'wireOnly';
 
 export interface AllReduceExplanation {
   /** Completion / bound of each run. */
-  timesTheBound: { measured: number; freeCpu: number; wireOnly: number };
+  timesTheBound: Record<Run, number>;
   /** Their product is timesTheBound.measured. */
-  factors: { link: number; synchronisation: number; cpu: number };
+  factors: Record<AllReduceLimit, number>;
   /** The link factor that headers, framing and one ACK per segment alone predict. */
   headersAndAcks: number;
-  /** What each step's wait costs, µs (freeCpu − wireOnly, per step). */
+  /** What each step's wait costs, µs (wideWindow − wireOnly, per step). */
   perStepSynchronisationUs: number;
   busiestCpu: number;
-  drops: Record<'measured' | 'freeCpu' | 'wireOnly', { ports: number; cpuBacklog: number }>;
-  /** Goodput per link ÷ (TCP window ÷ base RTT); 0 without latency. */
+  drops: Record<Run, { ports: number; cpuBacklog: number }>;
+  /** Goodput per link ÷ (TCP window ÷ base RTT, queueing left out); 0 without latency. */
   windowUtilisation: number;
   /** The largest factor. */
   limit: AllReduceLimit;
@@ -64,8 +71,13 @@ export interface AllReduceExplanation {
 }
 
 export function explainAllReduce(input: AllReduceFactorsInput): AllReduceExplanation {
-  const { boundMs, measured, freeCpu, wireOnly } = input;
-  const factors = { link: wireOnly.completionMs / boundMs, synchronisation: freeCpu.completionMs / wireOnly.completionMs, cpu: measured.completionMs / freeCpu.completionMs };
+  const { boundMs, measured, freeCpu, wideWindow, wireOnly } = input;
+  const factors = {
+    link: wireOnly.completionMs / boundMs,
+    synchronisation: wideWindow.completionMs / wireOnly.completionMs,
+    window: freeCpu.completionMs / wideWindow.completionMs,
+    cpu: measured.completionMs / freeCpu.completionMs,
+  };
   const headersAndAcks = 1 / ringPortPayloadShare(measured.mss, measured.framingBytes);
   // Host → switch → host and back: four port crossings.
   const baseRttMs = 4 * input.latencyMs;
@@ -74,12 +86,12 @@ export function explainAllReduce(input: AllReduceFactorsInput): AllReduceExplana
   const limit = (Object.keys(factors) as AllReduceLimit[]).reduce((a, b) => (factors[b] > factors[a] ? b : a));
   const drops = (run: AllReduceRun) => ({ ports: run.portDrops, cpuBacklog: run.backlogDrops });
   const explanation = {
-    timesTheBound: { measured: measured.completionMs / boundMs, freeCpu: freeCpu.completionMs / boundMs, wireOnly: wireOnly.completionMs / boundMs },
+    timesTheBound: { measured: measured.completionMs / boundMs, freeCpu: freeCpu.completionMs / boundMs, wideWindow: wideWindow.completionMs / boundMs, wireOnly: wireOnly.completionMs / boundMs },
     factors,
     headersAndAcks,
-    perStepSynchronisationUs: ((freeCpu.completionMs - wireOnly.completionMs) / input.steps) * 1000,
+    perStepSynchronisationUs: ((wideWindow.completionMs - wireOnly.completionMs) / input.steps) * 1000,
     busiestCpu: measured.busiestCpu,
-    drops: { measured: drops(measured), freeCpu: drops(freeCpu), wireOnly: drops(wireOnly) },
+    drops: { measured: drops(measured), freeCpu: drops(freeCpu), wideWindow: drops(wideWindow), wireOnly: drops(wireOnly) },
     windowUtilisation,
     limit,
   };
@@ -92,6 +104,7 @@ function summarise(e: Omit<AllReduceExplanation, 'summary'>): string {
   return [
     `${x(e.timesTheBound.measured)} the bound = link ${x(e.factors.link)} (headers and one ACK per segment on each port predict ${x(e.headersAndAcks)})`,
     `× synchronisation ${x(e.factors.synchronisation)} (${e.perStepSynchronisationUs.toFixed(1)} µs per step)`,
+    `× window ${x(e.factors.window)}`,
     `× CPU ${x(e.factors.cpu)} (busiest host ${pct(e.busiestCpu)} busy);`,
     `${lossText(e.drops.measured)}; TCP window ${pct(e.windowUtilisation)} used; limit: ${e.limit}`,
   ].join(' ');

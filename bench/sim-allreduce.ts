@@ -3,7 +3,7 @@
  * T bytes in 2(N − 1) steps of T / N each, every chunk an ASoc stream on the real core. Completion
  * time in virtual time against the bandwidth-optimal bound 2(N − 1)/N × T / link rate, the goodput
  * each node's link carried, and why the run is slower than the bound: the same all-reduce is run
- * again with one cost taken away at a time (CPU, then latency), so the gap splits into measured
+ * again with one cost taken away at a time (CPU, the window's limit, latency), so the gap splits into measured
  * factors whose product is the whole gap (allreduce-factors.ts). `asoc-lab bench sim-allreduce`
  * gives it flags and prints it (lab/commands/bench/sim-allreduce.ts).
  */
@@ -38,13 +38,6 @@ export const SIM_ALLREDUCE_DEFAULTS: SimAllReduceOptions = {
   calibrationFile: DEFAULT_CALIBRATION_FILE,
 };
 
-/**
- * Every port's queue: twice the TCP send buffer, so a host's own port holds everything its socket
- * may have unacknowledged (4 MiB of payload is 4.4 MiB on the wire with headers and the ACKs of the
- * inbound stream). A smaller queue made hosts drop their own packets, which a kernel does not do
- * (it stops the socket instead: TCP small queues), and cost the run losses that were the lab's.
- */
-export const ALLREDUCE_QUEUE_BYTES = 2 * DEFAULT_TCP_OPTIONS.sendBufferBytes;
 
 export interface HostCosts {
   packet: CpuCosts;
@@ -58,6 +51,12 @@ export interface SimAllReduceReport {
   machine: MachineInfo;
   options: SimAllReduceOptions;
   cpu: HostCosts;
+  /**
+   * Every port's queue: twice the TCP send buffer, so a host's own port holds everything its socket
+   * may have unacknowledged (4 MiB of payload is 4.4 MiB on the wire with headers and the ACKs of
+   * the inbound stream). A smaller queue made hosts drop their own packets, which a kernel does not
+   * do (it stops the socket instead: TCP small queues), and cost the run losses that were the lab's.
+   */
   queueBytes: number;
   steps: number;
   chunkBytes: number;
@@ -74,6 +73,9 @@ export interface SimAllReduceReport {
   wallMs: number;
   traceHash: string;
 }
+
+/** The window of the wide-window run: TCP buffers (and port queues) this many times the default. */
+const WIDE_WINDOW_FACTOR = 4;
 
 /** Virtual time allowed: connecting, then up to 100 times the bound. */
 const CONNECT_MS = 10_000;
@@ -93,7 +95,7 @@ export async function runSimAllReduceBench(options: SimAllReduceOptions = SIM_AL
   const { steps, chunkBytes } = ringAllReduceSteps(nodes, tensorBytes);
   const boundMs = ringAllReduceBoundMs(nodes, tensorBytes, linkBps);
   const cpu = allReduceHostCosts(options.calibrationFile);
-  const ring = (costs: Pick<HostCosts, 'packet' | 'frame'>, latency: number, traceHash: boolean): RingResult =>
+  const ring = (costs: Pick<HostCosts, 'packet' | 'frame'>, latency: number, bufferBytes: number, traceHash: boolean): RingResult =>
     runRing({
       seed,
       nodes,
@@ -101,12 +103,13 @@ export async function runSimAllReduceBench(options: SimAllReduceOptions = SIM_AL
       steps,
       deadlineMs: CONNECT_MS + 100 * boundMs,
       traceHash,
-      link: { bandwidthBps: linkBps, latencyMs: latency, queueBytes: ALLREDUCE_QUEUE_BYTES },
-      host: { cpu: costs.packet },
+      link: { bandwidthBps: linkBps, latencyMs: latency, queueBytes: 2 * bufferBytes },
+      host: { cpu: costs.packet, tcp: { sendBufferBytes: bufferBytes, receiveBufferBytes: bufferBytes } },
       node: { frameCosts: costs.frame },
     });
   const free = { packet: FREE_CPU, frame: FREE_FRAMES };
-  const { result, wallMs } = measureWallTime(() => ring(cpu, latencyMs, true));
+  const buffer = DEFAULT_TCP_OPTIONS.sendBufferBytes;
+  const { result, wallMs } = measureWallTime(() => ring(cpu, latencyMs, buffer, true));
   const explanation = explainAllReduce({
     boundMs,
     linkBps,
@@ -114,15 +117,16 @@ export async function runSimAllReduceBench(options: SimAllReduceOptions = SIM_AL
     steps,
     perLinkGoodputBps: (steps * chunkBytes * 8) / (result.stepsMs / 1000),
     measured: ringRun(result),
-    freeCpu: ringRun(ring(free, latencyMs, false)),
-    wireOnly: ringRun(ring(free, 0, false)),
+    freeCpu: ringRun(ring(free, latencyMs, buffer, false)),
+    wideWindow: ringRun(ring(free, latencyMs, WIDE_WINDOW_FACTOR * buffer, false)),
+    wireOnly: ringRun(ring(free, 0, WIDE_WINDOW_FACTOR * buffer, false)),
   });
   return {
     date: new Date().toISOString(),
     machine: machineInfo(),
     options,
     cpu,
-    queueBytes: ALLREDUCE_QUEUE_BYTES,
+    queueBytes: 2 * DEFAULT_TCP_OPTIONS.sendBufferBytes,
     steps,
     chunkBytes,
     completionMs: result.stepsMs,

@@ -55,18 +55,26 @@ test('sim-allreduce: 2(N − 1) steps of tensor / N, never faster than the bound
   assert.match(report.traceHash, /^[0-9a-f]{64}$/);
 });
 
-test('sim-allreduce: the gap to the bound is link × synchronisation × CPU, each measured; the link factor is what headers and ACKs predict', async () => {
+test('sim-allreduce: the gap to the bound is link × synchronisation × window × CPU, each measured; the link factor is what headers and ACKs predict', async () => {
   const report = await runSimAllReduceBench({ nodes: 4, tensorBytes: 16 * 2 ** 20, linkGbps: 10, latencyMs: 0.05, seed: 'test', calibrationFile: 'no/such/calibration.json' });
   const e = report.explanation;
   assert.match(report.cpu.source, /placeholder costs/);
-  const { link, synchronisation, cpu } = e.factors;
-  assert.ok(Math.abs(link * synchronisation * cpu - report.timesTheBound) < 1e-9, 'the factors multiply to the gap');
+  const { link, synchronisation, window, cpu } = e.factors;
+  assert.ok(Math.abs(link * synchronisation * window * cpu - report.timesTheBound) < 1e-9, 'the factors multiply to the gap');
   assert.ok(Math.abs(link / e.headersAndAcks - 1) < 0.01, `link ${link} against ${e.headersAndAcks} predicted`);
   // Each step waits for the previous step's last byte: at least its trip host → switch → host.
   assert.ok(e.perStepSynchronisationUs >= 2 * 50, `${e.perStepSynchronisationUs} µs per step`);
-  for (const run of ['measured', 'freeCpu', 'wireOnly'] as const) assert.equal(e.drops[run].ports, 0, `${run}: the ports hold every window, no host drops its own packets`);
+  for (const run of ['measured', 'freeCpu', 'wideWindow', 'wireOnly'] as const) assert.equal(e.drops[run].ports, 0, `${run}: the ports hold every window, no host drops its own packets`);
   // The placeholder costs (1–1.5 µs a packet, every segment acknowledged, one core sending and receiving) pace the hosts.
   assert.equal(e.limit, 'cpu');
+});
+
+test('sim-allreduce: at a long round trip the 4 MiB window limits each step, and a wider one takes that factor away', async () => {
+  const report = await runSimAllReduceBench({ nodes: 4, tensorBytes: 16 * 2 ** 20, linkGbps: 10, latencyMs: 0.5, seed: 'test', calibrationFile: 'no/such/calibration.json' });
+  const e = report.explanation;
+  assert.ok(e.factors.window > 1.1, `window factor ${e.factors.window}`);
+  // Each step waits at least for its last byte's one-way trip (host → switch → host: 1 ms).
+  assert.ok(e.perStepSynchronisationUs >= 1000, `${e.perStepSynchronisationUs} µs per step`);
 });
 
 test('frame-cost: every profile and backend at both sizes, v1 the reference of the added cost', async () => {

@@ -19,7 +19,8 @@ A ring all-reduce in the simulator: N nodes on one switch, each sends 1/N of the
 in 2(N − 1) steps (reduce-scatter, then all-gather), a node's next step waiting for the chunk it
 receives; every chunk is an ASoc stream on the real core. Completion time against the
 bandwidth-optimal bound 2(N − 1)/N × tensor / link rate, and why it is slower: the same ring again
-with free CPU, then also without latency, splits the gap into link × synchronisation × CPU. Writes reports/bench-sim-allreduce-<time>.json.
+with free CPU, with a 4× TCP window, and without latency splits the gap into
+link × synchronisation × window × CPU. Writes reports/bench-sim-allreduce-<time>.json.
   --nodes N          nodes in the ring (default ${SIM_ALLREDUCE_DEFAULTS.nodes})
   --tensor SIZE      tensor size, e.g. 64MiB (default ${SIM_ALLREDUCE_DEFAULTS.tensorBytes / 2 ** 20}MiB)
   --link-gbps G      every switch port's rate (default ${SIM_ALLREDUCE_DEFAULTS.linkGbps})
