@@ -63,6 +63,8 @@ class Collective {
   /** `${from}>${to}#${streamId}` → transfer index, for transfers on their way. */
   private readonly onTheWay = new Map<string, number>();
   private readonly peerKeys = new Map<string, string>();
+  /** Host names by address: who sent a stream that arrived. */
+  private readonly hostByAddress: ReadonlyMap<string, string>;
   private delivered = 0;
   private bytesDelivered = 0;
   private failure: string | null = null;
@@ -84,6 +86,7 @@ class Collective {
     this.plan = planCollective({ kind: spec.kind, participants, bytes: spec.bytes, ...(spec.server ? { server: spec.server } : {}), microBatches: spec.microBatches });
     this.loads = this.plan.map((t) => ({ phase: t.phase, bytes: t.bytes, channels: network.path(t.from, t.to) }));
     this.hosts = [...new Set(this.plan.flatMap((t) => [t.from, t.to]))].map((name) => network.host(name).host);
+    this.hostByAddress = new Map(this.hosts.map((h) => [h.addressText, h.name]));
     this.waiting = this.plan.map((t) => t.after.length);
     this.dependents = this.plan.map(() => []);
     this.plan.forEach((t, i) => t.after.forEach((d) => this.dependents[d]!.push(i)));
@@ -105,6 +108,7 @@ class Collective {
   private connect(): void {
     const pairs = new Map<string, { from: string; to: string }>();
     for (const t of this.plan) pairs.set(`${t.from}>${t.to}`, t);
+    for (const name of new Set(this.plan.map((t) => t.to))) this.watchArrivals(name);
     const waits = new Map<string, PeerWaits>();
     let ready = 0;
     for (const [pair, { from, to }] of pairs) {
@@ -115,7 +119,6 @@ class Collective {
         if (++ready === pairs.size) this.start();
       });
     }
-    for (const name of new Set(this.plan.map((t) => t.to))) this.watchArrivals(name);
   }
 
   private start(): void {
@@ -136,10 +139,9 @@ class Collective {
 
   private watchArrivals(receiver: string): void {
     const node = this.nodes.get(receiver)!.node;
-    const byAddress = new Map([...this.network.hosts].map(([name, h]) => [h.host.addressText, name]));
     node.on('stream-end', (end) => {
       const address = node.peers().find((p) => p.key === end.peerKey)?.address;
-      const from = address === undefined ? undefined : byAddress.get(address);
+      const from = address === undefined ? undefined : this.hostByAddress.get(address);
       const key = `${from}>${receiver}#${end.streamId}`;
       const index = this.onTheWay.get(key);
       if (index === undefined || this.settled) return;
