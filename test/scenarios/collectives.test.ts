@@ -113,3 +113,26 @@ ${events}`;
   const { summary } = runScenario(parseScenario(text(fabric, 'events: [{ atMs: 0, action: partition, between: [n-1, n-2] }]')), NO_CALIBRATION);
   assert.equal(summary.totals.handshakes, 2 * 3, 'the ring n-1 → n-2 → n-3 → n-4 → n-1 but for the cut pair');
 });
+
+test('all-to-all across a 4:1 fabric: the spine trunks are the busiest channels, and the ideal is theirs, not the host ports\'', () => {
+  const scenario = parseScenario(`
+name: a2a
+description: two racks of 4 behind one spine
+stop: { maxMs: 60000 }
+topology:
+  hosts: [{ name: n, count: 8, address: 10.0.0.1, cpu: free }]
+  fabrics: [{ name: dc, hosts: all, rackSize: 4, spines: 1, port: { bandwidthBps: 10Gbps, latencyMs: 0.005, queueBytes: 64MiB }, trunk: { bandwidthBps: 10Gbps, latencyMs: 0.005, queueBytes: 64MiB } }]
+nodes: [{ on: n, peers: n }]
+collectives: [{ name: a2a, kind: all-to-all, nodes: all, bytes: 512KiB, atMs: 100 }]
+`);
+  const { summary } = runScenario(scenario, NO_CALIBRATION);
+  assert.deepEqual(summary.fabrics, [{ name: 'dc', racks: 2, spines: 1, oversubscription: 4 }]);
+  const [a2a] = summary.collectives;
+  assert.deepEqual([a2a!.delivered, summary.totals.streamsIntact, summary.totals.streamsCorrupt], [56, 56, 0]);
+  // 16 pairs cross each way: 16 × 512 KiB on one 10 Gbit/s trunk, against 7 × 512 KiB on a host port.
+  const trunkMs = (16 * 2 ** 19 * 8) / 1e7;
+  assert.ok(Math.abs(a2a!.idealMs - trunkMs) < 1e-6, `ideal ${a2a!.idealMs} ms, the trunk's load ${trunkMs} ms`);
+  const busiest = [...a2a!.links].sort((a, b) => b.payloadBytes - a.payloadBytes)[0]!;
+  assert.match(busiest.channel, /^dc-(leaf-\d->dc-spine-1|spine-1->dc-leaf-\d)$/);
+  assert.ok(a2a!.timesTheIdeal! >= 1 && a2a!.timesTheIdeal! < 1.5, `${a2a!.timesTheIdeal}× the ideal`);
+});
