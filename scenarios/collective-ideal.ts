@@ -12,7 +12,8 @@ export interface ChannelLoad {
   channels: readonly Channel[];
 }
 
-export function idealMs(loads: readonly ChannelLoad[]): number {
+/** `bytesPerSec`: what a channel carries (default its bit rate ÷ 8; bounds.ts's payload rate leaves headers out). */
+export function idealMs(loads: readonly ChannelLoad[], bytesPerSec: (channel: Channel) => number = (c) => c.options.bandwidthBps / 8): number {
   const perPhase = new Map<number, Map<Channel, number>>();
   for (const { phase, bytes, channels } of loads) {
     const phaseLoad = perPhase.get(phase) ?? new Map<Channel, number>();
@@ -22,7 +23,7 @@ export function idealMs(loads: readonly ChannelLoad[]): number {
   let total = 0;
   for (const phaseLoad of perPhase.values()) {
     let busiest = 0;
-    for (const [c, bytes] of phaseLoad) busiest = Math.max(busiest, (bytes * 8 * 1000) / c.options.bandwidthBps);
+    for (const [c, bytes] of phaseLoad) busiest = Math.max(busiest, (bytes * 1000) / bytesPerSec(c));
     total += busiest;
   }
   return total;

@@ -10,6 +10,8 @@
  * that goodput against the channel's rate.
  */
 import type { Channel } from '../sim/channel.ts';
+import { decideFromUtilisation, type BottleneckVerdict } from './bottleneck.ts';
+import { baseRttMs, payloadBytesPerSec, windowBytes } from './bounds.ts';
 import type { Host } from '../sim/host.ts';
 import { idealMs, type ChannelLoad } from './collective-ideal.ts';
 import { planCollective, type CollectiveKind, type PlannedTransfer } from './collective-plans.ts';
@@ -51,6 +53,14 @@ export interface CollectiveResult {
   drops: number;
   /** Packets its hosts dropped on arrival while it ran, their CPU's receive backlog full (sim/cpu.ts). */
   cpuBacklogDrops: number;
+  /**
+   * What limited it (bottleneck.ts's rule, over the whole collective): link = the ideal at the
+   * channels' payload rates (headers left out) ÷ completion; cpu = the busiest participant's CPU over the collective; window =
+   * that channel's goodput ÷ what its transfers' TCP windows allow at once over their base RTTs,
+   * in the phase where that is least; loss when none of them reached 0.85 and packets were dropped (ports or CPU
+   * backlogs). Null until it completed.
+   */
+  limit: BottleneckVerdict | null;
   /** Every channel the collective loads, by name. */
   links: CollectiveLinkResult[];
 }
@@ -76,6 +86,9 @@ class Collective {
   private readonly hosts: Host[];
   private backlogDropsAtStart = 0;
   private backlogDrops = 0;
+  private cpuAtStart: number[] = [];
+  /** The busiest participant's CPU time over the collective, once done. */
+  private busiestCpuMs = 0;
 
   constructor(
     private readonly spec: CollectiveSpec,
@@ -125,6 +138,7 @@ class Collective {
     this.startedAt = this.network.sim.scheduler.now;
     for (const load of this.loads) for (const c of load.channels) this.dropsAtStart.set(c, c.counts.dropped);
     this.backlogDropsAtStart = this.hostBacklogDrops();
+    this.cpuAtStart = this.hosts.map((h) => h.cpu.busyMs);
     this.plan.forEach((_, i) => this.waiting[i] === 0 && this.send(i));
   }
 
@@ -158,6 +172,32 @@ class Collective {
     if (this.delivered < this.plan.length) return;
     for (const [c, start] of this.dropsAtStart) this.drops.set(c, c.counts.dropped - start);
     this.backlogDrops = this.hostBacklogDrops() - this.backlogDropsAtStart;
+    this.busiestCpuMs = Math.max(...this.hosts.map((h, i) => h.cpu.busyMs - this.cpuAtStart[i]!));
+  }
+
+  /** bottleneck.ts's rule: the links over the whole plan, the busiest CPU, the busiest channel's windows, the drops. */
+  private limit(perChannel: ReadonlyMap<Channel, number>, completionMs: number, drops: number): BottleneckVerdict {
+    const mss = Math.min(...this.hosts.map((h) => h.tcp.options.mss));
+    const payloadRate = (c: Channel) => payloadBytesPerSec(c, mss);
+    const [busiest, bytes] = [...perChannel].reduce((a, b) => (b[1] / payloadRate(b[0]) > a[1] / payloadRate(a[0]) ? b : a));
+    // What the busiest channel's transfers' windows allow at once, in the phase where that is least.
+    const windowsByPhase = new Map<number, number>();
+    this.plan.forEach((t, i) => {
+      if (!this.loads[i]!.channels.includes(busiest)) return;
+      const rttMs = baseRttMs(this.loads[i]!.channels, this.network.path(t.to, t.from));
+      const window = windowBytes(this.network.host(t.from).host.tcp.options, this.network.host(t.to).host.tcp.options);
+      windowsByPhase.set(t.phase, (windowsByPhase.get(t.phase) ?? 0) + (rttMs > 0 ? window / (rttMs / 1000) : Infinity));
+    });
+    const windowRate = Math.min(...windowsByPhase.values());
+    return decideFromUtilisation(
+      {
+        // The plan's ideal at the channels' payload rates, against the time it took: 1 is every phase at its busiest channel's full rate.
+        link: idealMs(this.loads, payloadRate) / completionMs,
+        cpu: this.busiestCpuMs / completionMs,
+        window: windowRate === Infinity ? 0 : bytes / (completionMs / 1000) / windowRate,
+      },
+      drops,
+    );
   }
 
   private hostBacklogDrops(): number {
@@ -180,6 +220,8 @@ class Collective {
       const drops = this.drops.get(channel) ?? 0;
       return { channel: channel.name, payloadBytes, rateGbps, goodputGbps, utilisation: goodputGbps === null ? null : goodputGbps / rateGbps, drops };
     });
+    const drops = links.reduce((sum, l) => sum + l.drops, 0);
+    const limit = completionMs === null || completionMs <= 0 ? null : this.limit(perChannel, completionMs, drops + this.backlogDrops);
     return {
       name: this.spec.name,
       kind: this.spec.kind,
@@ -195,8 +237,9 @@ class Collective {
       idealMs: ideal,
       timesTheIdeal: completionMs === null || ideal === 0 ? null : completionMs / ideal,
       error: this.failure,
-      drops: links.reduce((sum, l) => sum + l.drops, 0),
+      drops,
       cpuBacklogDrops: this.backlogDrops,
+      limit,
       links: links.sort((a, b) => a.channel.localeCompare(b.channel)),
     };
   }

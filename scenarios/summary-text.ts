@@ -54,7 +54,7 @@ export function formatSummary(summary: ScenarioSummary): string[] {
     lines.push('', 'collectives: completion from the first send to the last arrival (virtual time), against the ideal (Σ over phases of the busiest channel\'s load ÷ rate)');
     lines.push(
       ...formatTable([
-        ['collective', 'kind', 'nodes', 'transfers', 'done', 'failed', 'delivered MB', 'completion ms', 'ideal ms', '× ideal', 'link use min/med/max', 'drops port/cpu'],
+        ['collective', 'kind', 'nodes', 'transfers', 'done', 'failed', 'delivered MB', 'completion ms', 'ideal ms', '× ideal', 'link use min/med/max', 'drops port/cpu', 'limit', 'util link/cpu/window'],
         ...s.collectives.map((c) => {
           const use = c.links.flatMap((l) => (l.utilisation === null ? [] : [l.utilisation]));
           const sorted = [...use].sort((a, b) => a - b);
@@ -71,6 +71,8 @@ export function formatSummary(summary: ScenarioSummary): string[] {
             fixed(c.timesTheIdeal, 3),
             sorted.length === 0 ? '-' : `${fixed(sorted[0], 2)}/${fixed(sorted[Math.floor(sorted.length / 2)], 2)}/${fixed(sorted.at(-1), 2)}`,
             `${count(c.drops)}/${count(c.cpuBacklogDrops)}`,
+            c.limit?.bottleneck ?? '-',
+            c.limit ? `${fixed(c.limit.utilisation.link, 2)}/${fixed(c.limit.utilisation.cpu, 2)}/${fixed(c.limit.utilisation.window, 2)}` : '-',
           ];
         }),
       ]),

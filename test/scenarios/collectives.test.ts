@@ -74,6 +74,7 @@ test('shipped collectives-8: every transfer arrives whole (by hash); the ring al
   const overhead = 1 / ringPortPayloadShare(1460, 38);
   assert.ok(ring.timesTheIdeal! >= overhead && ring.timesTheIdeal! < overhead * 1.05, `${ring.timesTheIdeal}× the ideal, the wire alone ${overhead}×`);
   assert.equal(ring.drops, 0);
+  assert.equal(ring.limit?.bottleneck, 'link');
   assert.equal(ring.links.length, 16, 'each node\'s port, both directions');
   const pipeline = byName.get('pipeline')!;
   assert.ok(Math.abs(pipeline.idealMs - ((8 + 4 - 2) * 2 ** 19 * 8) / 1e7) < 1e-6, '(M + K − 2) micro-batch times');
@@ -135,4 +136,5 @@ collectives: [{ name: a2a, kind: all-to-all, nodes: all, bytes: 512KiB, atMs: 10
   const busiest = [...a2a!.links].sort((a, b) => b.payloadBytes - a.payloadBytes)[0]!;
   assert.match(busiest.channel, /^dc-(leaf-\d->dc-spine-1|spine-1->dc-leaf-\d)$/);
   assert.ok(a2a!.timesTheIdeal! >= 1 && a2a!.timesTheIdeal! < 1.5, `${a2a!.timesTheIdeal}× the ideal`);
+  assert.equal(a2a!.limit?.bottleneck, 'link', 'the trunks are what it waits for');
 });
