@@ -183,7 +183,7 @@ export class SttUdpClient {
   /**
    * Sends `source` as one stream, waiting for acknowledgements whenever more than a few MiB are
    * outstanding; with `confirm`, resolves on the receiver's delivery receipt (it holds every byte),
-   * else once the last datagram is handed to the socket. The chunks are referenced until sent.
+   * else once every datagram is acknowledged. The chunks are referenced until sent.
    */
   async send(source: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, options: { confirm: boolean; receiptTimeoutMs: number }): Promise<SendReceipt> {
     const connection = this.pump.machine.connection;
@@ -194,12 +194,13 @@ export class SttUdpClient {
       connection.sendData(streamId, piece, monotonicNow());
       bytes += piece.length;
       this.pump.flush();
-      await this.drained();
+      await this.drained(SEND_HIGH_WATER_BYTES);
     }
     connection.endStream(streamId, monotonicNow());
     const receipt = options.confirm ? this.waitFor((event) => (event?.type === 'receipt' && event.streamId === streamId ? event : undefined), options.receiptTimeoutMs, 'no delivery receipt') : null;
     this.pump.flush();
-    const confirmed = receipt ? await receipt : null;
+    // Unconfirmed: done when the peer's datagram layer has acknowledged every segment (closing sooner would drop the rest).
+    const confirmed = receipt ? await receipt : await this.drained(0);
     return { streamId, bytes: confirmed?.bytes ?? bytes, frames: confirmed?.frames ?? 0, confirmed: confirmed !== null, elapsedMs: performance.now() - started };
   }
 
@@ -211,9 +212,10 @@ export class SttUdpClient {
     await closeSocket(this.socket);
   }
 
-  /** Until the unacknowledged bytes are below the high-water mark; rejects if the connection closed. */
-  private async drained(): Promise<void> {
-    while (this.pump.machine.sender.unacknowledgedBytes > SEND_HIGH_WATER_BYTES) await this.waitFor(() => true, Infinity, '');
+  /** Until at most `bytes` are unacknowledged; rejects if the connection closed. */
+  private async drained(bytes: number): Promise<null> {
+    while (this.pump.machine.sender.unacknowledgedBytes > bytes) await this.waitFor(() => true, Infinity, '');
+    return null;
   }
 
   /** The first value `accept` takes from an event (null: a datagram came in), or a ConnectionClosedError (an SttUdpTimeoutError after `timeoutMs`). */

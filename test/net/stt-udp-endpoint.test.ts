@@ -40,6 +40,19 @@ test('a stream of several frames arrives whole, and the receipt counts its bytes
   });
 });
 
+test('without confirmation a send settles once every datagram is acknowledged: the listener already has the whole stream', async () => {
+  await withListener(async (listener, events) => {
+    const client = await SttUdpClient.dial(server(listener), '127.0.0.1', { apiKey }, 5_000);
+    try {
+      const receipt = await client.send([new Uint8Array(1_500_000).fill(9)], { confirm: false, receiptTimeoutMs: 10_000 });
+      assert.deepEqual([receipt.confirmed, receipt.bytes], [false, 1_500_000]);
+      assert.deepEqual(events.flatMap(([, e]) => (e.type === 'stream-end' ? [e.bytes] : [])), [1_500_000]);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
 test('a client holding another seed is closed by the listener, and gets no answer', async () => {
   await withListener(async (listener, events) => {
     const wrongSeed = new TextEncoder().encode('not the seed the listener holds');
