@@ -428,6 +428,8 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
           return;
         }
       }
+      // A body that came in one read is opened with one call; one in pieces is fed to the cipher as they come.
+      if (this.protection && last) return this.onSealedFrame(this.protection, header, data);
       if (this.protection) this.opener = this.protection.beginOpen(wireHeader(header), header.length);
     }
     if (this.heldFrame) this.onHeldPiece(this.heldFrame, header, data, last);
@@ -447,13 +449,20 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
     this.takeHandshakeMessage(transition, held.length === 1 ? held[0]! : concatBytes(...held));
   }
 
+  /** A tagged frame (DATA, or one to ignore) whose body came whole. */
+  private onSealedFrame(protection: FrameProtection, header: FrameHeader, body: Uint8Array): void {
+    const payload = protection.open(wireHeader(header), body);
+    if (payload === null) return this.integrityFailed(header);
+    this.onStreamPiece({ ...header, length: payload.length }, payload, 0, true);
+  }
+
   /** A piece of a tagged frame (DATA, or one to ignore): nothing of it is used before the whole frame authenticates. */
   private onSealedPiece(opener: FrameOpener, header: FrameHeader, data: Uint8Array, last: boolean): void {
     opener.take(data);
     if (!last) return;
     this.opener = null;
     const pieces = opener.finish();
-    if (pieces === null) return this.fail('integrity-failed', `${frameTypeName(header.type)} frame (stream ${header.streamId}, seq ${header.seq}) does not authenticate`);
+    if (pieces === null) return this.integrityFailed(header);
     const plain = { ...header, length: header.length - this.protection!.tagSize };
     if (pieces.length === 0) return this.onStreamPiece(plain, EMPTY, 0, true);
     let offset = 0;
@@ -511,7 +520,7 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
     if (this.protection?.exhausted) return this.fail('key-exhausted', 'the session has protected as many frames as it may');
     if (this.protection) {
       const opened = this.protection.open(wireHeader(received), body);
-      if (opened === null) return this.fail('integrity-failed', `${frameTypeName(received.type)} frame (stream ${received.streamId}, seq ${received.seq}) does not authenticate`);
+      if (opened === null) return this.integrityFailed(received);
       header = { ...received, length: opened.length };
       payload = opened;
     }
@@ -649,6 +658,10 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
     this.queueFrame(message.frameType, 0, 0, refusal);
     this.stats.handshakePayloadBytes += refusal.length;
     this.closeWith(closeReason, detail, true);
+  }
+
+  private integrityFailed(header: FrameHeader): void {
+    this.fail('integrity-failed', `${frameTypeName(header.type)} frame (stream ${header.streamId}, seq ${header.seq}) does not authenticate`);
   }
 
   /** A violation or timeout: nothing more is sent, queued frames are dropped. */

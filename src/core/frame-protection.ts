@@ -14,7 +14,6 @@
  * (the nonce) runs on across keys; a direction refuses to go past `maxFrames` frames, far below the
  * counter's end (`exhausted`: the connection closes rather than reuse a nonce).
  */
-import { concatBytes } from '../wire/bytes.ts';
 import { GCM_NONCE_SIZE, GCM_TAG_SIZE, type Aes256Gcm } from '../crypto/backend.ts';
 
 export interface FrameProtection {
@@ -153,12 +152,17 @@ export class GcmFrameProtection implements FrameProtection {
     };
   }
 
+  /** One call to the cipher, no pieces to track: how a frame that arrived in one read is opened. */
   open(header: Uint8Array, body: Uint8Array): Uint8Array | null {
-    const opener = this.beginOpen(header, body.length);
-    opener.take(body);
-    const payload = opener.finish();
-    if (payload === null) return null;
-    return payload.length === 1 ? payload[0]! : concatBytes(...payload);
+    if (this.receive.frames >= this.maxFrames) throw new RangeError(`no more than ${this.maxFrames} frames under one session: the connection must close (check exhausted first)`);
+    const payloadLength = body.length - GCM_TAG_SIZE;
+    const { key, counter } = this.receive.take(header.length + Math.max(0, payloadLength));
+    if (payloadLength < 0) return null;
+    const payload = body.subarray(0, payloadLength);
+    const tag = body.subarray(payloadLength);
+    const nonce = this.nonceFor(counter);
+    if (this.encrypt) return this.gcm.open(key, nonce, [header], payload, tag);
+    return this.gcm.open(key, nonce, [header, payload], EMPTY, tag) === null ? null : payload;
   }
 
   /** 4 zero bytes, then the counter as u64 (counters stay below 2^53: no session sends that many frames). */

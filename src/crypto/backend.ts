@@ -17,6 +17,8 @@ export type BackendName = 'node' | 'noble';
 /** AES-256-GCM with a 16-byte tag. `aad` parts are authenticated in order, as if concatenated. */
 export interface Aes256Gcm {
   seal(key: Uint8Array, nonce: Uint8Array, aad: readonly Uint8Array[], plaintext: Uint8Array): { ciphertext: Uint8Array; tag: Uint8Array };
+  /** Opens a message given whole: the plaintext, or null when `tag` does not verify (one call, no pieces to track). */
+  open(key: Uint8Array, nonce: Uint8Array, aad: readonly Uint8Array[], ciphertext: Uint8Array, tag: Uint8Array): Uint8Array | null;
   /** Opens a message given in pieces, so a large frame is never assembled just to be checked. */
   beginOpen(key: Uint8Array, nonce: Uint8Array): GcmOpening;
 }
@@ -50,7 +52,20 @@ const nodeGcm: Aes256Gcm = {
     const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: GCM_TAG_SIZE });
     for (const part of aad) if (part.length > 0) cipher.setAAD(part);
     const ciphertext = plaintext.length > 0 ? plain(joinAll([cipher.update(plaintext), cipher.final()])) : (cipher.final(), EMPTY);
-    return { ciphertext, tag: new Uint8Array(cipher.getAuthTag()) };
+    return { ciphertext, tag: plain(cipher.getAuthTag()) };
+  },
+  open(key, nonce, aad, ciphertext, tag) {
+    if (tag.length !== GCM_TAG_SIZE) return null;
+    const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: GCM_TAG_SIZE });
+    for (const part of aad) if (part.length > 0) decipher.setAAD(part);
+    const head = ciphertext.length > 0 ? decipher.update(ciphertext) : EMPTY;
+    decipher.setAuthTag(tag);
+    try {
+      const rest = decipher.final();
+      return rest.length === 0 ? plain(head) : plain(joinAll([head, rest]));
+    } catch {
+      return null; // the tag did not verify
+    }
   },
   beginOpen(key, nonce) {
     // OpenSSL takes GCM's AAD in several calls, so pieces are authenticated where they lie.
@@ -75,6 +90,14 @@ const nobleGcm: Aes256Gcm = {
   seal(key, nonce, aad, plaintext) {
     const sealed = gcm(key, nonce, joinAll(aad)).encrypt(plaintext);
     return { ciphertext: sealed.subarray(0, sealed.length - GCM_TAG_SIZE), tag: sealed.subarray(sealed.length - GCM_TAG_SIZE) };
+  },
+  open(key, nonce, aad, ciphertext, tag) {
+    if (tag.length !== GCM_TAG_SIZE) return null;
+    try {
+      return gcm(key, nonce, joinAll(aad)).decrypt(joinAll([ciphertext, tag]));
+    } catch {
+      return null;
+    }
   },
   beginOpen(key, givenNonce) {
     // noble's GCM is one-shot: the pieces are gathered and opened at the end (with the nonce as given now).

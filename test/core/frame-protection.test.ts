@@ -94,6 +94,9 @@ test('integrity suite: the payload comes back as views of the input, not copies'
   opener.take(body.subarray(1000));
   const pieces = opener.finish()!;
   assert.deepEqual(pieces.map((piece) => piece.buffer === body.buffer), [true, true]);
+  const whole = concat(sender.seal(h, new Uint8Array(4096).fill(4)));
+  const opened = receiver.open(h, whole)!;
+  assert.deepEqual([opened.buffer === whole.buffer, opened.length], [true, 4096], 'a body opened whole: its payload is a view too');
 });
 
 /** A rekey after `afterBytes`, the next key a hash of the last (any one-way function does for the test). */
