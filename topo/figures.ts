@@ -80,6 +80,12 @@ export function topoFigures(plan: ContainerPlan, reports: ReadonlyMap<string, No
   };
 }
 
+/** Whatever teardown left (`left`: one phrase each, such as "container 1a2b") is a problem of the run. */
+export function withLeftovers(figures: TopoFigures, left: readonly string[], errors: readonly string[]): TopoFigures {
+  if (left.length === 0) return figures;
+  return { ...figures, problems: [...figures.problems, `left behind after teardown: ${left.join(', ')}${errors.length > 0 ? ` (${errors.join('; ')})` : ''}`] };
+}
+
 /** A run cut short says why, and whether teardown left anything; what it then did not do follows from that. */
 export function cutShort(figures: TopoFigures, problems: readonly string[]): TopoFigures {
   return problems.length === 0 ? figures : { ...figures, problems: [...problems, ...figures.problems.filter((p) => p.startsWith('left behind'))] };

@@ -14,7 +14,7 @@ import { API_KEY_SECRET } from './compose.ts';
 import { containers, down, memoryUse, prepareDeployment, shape, start, stopAndCollect, up, waitForAll, type Deployment, type Leftovers } from './deployment.ts';
 import { docker, preflight, type Engine } from './engine.ts';
 import type { NodeReport } from './events.ts';
-import { cutShort, figuresText, hostLine, topoFigures, type AttackFigure, type TopoFigures } from './figures.ts';
+import { cutShort, figuresText, hostLine, topoFigures, withLeftovers, type AttackFigure, type TopoFigures } from './figures.ts';
 import { ATTACK_TIMEOUT_S, attackArgs, attackFigure, targetProfile } from './attack-command.ts';
 import { buildImage, unnamedImages, type BuiltImage } from './image.ts';
 import { planContainers, type ContainerPlan } from './plan.ts';
@@ -112,7 +112,7 @@ export async function topoRun(options: TopoOptions): Promise<TopoRunResult> {
     options.log('taking the containers and the network down');
     leftovers = await down(dep, imagesBefore);
   }
-  const result: TopoRunResult = { ...cutShort(withLeftovers(topoFigures(plan, reports, attacks, options.profile ?? null), leftovers), problems), composeFile: dep.project.file, image, leftovers, timings, memoryBytes };
+  const result: TopoRunResult = { ...cutShort(withLeftovers(topoFigures(plan, reports, attacks, options.profile ?? null), leftBehind(leftovers), leftovers.errors), problems), composeFile: dep.project.file, image, leftovers, timings, memoryBytes };
   writeFileSync(path.join(dep.dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
   return result;
 }
@@ -151,11 +151,9 @@ async function runAttacks(dep: Deployment, ids: ReadonlyMap<string, string>, opt
   return figures;
 }
 
-/** Whatever teardown left is a problem of the run. */
-function withLeftovers(figures: TopoFigures, leftovers: Leftovers): TopoFigures {
-  const left = [...leftovers.containers.map((c) => `container ${c}`), ...leftovers.networks.map((n) => `network ${n}`), ...leftovers.danglingImages.map((i) => `image ${i}`)];
-  if (left.length === 0) return figures;
-  return { ...figures, problems: [...figures.problems, `left behind after teardown: ${left.join(', ')}${leftovers.errors.length > 0 ? ` (${leftovers.errors.join('; ')})` : ''}`] };
+/** What teardown left, one phrase each. */
+function leftBehind(leftovers: Leftovers): string[] {
+  return [...leftovers.containers.map((c) => `container ${c}`), ...leftovers.networks.map((n) => `network ${n}`), ...leftovers.danglingImages.map((i) => `image ${i}`)];
 }
 
 /** The run as a person reads it. */
