@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { hostNamespace, topologyPrefix } from '../../topo/netns.ts';
+import { NamespaceRunError } from '../../topo/netns-deployment.ts';
 import { netnsDown, netnsRun, netnsUp, type NetnsRunResult } from '../../topo/netns-run.ts';
 import { REPO_ROOT } from '../../topo/run.ts';
 
@@ -73,7 +74,7 @@ test('asoc-hardened on the same namespaces: the stream still arrives whole, the 
   assertNothingLeft(result);
 });
 
-test('up: one namespace per host plus the bridge\'s, each eth0 on its address and shaped by tbf inside the namespace, the root namespace untouched; down removes them all', { skip }, async () => {
+test('up: one namespace per host plus the bridge\'s, each eth0 on its address and shaped by tbf inside the namespace, the root namespace untouched, a second run refused; down removes them all', { skip }, async () => {
   const before = rootNetwork();
   const dep = await netnsUp(options());
   try {
@@ -83,6 +84,9 @@ test('up: one namespace per host plus the bridge\'s, each eth0 on its address an
     assert.match(execFileSync('tc', ['-n', sender, 'qdisc', 'show', 'dev', 'eth0'], { encoding: 'utf8' }), /qdisc tbf \S+ root .*rate 2Gbit/);
     assert.equal(rootNetwork(), before, 'no interface or route in the root namespace');
     assert.equal(dep.nodes.length, 4);
+    // A second run of the same topology refuses, and leaves the first one's namespaces alone.
+    await assert.rejects(netnsRun(options()), (err: unknown) => err instanceof NamespaceRunError && /is up already/.test(err.message));
+    assert.equal(topologyNamespaces().length, 5);
   } finally {
     const left = await netnsDown(options());
     assert.deepEqual(left, { namespaces: [], processes: [], errors: [] });
