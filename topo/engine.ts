@@ -72,7 +72,8 @@ export async function preflight(options: { shaping: boolean; uid?: number | unde
   return { compose };
 }
 
-async function findCompose(): Promise<readonly string[]> {
+/** The compose command this machine has: docker-compose (1.29) where installed, else `docker compose` (v2). */
+export async function findCompose(): Promise<readonly string[]> {
   for (const candidate of [['docker-compose'], ['docker', 'compose']]) {
     try {
       await exec(candidate[0]!, [...candidate.slice(1), 'version'], { timeoutMs: 15_000 });

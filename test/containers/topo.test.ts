@@ -9,6 +9,7 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { findCompose } from '../../topo/engine.ts';
 import { REPO_ROOT, topoRun, type TopoRunResult } from '../../topo/run.ts';
 
 const TOPOLOGY = path.join(REPO_ROOT, 'scenarios/topologies/three-nodes-attacker.yaml');
@@ -36,8 +37,9 @@ function assertNothingLeft(result: TopoRunResult): void {
   assert.equal(docker(['network', 'ls', '-q', '--filter', 'label=com.docker.compose.project=asoc-lab-three-nodes-attacker']).trim(), '');
 }
 
-test('docker-compose config accepts the repository\'s docker-compose.yml', { skip }, () => {
-  const resolved = execFileSync('docker-compose', ['-f', path.join(REPO_ROOT, 'docker-compose.yml'), 'config'], { encoding: 'utf8', cwd: REPO_ROOT });
+test('compose config (docker-compose 1.29, or `docker compose` v2 where that is what the machine has) accepts the repository\'s docker-compose.yml', { skip }, async () => {
+  const [command, ...prefix] = await findCompose();
+  const resolved = execFileSync(command!, [...prefix, '-f', path.join(REPO_ROOT, 'docker-compose.yml'), 'config'], { encoding: 'utf8', cwd: REPO_ROOT });
   assert.match(resolved, /ipv4_address: 198\.18\.0\.2/);
   assert.match(resolved, /image: asoc-lab:local/);
 });
