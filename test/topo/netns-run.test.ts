@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import type { ProfileName } from '../../src/core/profile.ts';
 import { hostNamespace, topologyPrefix } from '../../topo/netns.ts';
 import { NamespaceRunError } from '../../topo/netns-deployment.ts';
 import { netnsDown, netnsRun, netnsUp, type NetnsRunResult } from '../../topo/netns-run.ts';
@@ -71,6 +72,14 @@ test('asoc-hardened on the same namespaces: the stream still arrives whole, the 
   assert.deepEqual(result.problems, []);
   assert.equal(result.streams[0]?.hashChecked, true);
   assert.deepEqual(result.attacks.map((a) => [a.name, a.profile, a.outcome]), [['hello-replay', 'asoc-hardened', 'REFUSED']]);
+  assertNothingLeft(result);
+});
+
+test('a node that stops before listening: the run names it, tears down, and leaves nothing', { skip }, async () => {
+  // Every node refuses a profile that does not exist, and exits at once.
+  const result = await netnsRun({ ...options(), profile: 'no-such-profile' as ProfileName });
+  assert.match(result.problems[0] ?? '', /^(receiver|sender|observer|attacker)'s node stopped early \(exit code [1-9]\d*\)/);
+  assert.equal(result.streams[0]?.hashChecked, false);
   assertNothingLeft(result);
 });
 
