@@ -6,6 +6,8 @@
  * - hashing: the v1 handshake's truncated HMACs and SHA-256, on both crypto backends (decides DEFAULT_BACKEND);
  * - codec: the 14-byte frame header and a whole discovery check (decode, community hash, MAC);
  * - signature: Ed25519 sign and verify (claim D2's ~71,000 verifies/s), node:crypto and @noble/curves;
+ * - key-exchange: X25519 (asoc-hardened/x25519's ephemeral keys): a public key from a secret, and a
+ *   shared secret, on both crypto backends;
  * - d2: BLAKE3 (noble only: node:crypto has no BLAKE3) and SipHash-2-4 (the `siphash` package) against
  *   keyed BLAKE3 on short inputs. Both are pure JavaScript here, so their ratio is not D2's native one;
  * - per-frame: what a MAC or AEAD adds per frame at 1 KiB and 1 MiB: HMAC-SHA256 over the frame,
@@ -18,6 +20,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { blake3 } from '@noble/hashes/blake3.js';
 import siphash, { type SipKey } from 'siphash';
 import { BACKENDS, type CryptoBackend } from '../src/crypto/backend.ts';
+import { x25519Of } from '../src/crypto/x25519.ts';
 import { communityHash, truncatedHmac } from '../src/crypto/mac.ts';
 import { checkDiscovery, signDiscovery } from '../src/core/v1-auth.ts';
 import { ACCEPT_SIG_SIZE, TOKEN_SIZE } from '../src/wire/accept.ts';
@@ -25,7 +28,7 @@ import { COMMUNITY_HASH_SIZE, DISCOVERY_SIG_SIZE, decodeDiscovery, encodeDiscove
 import { FrameType, HEADER_SIZE, decodeHeader, encodeHeader } from '../src/wire/frame.ts';
 import { HELLO_SIG_SIZE, NODE_ID_SIZE, helloSignedBytes } from '../src/wire/hello.ts';
 
-export const CRYPTO_GROUPS = ['hashing', 'codec', 'signature', 'd2', 'per-frame'] as const;
+export const CRYPTO_GROUPS = ['hashing', 'codec', 'signature', 'key-exchange', 'd2', 'per-frame'] as const;
 export type CryptoGroup = (typeof CRYPTO_GROUPS)[number];
 
 /** Who implements the operation: a lab crypto backend, the `siphash` package, or the lab's own codec. */
@@ -143,6 +146,20 @@ function signatureOperations(): CryptoOperation[] {
   ];
 }
 
+/** What the forward-secret handshake adds per side: one public key from a fresh secret, one shared secret. */
+function keyExchangeOperations(backend: CryptoBackend): CryptoOperation[] {
+  const x25519 = x25519Of(backend);
+  const secret = KEY_32;
+  const peerPublic = x25519.publicKey(filled(32, 0x99));
+  const op = (name: string, run: () => unknown): CryptoOperation => ({ group: 'key-exchange', name, implementation: backend.name, inputBytes: 32, run });
+  return [
+    op('x25519 public key', () => x25519.publicKey(secret)),
+    op('x25519 shared secret', () => {
+      if (x25519.sharedSecret(secret, peerPublic) === null) throw new Error('x25519 refused a valid public key');
+    }),
+  ];
+}
+
 /** The short-input sizes D2's SipHash vs keyed BLAKE3 comparison is about, and one long one. */
 export const D2_SIZES = [8, 16, 64, KiB] as const;
 
@@ -211,6 +228,7 @@ export function cryptoOperations(groups: readonly CryptoGroup[] = CRYPTO_GROUPS)
     ...Object.values(BACKENDS).flatMap(hashingOperations),
     ...codecOperations(),
     ...signatureOperations(),
+    ...Object.values(BACKENDS).flatMap(keyExchangeOperations),
     ...d2Operations(),
     ...perFrameOperations(),
   ];

@@ -1,14 +1,15 @@
 /**
- * The CPU side of a handshake alone, both peers in this process and no sockets: ASoc's through the
- * real connection core (a client and a server AsocConnection pumped in memory until established),
- * JWT's through its three steps (sign HELLO; verify it and sign ACCEPT; verify ACCEPT). What the
- * socket rate in bench/handshake.ts adds on top is connection setup and each baseline's own objects.
+ * The CPU side of a handshake alone, both peers in this process and no sockets: the lab's profiles'
+ * (asoc-v1, asoc-hardened, stt, subduction) through the real connection core (a client and a server
+ * AsocConnection pumped in memory until established), JWT's through its three steps (sign HELLO;
+ * verify it and sign ACCEPT; verify ACCEPT). What the socket rate in bench/handshake.ts adds on top
+ * is connection setup and each baseline's own objects.
  */
 import { performance } from 'node:perf_hooks';
 import { JWT_ALGORITHMS, jwtAccept, jwtCheckAccept, jwtHandshakeKeys, jwtHello } from '../src/baselines/jwt-handshake.ts';
 import { AsocConnection } from '../src/core/connection.ts';
 import { pumpUntilIdle } from '../src/core/memory-pair.ts';
-import { ASOC_HARDENED, ASOC_V1, type AsocProfile } from '../src/core/profile.ts';
+import { ASOC_HARDENED, ASOC_HARDENED_X25519, ASOC_V1, STT, SUBDUCTION, type AsocProfile } from '../src/core/profile.ts';
 import { nodeBackend } from '../src/crypto/backend.ts';
 import { ReplayCache } from '../src/crypto/replay-cache.ts';
 import { systemRandom } from '../src/net/system.ts';
@@ -23,12 +24,14 @@ export interface ComputeResult {
 }
 
 const KEY = fixedKey('handshake-compute benchmark key');
+/** Each side's own key, for kinds whose peers are known by one (subduction's Ed25519 seed); other kinds ignore it. */
+const IDENTITY = { client: fixedKey('handshake-compute client identity'), server: fixedKey('handshake-compute server identity') };
 
 function asocHandshake(profile: AsocProfile): () => Promise<void> {
   const common = { profile, crypto: nodeBackend, random: systemRandom, now: 0, apiKey: KEY };
   return async () => {
-    const client = new AsocConnection({ ...common, role: 'client', nodeId: new Uint8Array(16).fill(1) });
-    const server = new AsocConnection({ ...common, role: 'server', nodeId: new Uint8Array(16).fill(2), helloReplay: profile.helloReplay ? new ReplayCache(profile.helloReplay) : undefined });
+    const client = new AsocConnection({ ...common, role: 'client', nodeId: new Uint8Array(16).fill(1), identity: IDENTITY.client });
+    const server = new AsocConnection({ ...common, role: 'server', nodeId: new Uint8Array(16).fill(2), identity: IDENTITY.server, helloReplay: profile.helloReplay ? new ReplayCache(profile.helloReplay) : undefined });
     pumpUntilIdle(client, server, 0);
     if (client.state !== 'established' || server.state !== 'established') throw new Error(`${profile.name}: the in-memory handshake did not complete`);
   };
@@ -46,8 +49,7 @@ async function jwtHandshakeSteps(alg: (typeof JWT_ALGORITHMS)[number]): Promise<
 /** Every protocol whose handshake can run without sockets, each for at most `maxHandshakes` and `maxSeconds`. */
 export async function measureHandshakeCompute(maxHandshakes: number, maxSeconds: number): Promise<ComputeResult[]> {
   const subjects: Array<[string, () => Promise<void>]> = [
-    [ASOC_V1.name, asocHandshake(ASOC_V1)],
-    [ASOC_HARDENED.name, asocHandshake(ASOC_HARDENED)],
+    ...[ASOC_V1, ASOC_HARDENED, ASOC_HARDENED_X25519, STT, SUBDUCTION].map((profile): [string, () => Promise<void>] => [profile.name, asocHandshake(profile)]),
     ...(await Promise.all(JWT_ALGORITHMS.map(async (alg): Promise<[string, () => Promise<void>]> => [`jwt-${alg.toLowerCase()}`, await jwtHandshakeSteps(alg)]))),
   ];
   const results: ComputeResult[] = [];

@@ -30,6 +30,21 @@ export const handshakeProtocolSchema = z.object({
     /** Time from connect() until the session was ready, ms. */
     connectMs: spreadSchema,
   }),
+  /**
+   * Round trips above TCP's own until connect() resolved, measured through a relay that delays every
+   * piece of data by `config.roundTripOneWayMs` each way (bench/delay-relay.ts): the delayed connect
+   * time's median less the direct one's (rate.connectMs), over one relay round trip, rounded (null:
+   * not measured, `config.roundTripSamples` 0).
+   */
+  roundTrips: z
+    .object({
+      count,
+      /** Before rounding: far from a whole number means the connect's own time was not steady. */
+      estimate: z.number(),
+      /** connect() through the relay, each sample, ms. */
+      delayedConnectMs: z.array(z.number().nonnegative()).min(1),
+    })
+    .nullable(),
   /** 1 − asoc-v1's application bytes ÷ this protocol's (null: asoc-v1 not run, or this has none). */
   asocV1Smaller: z.number().nullable(),
 });
@@ -45,6 +60,8 @@ export const handshakeReportSchema = z.object({
     settleMs: z.number().nonnegative(),
     maxHandshakes: z.number().int().positive(),
     maxSeconds: z.number().positive(),
+    roundTripSamples: z.number().int().nonnegative(),
+    roundTripOneWayMs: z.number().positive(),
     headerBytesPerSegment: z.literal(40),
     segmentSource: z.string(),
   }),

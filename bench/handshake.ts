@@ -8,8 +8,11 @@
  *   that payload + 40 B (IPv4 + TCP without options) per segment, SYN and ACKs included.
  * - Rate: connect and close one after the other until `maxHandshakes` or `maxSeconds`, whichever comes
  *   first; handshakes/s, and the time connect() took until the session was ready.
+ * - Round trips: a few connects through a relay that delays every piece of data (bench/delay-relay.ts);
+ *   the time they take beyond a direct connect, in relay round trips, is the handshake's round trips
+ *   above TCP, counted the same way for every protocol whatever its messages.
  *
- *   asoc-lab bench handshake [--protocols raw-tcp,asoc-v1,jwt-hs256,…] [--count 2000] [--duration 5] [--samples 3]
+ *   asoc-lab bench handshake [--protocols raw-tcp,asoc-v1,jwt-hs256,…] [--count 2000] [--duration 5] [--samples 3] [--rtt-samples 3]
  *
  * writes reports/bench-handshake-<ISO time>.json and prints a table.
  */
@@ -21,6 +24,7 @@ import type { Baseline, ByteCounts } from '../src/baselines/types.ts';
 import { ACCEPT_SIZE } from '../src/wire/accept.ts';
 import { HELLO_SIZE } from '../src/wire/hello.ts';
 import { withDeadline } from './deadline.ts';
+import { startDelayRelay } from './delay-relay.ts';
 import { measureHandshakeCompute } from './handshake-compute.ts';
 import type { HandshakeProtocolResult, HandshakeReport } from './handshake-schema.ts';
 import { machineInfo } from './machine.ts';
@@ -39,9 +43,13 @@ export interface HandshakeBenchOptions {
   maxHandshakes?: number;
   /** …and at most this long, s. Default 5. */
   maxSeconds?: number;
+  /** Connects through the delaying relay, per protocol; 0 measures no round trips. Default 3. */
+  roundTripSamples?: number;
+  /** The relay's delay each way, ms: a connect's own time must vary by less than this. Default 25. */
+  roundTripOneWayMs?: number;
 }
 
-export const HANDSHAKE_DEFAULTS: Required<HandshakeBenchOptions> = { protocols: [], byteSamples: 3, settleMs: 50, maxHandshakes: 2000, maxSeconds: 5 };
+export const HANDSHAKE_DEFAULTS: Required<HandshakeBenchOptions> = { protocols: [], byteSamples: 3, settleMs: 50, maxHandshakes: 2000, maxSeconds: 5, roundTripSamples: 3, roundTripOneWayMs: 25 };
 /** A handshake or a server start that takes longer than this fails the bench. */
 const STEP_TIMEOUT_MS = 15_000;
 
@@ -113,6 +121,8 @@ async function measureProtocol(protocol: HandshakeProtocol, config: Required<Han
       await client.close();
     }
     const seconds = (performance.now() - start) / 1000;
+    report(`${protocol.name}: round trips`);
+    const roundTrips = await measureRoundTrips(protocol, server.port, median(connectMs), config);
     if (errors.length > 0) throw new Error(`${protocol.name}: the server reported ${errors.length} error(s), first: ${errors[0]!.message}`);
     const segments = samples.every((s) => s.tcp) ? median(samples.map((s) => s.tcp!.segsOut + s.tcp!.segsIn)) : null;
     const tcpPayload = samples.every((s) => s.tcp) ? median(samples.map((s) => s.tcp!.bytesSent + s.tcp!.bytesReceived)) : null;
@@ -124,9 +134,29 @@ async function measureProtocol(protocol: HandshakeProtocol, config: Required<Han
       segments,
       wireBytes: segments === null || tcpPayload === null ? null : tcpPayload + TCP_IP_HEADER_BYTES * segments,
       rate: { handshakes: connectMs.length, seconds, perSecond: connectMs.length / seconds, connectMs: spread(connectMs) },
+      roundTrips,
     };
   } finally {
     await server.close();
+  }
+}
+
+/** Connects through a relay with `roundTripOneWayMs` each way; what they take beyond `directMs`, in relay round trips. */
+async function measureRoundTrips(protocol: HandshakeProtocol, port: number, directMs: number, config: Required<HandshakeBenchOptions>): Promise<HandshakeProtocolResult['roundTrips']> {
+  if (config.roundTripSamples === 0) return null;
+  const relay = await startDelayRelay(port, config.roundTripOneWayMs);
+  try {
+    const delayedConnectMs: number[] = [];
+    for (let i = 0; i < config.roundTripSamples; i++) {
+      const t0 = performance.now();
+      const client = await withTimeout(protocol.connect(relay.port), `${protocol.name}: a handshake through the delaying relay`);
+      delayedConnectMs.push(performance.now() - t0);
+      await client.close();
+    }
+    const estimate = (median(delayedConnectMs) - directMs) / (2 * config.roundTripOneWayMs);
+    return { count: Math.max(0, Math.round(estimate)), estimate, delayedConnectMs };
+  } finally {
+    await relay.close();
   }
 }
 
@@ -156,6 +186,8 @@ export async function runHandshakeBench(options: HandshakeBenchOptions = {}): Pr
       settleMs: config.settleMs,
       maxHandshakes: config.maxHandshakes,
       maxSeconds: config.maxSeconds,
+      roundTripSamples: config.roundTripSamples,
+      roundTripOneWayMs: config.roundTripOneWayMs,
       headerBytesPerSegment: TCP_IP_HEADER_BYTES,
       segmentSource: ssMissing ? `not measured: ${ssMissing}` : 'ss -tin on the client socket (Linux kernel counters, loopback)',
     },
@@ -164,6 +196,7 @@ export async function runHandshakeBench(options: HandshakeBenchOptions = {}): Pr
       'wireBytes = TCP payload (kernel counters, both ways) + 40 B per segment (IPv4 20 + TCP 20, no options; Linux adds 12 B of timestamps per segment and more on SYNs, not counted). Segments are loopback\'s (MSS ~64 KiB): over Ethernet a message over 1,460 B takes more.',
       'The rate loop connects and closes sequentially on one client; each connect includes what the baseline does to open a session (ASoc: an AsocNode per client; gRPC: a channel).',
       'raw-tcp has no handshake above TCP: its figures are TCP\'s own (the floor).',
+      `roundTrips: connects through a loopback relay that holds every piece of data ${config.roundTripOneWayMs} ms each way; (median connect time through it − median direct connect time) ÷ ${2 * config.roundTripOneWayMs} ms, rounded. TCP\'s own handshake with the relay is not delayed, so these are round trips above TCP; messages the two sides send without waiting for each other cross in flight and cost none.`,
       'compute: the same handshakes with both sides in this process and no sockets (ASoc through its connection core with node:crypto, JWT through jose): the CPU work alone.',
     ],
     protocols: measured.map((p) => ({ ...p, asocV1Smaller: asoc === undefined || p.applicationBytes === 0 ? null : 1 - asoc / p.applicationBytes })),

@@ -21,6 +21,7 @@ import mitmFrames from './mitm-frames.ts';
 import offlineKeyGuess from './offline-key-guess.ts';
 import oversizedFrame from './oversized-frame.ts';
 import protocolViolations from './protocol-violations.ts';
+import recordedSessionKeyTheft from './recorded-session-key-theft.ts';
 import tamperLockout from './tamper-lockout.ts';
 import tokenForgery from './token-forgery.ts';
 import wallClockStep from './wall-clock-step.ts';
@@ -47,6 +48,7 @@ export const SIMULATED_ATTACKS: Readonly<Record<string, AttackModule>> = {
   'offline-key-guess': offlineKeyGuess,
   'oversized-frame': oversizedFrame,
   'protocol-violations': protocolViolations,
+  'recorded-session-key-theft': recordedSessionKeyTheft,
   'tamper-lockout': tamperLockout,
   'token-forgery': tokenForgery,
   'wall-clock-step': wallClockStep,

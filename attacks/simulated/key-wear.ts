@@ -40,9 +40,9 @@ export default defineAttack({
   description: 'a long session, scaled down: how many bytes one AES-GCM key protects, against RFC 8446 §5.5\'s margin, and whether every byte arrives across key changes',
   params,
   run({ profile, seed, params: p }) {
-    if (profile.security.kind !== 'hardened') throw new RangeError(`key-wear measures asoc-hardened's AEAD keys; ${profile.name} has none`);
-    const security = profile.security as AsocProfile['security'] & { rekeyAfterBytes?: number };
-    const scaled: AsocProfile = { ...profile, security: { ...security, rekeyAfterBytes: (security.rekeyAfterBytes ?? Infinity) / p.scale } as AsocProfile['security'] };
+    const security = profile.security;
+    if (!('rekeyAfterBytes' in security)) throw new RangeError(`key-wear measures the AEAD keys of a profile that replaces them after a byte count (asoc-hardened's suites); ${profile.name} has none`);
+    const scaled: AsocProfile = { ...profile, security: { ...security, rekeyAfterBytes: security.rekeyAfterBytes / p.scale } };
     const margin = 2 ** MARGIN_LOG2 / p.scale;
     const random = new SimRandom(`key-wear:${seed}`);
     const common = { profile: scaled, apiKey: fixedKey('key-wear'), crypto: nodeBackend, random, now: 0 };

@@ -231,6 +231,12 @@ export const CLAIMS: readonly Claim[] = [
     source: 'protocol review of asoc-hardened, finding "slots" (low)',
     quoted: 'all 100 slots can be held by 13 addresses × 8 handshakes (reserve slots for known peers, group IPv6 by /64, a cookie under load)',
   }),
+  hardened({
+    id: 'H10',
+    text: 'asoc-hardened: a session recorded today stays closed to whoever steals the API key later (forward secrecy, in the x25519 suite)',
+    source: 'protocol review of asoc-hardened, section "beyond the anchors\' baseline"',
+    quoted: 'an optional forward-secret suite (X25519 ephemeral keys from node:crypto, mixed into the key schedule) with its handshake bytes and cost measured next to the PSK-only suites, so users can see what forward secrecy costs',
+  }),
   consistency(
     {
       id: 'X1',

@@ -3,7 +3,7 @@
  * every profile it has expectations for, and a claim's verdict is that of its subject profile, the
  * weakest observed over the scenarios that decide it. The subject of S1–S12 is ASoc as RFC-0002's
  * text specifies it (profile `asoc-v1`); that of the H claims, which are about the lab's fix, is
- * `asoc-hardened`. The summary also gives the other profiles' verdicts, and the evidence
+ * `asoc-hardened`, but for H10 (forward secrecy), which only the x25519 suite claims. The summary also gives the other profiles' verdicts, and the evidence
  * keeps every profile's aggregate, the deciding scenario's own evidence, and any row whose observed
  * verdict differs from the scenario's expectation (a behaviour change worth a look).
  */
@@ -14,9 +14,13 @@ import type { ClaimDecision } from './instrument.ts';
 import type { ClaimResult } from './verdict.ts';
 
 export const THREAT_SCENARIO_DIR = 'scenarios/threats';
-/** The profile whose verdict is the claim's: the RFC as written, or asoc-hardened for a claim about it. */
+/** Hardened claims that are about one suite rather than the profile's defaults. */
+const SUBJECT_SUITES: Readonly<Record<string, ProfileName>> = { H10: 'asoc-hardened/x25519' };
+
+/** The profile whose verdict is the claim's: the RFC as written, or asoc-hardened (or the suite it names) for a claim about it. */
 export function subjectOf(claim: string): ProfileName {
-  return CLAIMS.find((c) => c.id === claim)?.group === 'hardened' ? 'asoc-hardened' : 'asoc-v1';
+  if (CLAIMS.find((c) => c.id === claim)?.group !== 'hardened') return 'asoc-v1';
+  return SUBJECT_SUITES[claim] ?? 'asoc-hardened';
 }
 
 const BY_SCENARIOS = 'the threat scenarios that list it (scenarios/threats/)';
@@ -161,6 +165,13 @@ export const THREAT_DECISIONS: Readonly<Record<string, ClaimDecision>> = {
     reach: {
       measures: '104 silent connections from 13 addresses, re-opened 50 ms after each closes, for 20 s, against a server that has never seen the legitimate client: whether that client is served within 1 s.',
       doesNotMeasure: 'Attackers who send a HELLO that verifies (a recorded one replayed within its 30 s: it is not silent, so it keeps its slot until FINISH fails or the 5 s timeout), or who open more connections within one round trip of the client than the strangers have slots, evicting the client before its HELLO arrives.',
+    },
+  },
+  H10: {
+    by: 'the threat scenario that lists it, judged on asoc-hardened/x25519 (scenarios/threats/)',
+    reach: {
+      measures: 'A recorded session carrying a 2 MiB tensor, then the API key in the attacker’s hands: whether a server of the attacker’s own, fed the recording with the recorded nonce and clock, decrypts the tensor.',
+      doesNotMeasure: 'A key stolen while a session is open (an active attacker can then impersonate either side), memory read from a running node, or attacks on X25519 itself.',
     },
   },
 };

@@ -35,7 +35,8 @@ export const NODE_FLAGS_HELP = `Node options:
   --broadcast ADDR        where announcements go (default 127.255.255.255, this machine only;
                           use your LAN's broadcast address, e.g. 192.168.1.255, on a real network)
   --profile NAME          asoc-v1 (RFC text, default), asoc-v1/reference (the Python reference's behaviour),
-                          asoc-hardened or asoc-hardened/encrypted (docs/asoc-hardened.md; wire version 2)
+                          asoc-hardened, asoc-hardened/encrypted or asoc-hardened/x25519 (encrypted, with
+                          forward secrecy) (docs/asoc-hardened.md; wire version 2), subduction, stt
   --crypto node|noble     crypto implementation: HMAC, HKDF, AES-GCM (default node:crypto, the faster one
                           measured by bench crypto)
   --max-frame SIZE        largest frame accepted (default 16MiB)`;

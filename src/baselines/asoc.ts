@@ -6,8 +6,8 @@
  * Discovery is off; the client dials the server as its static peer.
  *
  * Setup bytes: the server's TCP socket counters when the server reports the peer up (HELLO in,
- * ACCEPT out; under TLS also the whole TLS handshake, encrypted; in a profile with a third handshake
- * message, that too).
+ * ACCEPT out; under TLS also the whole TLS handshake, encrypted; in a profile with more handshake
+ * messages, all of them: asoc-hardened's FINISH, stt's four).
  */
 import type net from 'node:net';
 import type { AsocProfile } from '../core/profile.ts';

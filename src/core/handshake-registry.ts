@@ -12,7 +12,7 @@
 import { FrameType } from '../wire/frame.ts';
 import type { HandshakeKind, HandshakeMessage, Role } from './handshake.ts';
 import { handshakeTable, type HandshakeTable } from './handshake-phase.ts';
-import { HARDENED_HANDSHAKE } from './hardened-handshake.ts';
+import { HARDENED_HANDSHAKE, HARDENED_X25519_HANDSHAKE } from './hardened-handshake.ts';
 import { SUBDUCTION_HANDSHAKE } from './subduction-handshake.ts';
 import { STT_HANDSHAKE } from './stt-handshake.ts';
 import { V1_HANDSHAKE } from './v1-handshake.ts';
@@ -59,7 +59,7 @@ export class HandshakeRegistry {
 }
 
 /** The kinds the lab's profiles name. */
-export const HANDSHAKES = new HandshakeRegistry([V1_HANDSHAKE, HARDENED_HANDSHAKE, SUBDUCTION_HANDSHAKE, STT_HANDSHAKE]);
+export const HANDSHAKES = new HandshakeRegistry([V1_HANDSHAKE, HARDENED_HANDSHAKE, HARDENED_X25519_HANDSHAKE, SUBDUCTION_HANDSHAKE, STT_HANDSHAKE]);
 
 function checkKind(kind: HandshakeKind): void {
   const fail = (what: string): never => {

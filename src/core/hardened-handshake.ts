@@ -24,6 +24,7 @@
  */
 import { GCM_TAG_SIZE, type CryptoBackend } from '../crypto/backend.ts';
 import { constantTimeEqual } from '../crypto/mac.ts';
+import { X25519_KEY_SIZE, x25519Of, type X25519 } from '../crypto/x25519.ts';
 import { bytesToHex, concatBytes } from '../wire/bytes.ts';
 import { FrameType } from '../wire/frame.ts';
 import { NODE_ID_SIZE } from '../wire/hello.ts';
@@ -31,12 +32,16 @@ import {
   HANDSHAKE_MAC_SIZE,
   HARDENED_ACCEPT_SIZE,
   HARDENED_HELLO_SIZE,
+  HARDENED_X25519_ACCEPT_SIZE,
+  HARDENED_X25519_HELLO_SIZE,
   NONCE_SIZE,
   Suite,
   acceptMacInput,
   decodeHardenedAccept,
   decodeHardenedHello,
   helloMacInput,
+  suiteEncrypts,
+  suiteExchangesKeys,
   withMac,
 } from '../wire/hardened.ts';
 import { checkHardenedKey } from './api-key.ts';
@@ -57,13 +62,15 @@ const SESSION_INFO = hardenedLabel('session keys');
 const DISCOVERY_KEY_INFO = hardenedLabel('discovery key');
 const KEY_UPDATE_INFO = hardenedLabel('key update');
 const COMMUNITY_PREFIX = 'asoc-hardened/2 community ';
+const X25519_COMMUNITY_PREFIX = 'asoc-hardened/2 x25519 community ';
 const KEY_SIZE = 32;
 const SESSION_ID_SIZE = 8;
 /** The intended server of a HELLO from a client that does not know which node it dials (an unpinned static peer). */
 export const ANY_NODE: Uint8Array = new Uint8Array(NODE_ID_SIZE);
 
 export interface HardenedSecurity {
-  kind: 'hardened';
+  /** `hardened-x25519` for the forward-secret suite (its messages carry key shares), `hardened` for the others. */
+  kind: 'hardened' | 'hardened-x25519';
   suite: Suite;
   /** A HELLO's timestamp must be within this of the server's clock; its nonce is remembered at least this long. */
   freshnessMs: number;
@@ -85,21 +92,32 @@ export class HardenedHandshake implements Handshake {
   private sentHello: Uint8Array | null = null;
   /** Server: the nonce of the HELLO taken, recorded once FINISH verifies. */
   private helloNonce: string | null = null;
+  /** The forward-secret suite's X25519, or null in the others. */
+  private readonly exchange: X25519 | null;
+  /** Client: the ephemeral X25519 secret behind HELLO's key share, until ACCEPT's arrives (then wiped). */
+  private ephemeral: Uint8Array | null = null;
 
   constructor(
     private readonly config: HandshakeConfig,
     private readonly security: HardenedSecurity,
   ) {
+    if (suiteExchangesKeys(security.suite) !== (security.kind === 'hardened-x25519')) {
+      throw new Error(`asoc-hardened suite ${security.suite} does not go with security kind ${security.kind}`);
+    }
     this.apiKey = checkHardenedKey(config.apiKey).key;
     this.macKey = handshakeKey(config.crypto, this.apiKey);
+    this.exchange = suiteExchangesKeys(security.suite) ? x25519Of(config.crypto) : null;
   }
 
   initiate(clock: HandshakeClock): Uint8Array {
+    const nonce = this.config.random.bytes(NONCE_SIZE);
+    this.ephemeral = this.exchange && this.config.random.bytes(X25519_KEY_SIZE);
     const macInput = helloMacInput({
       nodeId: this.config.nodeId,
-      nonce: this.config.random.bytes(NONCE_SIZE),
+      nonce,
       timestamp: Math.floor(clock.unixMs / 1000),
       suite: this.security.suite,
+      keyShare: this.ephemeral && this.exchange!.publicKey(this.ephemeral),
     });
     this.sentHello = withMac(macInput, this.mac(HELLO_LABEL, macInput, this.config.expectedPeer ?? ANY_NODE));
     return this.sentHello;
@@ -113,7 +131,7 @@ export class HardenedHandshake implements Handshake {
   }
 
   private onHello(payload: Uint8Array, clock: HandshakeClock): HandshakeVerdict {
-    const hello = decodeHardenedHello(payload);
+    const hello = decodeHardenedHello(payload, this.exchange !== null);
     // Both MACs are computed and compared whatever the first gives: the time taken tells nothing of which.
     const forThisNode = this.verify(hello.mac, HELLO_LABEL, hello.macInput, this.config.nodeId);
     const forAnyNode = this.verify(hello.mac, HELLO_LABEL, hello.macInput, ANY_NODE);
@@ -128,10 +146,31 @@ export class HardenedHandshake implements Handshake {
     // ages its entries on the monotonic clock, so a step of the wall clock makes it forget nothing.
     const nonce = bytesToHex(hello.nonce);
     if (this.config.helloReplay?.has(nonce, clock.now)) return fail('replay', 'HELLO nonce already used by a completed handshake');
+    const acceptNonce = this.config.random.bytes(NONCE_SIZE);
+    const exchanged = this.exchangeWith(hello.keyShare, 'HELLO');
+    if (!exchanged.ok) return exchanged.verdict;
     this.helloNonce = nonce;
-    const macInput = acceptMacInput({ nodeId: this.config.nodeId, nonce: this.config.random.bytes(NONCE_SIZE), suite: hello.suite });
+    const macInput = acceptMacInput({ nodeId: this.config.nodeId, nonce: acceptNonce, suite: hello.suite, keyShare: exchanged.ownShare });
     const accept = withMac(macInput, this.mac(ACCEPT_LABEL, payload, macInput));
-    return { ok: true, reply: accept, session: this.session('server', payload, accept, hello.nodeId) };
+    return { ok: true, reply: accept, session: this.session('server', payload, accept, hello.nodeId, exchanged.shared) };
+  }
+
+  /**
+   * The forward-secret suite's X25519 with the peer's key share: the server draws its ephemeral
+   * secret here, the client uses HELLO's. Each secret is wiped once used. In the other suites there
+   * is nothing to exchange. A share of small order (one that forces the all-zero secret) is refused.
+   */
+  private exchangeWith(peerShare: Uint8Array | null, message: 'HELLO' | 'ACCEPT'):
+    | { ok: true; shared: Uint8Array | null; ownShare: Uint8Array | null }
+    | { ok: false; verdict: HandshakeVerdict } {
+    if (this.exchange === null || peerShare === null) return { ok: true, shared: null, ownShare: null };
+    const secret = this.ephemeral ?? this.config.random.bytes(X25519_KEY_SIZE);
+    this.ephemeral = null;
+    const ownShare = message === 'HELLO' ? this.exchange.publicKey(secret) : null;
+    const shared = this.exchange.sharedSecret(secret, peerShare);
+    secret.fill(0);
+    if (shared === null) return { ok: false, verdict: fail('malformed', `${message} key share is a point of small order (it forces the all-zero X25519 secret)`) };
+    return { ok: true, shared, ownShare };
   }
 
   /**
@@ -149,13 +188,15 @@ export class HardenedHandshake implements Handshake {
   private onAccept(payload: Uint8Array): HandshakeVerdict {
     const hello = this.sentHello;
     if (hello === null) throw new Error('ACCEPT received before a HELLO was sent');
-    const accept = decodeHardenedAccept(payload);
+    const accept = decodeHardenedAccept(payload, this.exchange !== null);
     if (!this.verify(accept.mac, ACCEPT_LABEL, hello, accept.macInput)) return fail('bad-signature', 'ACCEPT MAC does not verify (or answers another HELLO)');
     if (accept.suite !== this.security.suite) return fail('downgrade', `ACCEPT chose suite ${accept.suite}, this node offered ${this.security.suite}`);
     if (constantTimeEqual(accept.nodeId, this.config.nodeId)) return fail('reflection', 'ACCEPT carries this node\'s own id');
     const expected = this.config.expectedPeer;
     if (expected && !constantTimeEqual(accept.nodeId, expected)) return fail('wrong-peer', `ACCEPT comes from node ${bytesToHex(accept.nodeId)}, not from ${bytesToHex(expected)}, the node dialled`);
-    return { ok: true, reply: EMPTY, session: this.session('client', hello, payload, accept.nodeId) };
+    const exchanged = this.exchangeWith(accept.keyShare, 'ACCEPT');
+    if (!exchanged.ok) return exchanged.verdict;
+    return { ok: true, reply: EMPTY, session: this.session('client', hello, payload, accept.nodeId, exchanged.shared) };
   }
 
   /**
@@ -163,20 +204,25 @@ export class HardenedHandshake implements Handshake {
    * client→server key · server→client key · session id. The extract step takes the fixed salt, as
    * for the handshake and discovery keys (one pseudorandom key per API key, whatever the peers
    * send); everything fresh, both nonces included, comes in through the transcript hash in the
-   * expand step, not as a salt the client partly chooses.
+   * expand step, not as a salt the client partly chooses. In the forward-secret suite the ikm is
+   * the API key ‖ the X25519 secret: the key alone, later stolen, no longer opens a recorded session.
    */
-  private session(role: 'client' | 'server', hello: Uint8Array, accept: Uint8Array, peerNodeId: Uint8Array): Session {
+  private session(role: 'client' | 'server', hello: Uint8Array, accept: Uint8Array, peerNodeId: Uint8Array, exchanged: Uint8Array | null): Session {
     const { crypto } = this.config;
-    const apiKey = this.apiKey;
+    const ikm = exchanged === null ? this.apiKey : concatBytes(this.apiKey, exchanged);
     const info = concatBytes(SESSION_INFO, crypto.sha256(concatBytes(hello, accept)));
-    const okm = crypto.hkdfSha256(apiKey, HARDENED_KEY_SALT, info, 2 * KEY_SIZE + SESSION_ID_SIZE);
+    const okm = crypto.hkdfSha256(ikm, HARDENED_KEY_SALT, info, 2 * KEY_SIZE + SESSION_ID_SIZE);
+    if (exchanged !== null) {
+      exchanged.fill(0);
+      ikm.fill(0);
+    }
     const clientToServer = okm.slice(0, KEY_SIZE);
     const serverToClient = okm.slice(KEY_SIZE, 2 * KEY_SIZE);
     const keys = role === 'client' ? { send: clientToServer, receive: serverToClient } : { send: serverToClient, receive: clientToServer };
     return {
       token: okm.slice(2 * KEY_SIZE),
       peerNodeId,
-      protection: new GcmFrameProtection(crypto.aes256gcm, keys, this.security.suite === Suite.ENCRYPTED, {
+      protection: new GcmFrameProtection(crypto.aes256gcm, keys, suiteEncrypts(this.security.suite), {
         afterBytes: this.security.rekeyAfterBytes,
         // K' = HKDF(K, fixed salt, "key update"): one way, so a key taken from memory opens none of the frames before it.
         next: (key) => crypto.hkdfSha256(key, HARDENED_KEY_SALT, KEY_UPDATE_INFO, KEY_SIZE),
@@ -199,21 +245,31 @@ function fail(failure: AuthFailure, detail: string): HandshakeVerdict {
 
 const EMPTY = new Uint8Array(0);
 
-export const HARDENED_HANDSHAKE: HandshakeKind<HardenedSecurity> = {
-  name: 'hardened',
-  messages: [
-    { name: 'hello', frameType: FrameType.HELLO, from: 'client', size: HARDENED_HELLO_SIZE, sealed: false },
-    { name: 'accept', frameType: FrameType.ACCEPT, from: 'server', size: HARDENED_ACCEPT_SIZE, sealed: false },
-    { name: 'finish', frameType: FrameType.FINISH, from: 'client', size: 0, sealed: true },
-  ],
-  tagSize: GCM_TAG_SIZE,
-  encryptsFrames: (security) => security.suite === Suite.ENCRYPTED,
-  checksServerId: true,
-  messagesOnStreamZero: true,
-  checkKey: checkHardenedKey,
-  createHandshake: (config, security) => new HardenedHandshake(config, security),
-  discoveryDomain: (crypto, apiKey, community): DiscoveryDomain => ({
-    keys: { crypto, apiKey: crypto.hkdfSha256(checkHardenedKey(apiKey).key, HARDENED_KEY_SALT, DISCOVERY_KEY_INFO, KEY_SIZE) },
-    community: COMMUNITY_PREFIX + community,
-  }),
-};
+/**
+ * The hardened kinds differ in their message sizes (the forward-secret suite's carry key shares)
+ * and in their discovery community, so nodes of the two never take each other's announcements and
+ * dial each other with HELLOs the other cannot read.
+ */
+function hardenedKind(name: HardenedSecurity['kind'], sizes: { hello: number; accept: number }, communityPrefix: string): HandshakeKind<HardenedSecurity> {
+  return {
+    name,
+    messages: [
+      { name: 'hello', frameType: FrameType.HELLO, from: 'client', size: sizes.hello, sealed: false },
+      { name: 'accept', frameType: FrameType.ACCEPT, from: 'server', size: sizes.accept, sealed: false },
+      { name: 'finish', frameType: FrameType.FINISH, from: 'client', size: 0, sealed: true },
+    ],
+    tagSize: GCM_TAG_SIZE,
+    encryptsFrames: (security) => suiteEncrypts(security.suite),
+    checksServerId: true,
+    messagesOnStreamZero: true,
+    checkKey: checkHardenedKey,
+    createHandshake: (config, security) => new HardenedHandshake(config, security),
+    discoveryDomain: (crypto, apiKey, community): DiscoveryDomain => ({
+      keys: { crypto, apiKey: crypto.hkdfSha256(checkHardenedKey(apiKey).key, HARDENED_KEY_SALT, DISCOVERY_KEY_INFO, KEY_SIZE) },
+      community: communityPrefix + community,
+    }),
+  };
+}
+
+export const HARDENED_HANDSHAKE = hardenedKind('hardened', { hello: HARDENED_HELLO_SIZE, accept: HARDENED_ACCEPT_SIZE }, COMMUNITY_PREFIX);
+export const HARDENED_X25519_HANDSHAKE = hardenedKind('hardened-x25519', { hello: HARDENED_X25519_HELLO_SIZE, accept: HARDENED_X25519_ACCEPT_SIZE }, X25519_COMMUNITY_PREFIX);

@@ -10,7 +10,8 @@
  * - `asoc-hardened` and `asoc-hardened/encrypted`: the lab's fix for every security claim v1 fails
  *   (docs/asoc-hardened.md): wire version 2, a handshake bound to both peers' fresh nonces, HKDF
  *   session keys, a tag on every frame (and encryption in the second), enforced freshness, and every
- *   §10.4 limit on by default.
+ *   §10.4 limit on by default. `asoc-hardened/x25519` is the encrypted one with forward secrecy: an
+ *   ephemeral X25519 exchange in HELLO and ACCEPT goes into the session keys.
  * - `subduction`: the Subduction design's handshake as a comparison protocol (docs/subduction.md):
  *   wire version 3, two Ed25519-signed messages in canonical CBOR, peers known by their keys, a
  *   60 s drift window and a 12-minute nonce cache; frames tagged under keys the two identities agree.
@@ -29,7 +30,7 @@ import type { SubductionSecurity } from './subduction-handshake.ts';
 import type { SttSecurity } from './stt-handshake.ts';
 import type { V1Security } from './v1-handshake.ts';
 
-export type ProfileName = 'asoc-v1' | 'asoc-v1/reference' | 'asoc-hardened' | 'asoc-hardened/encrypted' | 'subduction' | 'stt';
+export type ProfileName = 'asoc-v1' | 'asoc-v1/reference' | 'asoc-hardened' | 'asoc-hardened/encrypted' | 'asoc-hardened/x25519' | 'subduction' | 'stt';
 
 /** What a connection reads (connection.ts: wire version, security kind, HELLO replay, frame size, receipts, limits), and discovery and admission. */
 export interface AsocProfile extends ConnectionProfile {
@@ -110,6 +111,13 @@ export const ASOC_HARDENED_ENCRYPTED: AsocProfile = {
   security: { kind: 'hardened', suite: Suite.ENCRYPTED, freshnessMs: HARDENED_FRESHNESS_MS, rekeyAfterBytes: HARDENED_REKEY_BYTES },
 };
 
+/** The encrypted suite with forward secrecy: session keys also depend on an ephemeral X25519 exchange (docs/asoc-hardened.md §4). */
+export const ASOC_HARDENED_X25519: AsocProfile = {
+  ...ASOC_HARDENED,
+  name: 'asoc-hardened/x25519',
+  security: { kind: 'hardened-x25519', suite: Suite.ENCRYPTED_X25519, freshnessMs: HARDENED_FRESHNESS_MS, rekeyAfterBytes: HARDENED_REKEY_BYTES },
+};
+
 /** The design's defaults: a 60 s drift window, nonces kept 12 minutes (its 4 buckets of 3), messages up to 50 MiB. */
 const SUBDUCTION_MAX_DRIFT_MS = 60_000;
 const SUBDUCTION_NONCE_WINDOW_MS = 12 * 60_000;
@@ -153,6 +161,7 @@ export const PROFILES: Record<ProfileName, AsocProfile> = {
   'asoc-v1/reference': ASOC_V1_REFERENCE,
   'asoc-hardened': ASOC_HARDENED,
   'asoc-hardened/encrypted': ASOC_HARDENED_ENCRYPTED,
+  'asoc-hardened/x25519': ASOC_HARDENED_X25519,
   subduction: SUBDUCTION,
   stt: STT,
 };

@@ -11,10 +11,11 @@
  * verification. Both implementations also take the Edwards-to-Montgomery map from here (curve
  * arithmetic on public values, which OpenSSL does not expose).
  */
-import { createHash, createPrivateKey, createPublicKey, diffieHellman, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { createHash, diffieHellman, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { invert } from '@noble/curves/abstract/modular.js';
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import type { BackendName, CryptoBackend } from './backend.ts';
+import { okpPrivateKey, okpPublicKey, rawPublicKey } from './okp-keys.ts';
 
 export const ED25519_SEED_SIZE = 32;
 export const ED25519_PUBLIC_KEY_SIZE = 32;
@@ -78,17 +79,6 @@ export function montgomeryOf(publicKey: Uint8Array): Uint8Array {
   return out;
 }
 
-// DER prefixes of RFC 8410 keys: PKCS#8 for a private key, SPKI for a public one, then the 32 raw bytes.
-const ED25519_PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex');
-const ED25519_SPKI = Buffer.from('302a300506032b6570032100', 'hex');
-const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex');
-const X25519_SPKI = Buffer.from('302a300506032b656e032100', 'hex');
-
-function derKey(prefix: Buffer, raw: Uint8Array, kind: 'private' | 'public'): KeyObject {
-  const key = Buffer.concat([prefix, raw]);
-  return kind === 'private' ? createPrivateKey({ key, format: 'der', type: 'pkcs8' }) : createPublicKey({ key, format: 'der', type: 'spki' });
-}
-
 function requireSeed(seed: Uint8Array): void {
   if (seed.length !== ED25519_SEED_SIZE) throw new RangeError(`an Ed25519 seed is ${ED25519_SEED_SIZE} bytes, got ${seed.length}`);
 }
@@ -111,7 +101,7 @@ function ownKeysOf(seed: Uint8Array): OwnKeys {
   let keys = ownKeys.get(seed);
   if (!keys) {
     const scalar = createHash('sha512').update(seed).digest().subarray(0, 32);
-    keys = { signing: derKey(ED25519_PKCS8, seed, 'private'), agreeing: derKey(X25519_PKCS8, scalar, 'private') };
+    keys = { signing: okpPrivateKey('Ed25519', seed), agreeing: okpPrivateKey('X25519', scalar) };
     ownKeys.set(seed, keys);
   }
   return keys;
@@ -124,7 +114,7 @@ function plain(buffer: Buffer): Uint8Array {
 export const nodeEd25519: Ed25519 = {
   name: 'node',
   publicKey(seed) {
-    return plain(createPublicKey(ownKeysOf(seed).signing).export({ format: 'der', type: 'spki' }).subarray(ED25519_SPKI.length));
+    return rawPublicKey(ownKeysOf(seed).signing);
   },
   sign(seed, message) {
     return plain(nodeSign(null, message, ownKeysOf(seed).signing));
@@ -132,7 +122,7 @@ export const nodeEd25519: Ed25519 = {
   verify(publicKey, message, signature) {
     if (signature.length !== ED25519_SIGNATURE_SIZE || !isUsablePublicKey(publicKey)) return false;
     try {
-      return nodeVerify(null, message, derKey(ED25519_SPKI, publicKey, 'public'), signature);
+      return nodeVerify(null, message, okpPublicKey('Ed25519', publicKey), signature);
     } catch {
       return false; // OpenSSL could not decode the key as a point
     }
@@ -140,7 +130,7 @@ export const nodeEd25519: Ed25519 = {
   sharedSecret(seed, peerPublicKey) {
     const privateKey = ownKeysOf(seed).agreeing;
     if (!isUsablePublicKey(peerPublicKey)) return null;
-    const publicKey = derKey(X25519_SPKI, montgomeryOf(peerPublicKey), 'public');
+    const publicKey = okpPublicKey('X25519', montgomeryOf(peerPublicKey));
     try {
       return plain(diffieHellman({ privateKey, publicKey }));
     } catch {

@@ -12,7 +12,7 @@ import type { CryptoBackend } from '../crypto/backend.ts';
 import { ReplayCache } from '../crypto/replay-cache.ts';
 import { AsocConnection } from '../core/connection.ts';
 import { pumpUntilIdle } from '../core/memory-pair.ts';
-import { ASOC_HARDENED, ASOC_HARDENED_ENCRYPTED, type AsocProfile } from '../core/profile.ts';
+import { ASOC_HARDENED, ASOC_HARDENED_ENCRYPTED, ASOC_HARDENED_X25519, type AsocProfile } from '../core/profile.ts';
 import type { RandomSource } from '../core/random.ts';
 import { bytesToHex, concatBytes, hexToBytes } from '../wire/bytes.ts';
 
@@ -21,7 +21,7 @@ export const HARDENED_VECTORS_FILE = fileURLToPath(new URL('../../vectors/asoc-h
 const hex = z.string().regex(/^(?:[0-9a-f]{2})*$/, 'lower-case hex, whole bytes');
 
 const CaseSchema = z.strictObject({
-  profile: z.enum(['asoc-hardened', 'asoc-hardened/encrypted']),
+  profile: z.enum(['asoc-hardened', 'asoc-hardened/encrypted', 'asoc-hardened/x25519']),
   /** Whether the client names the server it dials (its node id under HELLO's MAC) or not (16 zero bytes). */
   pinned: z.boolean(),
   /** The client's stream: a DATA frame of these bytes on stream 1, then END. */
@@ -42,6 +42,9 @@ const VectorsSchema = z.strictObject({
     server_node_id: hex,
     client_nonce: hex,
     server_nonce: hex,
+    /** The forward-secret suite's ephemeral X25519 secrets, drawn after each side's nonce: RFC 7748 §6.1's (Alice's, Bob's). */
+    client_ephemeral: hex,
+    server_ephemeral: hex,
     /** The client's and the server's clock, Unix ms. */
     unix_ms: z.number().int().nonnegative(),
   }),
@@ -57,6 +60,8 @@ export const HARDENED_VECTOR_INPUTS: HardenedVectorInputs = {
   server_node_id: 'a0a1a2a3a4a5a6a7a8a9aaabacadaeaf',
   client_nonce: '1111111111111111aaaaaaaaaaaaaaaa',
   server_nonce: '2222222222222222bbbbbbbbbbbbbbbb',
+  client_ephemeral: '77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a',
+  server_ephemeral: '5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb',
   unix_ms: 1_767_225_600_000,
 };
 
@@ -64,6 +69,7 @@ const CASES: readonly { profile: AsocProfile; pinned: boolean; data: string }[] 
   { profile: ASOC_HARDENED, pinned: true, data: '68656c6c6f2c2068617264656e6564' },
   { profile: ASOC_HARDENED, pinned: false, data: '68656c6c6f2c2068617264656e6564' },
   { profile: ASOC_HARDENED_ENCRYPTED, pinned: true, data: '68656c6c6f2c2068617264656e6564' },
+  { profile: ASOC_HARDENED_X25519, pinned: true, data: '68656c6c6f2c2068617264656e6564' },
 ];
 
 /** Hands out exactly `draws` (each a whole byte string), then refuses: the handshake draws nothing else. */
@@ -85,8 +91,11 @@ function scripted(...draws: string[]): RandomSource {
 export function computeHardenedVectors(crypto: CryptoBackend, inputs: HardenedVectorInputs = HARDENED_VECTOR_INPUTS): HardenedVectors {
   const cases = CASES.map(({ profile, pinned, data }) => {
     const common = { profile, crypto, now: inputs.unix_ms, apiKey: hexToBytes(inputs.api_key) };
-    const client = new AsocConnection({ ...common, role: 'client', nodeId: hexToBytes(inputs.client_node_id), random: scripted(inputs.client_nonce), ...(pinned ? { expectedPeer: hexToBytes(inputs.server_node_id) } : {}) });
-    const server = new AsocConnection({ ...common, role: 'server', nodeId: hexToBytes(inputs.server_node_id), random: scripted(inputs.server_nonce), helloReplay: new ReplayCache(profile.helloReplay!) });
+    const exchanges = profile === ASOC_HARDENED_X25519;
+    const clientDraws = exchanges ? [inputs.client_nonce, inputs.client_ephemeral] : [inputs.client_nonce];
+    const serverDraws = exchanges ? [inputs.server_nonce, inputs.server_ephemeral] : [inputs.server_nonce];
+    const client = new AsocConnection({ ...common, role: 'client', nodeId: hexToBytes(inputs.client_node_id), random: scripted(...clientDraws), ...(pinned ? { expectedPeer: hexToBytes(inputs.server_node_id) } : {}) });
+    const server = new AsocConnection({ ...common, role: 'server', nodeId: hexToBytes(inputs.server_node_id), random: scripted(...serverDraws), helloReplay: new ReplayCache(profile.helloReplay!) });
     const wire = { client: [] as Uint8Array[], server: [] as Uint8Array[] };
     const pump = () => pumpUntilIdle(client, server, inputs.unix_ms, (from, bytes) => wire[from].push(bytes));
     pump();
@@ -96,7 +105,7 @@ export function computeHardenedVectors(crypto: CryptoBackend, inputs: HardenedVe
     pump();
     if (client.state !== 'established' || server.state !== 'established') throw new Error(`${profile.name}: the vector handshake did not complete`);
     return {
-      profile: profile.name as 'asoc-hardened' | 'asoc-hardened/encrypted',
+      profile: profile.name as HardenedVectors['cases'][number]['profile'],
       pinned,
       data,
       client_wire: bytesToHex(concatBytes(...wire.client)),

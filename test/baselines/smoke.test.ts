@@ -11,12 +11,18 @@ const KiB = 1024;
 const secrets = runSecrets();
 /** Protocols with no session setup of their own above TCP. */
 const NO_SETUP = new Set(['raw-tcp', 'http1']);
-/** Frames of 14-byte header + payload: v1 HELLO 36 / ACCEPT 16; hardened HELLO 53, FINISH 16 / ACCEPT 49 (docs/asoc-hardened.md). */
+/**
+ * Frames of 14-byte header + payload: v1 HELLO 36 / ACCEPT 16; hardened HELLO 53, FINISH 16 / ACCEPT 49
+ * (docs/asoc-hardened.md); stt HELLO 104, AUTH_PROOF 32 / RESPONSE 152, FINAL 8 sealed + 17 (docs/stt.md);
+ * subduction CHALLENGE 166 / RESPONSE 147 with a timestamp of this century (docs/subduction.md).
+ */
 const HARDENED_SETUP = { clientToServer: 14 + 53 + 14 + 16, serverToClient: 14 + 49 };
 const EXACT_SETUP: Record<string, { clientToServer: number; serverToClient: number }> = {
   'asoc-v1': { clientToServer: 14 + 36, serverToClient: 14 + 16 },
   'asoc-hardened': HARDENED_SETUP,
   'asoc-hardened/encrypted': HARDENED_SETUP,
+  stt: { clientToServer: 14 + 104 + 14 + 32, serverToClient: 14 + 152 + 14 + 8 + 17 },
+  subduction: { clientToServer: 14 + 166, serverToClient: 14 + 147 },
 };
 
 /** A sink that hashes one transfer and settles when it ends. */

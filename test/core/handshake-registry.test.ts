@@ -19,13 +19,13 @@ function kindWith(changes: Partial<HandshakeKind>): HandshakeKind {
   return { ...V1_HANDSHAKE, name: 'ill-formed', messages: [hello, answer], ...changes };
 }
 
-test('every profile names a registered kind, and the lab registers v1, hardened, subduction and stt', () => {
-  assert.deepEqual(HANDSHAKES.kinds, ['v1', 'hardened', 'subduction', 'stt']);
+test('every profile names a registered kind, and the lab registers v1, hardened (with and without X25519), subduction and stt', () => {
+  assert.deepEqual(HANDSHAKES.kinds, ['v1', 'hardened', 'hardened-x25519', 'subduction', 'stt']);
   for (const profile of Object.values(PROFILES)) assert.equal(HANDSHAKES.get(profile.security.kind).kind.name, profile.security.kind, profile.name);
 });
 
 test('an unknown kind is a HandshakeKindError that lists the registered ones, from the registry and from a connection', () => {
-  assert.throws(() => HANDSHAKES.get('quic'), (err: unknown) => err instanceof HandshakeKindError && /unknown security kind "quic" \(registered: v1, hardened, subduction, stt\)/.test(err.message));
+  assert.throws(() => HANDSHAKES.get('quic'), (err: unknown) => err instanceof HandshakeKindError && /unknown security kind "quic" \(registered: v1, hardened, hardened-x25519, subduction, stt\)/.test(err.message));
   const profile = { ...ASOC_V1, security: { kind: 'quic' } };
   assert.throws(
     () => new AsocConnection({ role: 'client', profile, nodeId: CLIENT_ID, apiKey: KEY, crypto: nodeBackend, random: seededRandom('x'), now: 0 }),
@@ -35,8 +35,8 @@ test('an unknown kind is a HandshakeKindError that lists the registered ones, fr
 
 test('with() gives a new registry and leaves the lab\'s as it was', () => {
   const extended = HANDSHAKES.with(kindWith({ name: 'extra' }));
-  assert.deepEqual(extended.kinds, ['v1', 'hardened', 'subduction', 'stt', 'extra']);
-  assert.deepEqual(HANDSHAKES.kinds, ['v1', 'hardened', 'subduction', 'stt']);
+  assert.deepEqual(extended.kinds, ['v1', 'hardened', 'hardened-x25519', 'subduction', 'stt', 'extra']);
+  assert.deepEqual(HANDSHAKES.kinds, ['v1', 'hardened', 'hardened-x25519', 'subduction', 'stt']);
   assert.throws(() => extended.with(kindWith({ name: 'v1' })), /security kind "v1" is registered twice/);
 });
 

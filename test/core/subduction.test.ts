@@ -449,6 +449,6 @@ test('no module a connection is made of names subduction in code, but the kind\'
   const registry = readFileSync(modules.find((m) => m.endsWith('src/core/handshake-registry.ts'))!, 'utf8');
   assert.deepEqual(registry.match(/.*subduction.*/gi), [
     "import { SUBDUCTION_HANDSHAKE } from './subduction-handshake.ts';",
-    'export const HANDSHAKES = new HandshakeRegistry([V1_HANDSHAKE, HARDENED_HANDSHAKE, SUBDUCTION_HANDSHAKE, STT_HANDSHAKE]);',
+    'export const HANDSHAKES = new HandshakeRegistry([V1_HANDSHAKE, HARDENED_HANDSHAKE, HARDENED_X25519_HANDSHAKE, SUBDUCTION_HANDSHAKE, STT_HANDSHAKE]);',
   ]);
 });

@@ -45,7 +45,7 @@ asoc-v1/reference:
 
 test('unknown profiles, missing or circular parents and bad verdicts are named', () => {
   assert.deepEqual(problemsOf(() => parseExpectations('asoc-v9:\n  scenarios: {}\nasoc-v1:\n  inherits: nobody\n  scenarios: {}\n', 't.yaml')), [
-    'asoc-v9: unknown profile (known: asoc-v1, asoc-v1/reference, asoc-hardened, asoc-hardened/encrypted, subduction, stt)',
+    'asoc-v9: unknown profile (known: asoc-v1, asoc-v1/reference, asoc-hardened, asoc-hardened/encrypted, asoc-hardened/x25519, subduction, stt)',
     'asoc-v1.inherits: no section for profile "nobody"',
   ]);
   assert.deepEqual(problemsOf(() => parseExpectations('asoc-v1:\n  inherits: stt\n  scenarios: {}\nstt:\n  inherits: asoc-v1\n  scenarios: {}\n', 't.yaml')), [

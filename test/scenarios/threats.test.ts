@@ -44,6 +44,7 @@ const ATTEMPTED: Record<string, readonly string[]> = {
   'offline-key-guess': ['guessesTimed'],
   'oversized-frame': ['attackerConnections', 'attackerPayloadWritten'],
   'protocol-violations': ['insiderHandshakes', 'violationsHandled'],
+  'recorded-session-key-theft': ['clientBytesRecorded', 'serverBytesRecorded'],
   'tamper-lockout': ['hellosTampered', 'clientClosedBeforeHandshake'],
   'token-forgery': ['guesses', 'tamperedFrames'],
   'wall-clock-step': ['honestHandshakes', 'replaysSent'],

@@ -13,9 +13,19 @@ for (const [name, backend] of Object.entries(BACKENDS)) {
 }
 
 test('the frozen cases cover both suites, a pinned and an unpinned HELLO, and differ where they should', () => {
-  assert.deepEqual(frozen.cases.map((c) => [c.profile, c.pinned]), [['asoc-hardened', true], ['asoc-hardened', false], ['asoc-hardened/encrypted', true]]);
-  const [pinned, unpinned, encrypted] = frozen.cases;
+  assert.deepEqual(frozen.cases.map((c) => [c.profile, c.pinned]), [['asoc-hardened', true], ['asoc-hardened', false], ['asoc-hardened/encrypted', true], ['asoc-hardened/x25519', true]]);
+  const [pinned, unpinned, encrypted, forwardSecret] = frozen.cases;
   assert.notEqual(pinned!.client_wire.slice(0, 134), unpinned!.client_wire.slice(0, 134), 'the HELLO MAC covers the intended server');
   assert.ok(pinned!.client_wire.includes(pinned!.data), 'the integrity suite sends the data in the clear');
   assert.ok(!encrypted!.client_wire.includes(encrypted!.data), 'the encrypted suite does not');
+  assert.ok(!forwardSecret!.client_wire.includes(forwardSecret!.data), 'nor does the forward-secret suite');
+});
+
+test("the forward-secret case's key shares are RFC 7748 §6.1's public keys for its two secrets (an outside check of the X25519 bytes)", () => {
+  assert.equal(frozen.inputs.client_ephemeral, '77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a');
+  assert.equal(frozen.inputs.server_ephemeral, '5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb');
+  const forwardSecret = frozen.cases.find((c) => c.profile === 'asoc-hardened/x25519')!;
+  // After the 14-byte header: HELLO's share follows node id, nonce, timestamp and suite (37 bytes); ACCEPT's follows node id, nonce and suite (33).
+  assert.equal(forwardSecret.client_wire.slice(2 * (14 + 37), 2 * (14 + 37 + 32)), '8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a');
+  assert.equal(forwardSecret.server_wire.slice(2 * (14 + 33), 2 * (14 + 33 + 32)), 'de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f');
 });

@@ -8,10 +8,11 @@ export function printHandshakeSummary(report: HandshakeReport): void {
   const m = report.machine;
   console.log(`${m.cpuModel} ×${m.cores}, node ${m.nodeVersion}; segments: ${report.config.segmentSource}`);
   const rows = [
-    ['protocol', 'app bytes', 'segments', 'wire bytes', 'asoc-v1 smaller', 'handshakes/s', 'connect p50', 'connect p90'],
+    ['protocol', 'app bytes', 'round trips', 'segments', 'wire bytes', 'asoc-v1 smaller', 'handshakes/s', 'connect p50', 'connect p90'],
     ...report.protocols.map((p) => [
       p.name,
       String(p.applicationBytes),
+      p.roundTrips === null ? '-' : `${p.roundTrips.count} (${p.roundTrips.estimate.toFixed(2)})`,
       p.segments === null ? '-' : String(p.segments),
       p.wireBytes === null ? '-' : String(p.wireBytes),
       p.asocV1Smaller === null ? '-' : `${(p.asocV1Smaller * 100).toFixed(0)} %`,
@@ -27,12 +28,15 @@ export function printHandshakeSummary(report: HandshakeReport): void {
 
 const help = `Usage: asoc-lab bench handshake [options]
 
-Handshake bytes (application, and wire with 40 B of TCP/IP header per segment counted by the kernel)
-and handshakes per second, per protocol, over loopback. Writes reports/bench-handshake-<time>.json.
+Handshake bytes (application, and wire with 40 B of TCP/IP header per segment counted by the kernel),
+round trips above TCP (the estimate before rounding in brackets) and handshakes per second, per
+protocol, over loopback. Writes reports/bench-handshake-<time>.json.
   --protocols LIST  comma-separated (default all): ${handshakeProtocolNames().join(', ')}
   --samples N       connections whose bytes are counted, per protocol (default ${HANDSHAKE_DEFAULTS.byteSamples})
   --count N         rate: at most N handshakes per protocol (default ${HANDSHAKE_DEFAULTS.maxHandshakes})
   --duration S      rate: at most S seconds per protocol (default ${HANDSHAKE_DEFAULTS.maxSeconds})
+  --rtt-samples N   round trips above TCP: connects through a relay delaying data ${HANDSHAKE_DEFAULTS.roundTripOneWayMs} ms each way,
+                    per protocol (default ${HANDSHAKE_DEFAULTS.roundTripSamples}; 0: not measured)
   --out DIR         report directory (default reports)`;
 
 export interface HandshakeCliOptions extends HandshakeBenchOptions {
@@ -42,7 +46,7 @@ export interface HandshakeCliOptions extends HandshakeBenchOptions {
 export function parseHandshakeArgs(argv: string[]): HandshakeCliOptions | undefined {
   const { values } = parseFlags(
     argv,
-    { protocols: { type: 'string' }, samples: { type: 'string' }, count: { type: 'string' }, duration: { type: 'string' }, out: { type: 'string' } },
+    { protocols: { type: 'string' }, samples: { type: 'string' }, count: { type: 'string' }, duration: { type: 'string' }, 'rtt-samples': { type: 'string' }, out: { type: 'string' } },
   );
   if (values.help) {
     console.log(help);
@@ -55,6 +59,7 @@ export function parseHandshakeArgs(argv: string[]): HandshakeCliOptions | undefi
     byteSamples: integerFlag('samples', values.samples, HANDSHAKE_DEFAULTS.byteSamples, 1),
     maxHandshakes: integerFlag('count', values.count, HANDSHAKE_DEFAULTS.maxHandshakes, 1),
     maxSeconds: integerFlag('duration', values.duration, HANDSHAKE_DEFAULTS.maxSeconds, 1),
+    roundTripSamples: integerFlag('rtt-samples', values['rtt-samples'], HANDSHAKE_DEFAULTS.roundTripSamples, 0),
     ...(values.out ? { out: values.out } : {}),
   };
 }

@@ -35,6 +35,7 @@ function handshakeProtocol(name: string, samples: number[]): HandshakeProtocolRe
     segments: 10,
     wireBytes: sorted[sorted.length >> 1]! + 400,
     rate: { handshakes: 1, seconds: 1, perSecond: 1, connectMs: spreadOf(1) },
+    roundTrips: null,
     asocV1Smaller: null,
   };
 }
@@ -45,7 +46,7 @@ export function handshakeReport(bytesByProtocol: Record<string, number | number[
     kind: 'handshake',
     date,
     machine,
-    config: { protocols: Object.keys(bytesByProtocol), byteSamples: 1, settleMs: 50, maxHandshakes: 1, maxSeconds: 1, headerBytesPerSegment: 40, segmentSource: 'fixture' },
+    config: { protocols: Object.keys(bytesByProtocol), byteSamples: 1, settleMs: 50, maxHandshakes: 1, maxSeconds: 1, roundTripSamples: 0, roundTripOneWayMs: 25, headerBytesPerSegment: 40, segmentSource: 'fixture' },
     notes: [],
     protocols: Object.entries(bytesByProtocol).map(([name, n]) => handshakeProtocol(name, typeof n === 'number' ? [n] : n)),
     compute: [],
