@@ -46,9 +46,14 @@ export function decideBottleneck(input: BottleneckInput): BottleneckVerdict {
     cpu: input.cpuBusy,
     window: ratio(input.goodputBytesPerSec, input.windowBytesPerSec),
   };
+  return decideFromUtilisation(utilisation, input.pathDrops);
+}
+
+/** The rule on utilisations already worked out (a collective's come from several transfers at once). */
+export function decideFromUtilisation(utilisation: BottleneckVerdict['utilisation'], drops: number): BottleneckVerdict {
   const [top, value] = (Object.entries(utilisation) as Array<[keyof typeof utilisation, number]>).reduce((best, entry) => (entry[1] > best[1] ? entry : best));
   if (value >= SATURATED) return { bottleneck: top, utilisation };
-  return { bottleneck: input.pathDrops > 0 ? 'loss' : 'none', utilisation };
+  return { bottleneck: drops > 0 ? 'loss' : 'none', utilisation };
 }
 
 function ratio(achieved: number, bound: number): number {

@@ -1,10 +1,11 @@
 /**
- * A scenario's topology built in a Simulation: hosts (groups expanded, CPU costs resolved), links
- * and switches; and the two questions the rest of the runner asks of it: which channels carry
+ * A scenario's topology built in a Simulation: hosts (groups expanded, CPU costs resolved), links,
+ * switches and leaf-spine fabrics (the hosts cut into racks in order); and the two questions the rest of the runner asks of it: which channels carry
  * packets from one host to another, and how to cut, hold or heal the paths between two sides.
  */
 import type { Channel } from '../sim/channel.ts';
 import type { Host } from '../sim/host.ts';
+import { LeafSpine } from '../sim/leaf-spine.ts';
 import type { PointToPointLink } from '../sim/link.ts';
 import type { Simulation } from '../sim/simulation.ts';
 import type { Switch, SwitchPort } from '../sim/switch.ts';
@@ -33,6 +34,8 @@ export class Network {
   private readonly links = new Map<string, PointToPointLink>();
   private readonly switches: Switch[] = [];
   private readonly switchOf = new Map<string, { sw: Switch; port: SwitchPort }>();
+  readonly fabrics: LeafSpine[] = [];
+  private readonly fabricOf = new Map<string, LeafSpine>();
   readonly index: HostIndex<HostSpec>;
 
   constructor(
@@ -58,6 +61,18 @@ export class Network {
       const members = spec.hosts === 'all' ? this.index.hosts.map((h) => h.name).filter((name) => !this.switchOf.has(name)) : this.index.resolve(spec.hosts);
       for (const name of members) this.switchOf.set(name, { sw, port: sw.attach(this.host(name).host) });
     }
+    for (const spec of scenario.topology.fabrics) {
+      const members = spec.hosts === 'all' ? this.index.hosts.map((h) => h.name).filter((name) => !this.switchOf.has(name)) : this.index.resolve(spec.hosts);
+      const racks = Array.from({ length: Math.ceil(members.length / spec.rackSize) }, (_, r) => members.slice(r * spec.rackSize, (r + 1) * spec.rackSize).map((name) => this.host(name).host));
+      const fabric = new LeafSpine(sim, { name: spec.name, racks, spines: spec.spines, hostPort: spec.port === undefined ? {} : defined(spec.port), trunk: spec.trunk === undefined ? {} : defined(spec.trunk) });
+      this.fabrics.push(fabric);
+      for (const name of members) {
+        const host = this.host(name).host;
+        const sw = fabric.leaves[fabric.rackIndex(host)]!;
+        this.switchOf.set(name, { sw, port: sw.port(host) });
+        this.fabricOf.set(name, fabric);
+      }
+    }
   }
 
   host(name: string): SimHost {
@@ -70,6 +85,8 @@ export class Network {
   path(from: string, to: string): Channel[] {
     const link = this.links.get(pairKey(from, to));
     if (link !== undefined) return [link.from(this.host(from).host)];
+    const fabric = this.fabricOf.get(from);
+    if (fabric !== undefined && fabric === this.fabricOf.get(to)) return fabric.path(this.host(from).host, this.host(to).host);
     const a = this.switchOf.get(from);
     const b = this.switchOf.get(to);
     if (a !== undefined && b !== undefined && a.sw === b.sw) return [a.port.uplink, b.port.downlink];
@@ -100,6 +117,7 @@ export class Network {
           continue;
         }
         const sw = this.switchOf.get(a)!.sw;
+        if (sw !== this.switchOf.get(b)!.sw) throw new TopologyError(`"${a}" and "${b}" are in different racks of a fabric: events act on one link or one switch`);
         const groups = onSwitch.get(sw) ?? { a: new Set<Host>(), b: new Set<Host>() };
         groups.a.add(this.host(a).host);
         groups.b.add(this.host(b).host);

@@ -23,6 +23,7 @@ import { createNodes } from './nodes.ts';
 import type { Scenario } from './schema.ts';
 import { spreadOrNull, type Spread } from '../bench/stats.ts';
 import { Workloads, type WorkloadResult } from './workloads.ts';
+import { Collectives, type CollectiveResult } from './collectives.ts';
 
 export interface RunOptions {
   /** Overrides the scenario's seed. */
@@ -76,6 +77,9 @@ export interface ScenarioSummary {
   /** Where the CPU costs of `cpu: calibrated` hosts came from; null when no host asked for them. */
   calibration: string | null;
   workloads: WorkloadResult[];
+  collectives: CollectiveResult[];
+  /** Leaf-spine fabrics: racks, spines, and hosts per rack × port rate ÷ (spines × trunk rate). */
+  fabrics: { name: string; racks: number; spines: number; oversubscription: number }[];
   totals: {
     nodes: number;
     peersPerNode: Spread | null;
@@ -110,7 +114,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
   const network = new Network(sim, scenario, () => calibration.get());
   const nodes = createNodes(network, scenario);
   const workloads = new Workloads(scenario.workloads, network, nodes);
-  const integrity = new StreamIntegrity(workloads.chunkSizes);
+  const collectives = new Collectives(scenario.collectives, network, nodes);
+  const integrity = new StreamIntegrity([...new Set([...workloads.chunkSizes, ...collectives.chunkSizes])]);
   const streamCounts = new Map([...nodes].map(([name, { node }]) => [name, integrity.watch(node)]));
   const actions = scenario.events.map((event) => ({ at: event.atMs, run: network.eventAction(event) }));
   const startTimes = sim.random.stream('scenario:node-start');
@@ -119,9 +124,10 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
     else sim.scheduler.at(startTimes.between(0, spec.startWithinMs), () => node.start());
   }
   workloads.schedule();
+  collectives.schedule();
   for (const action of actions) sim.scheduler.at(action.at, action.run);
 
-  const reason = runToStop(sim, maxMs, scenario.stop.until === 'workloads-done' ? () => workloads.settled : () => false, options.onProgress);
+  const reason = runToStop(sim, maxMs, scenario.stop.until === 'workloads-done' ? () => workloads.settled && collectives.settled : () => false, options.onProgress);
   const wallMs = performance.now() - started;
   const virtualMs = sim.scheduler.now;
   const nodeResults = [...nodes.values()].map(({ name, node }): NodeResult => {
@@ -151,6 +157,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
     wallMs,
     calibration: calibration.loaded?.source ?? null,
     workloads: workloads.results(),
+    collectives: collectives.results(),
+    fabrics: network.fabrics.map((f) => ({ name: f.options.name, racks: f.leaves.length, spines: f.spines.length, oversubscription: f.oversubscription })),
     totals: {
       nodes: nodeResults.length,
       peersPerNode: spreadOrNull(nodeResults.map((n) => n.peers)),

@@ -14,6 +14,7 @@
  *     [switches]: [{ name, hosts: all | [host or group, …], [port: {…channel}] }]
  *   nodes:     [{ on: host(s), [community], [apiKey], [profile], [port], [chunkBytes], [peers], [discovery], [startWithinMs] }]
  *   [workloads]: [{ name, from, to: node(s) | all, bytes, [chunkBytes], [atMs], [repeat: {count, everyMs}], [retries] }]
+ *   [collectives]: [{ name, kind: ring-all-reduce | parameter-server | pipeline | all-to-all, nodes: node(s) | all, bytes, [server], [microBatches], [chunkBytes], [atMs] }]
  *   [events]:  [{ atMs, action: partition|hold|heal, [between: [side, side]] }]
  *   [attacks]: [{ name, from: host without a node, target: node, [replayTo: nodes] }]   (run on containers only)
  *
@@ -120,10 +121,27 @@ const switchSchema = z.strictObject({
   port: channelSchema.optional(),
 });
 
+/** A leaf-spine fabric (sim/leaf-spine.ts): the hosts, in order, cut into racks on leaves; every leaf trunked to every spine. */
+const fabricSchema = z.strictObject({
+  name: identifier,
+  /** `all`: every host not on a switch or an earlier fabric. */
+  hosts: z.union([z.literal('all'), z.array(identifier).min(1)], {
+    error: (issue) => `expected "all" or a list of host names, got ${describe(issue.input)}`,
+  }),
+  /** Hosts per rack (the last rack may have fewer). */
+  rackSize: positiveInt,
+  spines: positiveInt,
+  /** Every host ↔ leaf port, both directions. */
+  port: channelSchema.optional(),
+  /** Every leaf ↔ spine trunk, each direction. */
+  trunk: channelSchema.optional(),
+});
+
 const topologySchema = z.strictObject({
   hosts: z.array(hostSchema).min(1),
   links: z.array(linkSchema).default([]),
   switches: z.array(switchSchema).default([]),
+  fabrics: z.array(fabricSchema).default([]),
 });
 
 // ---- nodes, workloads, events ----------------------------------------------------------------
@@ -151,6 +169,8 @@ const nodeSchema = z.strictObject({
   chunkBytes: bytes.default(1024 * 1024),
   /** Static peers: nodes this one dials and redials forever. */
   peers: hostRefs.optional(),
+  /** Each node of this entry also dials the next one of it (host order), the last the first: a ring, as collectives use. */
+  ring: z.boolean().default(false),
   /** UDP discovery: true, or its settings. Default off. */
   discovery: z.union([z.boolean(), discoverySchema]).default(false),
   /** Each node starts at a random time in [0, startWithinMs) (seeded), as machines boot apart. Default 0: all at 0. */
@@ -171,6 +191,22 @@ const workloadSchema = z.strictObject({
   repeat: z.strictObject({ count: positiveInt, everyMs: ms }).optional(),
   /** Times a failed stream is sent again (whole), once the receiver is connected again. */
   retries: z.number().int().nonnegative().default(0),
+});
+
+/** A collective (collectives.ts): transfers among several nodes, each waiting for the ones it depends on. */
+const collectiveSchema = z.strictObject({
+  name: identifier,
+  kind: z.enum(['ring-all-reduce', 'parameter-server', 'pipeline', 'all-to-all']),
+  /** The participants, in order (ring order, pipeline stages), or `all`: every node (but the server). */
+  nodes: z.union([z.literal('all'), hostRefs]),
+  /** ring-all-reduce: the tensor; parameter-server: what each worker sends and gets back; pipeline: one micro-batch; all-to-all: per pair. */
+  bytes,
+  /** parameter-server: the node the workers send to. */
+  server: identifier.optional(),
+  /** pipeline: micro-batches passed down the stages. */
+  microBatches: positiveInt.default(1),
+  chunkBytes: bytes.optional(),
+  atMs: ms.default(0),
 });
 
 const eventSchema = z.strictObject({
@@ -210,6 +246,7 @@ const scenarioShape = z.strictObject({
   topology: topologySchema,
   nodes: z.array(nodeSchema).min(1),
   workloads: z.array(workloadSchema).default([]),
+  collectives: z.array(collectiveSchema).default([]),
   events: z.array(eventSchema).default([]),
   attacks: z.array(attackSchema).default([]),
 });
@@ -218,6 +255,8 @@ export type Scenario = z.output<typeof scenarioShape>;
 export type HostSpec = z.output<typeof hostSchema>;
 export type NodeSpec = z.output<typeof nodeSchema>;
 export type WorkloadSpec = z.output<typeof workloadSchema>;
+export type CollectiveSpec = z.output<typeof collectiveSchema>;
+export type FabricSpec = z.output<typeof fabricSchema>;
 export type EventSpec = z.output<typeof eventSchema>;
 export type AttackSpec = z.output<typeof attackSchema>;
 export type CpuSpec = HostSpec['cpu'];
@@ -249,6 +288,15 @@ function checkReferences(scenario: Scenario, report: Report): void {
       attached.set(host, sw.name);
     }
   });
+  scenario.topology.fabrics.forEach((fabric, i) => {
+    if (fabric.hosts === 'all') return;
+    hostRefsAt(fabric.hosts, ['topology', 'fabrics', i, 'hosts']);
+    for (const host of index.resolve(fabric.hosts)) {
+      const other = attached.get(host);
+      if (other !== undefined) report(['topology', 'fabrics', i, 'hosts'], `host "${host}" is already on "${other}" (a host has one switch port)`);
+      attached.set(host, fabric.name);
+    }
+  });
   const nodeHosts = new Set<string>();
   scenario.nodes.forEach((node, i) => {
     hostRefsAt(node.on, ['nodes', i, 'on']);
@@ -271,6 +319,20 @@ function checkReferences(scenario: Scenario, report: Report): void {
     if (workload.to === 'all') return;
     nodeRefsAt(workload.to, ['workloads', i, 'to']);
     if (index.resolve(workload.to).includes(workload.from)) report(['workloads', i, 'to'], `"${workload.from}" cannot stream to itself`);
+  });
+  scenario.collectives.forEach((collective, i) => {
+    if (workloadNames.has(collective.name)) report(['collectives', i, 'name'], `name "${collective.name}" is used twice among workloads and collectives`);
+    workloadNames.add(collective.name);
+    if (collective.nodes !== 'all') nodeRefsAt(collective.nodes, ['collectives', i, 'nodes']);
+    const participants = collective.nodes === 'all' ? [...nodeHosts].filter((h) => h !== collective.server) : index.resolve(collective.nodes);
+    if (collective.kind === 'parameter-server') {
+      if (collective.server === undefined) report(['collectives', i, 'server'], 'a parameter-server collective needs its server');
+      else {
+        nodeRefsAt(collective.server, ['collectives', i, 'server']);
+        if (participants.includes(collective.server)) report(['collectives', i, 'nodes'], `the server "${collective.server}" cannot also be a worker`);
+      }
+    } else if (collective.server !== undefined) report(['collectives', i, 'server'], `only a parameter-server has a server, not ${collective.kind}`);
+    if (new Set(participants).size < 2) report(['collectives', i, 'nodes'], `a collective needs at least 2 participants, got ${new Set(participants).size}`);
   });
   scenario.attacks.forEach((attack, i) => {
     hostRefsAt(attack.from, ['attacks', i, 'from']);

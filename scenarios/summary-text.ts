@@ -25,6 +25,7 @@ export function formatSummary(summary: ScenarioSummary): string[] {
     `seed ${s.seed} · virtual ${fixed(s.virtualMs, 1)} ms (stopped: ${s.stop.reason}) · ${count(s.events)} events · wall ${(s.wallMs / 1000).toFixed(2)} s · trace sha256 ${s.traceHash}`,
   ];
   if (s.calibration !== null) lines.push(`CPU costs of calibrated hosts: ${s.calibration}`);
+  for (const f of s.fabrics) lines.push(`fabric ${f.name}: ${f.racks} racks, ${f.spines} spines, oversubscription ${fixed(f.oversubscription, 2)}:1`);
   if (s.workloads.length > 0) {
     lines.push('', 'MB = 10^6 bytes; goodput in virtual time, over each stream from send() to the receiver\'s receipt');
     lines.push(
@@ -48,6 +49,35 @@ export function formatSummary(summary: ScenarioSummary): string[] {
         }),
       ]),
     );
+  }
+  if (s.collectives.length > 0) {
+    lines.push('', 'collectives: completion from the first send to the last arrival (virtual time), against the ideal (Σ over phases of the busiest channel\'s load ÷ rate)');
+    lines.push(
+      ...formatTable([
+        ['collective', 'kind', 'nodes', 'transfers', 'done', 'failed', 'delivered MB', 'completion ms', 'ideal ms', '× ideal', 'link use min/med/max', 'drops port/cpu', 'limit', 'util link/cpu/window'],
+        ...s.collectives.map((c) => {
+          const use = c.links.flatMap((l) => (l.utilisation === null ? [] : [l.utilisation]));
+          const sorted = [...use].sort((a, b) => a - b);
+          return [
+            c.name,
+            c.kind,
+            String(c.participants.length + (c.server === null ? 0 : 1)),
+            String(c.transfers),
+            String(c.delivered),
+            String(c.failed),
+            mb(c.bytesDelivered),
+            fixed(c.completionMs, 2),
+            fixed(c.idealMs, 2),
+            fixed(c.timesTheIdeal, 3),
+            sorted.length === 0 ? '-' : `${fixed(sorted[0], 2)}/${fixed(sorted[Math.floor(sorted.length / 2)], 2)}/${fixed(sorted.at(-1), 2)}`,
+            `${count(c.drops)}/${count(c.cpuBacklogDrops)}`,
+            c.limit?.bottleneck ?? '-',
+            c.limit ? `${fixed(c.limit.utilisation.link, 2)}/${fixed(c.limit.utilisation.cpu, 2)}/${fixed(c.limit.utilisation.window, 2)}` : '-',
+          ];
+        }),
+      ]),
+    );
+    for (const c of s.collectives) if (c.error !== null) lines.push(`${c.name} failed: ${c.error}`);
   }
   const t = s.totals;
   lines.push(

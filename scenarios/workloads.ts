@@ -155,7 +155,7 @@ class Stream {
 }
 
 /** Calls back with the peer key once `node` has an established connection to `address`. */
-class PeerWaits {
+export class PeerWaits {
   private readonly waiting = new Map<string, Array<(peerKey: string) => void>>();
 
   constructor(private readonly node: SimAsocNode) {

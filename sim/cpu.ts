@@ -41,12 +41,18 @@ export class Cpu {
   private freeAt = 0;
   private busy = 0;
   private receiveBacklog = 0;
+  private backlogDrops = 0;
 
   constructor(
     private readonly scheduler: Scheduler,
     readonly costs: Readonly<CpuCosts>,
     private readonly receiveBacklogFrames = DEFAULT_RECEIVE_BACKLOG_FRAMES,
   ) {}
+
+  /** Received frames dropped so far because the backlog was full. */
+  get droppedFrames(): number {
+    return this.backlogDrops;
+  }
 
   /** Total CPU time spent so far (ms); divide by elapsed virtual time for utilisation. */
   get busyMs(): number {
@@ -74,7 +80,10 @@ export class Cpu {
    * (a bounded receive queue, so an overloaded host loses packets rather than queueing without end).
    */
   receive(packet: Packet, task: (packet: Packet) => void): boolean {
-    if (this.receiveBacklog >= this.receiveBacklogFrames) return false;
+    if (this.receiveBacklog >= this.receiveBacklogFrames) {
+      this.backlogDrops++;
+      return false;
+    }
     const costMs = this.costs.receivePerFrameMs + this.costs.receivePerByteMs * packet.payload.length;
     if (costMs === 0 && this.freeAt <= this.scheduler.now) {
       task(packet); // free and idle: no event, and no closure either (a broadcast storm is millions of these)

@@ -11,6 +11,7 @@ export {
 export { Cpu, DEFAULT_CPU_COSTS, DEFAULT_RECEIVE_BACKLOG_FRAMES, FREE_CPU, type CpuCosts } from './cpu.ts';
 export { DeadlineTimer } from './deadline-timer.ts';
 export { Host } from './host.ts';
+export { LeafSpine, LeafSpineError, type LeafSpineOptions } from './leaf-spine.ts';
 export { PointToPointLink, type LinkOptions } from './link.ts';
 export { EMPTY_PAYLOAD, Packet, Protocol, TcpFlag, formatFlags, type PacketFields } from './packet.ts';
 export { RandomStreams, SimRandom } from './random.ts';

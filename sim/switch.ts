@@ -6,6 +6,11 @@
  *
  * Partitions between groups of hosts live in the switch (a barrier per ordered pair of ports), so the
  * hosts on one side still reach each other.
+ *
+ * Switches can be joined by trunks (connect()) into a fabric (leaf-spine.ts): a switch sends a
+ * unicast packet for an address it has no port for to the trunk its `beyond` route picks; hosts
+ * attached to it reach those addresses through it. Broadcasts stay on the switch they were sent
+ * on (one broadcast domain per switch, as racks of a routed fabric are).
  */
 import { BROADCAST_ADDRESS } from './address.ts';
 import { Barrier } from './barrier.ts';
@@ -14,6 +19,9 @@ import type { Host } from './host.ts';
 import type { Packet } from './packet.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { Trace } from './trace.ts';
+
+/** The ingress of packets that came over a trunk (no host port; partitions apply to host ports only). */
+const TRUNK_INGRESS = -1;
 
 export class SwitchPort {
   constructor(
@@ -24,6 +32,13 @@ export class SwitchPort {
     /** switch → host */
     readonly downlink: Channel,
   ) {}
+}
+
+/** Where a switch sends packets for addresses beyond its own ports (a fabric's routing). */
+export interface BeyondRoute {
+  reaches(dst: number): boolean;
+  /** The trunk a packet from `src` to `dst` leaves on (the same for every packet of the pair). */
+  trunk(src: number, dst: number): Channel;
 }
 
 export interface SwitchContext {
@@ -37,6 +52,7 @@ export class Switch {
   private readonly portByAddress = new Map<number, SwitchPort>();
   /** Barriers by (ingress index × 2^16 + egress index), only for pairs ever partitioned or held. */
   private readonly barriers = new Map<number, Barrier>();
+  private beyond: BeyondRoute | null = null;
 
   constructor(
     readonly name: string,
@@ -54,12 +70,28 @@ export class Switch {
     const downlink = new Channel(down, settings, this.context.channelContext(down), (packet) => host.receive(packet));
     const port = new SwitchPort(host, index, uplink, downlink);
     // Members reach each other through the switch, over point-to-point routes made before (a link's two ends route to each other).
-    const covered = host.joinSwitch({ uplink, reaches: (address) => this.portByAddress.has(address) }, this.name);
+    const covered = host.joinSwitch({ uplink, reaches: (address) => this.reaches(address) }, this.name);
     for (const address of covered) this.portByAddress.get(address)!.host.switchMemberJoined(host.address);
     host.addInterface(uplink);
     this.ports.push(port);
     this.portByAddress.set(host.address, port);
     return port;
+  }
+
+  /** A trunk from this switch to `peer` (one direction; the fabric makes the other). */
+  connect(peer: Switch, options: Partial<ChannelOptions>): Channel {
+    const name = `${this.name}->${peer.name}`;
+    return new Channel(name, options, this.context.channelContext(name), (packet) => peer.forward(packet, TRUNK_INGRESS));
+  }
+
+  /** Routes addresses this switch has no port for (set once, by the fabric). */
+  routeBeyond(route: BeyondRoute): void {
+    this.beyond = route;
+  }
+
+  /** Whether a packet for `address` leaves this switch somewhere: one of its ports, or a trunk. */
+  reaches(address: number): boolean {
+    return this.portByAddress.has(address) || (this.beyond?.reaches(address) ?? false);
   }
 
   port(host: Host): SwitchPort {
@@ -105,11 +137,16 @@ export class Switch {
 
   private forward(packet: Packet, ingress: number): void {
     if (packet.dst === BROADCAST_ADDRESS) {
+      if (ingress === TRUNK_INGRESS) return;
       for (const port of this.ports) if (port.index !== ingress) this.egress(packet, ingress, port);
       return;
     }
     const port = this.portByAddress.get(packet.dst);
-    if (port !== undefined && port.index !== ingress) this.egress(packet, ingress, port);
+    if (port !== undefined) {
+      if (port.index !== ingress) this.egress(packet, ingress, port);
+    } else if (this.beyond?.reaches(packet.dst)) {
+      this.beyond.trunk(packet.src, packet.dst).offer(packet);
+    }
   }
 
   private egress(packet: Packet, ingress: number, port: SwitchPort): void {

@@ -8,6 +8,7 @@
 import { ATTACK_NAMES } from '../attacks/live/index.ts';
 import type { ProfileName } from '../src/core/profile.ts';
 import { expandHosts } from '../scenarios/hosts.ts';
+import { ringPeers } from '../scenarios/ring-peers.ts';
 import { formatPath } from '../scenarios/schema.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import { coveringSubnet, isBenchAddress, type Subnet } from './bench-net.ts';
@@ -101,6 +102,7 @@ export function planContainers(scenario: Scenario, origin: string, options: Plan
   }
 
   const nodes = new Map<string, PlannedNode>();
+  const ringPeer = ringPeers(scenario, index);
   for (const spec of scenario.nodes) {
     for (const host of index.resolve(spec.on)) {
       nodes.set(host, {
@@ -108,7 +110,7 @@ export function planContainers(scenario: Scenario, origin: string, options: Plan
         port: spec.port,
         community: spec.community,
         chunkBytes: spec.chunkBytes,
-        peers: spec.peers === undefined ? [] : index.resolve(spec.peers).filter((p) => p !== host),
+        peers: [...new Set([...(spec.peers === undefined ? [] : index.resolve(spec.peers)), ...(ringPeer.has(host) ? [ringPeer.get(host)!] : [])])].filter((p) => p !== host),
         discovery: spec.discovery === false ? false : { port: (spec.discovery === true ? undefined : spec.discovery.port) ?? 9999, maxDialedPeers: (spec.discovery === true ? undefined : spec.discovery.maxDialedPeers) ?? null },
       });
     }
@@ -177,5 +179,7 @@ function simulatorOnly(scenario: Scenario): string[] {
   if (scenario.topology.hosts.some((h) => h.tcp !== undefined)) notes.push('tcp settings: containers and namespaces use the kernel TCP as configured');
   if (scenario.workloads.some((w) => w.retries > 0)) notes.push('workload retries: a failed stream is reported, not sent again');
   if (scenario.nodes.some((n) => n.startWithinMs > 0)) notes.push('startWithinMs: nodes start as the back-end starts them');
+  if (scenario.collectives.length > 0) notes.push(`collectives (${scenario.collectives.map((c) => c.name).join(', ')}): the simulator's alone, not played on containers or namespaces`);
+  if (scenario.topology.fabrics.length > 0) notes.push('fabrics: containers and namespaces share one bridge; racks, spines and oversubscription are the simulator\'s');
   return notes;
 }

@@ -159,7 +159,9 @@ export class RawConnection {
 export function clientCore(profile: AsocProfile, apiKey: Uint8Array): AsocConnection {
   const now = monotonicNow();
   // asoc-hardened HELLOs carry Unix time; the connection runs on the monotonic clock, as AsocNode's do.
-  return new AsocConnection({ role: 'client', profile, nodeId: systemRandom.bytes(16), apiKey, crypto: DEFAULT_BACKEND, random: systemRandom, now, unixOffsetMs: wallClockNow() - now });
+  // A fresh key-pair seed each time, as every node has one: kinds that know peers by their own key
+  // need it, the others ignore it.
+  return new AsocConnection({ role: 'client', profile, nodeId: systemRandom.bytes(16), identity: systemRandom.bytes(32), apiKey, crypto: DEFAULT_BACKEND, random: systemRandom, now, unixOffsetMs: wallClockNow() - now });
 }
 
 export interface SessionOptions extends ConnectOptions {

@@ -1,6 +1,7 @@
 /** The flags that configure an AsocNode, shared by `node`, `send` and `recv`. */
 import net from 'node:net';
 import { WeakKeyError } from '../../src/core/api-key.ts';
+import { STT, type AsocProfile } from '../../src/core/profile.ts';
 import { AsocNode, parseStaticPeer, type AsocNodeOptions } from '../../src/net/node.ts';
 import { DEFAULT_DISCOVERY_PORT, DEFAULT_TCP_PORT } from '../../src/wire/discovery.ts';
 import { MAX_WIRE_LENGTH } from '../../src/wire/frame.ts';
@@ -40,6 +41,23 @@ export const NODE_FLAGS_HELP = `Node options:
   --crypto node|noble     crypto implementation: HMAC, HKDF, AES-GCM (default node:crypto, the faster one
                           measured by bench crypto)
   --max-frame SIZE        largest frame accepted (default 16MiB)`;
+
+/** `send` and `recv` only: what carries the connection. */
+export const TRANSPORT_FLAG = { transport: { type: 'string' } } as const;
+
+export const TRANSPORT_FLAG_HELP = `  --transport tcp|udp     tcp (default), or udp: stt over UDP datagrams, cut into segments that are
+                          acknowledged and retransmitted per stream (docs/stt.md); only with
+                          --profile stt, and without discovery or --peer`;
+
+export type Transport = 'tcp' | 'udp';
+
+/** --transport: tcp, or udp, which only the stt profile runs. */
+export function transportFlag(value: string | undefined, profile: AsocProfile): Transport {
+  if (value === undefined || value === 'tcp') return 'tcp';
+  if (value !== 'udp') throw new UsageError(`--transport must be tcp or udp, got "${value}"`);
+  if (profile.name !== STT.name) throw new UsageError(`--transport udp runs only the ${STT.name} profile (add --profile ${STT.name}), got profile ${profile.name}`);
+  return 'udp';
+}
 
 type NodeFlagValues = { [K in keyof typeof NODE_FLAGS]?: (typeof NODE_FLAGS)[K] extends { multiple: true } ? string[] : (typeof NODE_FLAGS)[K]['type'] extends 'boolean' ? boolean : string };
 

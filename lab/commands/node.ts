@@ -4,9 +4,10 @@ import type { AsocNode } from '../../src/net/node.ts';
 import { netTimers } from '../../src/net/net-transport.ts';
 import { DEFAULT_DIGEST, EventDigest, type DigestEntry } from '../../src/driver/event-digest.ts';
 import type { Timers } from '../../src/driver/transport.ts';
-import { integerFlag, parseFlags, resolvableHostFlag, untilSignal, type Command } from './common.ts';
+import { integerFlag, parseFlags, resolvableHostFlag, untilSignal, UsageError, type Command } from './common.ts';
 import { formatBytes } from '../../bench/units.ts';
-import { NODE_FLAGS, NODE_FLAGS_HELP, createNode, nodeOptionsFromFlags } from './node-flags.ts';
+import { NODE_FLAGS, NODE_FLAGS_HELP, TRANSPORT_FLAG, TRANSPORT_FLAG_HELP, createNode, nodeOptionsFromFlags, transportFlag } from './node-flags.ts';
+import { receiveOverUdp } from './stt-udp-transfer.ts';
 
 const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
 
@@ -71,8 +72,8 @@ async function readStream(stream: IncomingStream): Promise<{ kind: string; line:
 }
 
 /** Starts a node that logs what happens to it; resolves after `count` complete streams (if given) or a signal. */
-async function runNode(argv: string[], help: string, defaults: { port?: number }): Promise<number> {
-  const { values } = parseFlags(argv, { ...NODE_FLAGS, count: { type: 'string' }, 'log-interval': { type: 'string' } });
+async function runNode(argv: string[], help: string, defaults: { port?: number }, transports: { udp: boolean }): Promise<number> {
+  const { values } = parseFlags(argv, { ...NODE_FLAGS, ...(transports.udp ? TRANSPORT_FLAG : {}), count: { type: 'string' }, 'log-interval': { type: 'string' } });
   if (values.help) {
     console.log(help);
     return 0;
@@ -80,7 +81,10 @@ async function runNode(argv: string[], help: string, defaults: { port?: number }
   const count = values.count === undefined ? Infinity : integerFlag('count', values.count, 0, 1);
   const intervalMs = integerFlag('log-interval', values['log-interval'], DEFAULT_DIGEST.intervalMs / 1000, 1, 86_400) * 1000;
   const options = nodeOptionsFromFlags(values, defaults);
+  const transport = transportFlag((values as { transport?: string }).transport, options.profile!);
+  if (transport === 'udp' && (values.discovery || values.peer?.length)) throw new UsageError('--transport udp only listens: it runs no discovery and dials no --peer');
   await resolvableHostFlag('host', options.host!);
+  if (transport === 'udp') return receiveOverUdp(options, count, log);
   const node = createNode(options);
   let completed = 0;
   let finish: () => void = () => {};
@@ -116,7 +120,7 @@ before their handshake, are logged with the remote address and the reason.
 
 ${NODE_FLAGS_HELP}
 ${LOG_FLAGS_HELP}`,
-  run: (argv) => runNode(argv, nodeCommand.help, {}),
+  run: (argv) => runNode(argv, nodeCommand.help, {}, { udp: false }),
 };
 
 export const recvCommand: Command = {
@@ -126,9 +130,11 @@ export const recvCommand: Command = {
 
 Listens (default port 9000) and prints each received stream's size and SHA-256; with --count N
 it exits after N streams. Pair it with \`asoc-lab send\`. Connections refused or closed before
-their handshake are logged with the remote address and the reason.
+their handshake are logged with the remote address and the reason (over TCP; over UDP only
+peers that completed their handshake are logged, as they come and go).
 
 ${NODE_FLAGS_HELP}
+${TRANSPORT_FLAG_HELP}
 ${LOG_FLAGS_HELP}`,
-  run: (argv) => runNode(argv, recvCommand.help, {}),
+  run: (argv) => runNode(argv, recvCommand.help, {}, { udp: true }),
 };

@@ -8,7 +8,8 @@
  */
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
 import type { ChannelOptions } from '../channel.ts';
-import { buildCluster, clusterAddress, type Cluster } from './cluster.ts';
+import { IP_HEADER_BYTES, TCP_HEADER_BYTES } from '../packet.ts';
+import { buildCluster, clusterAddress, type Cluster, type ClusterNodeOptions, type ClusterOptions } from './cluster.ts';
 
 export interface RingOptions {
   seed: string | number;
@@ -20,6 +21,10 @@ export interface RingOptions {
   deadlineMs: number;
   /** Every switch port, both directions (default: the simulator's, 1 Gbit/s). */
   link?: Partial<ChannelOptions>;
+  /** Every host's CPU costs and TCP settings (default: the simulator's). */
+  host?: ClusterOptions['host'];
+  /** Every node's settings beyond the ring's (flow windows, frame CPU costs, chunk size). */
+  node?: ClusterNodeOptions;
   /** Keep the trace hash (default true). */
   traceHash?: boolean;
   /** The nodes' crypto backend (default: the simulator's, SIM_CRYPTO). */
@@ -32,6 +37,8 @@ export interface RingResult {
   connectedAtMs: number;
   /** Virtual time from the first step's sends to the last step's last arrival. */
   stepsMs: number;
+  /** CPU time each host spent during the steps (host order), ms. */
+  stepsCpuMs: number[];
   virtualMs: number;
   events: number;
 }
@@ -46,6 +53,17 @@ export function ringAllReduceBoundMs(nodes: number, tensorBytes: number, linkBps
   return ((2 * (nodes - 1)) / nodes) * ((tensorBytes * 8) / linkBps) * 1000;
 }
 
+/**
+ * The share of a switch port's rate left for payload when a node sends full segments of `mss`
+ * bytes on it and, at the same rate, acknowledges the segments it receives on that same port: the
+ * simulator's TCP acknowledges every segment (no delayed ACKs), so per `mss` payload bytes the port
+ * carries one segment (mss + IP and TCP headers + framing) and one bare ACK (headers + framing).
+ */
+export function ringPortPayloadShare(mss: number, framingBytes: number): number {
+  const headers = IP_HEADER_BYTES + TCP_HEADER_BYTES;
+  return mss / (mss + headers + framingBytes + headers + framingBytes);
+}
+
 export function runRing(options: RingOptions): RingResult {
   const { nodes, chunkBytes, steps, deadlineMs } = options;
   if (!(Number.isInteger(nodes) && nodes >= 2)) throw new RangeError(`a ring needs at least 2 nodes, got ${nodes}`);
@@ -57,7 +75,8 @@ export function runRing(options: RingOptions): RingResult {
     topology: 'ring',
     link: options.link ?? {},
     trace: { hash: options.traceHash ?? true },
-    ...(options.crypto ? { node: { crypto: options.crypto } } : {}),
+    ...(options.host ? { host: options.host } : {}),
+    node: { ...options.node, ...(options.crypto ? { crypto: options.crypto } : {}) },
   });
   const { scheduler } = cluster.sim;
   // With 2 nodes the one connection is both nodes' successor link; otherwise each node has one out, one in.
@@ -91,10 +110,12 @@ export function runRing(options: RingOptions): RingResult {
     const successor = clusterAddress((i + 1) % nodes);
     successorKey[i] = node.peers().find((p) => p.address === successor)!.key;
   });
+  const cpuAtStart = cluster.hosts.map((h) => h.cpu.busyMs);
   for (let i = 0; i < nodes; i++) send(i);
   if (!scheduler.runUntil(() => finished === nodes || failed.error !== null, { maxTime: deadlineMs })) {
     throw new Error(`ring of ${nodes}: ${finished} nodes had all ${steps} steps by ${scheduler.now} ms`);
   }
   if (failed.error !== null) throw failed.error;
-  return { cluster, connectedAtMs, stepsMs: scheduler.now - connectedAtMs, virtualMs: scheduler.now, events: scheduler.eventsExecuted };
+  const stepsCpuMs = cluster.hosts.map((h, i) => h.cpu.busyMs - cpuAtStart[i]!);
+  return { cluster, connectedAtMs, stepsMs: scheduler.now - connectedAtMs, stepsCpuMs, virtualMs: scheduler.now, events: scheduler.eventsExecuted };
 }

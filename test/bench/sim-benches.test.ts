@@ -47,12 +47,34 @@ test('sim-scale: a point that outlasts its bound is killed and reported as timed
 });
 
 test('sim-allreduce: 2(N − 1) steps of tensor / N, never faster than the bound nor above the link rate', async () => {
-  const report = await runSimAllReduceBench({ nodes: 3, tensorBytes: 300_000, linkGbps: 1, latencyMs: 0.01, seed: 'test' });
+  const report = await runSimAllReduceBench({ nodes: 3, tensorBytes: 300_000, linkGbps: 1, latencyMs: 0.01, seed: 'test', calibrationFile: 'no/such/calibration.json' });
   assert.deepEqual([report.steps, report.chunkBytes], [4, 100_000]);
   assert.ok(Math.abs(report.boundMs - (4 / 3) * 2.4) < 1e-9, `bound ${report.boundMs} ms`);
   assert.ok(report.timesTheBound >= 1 && report.completionMs >= report.boundMs);
   assert.ok(report.perLinkGoodputGbps > 0 && report.perLinkGoodputGbps <= 1, `${report.perLinkGoodputGbps} Gbit/s on 1 Gbit/s ports`);
   assert.match(report.traceHash, /^[0-9a-f]{64}$/);
+});
+
+test('sim-allreduce: the gap to the bound is link × synchronisation × window × CPU, each measured; the link factor is what headers and ACKs predict', async () => {
+  const report = await runSimAllReduceBench({ nodes: 4, tensorBytes: 16 * 2 ** 20, linkGbps: 10, latencyMs: 0.05, seed: 'test', calibrationFile: 'no/such/calibration.json' });
+  const e = report.explanation;
+  assert.match(report.cpu.source, /placeholder costs/);
+  const { link, synchronisation, window, cpu } = e.factors;
+  assert.ok(Math.abs(link * synchronisation * window * cpu - report.timesTheBound) < 1e-9, 'the factors multiply to the gap');
+  assert.ok(Math.abs(link / e.headersAndAcks - 1) < 0.01, `link ${link} against ${e.headersAndAcks} predicted`);
+  // Each step waits for the previous step's last byte: at least its trip host → switch → host.
+  assert.ok(e.perStepSynchronisationUs >= 2 * 50, `${e.perStepSynchronisationUs} µs per step`);
+  for (const run of ['measured', 'freeCpu', 'wideWindow', 'wireOnly'] as const) assert.equal(e.drops[run].ports, 0, `${run}: the ports hold every window, no host drops its own packets`);
+  // The placeholder costs (1–1.5 µs a packet, every segment acknowledged, one core sending and receiving) pace the hosts.
+  assert.equal(e.limit, 'cpu');
+});
+
+test('sim-allreduce: at a long round trip the 4 MiB window limits each step, and a wider one takes that factor away', async () => {
+  const report = await runSimAllReduceBench({ nodes: 4, tensorBytes: 16 * 2 ** 20, linkGbps: 10, latencyMs: 0.5, seed: 'test', calibrationFile: 'no/such/calibration.json' });
+  const e = report.explanation;
+  assert.ok(e.factors.window > 1.1, `window factor ${e.factors.window}`);
+  // Each step waits at least for its last byte's one-way trip (host → switch → host: 1 ms).
+  assert.ok(e.perStepSynchronisationUs >= 1000, `${e.perStepSynchronisationUs} µs per step`);
 });
 
 test('frame-cost: every profile and backend at both sizes, v1 the reference of the added cost', async () => {
@@ -69,6 +91,7 @@ test('their flags: defaults, checked numbers, --no-… switches', () => {
   assert.deepEqual(parseSimScaleArgs([]), SIM_SCALE_DEFAULTS);
   assert.deepEqual(parseFrameCostArgs(['--time', '200']), { timeMs: 200 });
   assert.deepEqual(parseSimAllReduceArgs(['--nodes', '16', '--tensor', '1MiB', '--link-gbps', '2.5']), { ...SIM_ALLREDUCE_DEFAULTS, nodes: 16, tensorBytes: 2 ** 20, linkGbps: 2.5 });
+  assert.equal(parseSimAllReduceArgs(['--calibration', 'x.json'])?.calibrationFile, 'x.json');
   assert.throws(() => parseSimAllReduceArgs(['--nodes', '1']), { name: 'UsageError' });
   assert.throws(() => parseSimAllReduceArgs(['--link-gbps', 'fast']), { name: 'UsageError' });
   assert.throws(() => parseSimEventsArgs(['--mib', '0']), { name: 'UsageError' });

@@ -157,3 +157,12 @@ test('events travel as log lines; other lines and a line cut short are skipped',
   const log = ['npm notice x', formatEvent({ event: 'listening', name: 'a', nodeId: 'ff' }), 'ASOC-TOPO {"event":"do', formatEvent({ event: 'done', name: 'a' })].join('\n');
   assert.deepEqual(parseEvents(log), [{ event: 'listening', name: 'a', nodeId: 'ff' }, { event: 'done', name: 'a' }]);
 });
+
+test('collectives and fabrics plan for containers as far as containers go: ring peers dialed, the rest named as the simulator\'s', () => {
+  const { plan } = loadTopology(`${REPO_ROOT}/scenarios/topologies/leaf-spine-collectives.yaml`, REPO_ROOT);
+  const peers = new Map(plan.hosts.map((h) => [h.name, h.node?.peers]));
+  assert.deepEqual([peers.get('n-1'), peers.get('n-32')], [['n-2'], ['n-1']]);
+  const notes = plan.simulatorOnly.join('\n');
+  assert.match(notes, /collectives \(all-reduce\): the simulator's alone/);
+  assert.match(notes, /fabrics: containers and namespaces share one bridge/);
+});

@@ -8,6 +8,8 @@ export function printSimAllReduceSummary(r: SimAllReduceReport): void {
   console.log(`ring all-reduce of ${(o.tensorBytes / 2 ** 20).toFixed(1)} MiB on ${o.nodes} nodes, ${o.linkGbps} Gbit/s ports, ${o.latencyMs} ms; seed ${o.seed}`);
   console.log(`${r.steps} steps of ${r.chunkBytes.toLocaleString('en-US')} bytes: ${r.completionMs.toFixed(3)} ms virtual, bound ${r.boundMs.toFixed(3)} ms (${r.timesTheBound.toFixed(2)}× the bound)`);
   console.log(`each link carried ${r.perLinkGoodputGbps.toFixed(2)} Gbit/s of payload; ${r.events.toLocaleString('en-US')} events in ${(r.wallMs / 1000).toFixed(2)} s wall`);
+  console.log(`CPU costs: ${r.cpu.source}`);
+  console.log(`why: ${r.explanation.summary}`);
   console.log(`trace sha256 ${r.traceHash}`);
 }
 
@@ -16,12 +18,16 @@ const help = `Usage: asoc-lab bench sim-allreduce [options]
 A ring all-reduce in the simulator: N nodes on one switch, each sends 1/N of the tensor to the next
 in 2(N − 1) steps (reduce-scatter, then all-gather), a node's next step waiting for the chunk it
 receives; every chunk is an ASoc stream on the real core. Completion time against the
-bandwidth-optimal bound 2(N − 1)/N × tensor / link rate. Writes reports/bench-sim-allreduce-<time>.json.
+bandwidth-optimal bound 2(N − 1)/N × tensor / link rate, and why it is slower: the same ring again
+with free CPU, with a 4× TCP window, and without latency splits the gap into
+link × synchronisation × window × CPU. Writes reports/bench-sim-allreduce-<time>.json.
   --nodes N          nodes in the ring (default ${SIM_ALLREDUCE_DEFAULTS.nodes})
   --tensor SIZE      tensor size, e.g. 64MiB (default ${SIM_ALLREDUCE_DEFAULTS.tensorBytes / 2 ** 20}MiB)
   --link-gbps G      every switch port's rate (default ${SIM_ALLREDUCE_DEFAULTS.linkGbps})
   --latency-ms MS    every switch port's one-way latency (default ${SIM_ALLREDUCE_DEFAULTS.latencyMs})
   --seed TEXT        the simulation's seed (default ${SIM_ALLREDUCE_DEFAULTS.seed})
+  --calibration FILE the hosts' CPU costs, from asoc-lab calibrate (default ${SIM_ALLREDUCE_DEFAULTS.calibrationFile};
+                     absent: the simulator's placeholder costs, and the report says so)
   --out DIR          report directory (default reports)`;
 
 export interface SimAllReduceCliOptions extends SimAllReduceOptions {
@@ -42,6 +48,7 @@ export function parseSimAllReduceArgs(argv: string[]): SimAllReduceCliOptions | 
     'link-gbps': { type: 'string' },
     'latency-ms': { type: 'string' },
     seed: { type: 'string' },
+    calibration: { type: 'string' },
     out: { type: 'string' },
   });
   if (values.help) {
@@ -54,6 +61,7 @@ export function parseSimAllReduceArgs(argv: string[]): SimAllReduceCliOptions | 
     linkGbps: positiveNumber('link-gbps', values['link-gbps'], SIM_ALLREDUCE_DEFAULTS.linkGbps, 0.001),
     latencyMs: positiveNumber('latency-ms', values['latency-ms'], SIM_ALLREDUCE_DEFAULTS.latencyMs, 0),
     seed: values.seed ?? SIM_ALLREDUCE_DEFAULTS.seed,
+    calibrationFile: values.calibration ?? SIM_ALLREDUCE_DEFAULTS.calibrationFile,
     ...(values.out ? { out: values.out } : {}),
   };
 }

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AsocNode, type AsocNodeOptions } from '../../../src/net/node.ts';
-import { ASOC_HARDENED, ASOC_V1, ASOC_V1_REFERENCE, type AsocProfile } from '../../../src/core/profile.ts';
+import { ASOC_HARDENED, ASOC_V1, ASOC_V1_REFERENCE, SUBDUCTION, type AsocProfile } from '../../../src/core/profile.ts';
 import type { CloseReason } from '../../../src/core/events.ts';
 import net from 'node:net';
 import { once } from 'node:events';
@@ -228,6 +228,19 @@ test('asoc-hardened: a replayed HELLO is refused by its server, and the second s
       assert.deepEqual([await closes[0]!.seen(1), await closes[1]!.seen(1)], [['replay'], ['expected-finish']]);
     }),
   );
+});
+
+test('subduction: the attacker\'s client core has a key pair of its own, and a replayed challenge is refused as a replay', async () => {
+  await withNode(SUBDUCTION, async (target, node) => {
+    const closes = closeReasons(node);
+    const result = await helloReplay({ target, apiKey, profile: SUBDUCTION, timeoutMs: 5_000, settleMs: 200 });
+    const attempts = result.details.attempts as Attempt[];
+    assert.equal(result.outcome, 'REFUSED', result.summary);
+    assert.equal(result.details.victim, 'built-in client accepted');
+    assert.equal(attempts.length, 1);
+    assert.equal(attempts[0]!.accepted, false);
+    assert.deepEqual(await closes.seen(1), ['replay']);
+  });
 });
 
 test('asoc-hardened: a v1 client is closed with version-mismatch', async () => {

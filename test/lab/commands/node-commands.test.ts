@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import dgram from 'node:dgram';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +58,11 @@ test('bad flags of node, recv and send: one line naming the flag and what it acc
     [['send', '--to', '127.0.0.1:9000', '--file', join(directory, 'missing')], /^asoc-lab send: --file ".*missing" cannot be read \(ENOENT\)$/],
     [['send', '--to', '127.0.0.1:9000', '--bytes', '1', '--chunk', '17MiB'], /^asoc-lab send: --chunk must be an integer from 1 to 16777216, got "17MiB" \(sizes take .*\)$/],
     [['send', '--to', '127.0.0.1:9000'], /^asoc-lab send: give exactly one of --file PATH and --bytes SIZE$/],
+    [['send', '--to', '127.0.0.1:9000', '--bytes', '1', '--transport', 'udp'], /^asoc-lab send: --transport udp runs only the stt profile \(add --profile stt\), got profile asoc-v1$/],
+    [['send', '--to', '127.0.0.1:9000', '--bytes', '1', '--transport', 'quic', '--profile', 'stt'], /^asoc-lab send: --transport must be tcp or udp, got "quic"$/],
+    [['recv', '--transport', 'udp', '--profile', 'subduction'], /^asoc-lab recv: --transport udp runs only the stt profile \(add --profile stt\), got profile subduction$/],
+    [['recv', '--transport', 'udp', '--profile', 'stt', '--peer', '127.0.0.1:9000'], /^asoc-lab recv: --transport udp only listens: it runs no discovery and dials no --peer$/],
+    [['node', '--transport', 'udp', '--profile', 'stt'], /^asoc-lab node: Unknown option '--transport'/],
   ];
   for (const [args, expected] of cases) {
     const { code, err, socketsOpened } = await run(args);
@@ -66,28 +73,76 @@ test('bad flags of node, recv and send: one line naming the flag and what it acc
   }
 });
 
-test('asoc-lab recv logs a connection closed before its handshake with the address and the reason, and stops on SIGTERM', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'recv', '--host', '127.0.0.1', '--port', '0', '--no-discovery'], {
+/** Starts `asoc-lab recv` with `args` in a child process; `waitFor` resolves on the first match in what it printed. */
+function spawnRecv(args: string[]): { child: ReturnType<typeof spawn>; waitFor(pattern: RegExp): Promise<RegExpExecArray> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'recv', ...args], {
     env: { ...process.env, ASOC_API_KEY: 'a key for the test' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // Everything it prints is kept, so a line that comes between two waits is still found by the second.
   let out = '';
+  const lookers = new Set<() => void>();
+  child.stdout!.on('data', (chunk: Buffer) => {
+    out += chunk;
+    for (const look of [...lookers]) look();
+  });
   const waitFor = (pattern: RegExp) =>
     new Promise<RegExpExecArray>((resolve, reject) => {
       const look = () => {
         const match = pattern.exec(out);
         if (!match) return;
-        child.stdout!.off('data', onData);
+        lookers.delete(look);
         resolve(match);
       };
-      const onData = (chunk: Buffer) => {
-        out += chunk;
-        look();
-      };
-      child.stdout!.on('data', onData);
-      child.once('exit', () => reject(new Error(`recv exited; it printed:\n${out}`)));
+      const exited = () => reject(new Error(`recv exited; it printed:\n${out}`));
+      lookers.add(look);
+      child.once('exit', exited);
       look();
+      if (child.exitCode !== null) exited();
     });
+  return { child, waitFor };
+}
+
+test('send → recv over UDP with --transport udp: a file of a few MiB arrives whole, its SHA-256 printed by the receiver', async () => {
+  const directory = mkdtempSync(join(tmpdir(), 'asoc-udp-'));
+  const file = join(directory, 'payload');
+  const payload = randomBytes(3 * 1024 * 1024 + 12_345);
+  writeFileSync(file, payload);
+  const expected = createHash('sha256').update(payload).digest('hex');
+  const { child, waitFor } = spawnRecv(['--transport', 'udp', '--profile', 'stt', '--host', '127.0.0.1', '--port', '0', '--count', '1']);
+  try {
+    const [, port] = await waitFor(/listening on 127\.0\.0\.1:(\d+) over UDP \(profile stt\)/);
+    const printed: string[] = [];
+    const { log } = console;
+    console.log = (...parts: unknown[]) => void printed.push(parts.join(' '));
+    process.env.ASOC_API_KEY = 'a key for the test';
+    let code: number;
+    try {
+      code = await main(['send', '--transport', 'udp', '--profile', 'stt', '--to', `127.0.0.1:${port}`, '--file', file, '--chunk', '256KiB']);
+    } finally {
+      console.log = log;
+    }
+    assert.equal(code, 0, printed.join('\n'));
+    assert.match(printed.join('\n'), new RegExp(`^delivered over UDP: ${payload.length} bytes .* in 13 frames, stream 1, .* sha256 ${expected}$`));
+    const [line] = await waitFor(new RegExp(`stream 1 from 127\\.0\\.0\\.1:\\d+: ${payload.length} bytes \\(.*\\) sha256 ([0-9a-f]{64})`));
+    assert.ok(line.endsWith(expected), `the receiver printed ${line}`);
+    assert.equal(await new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve))), 0, 'recv exits after --count 1');
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
+
+test('send over UDP to a port where nothing answers gives up after --timeout, naming the missing handshake', async () => {
+  const silent = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
+  const { err, code } = await run(['send', '--transport', 'udp', '--profile', 'stt', '--to', `127.0.0.1:${silent.address().port}`, '--bytes', '1', '--timeout', '1']).finally(() => silent.close());
+  assert.equal(code, 1);
+  assert.deepEqual(err, ['asoc-lab send: SttUdpTimeoutError: no handshake within 1000 ms']);
+});
+
+test('asoc-lab recv logs a connection closed before its handshake with the address and the reason, and stops on SIGTERM', async () => {
+  const { child, waitFor } = spawnRecv(['--host', '127.0.0.1', '--port', '0', '--no-discovery']);
   try {
     const [, port] = await waitFor(/listening on 127\.0\.0\.1:(\d+)/);
     const socket = net.connect({ host: '127.0.0.1', port: Number(port) }, () => socket.write('GET / HTTP/1.1\r\n\r\n'));
