@@ -4,13 +4,13 @@
  * the steps of a run: up, shape, start, wait for the nodes' events, run the attacks, collect the
  * reports, and down, which removes the containers and the network and checks nothing is left.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { composeText } from './compose.ts';
 import { compose, docker, EngineError, exec, lines, type Engine } from './engine.ts';
 import { parseEvents, type NodeReport, type TopoEvent } from './events.ts';
 import type { ContainerPlan, PlannedHost } from './plan.ts';
+import { prepareRunDir } from './run-dir.ts';
 import { shapingCommands } from './shaping.ts';
 import { unnamedImages } from './image.ts';
 import type { ProfileName } from '../src/core/profile.ts';
@@ -34,10 +34,7 @@ export function projectName(topology: string): string {
 
 /** Writes the run directory: the compose file (build context: the repository) and a fresh random API key. */
 export function prepareDeployment(plan: ContainerPlan, engine: Engine, options: { repoRoot: string; topologyPath: string; mountFrom: string | null; outDir: string; profile?: ProfileName | undefined }): Deployment {
-  const dir = path.resolve(options.outDir, plan.name);
-  mkdirSync(dir, { recursive: true });
-  const keyFile = path.join(dir, 'api-key');
-  writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+  const { dir, keyFile } = prepareRunDir(options.outDir, plan.name);
   const file = path.join(dir, 'docker-compose.yml');
   writeFileSync(file, composeText(plan, { topologyPath: options.topologyPath, mountFrom: options.mountFrom, context: options.repoRoot, keyFile }));
   return { plan, engine, project: { name: projectName(plan.name), file }, dir, env: { ASOC_TOPO_PROFILE: options.profile ?? '', ASOC_TOPO_HOLD: '1' } };

@@ -1,7 +1,7 @@
 /**
  * The Docker engine and compose, as the container back-end calls them: one place that runs their
  * commands (bounded in time, stopped on abort), checks first that everything a run needs is there
- * and says what is missing when it is not.
+ * and says what is missing when it is not. Its `exec` also runs the namespace back-end's ip and tc.
  */
 import { execFile } from 'node:child_process';
 

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runScenario } from '../scenarios/runner.ts';
 import type { Scenario } from '../scenarios/schema.ts';
-import type { TopoRunResult } from './run.ts';
+import type { TopoFigures } from './figures.ts';
 
 export interface ThroughputFigures {
   streams: number;
@@ -72,7 +72,7 @@ export function simulatedFigures(scenario: Scenario, calibrationFile = defaultCa
   return { ...figures(delivered), calibration: [summary.calibration ?? 'no calibrated host', ...notices].join('; ') };
 }
 
-export function fidelityLine(scenario: Scenario, run: TopoRunResult, simulated: SimulatedFigures, measuredAt: string): FidelityLine {
+export function fidelityLine(scenario: Scenario, run: TopoFigures, simulated: SimulatedFigures, measuredAt: string): FidelityLine {
   const containers = figures(run.streams.filter((s) => s.error === null).map((s) => ({ workload: s.workload, bytes: s.bytes, startMs: s.startedAtMs, endMs: s.startedAtMs + s.ms })));
   const shaping = [...new Set(run.hosts.map((h) => h.shaping))].join('; ');
   const { calibration, ...simulator } = simulated;

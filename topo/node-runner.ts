@@ -5,7 +5,8 @@
  * Events go out as log lines (events.ts): `listening`, then `done` once its own part is complete
  * (its streams sent, the streams meant for it received, every other node discovered), and the
  * report as `result` when it is stopped. Peers are named by host name and resolved through the
- * container network's DNS; every address it connects to must be in 198.18.0.0/15.
+ * container network's DNS (in network namespaces, which have none: taken from the file); every
+ * address it connects to must be in 198.18.0.0/15.
  */
 import { createHash } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
@@ -29,6 +30,8 @@ export interface NodeRunOptions {
   /** Resolves when the container is told to stop. */
   stop: Promise<string>;
   emit: (event: TopoEvent) => void;
+  /** Peers are at the file's addresses, without asking DNS first (network namespaces have no DNS of their own). */
+  fileAddresses?: boolean;
 }
 
 export class UnknownHostError extends Error {
@@ -46,7 +49,8 @@ export async function runTopologyNode(options: NodeRunOptions): Promise<NodeRepo
     await options.stop;
     return report;
   }
-  const node = await startNode(plan, host, options.apiKey, report);
+  const resolveHost: ResolveHost = options.fileAddresses ? async (peer) => assertBenchAddress(fileAddress(plan, peer), `host ${peer}`) : (peer) => addressOf(plan, peer);
+  const node = await startNode(plan, host, options.apiKey, report, resolveHost);
   emit({ event: 'listening', name, nodeId: node.nodeIdHex });
   const otherNodes = plan.hosts.filter((h) => h.node && h.name !== name).length;
   const expectedIn = plan.streams.filter((s) => s.to === name).length;
@@ -65,7 +69,7 @@ export async function runTopologyNode(options: NodeRunOptions): Promise<NodeRepo
     const stopped = await Promise.race([options.go.then(() => false), options.stop.then(() => true)]);
     if (!stopped) {
       const mine = plan.streams.filter((s) => s.from === name);
-      await Promise.race([Promise.all(mine.map((stream) => send(node, plan, stream, report))), options.stop]);
+      await Promise.race([Promise.all(mine.map((stream) => send(node, stream, report, resolveHost))), options.stop]);
       sendsFinished = true;
       checkDone(true);
     }
@@ -76,9 +80,12 @@ export async function runTopologyNode(options: NodeRunOptions): Promise<NodeRepo
   return report;
 }
 
-async function startNode(plan: ContainerPlan, host: PlannedHost, apiKey: Uint8Array, report: NodeReport): Promise<AsocNode> {
+/** A host's address by its name, checked against 198.18.0.0/15. */
+type ResolveHost = (name: string) => Promise<string>;
+
+async function startNode(plan: ContainerPlan, host: PlannedHost, apiKey: Uint8Array, report: NodeReport, resolveHost: ResolveHost): Promise<AsocNode> {
   const spec = host.node!;
-  const peers = await Promise.all(spec.peers.map(async (peer) => `${await addressOf(plan, peer)}:${plan.hosts.find((h) => h.name === peer)!.node!.port}`));
+  const peers = await Promise.all(spec.peers.map(async (peer) => `${await resolveHost(peer)}:${plan.hosts.find((h) => h.name === peer)!.node!.port}`));
   const node = new AsocNode({
     community: spec.community,
     apiKey,
@@ -105,7 +112,7 @@ async function startNode(plan: ContainerPlan, host: PlannedHost, apiKey: Uint8Ar
 
 /** A host's address as the container network's DNS gives it (the file's address where DNS has none), checked against 198.18.0.0/15. */
 async function addressOf(plan: ContainerPlan, name: string): Promise<string> {
-  let address = plan.hosts.find((h) => h.name === name)!.address;
+  let address = fileAddress(plan, name);
   try {
     address = (await lookup(name, { family: 4 })).address;
   } catch {
@@ -114,15 +121,19 @@ async function addressOf(plan: ContainerPlan, name: string): Promise<string> {
   return assertBenchAddress(address, `host ${name}`);
 }
 
+function fileAddress(plan: ContainerPlan, name: string): string {
+  return plan.hosts.find((h) => h.name === name)!.address;
+}
+
 function plainAddress(address: string): string {
   return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
 }
 
-async function send(node: AsocNode, plan: ContainerPlan, stream: PlannedStream, report: NodeReport): Promise<void> {
+async function send(node: AsocNode, stream: PlannedStream, report: NodeReport, resolveHost: ResolveHost): Promise<void> {
   const entry = { workload: stream.workload, to: stream.to, bytes: 0, startedAtMs: 0, ms: 0, sha256: '', confirmed: false };
   try {
     await new Promise((resolve) => setTimeout(resolve, stream.atMs));
-    const address = await addressOf(plan, stream.to);
+    const address = await resolveHost(stream.to);
     const peer = await node.waitForPeer((p) => plainAddress(p.address) === address, PEER_WAIT_MS);
     const hash = createHash('sha256');
     function* hashed(): Generator<Uint8Array> {

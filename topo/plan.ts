@@ -1,6 +1,7 @@
 /**
  * What the container back-end makes of a scenario file (the same file the simulator runs): one
- * container per host on one network, each host's roles, the rates its egress is shaped to, the
+ * container per host on one network (the namespace back-end lays the same plan out as one network
+ * namespace per host on one bridge: netns.ts), each host's roles, the rates its egress is shaped to, the
  * streams each sender starts, the attacks, and what stays the simulator's alone. Every problem is
  * reported at once, each naming its field.
  */
@@ -63,7 +64,7 @@ export interface ContainerPlan {
   hosts: PlannedHost[];
   streams: PlannedStream[];
   attacks: PlannedAttack[];
-  /** What the file asks for that containers do not play (the simulator does). */
+  /** What the file asks for that containers and namespaces do not play (the simulator does). */
   simulatorOnly: string[];
 }
 
@@ -172,13 +173,13 @@ function simulatorOnly(scenario: Scenario): string[] {
   const channels = [...scenario.topology.links, ...scenario.topology.switches.flatMap((s) => (s.port ? [s.port] : []))];
   const asked = (field: 'latencyMs' | 'jitterMs' | 'loss' | 'duplicate' | 'reorder') => channels.some((c) => (c[field] ?? 0) > 0);
   const impaired = (['latencyMs', 'jitterMs', 'loss', 'duplicate', 'reorder'] as const).filter(asked);
-  if (impaired.length > 0) notes.push(`${impaired.join(', ')}: the simulator's alone (this kernel has no netem qdisc; containers get the bridge's own sub-millisecond latency and no loss)`);
-  if (scenario.events.length > 0) notes.push(`events (${scenario.events.map((e) => e.action).join(', ')}): not played on containers`);
-  if (scenario.topology.hosts.some((h) => h.clockSkewMs !== undefined)) notes.push('clockSkewMs: containers share the host clock');
-  if (scenario.topology.hosts.some((h) => h.tcp !== undefined)) notes.push('tcp settings: containers use the kernel TCP as configured');
+  if (impaired.length > 0) notes.push(`${impaired.join(', ')}: the simulator's alone (this kernel has no netem qdisc; containers and namespaces get the bridge's own sub-millisecond latency and no loss)`);
+  if (scenario.events.length > 0) notes.push(`events (${scenario.events.map((e) => e.action).join(', ')}): not played on containers or namespaces`);
+  if (scenario.topology.hosts.some((h) => h.clockSkewMs !== undefined)) notes.push('clockSkewMs: containers and namespaces share the host clock');
+  if (scenario.topology.hosts.some((h) => h.tcp !== undefined)) notes.push('tcp settings: containers and namespaces use the kernel TCP as configured');
   if (scenario.workloads.some((w) => w.retries > 0)) notes.push('workload retries: a failed stream is reported, not sent again');
-  if (scenario.nodes.some((n) => n.startWithinMs > 0)) notes.push('startWithinMs: containers start as docker starts them');
-  if (scenario.collectives.length > 0) notes.push(`collectives (${scenario.collectives.map((c) => c.name).join(', ')}): the simulator's alone, not played on containers`);
-  if (scenario.topology.fabrics.length > 0) notes.push('fabrics: containers share one bridge; racks, spines and oversubscription are the simulator\'s');
+  if (scenario.nodes.some((n) => n.startWithinMs > 0)) notes.push('startWithinMs: nodes start as the back-end starts them');
+  if (scenario.collectives.length > 0) notes.push(`collectives (${scenario.collectives.map((c) => c.name).join(', ')}): the simulator's alone, not played on containers or namespaces`);
+  if (scenario.topology.fabrics.length > 0) notes.push('fabrics: containers and namespaces share one bridge; racks, spines and oversubscription are the simulator\'s');
   return notes;
 }

@@ -9,16 +9,23 @@ import { runTopologyNode } from '../../topo/node-runner.ts';
 import { loadTopology, REPO_ROOT, resultText, topoDown, topoRun, topoUp, type TopoOptions } from '../../topo/run.ts';
 import { describeRates } from '../../topo/shaping.ts';
 import { measureScale } from '../../topo/scale.ts';
+import { netnsDown, netnsResultText, netnsRun, netnsTeardownLine, netnsUp } from '../../topo/netns-run.ts';
 import { parseByteSize } from '../../bench/units.ts';
 import { loadApiKey, parseFlags, profileFlag, subcommand, UsageError, type Command } from './common.ts';
 
 const SUBCOMMANDS = ['run', 'up', 'down', 'compose', 'fidelity', 'scale', 'node'] as const;
 
 const help = `Usage: asoc-lab topo <run|up|down|compose|fidelity|node> <topology.yaml> [options]
+       asoc-lab topo <run|up|down> <topology.yaml> --backend netns [--profile NAME] [--out DIR]
        asoc-lab topo scale [--nodes 8,16,32,64] [--bytes 16MiB]
 
 Runs a topology file (the same files \`asoc-lab sim\` reads, in scenarios/topologies/) on real
-containers: one container per host on one Docker network, every address in 198.18.0.0/15.
+containers: one container per host on one Docker network, every address in 198.18.0.0/15. With
+--backend netns, on network namespaces instead (no engine, no image): one namespace per host,
+each host's eth0 a veth to one bridge in a namespace of its own, the nodes run with
+\`ip netns exec\`; the same figures, the same teardown. Its namespaces are named
+asoclab-<topology>@<host> (the bridge's: asoclab-<topology>@_bridge); the host's own interfaces
+and routes are never touched.
 
   run FILE        build the image, start the containers, shape each link's rate (tc inside the
                   containers' network namespaces), run the workloads and the attacks, print each
@@ -36,17 +43,20 @@ containers: one container per host on one Docker network, every address in 198.1
                   count of --nodes, on containers and simulated: start time, memory per container,
                   per-peer throughput on both and the ratio; stops at the first count that fails;
                   reports/topo/scale.json
-  node FILE --name HOST
-                  inside a container: run host HOST of the topology (what the compose file starts)
+  node FILE --name HOST [--file-addresses]
+                  inside a container or namespace: run host HOST of the topology (what the compose
+                  file starts; --file-addresses: peers at the file's addresses, without DNS)
 
 Options:
+  --backend NAME  container (default) or netns (run, up and down)
   --profile NAME  every node speaks this profile instead of the file's (asoc-v1, asoc-hardened, …)
   --base IMAGE    the image's base (default: asoc-lab-base:local when present, made by
                   topo/base-image.sh from this machine's Node.js; else node:20-slim)
   --out DIR       run directories go here (default reports/topo)
 
 Needs root and a Docker engine with docker-compose (or \`docker compose\`); as root,
-topo/setup-docker.sh installs them and starts dockerd. Link rates are shaped with htb/tbf; latency,
+topo/setup-docker.sh installs them and starts dockerd. --backend netns needs root and ip and tc
+(iproute2); topo/netns-leftovers.sh lists (check) or removes (remove) namespaces a run left. Link rates are shaped with htb/tbf; latency,
 jitter and loss stay the simulator's (this kernel has no netem), and the run says so.`;
 
 const FLAGS = {
@@ -58,15 +68,19 @@ const FLAGS = {
   bytes: { type: 'string' },
   write: { type: 'string' },
   'api-key-file': { type: 'string' },
+  'file-addresses': { type: 'boolean' },
+  backend: { type: 'string' },
 } as const;
+
+const BACKENDS = ['container', 'netns'] as const;
 
 const API_KEY_FILE = '/run/secrets/asoc_api_key';
 
-/** An AbortSignal that fires on the first Ctrl-C or SIGTERM, so a run still takes its containers down. */
-function abortOnSignal(): { signal: AbortSignal; release: () => void } {
+/** An AbortSignal that fires on the first Ctrl-C or SIGTERM, so a run still takes its containers (or namespaces) down. */
+function abortOnSignal(what = 'containers'): { signal: AbortSignal; release: () => void } {
   const controller = new AbortController();
   const onSignal = (name: string) => {
-    console.error(`asoc-lab topo: ${name}: stopping, taking the containers down`);
+    console.error(`asoc-lab topo: ${name}: stopping, taking the ${what} down`);
     controller.abort(new Error(`interrupted by ${name}`));
   };
   process.on('SIGINT', onSignal);
@@ -74,7 +88,7 @@ function abortOnSignal(): { signal: AbortSignal; release: () => void } {
   return { signal: controller.signal, release: () => (process.off('SIGINT', onSignal), process.off('SIGTERM', onSignal)) };
 }
 
-async function runNode(file: string, name: string | undefined, keyFile: string | undefined): Promise<number> {
+async function runNode(file: string, name: string | undefined, keyFile: string | undefined, fileAddresses: boolean): Promise<number> {
   if (!name) throw new UsageError(`topo node needs --name HOST\n\n${help}`);
   const profile = process.env.ASOC_TOPO_PROFILE ? (profileFlag(process.env.ASOC_TOPO_PROFILE).name as ProfileName) : undefined;
   const { plan } = loadTopology(file, process.cwd(), profile);
@@ -88,12 +102,36 @@ async function runNode(file: string, name: string | undefined, keyFile: string |
   // An attacker host has nothing else that keeps the process alive until it is stopped.
   const keepAlive = setInterval(() => {}, 3_600_000);
   try {
-    const report = await runTopologyNode({ plan, name, apiKey, go, stop, emit: (event) => console.log(formatEvent(event)) });
+    const report = await runTopologyNode({ plan, name, apiKey, go, stop, fileAddresses, emit: (event) => console.log(formatEvent(event)) });
     console.log(formatEvent({ event: 'result', report }));
   } finally {
     clearInterval(keepAlive);
   }
   return 0;
+}
+
+/** run, up or down on network namespaces. */
+async function runNetns(name: 'run' | 'up' | 'down', file: string, options: Omit<TopoOptions, 'file' | 'log' | 'signal'>): Promise<number> {
+  const { signal, release } = abortOnSignal('namespaces');
+  try {
+    const all: TopoOptions = { ...options, file, signal, log: (line) => console.log(line) };
+    if (name === 'down') {
+      const left = await netnsDown(all);
+      console.log(`down: ${netnsTeardownLine(left)}`);
+      return left.namespaces.length + left.processes.length === 0 ? 0 : 1;
+    }
+    if (name === 'up') {
+      const dep = await netnsUp(all);
+      console.log(`up: ${dep.nodes.map((n) => `${n.host.name} in ${n.namespace} (pid ${n.pid}, log ${path.relative(process.cwd(), n.log)})`).join(', ')}\ntake it down with: asoc-lab topo down ${file} --backend netns`);
+      return 0;
+    }
+    const result = await netnsRun(all);
+    console.log(netnsResultText(result));
+    console.log(`result: ${path.relative(process.cwd(), path.join(result.runDir, 'result.json'))}`);
+    return result.problems.length === 0 ? 0 : 1;
+  } finally {
+    release();
+  }
 }
 
 /** Each file on containers, then in the simulator; the lines go to the fidelity file. */
@@ -145,8 +183,14 @@ export const topoCommand: Command = {
     if (picked.name === 'scale') return scale(values.nodes ?? '8,16,32,64', values.bytes ?? '16MiB', values.out);
     const [file, ...extra] = positionals;
     if (!file || (extra.length > 0 && picked.name !== 'fidelity')) throw new UsageError(`topo ${picked.name} takes one topology file\n\n${help}`);
-    if (picked.name === 'node') return runNode(file, values.name, values['api-key-file']);
+    if (picked.name === 'node') return runNode(file, values.name, values['api-key-file'], values['file-addresses'] === true);
     const profile = values.profile === undefined ? undefined : (profileFlag(values.profile).name as ProfileName);
+    const backend = values.backend ?? 'container';
+    if (!(BACKENDS as readonly string[]).includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got "${backend}"`);
+    if (backend === 'netns') {
+      if (picked.name !== 'run' && picked.name !== 'up' && picked.name !== 'down') throw new UsageError(`topo ${picked.name} runs on containers only; --backend netns is for run, up and down`);
+      return runNetns(picked.name, file, { repoRoot: REPO_ROOT, outDir: path.resolve(values.out ?? 'reports/topo'), profile });
+    }
     if (picked.name === 'compose') {
       const { plan, topologyPath } = loadTopology(file, REPO_ROOT, profile);
       const text = composeText(plan, { topologyPath, context: '.', keyFile: './.asoc-api-key' });

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import { parseScenario } from '../../scenarios/load.ts';
 import { fidelityLine, fidelityText, readFidelity, writeFidelity } from '../../topo/fidelity.ts';
 import { planContainers } from '../../topo/plan.ts';
-import type { StreamFigure, TopoRunResult } from '../../topo/run.ts';
+import type { StreamFigure } from '../../topo/figures.ts';
+import type { TopoRunResult } from '../../topo/run.ts';
 import { fanoutTopology } from '../../topo/scale.ts';
 
 /** 1 MB delivered at `mbps`, started at `startedAtMs`. */

@@ -164,5 +164,5 @@ test('collectives and fabrics plan for containers as far as containers go: ring 
   assert.deepEqual([peers.get('n-1'), peers.get('n-32')], [['n-2'], ['n-1']]);
   const notes = plan.simulatorOnly.join('\n');
   assert.match(notes, /collectives \(all-reduce\): the simulator's alone/);
-  assert.match(notes, /fabrics: containers share one bridge/);
+  assert.match(notes, /fabrics: containers and namespaces share one bridge/);
 });
