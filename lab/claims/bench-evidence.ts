@@ -49,13 +49,16 @@ const CRYPTO = { groups: ['signature' as const, 'd2' as const] };
  * messages) that with one warm-up round of 3 messages asoc-v1's first recorded rounds still ran at
  * up to 2× its later p50; quick takes two warm-up rounds of 100 messages. Quick runs are short (a
  * 1 MiB gRPC unary ping-pong gets only ~10 echoes in 0.2 s), so quick intervals are wider than full ones.
+ * Quick throughput runs carry 256 MiB, as full ones do: at 64 MiB ASoc v1's run lasted ~20 ms on the
+ * VM, and P7's streaming ratio (ASoc v1 ÷ grpc-stream) came out between 6.4× and 11.9× from one quick
+ * run to the next, each with a narrow interval.
  */
 export const BENCH_SETTINGS: Record<'quick' | 'full', BenchSettings> = {
   quick: {
     ...EXACT,
     latency: { ...LATENCY, rounds: 5, warmupRounds: 2, maxMessages: 300, maxSeconds: 0.2, warmupMessages: 100 },
     cpu: { ...CPU, rounds: 5, warmupRounds: 1, seconds: 0.4 },
-    throughput: { ...THROUGHPUT, runs: 5, totalBytes: 64 * MiB },
+    throughput: { ...THROUGHPUT, runs: 5, totalBytes: 256 * MiB },
     crypto: { ...CRYPTO, timeMs: 150, warmupMs: 50 },
   },
   full: {
