@@ -117,10 +117,8 @@ export class GcmFrameProtection implements FrameProtection {
   }
 
   beginOpen(header: Uint8Array, bodyLength: number): FrameOpener {
-    if (this.receive.frames >= this.maxFrames) throw new RangeError(`no more than ${this.maxFrames} frames under one session: the connection must close (check exhausted first)`);
-    const payloadLength = bodyLength - GCM_TAG_SIZE;
-    const { key, counter } = this.receive.take(header.length + Math.max(0, payloadLength));
-    const opening = this.gcm.beginOpen(key, this.nonceFor(counter));
+    const { key, nonce, payloadLength } = this.nextToOpen(header, bodyLength);
+    const opening = this.gcm.beginOpen(key, nonce);
     opening.aad(header);
     const encrypt = this.encrypt;
     const payload: Uint8Array[] = [];
@@ -154,15 +152,20 @@ export class GcmFrameProtection implements FrameProtection {
 
   /** One call to the cipher, no pieces to track: how a frame that arrived in one read is opened. */
   open(header: Uint8Array, body: Uint8Array): Uint8Array | null {
-    if (this.receive.frames >= this.maxFrames) throw new RangeError(`no more than ${this.maxFrames} frames under one session: the connection must close (check exhausted first)`);
-    const payloadLength = body.length - GCM_TAG_SIZE;
-    const { key, counter } = this.receive.take(header.length + Math.max(0, payloadLength));
+    const { key, nonce, payloadLength } = this.nextToOpen(header, body.length);
     if (payloadLength < 0) return null;
     const payload = body.subarray(0, payloadLength);
     const tag = body.subarray(payloadLength);
-    const nonce = this.nonceFor(counter);
     if (this.encrypt) return this.gcm.open(key, nonce, [header], payload, tag);
     return this.gcm.open(key, nonce, [header, payload], EMPTY, tag) === null ? null : payload;
+  }
+
+  /** The key and nonce of the next frame received (its bytes counted towards the key's limit), and its payload's length (negative: shorter than a tag). */
+  private nextToOpen(header: Uint8Array, bodyLength: number): { key: Uint8Array; nonce: Uint8Array; payloadLength: number } {
+    if (this.receive.frames >= this.maxFrames) throw new RangeError(`no more than ${this.maxFrames} frames under one session: the connection must close (check exhausted first)`);
+    const payloadLength = bodyLength - GCM_TAG_SIZE;
+    const { key, counter } = this.receive.take(header.length + Math.max(0, payloadLength));
+    return { key, nonce: this.nonceFor(counter), payloadLength };
   }
 
   /** 4 zero bytes, then the counter as u64 (counters stay below 2^53: no session sends that many frames). */

@@ -4,13 +4,14 @@
  * engine answers; otherwise each skips and says why.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { findCompose } from '../../topo/engine.ts';
 import { REPO_ROOT, topoRun, type TopoRunResult } from '../../topo/run.ts';
+import { interruptWhen } from '../support/interrupted-run.ts';
 
 const TOPOLOGY = path.join(REPO_ROOT, 'scenarios/topologies/three-nodes-attacker.yaml');
 const STREAM_BYTES = 256 * 1024 * 1024;
@@ -66,15 +67,7 @@ test('asoc-hardened on the same containers: the stream still arrives whole, the 
 });
 
 test('Ctrl-C during a run: it stops, takes the containers and the network down, and exits 1', { skip }, async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lab/cli.ts', 'topo', 'run', TOPOLOGY, '--out', mkdtempSync(path.join(tmpdir(), 'asoc-topo-'))], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let interrupted = false;
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-    if (!interrupted && out.includes('running the workloads')) interrupted = child.kill('SIGINT');
-  });
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const { code, out } = await interruptWhen(['topo', 'run', TOPOLOGY, '--out', mkdtempSync(path.join(tmpdir(), 'asoc-topo-'))], 'running the workloads', REPO_ROOT);
   assert.equal(code, 1, out);
   assert.match(out, /SIGINT: stopping, taking the containers down/);
   assert.match(out, /teardown: no container, network or unnamed image left/);

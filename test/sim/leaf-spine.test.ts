@@ -2,8 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LeafSpine, Simulation, type Host } from '../../sim/index.ts';
-
-const PORT = 9999;
+import { listenInto, say } from '../support/udp-inbox.ts';
 
 /** `racks` racks of `perRack` hosts (r<rack>h<index>, 10.0.<rack>.<index + 1>), `spines` spines. */
 function fabric(racks: number, perRack: number, spines: number, trunkBps = 10e9) {
@@ -15,21 +14,12 @@ function fabric(racks: number, perRack: number, spines: number, trunkBps = 10e9)
     for (let i = 0; i < perRack; i++) {
       const host = sim.addHost({ name: `r${r}h${i}`, address: `10.0.${r}.${i + 1}` });
       hosts[r]!.push(host);
-      inbox.set(host.name, []);
-      host.udp.bind(PORT).onMessage = (d) => inbox.get(host.name)!.push(`${new TextDecoder().decode(d.bytes)}${d.broadcast ? ' (bcast)' : ''} from ${d.fromAddress}`);
+      listenInto(inbox, host);
     }
   }
   const ls = new LeafSpine(sim, { name: 'dc', racks: hosts, spines, hostPort: { bandwidthBps: 10e9, latencyMs: 0.005 }, trunk: { bandwidthBps: trunkBps, latencyMs: 0.005 } });
   return { sim, hosts, inbox, ls };
 }
-
-const say = (host: Host, text: string, to?: string): void => {
-  const socket = host.udp.bind();
-  const bytes = new TextEncoder().encode(text);
-  if (to === undefined) socket.broadcast(PORT, bytes);
-  else socket.send(to, PORT, bytes);
-  socket.close();
-};
 
 test('unicast crosses racks through one spine; broadcast stays in its rack', () => {
   const { sim, hosts, inbox, ls } = fabric(3, 2, 2);

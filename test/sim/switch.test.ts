@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Simulation, type Host } from '../../sim/index.ts';
-
-const PORT = 9999;
+import { INBOX_PORT as PORT, listenInto, say } from '../support/udp-inbox.ts';
 
 function lan(size: number) {
   const sim = new Simulation({ seed: 3 });
@@ -13,20 +12,10 @@ function lan(size: number) {
     const host = sim.addHost({ name: `h${i}`, address: `10.0.0.${i + 1}` });
     sw.attach(host);
     hosts.push(host);
-    inbox.set(host.name, []);
-    host.udp.bind(PORT).onMessage = (d) =>
-      inbox.get(host.name)!.push(`${new TextDecoder().decode(d.bytes)}${d.broadcast ? ' (bcast)' : ''} from ${d.fromAddress}`);
+    listenInto(inbox, host);
   }
   return { sim, sw, hosts, inbox };
 }
-
-const say = (host: Host, text: string, to?: string): void => {
-  const socket = host.udp.bind();
-  const bytes = new TextEncoder().encode(text);
-  if (to === undefined) socket.broadcast(PORT, bytes);
-  else socket.send(to, PORT, bytes);
-  socket.close();
-};
 
 test('a UDP broadcast on a switch reaches every other host once, and not the sender', () => {
   const { sim, hosts, inbox } = lan(6);

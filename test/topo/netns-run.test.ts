@@ -3,7 +3,7 @@
  * `ip netns exec`. These need root and working `ip netns`; without them each test skips and says why.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { hostNamespace, topologyPrefix } from '../../topo/netns.ts';
 import { NamespaceRunError } from '../../topo/netns-deployment.ts';
 import { netnsDown, netnsRun, netnsUp, type NetnsRunResult } from '../../topo/netns-run.ts';
 import { REPO_ROOT } from '../../topo/run.ts';
+import { interruptWhen } from '../support/interrupted-run.ts';
 
 const TOPOLOGY = path.join(REPO_ROOT, 'scenarios/topologies/three-nodes-attacker.yaml');
 const NAME = 'three-nodes-attacker';
@@ -105,15 +106,7 @@ test('up: one namespace per host plus the bridge\'s, each eth0 on its address an
 });
 
 test('Ctrl-C during a namespace run: it stops, takes the namespaces down, and exits 1', { skip }, async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lab/cli.ts', 'topo', 'run', TOPOLOGY, '--backend', 'netns', '--out', options().outDir], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let interrupted = false;
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-    if (!interrupted && out.includes('running the workloads')) interrupted = child.kill('SIGINT');
-  });
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const { code, out } = await interruptWhen(['topo', 'run', TOPOLOGY, '--backend', 'netns', '--out', options().outDir], 'running the workloads', REPO_ROOT);
   assert.equal(code, 1, out);
   assert.match(out, /SIGINT: stopping, taking the namespaces down/);
   assert.match(out, /teardown: no namespace or process left/);
