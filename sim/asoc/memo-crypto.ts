@@ -7,7 +7,9 @@
  * is the frame-cost model's job, not the wall clock's). Only small inputs (handshake and discovery
  * messages) are remembered, keyed by the key's content and the input's content: nodes that share an
  * API key usually hold it in separate arrays (a scenario encodes it once per node), so keying by the
- * array would remember nothing across nodes. The memory is emptied when full.
+ * array would remember nothing across nodes. An input is found by a hash of its bytes and then
+ * compared with a copy of the remembered input byte for byte (no string built per HMAC), so only
+ * an identical input gets a remembered answer. The memory is emptied when full.
  */
 import { DEFAULT_BACKEND, type CryptoBackend } from '../../src/crypto/backend.ts';
 
@@ -24,28 +26,38 @@ function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
 }
 
-/**
- * An input's content as a map key, built without a Buffer (millions per run): its length, then two
- * bytes per UTF-16 code unit (a trailing odd byte alone). The length first keeps the code one-to-one.
- */
-function contentKey(bytes: Uint8Array): string {
-  const n = bytes.length;
-  const codes = new Array<number>((n >> 1) + 2);
-  codes[0] = n;
-  let k = 1;
-  let i = 0;
-  for (; i + 1 < n; i += 2) codes[k++] = (bytes[i]! << 8) | bytes[i + 1]!;
-  if (i < n) codes[k++] = bytes[i]!;
-  codes.length = k;
-  return String.fromCharCode(...codes);
+/** One remembered HMAC: its input (a copy) and result, and the next one whose input hashes alike. */
+interface Remembered {
+  readonly input: Uint8Array;
+  readonly mac: Uint8Array;
+  readonly next: Remembered | undefined;
+}
+
+/** What one key's HMACs remember, found by a hash of the input and then compared byte for byte. */
+interface Memory {
+  readonly byHash: Map<number, Remembered>;
+  size: number;
+}
+
+/** FNV-1a over the bytes, cut to 30 bits so the map key stays a small integer: no string per lookup. */
+export function contentHash(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h & 0x3fffffff;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export function memoizingBackend(inner: CryptoBackend, capacity = 16_384): MemoizingBackend {
-  /** Key content → (input content → MAC). */
-  let byKeyContent = new Map<string, Map<string, Uint8Array>>();
+  /** Key content → (hash of the input → what was remembered with inputs of that hash). */
+  let byKeyContent = new Map<string, Memory>();
   /** Each key array's memory, so the key's content is read once per array, not once per HMAC. */
-  let byKeyArray = new WeakMap<Uint8Array, Map<string, Uint8Array>>();
-  const memoryOf = (key: Uint8Array): Map<string, Uint8Array> => {
+  let byKeyArray = new WeakMap<Uint8Array, Memory>();
+  const memoryOf = (key: Uint8Array): Memory => {
     let memory = byKeyArray.get(key);
     if (memory !== undefined) return memory;
     const content = latin1(key);
@@ -55,7 +67,7 @@ export function memoizingBackend(inner: CryptoBackend, capacity = 16_384): Memoi
         byKeyContent = new Map();
         byKeyArray = new WeakMap();
       }
-      byKeyContent.set(content, (memory = new Map()));
+      byKeyContent.set(content, (memory = { byHash: new Map(), size: 0 }));
     }
     byKeyArray.set(key, memory);
     return memory;
@@ -74,14 +86,18 @@ export function memoizingBackend(inner: CryptoBackend, capacity = 16_384): Memoi
         return inner.hmacSha256(key, data);
       }
       const memory = memoryOf(key);
-      const content = contentKey(data);
-      let mac = memory.get(content);
-      if (mac === undefined) {
-        hmacStats.computed++;
-        mac = inner.hmacSha256(key, data);
-        if (memory.size >= capacity) memory.clear();
-        memory.set(content, mac);
+      const hash = contentHash(data);
+      let remembered = memory.byHash.get(hash);
+      while (remembered !== undefined && !sameBytes(remembered.input, data)) remembered = remembered.next;
+      if (remembered !== undefined) return remembered.mac.slice(); // callers own what they get
+      hmacStats.computed++;
+      const mac = inner.hmacSha256(key, data);
+      if (memory.size >= capacity) {
+        memory.byHash.clear();
+        memory.size = 0;
       }
+      memory.byHash.set(hash, { input: data.slice(), mac, next: memory.byHash.get(hash) });
+      memory.size++;
       return mac.slice(); // callers own what they get
     },
   };

@@ -11,10 +11,10 @@
  * reference; that address is not covered by the signature.
  */
 import type { CryptoBackend } from '../crypto/backend.ts';
-import { communityHash } from '../crypto/mac.ts';
+import { communityHash, constantTimeEqualAt } from '../crypto/mac.ts';
 import { ReplayCache } from '../crypto/replay-cache.ts';
 import { bytesToHex } from '../wire/bytes.ts';
-import { DISCOVERY_SIZE, decodeDiscovery } from '../wire/discovery.ts';
+import { DISCOVERY_NODE_ID_AT, DISCOVERY_NODE_ID_SIZE, DISCOVERY_SIZE, discoveryChallenge, discoveryTcpPort, discoveryTimestamp } from '../wire/discovery.ts';
 import type { ConnectionMachine } from './connection-machine.ts';
 import { DiscoveryPeerTable, type PeerRecord } from './discovery-peer-table.ts';
 import { HANDSHAKES } from './handshake-registry.ts';
@@ -120,7 +120,6 @@ export class DiscoveryAgent implements DatagramMachine<DiscoveryEvent> {
   };
 
   private readonly keys: V1Keys;
-  private readonly ownNodeId: string;
   /** The community label this profile's discovery hashes (its security kind's discoveryDomain). */
   private readonly community: string;
   private readonly communityHash: Uint8Array;
@@ -145,7 +144,6 @@ export class DiscoveryAgent implements DatagramMachine<DiscoveryEvent> {
     const domain = HANDSHAKES.get(config.profile.security.kind).kind.discoveryDomain(config.crypto, config.apiKey, config.community);
     this.keys = domain.keys;
     this.community = domain.community;
-    this.ownNodeId = bytesToHex(config.nodeId);
     this.communityHash = communityHash(config.crypto, domain.community);
     this.replay = new ReplayCache(config.profile.discoveryReplay);
     this.now = config.now;
@@ -218,16 +216,17 @@ export class DiscoveryAgent implements DatagramMachine<DiscoveryEvent> {
 
   /** Runs the checks in order; returns why the datagram was dropped, or null when it was taken. */
   private take(datagram: Uint8Array, from: DatagramSource): DiscoveryRejection | null {
+    // The fields are read in place, after the checks that need none of them: no decoded copy per datagram.
     if (datagram.length !== DISCOVERY_SIZE) return 'bad-length';
-    const msg = decodeDiscovery(datagram);
-    const auth = checkDiscovery(this.keys, this.communityHash, msg);
+    const auth = checkDiscovery(this.keys, this.communityHash, datagram);
     if (auth !== 'ok') return auth;
-    const nodeId = bytesToHex(msg.nodeId);
-    if (nodeId === this.ownNodeId) return 'own';
+    if (constantTimeEqualAt(datagram, DISCOVERY_NODE_ID_AT, this.config.nodeId, 0, DISCOVERY_NODE_ID_SIZE)) return 'own';
+    const nodeId = bytesToHex(datagram.subarray(DISCOVERY_NODE_ID_AT, DISCOVERY_NODE_ID_AT + DISCOVERY_NODE_ID_SIZE));
+    const challenge = discoveryChallenge(datagram);
     // Recorded before the rate limit is applied: a rate-limited message is spent too, so it cannot
     // be replayed once the interval has passed (from another address, to move the peer).
-    const replayKey = this.config.profile.discoveryReplayKey === 'challenge' ? msg.challenge : `${nodeId}:${msg.challenge}`;
-    const freshness = this.replay.check(replayKey, this.now, msg.timestamp * 1000);
+    const replayKey = this.config.profile.discoveryReplayKey === 'challenge' ? challenge : `${nodeId}:${challenge}`;
+    const freshness = this.replay.check(replayKey, this.now, discoveryTimestamp(datagram) * 1000);
     if (freshness !== 'fresh') return freshness === 'full' ? 'replay-cache-full' : freshness;
 
     const known = this.peerTable.get(nodeId);
@@ -236,10 +235,11 @@ export class DiscoveryAgent implements DatagramMachine<DiscoveryEvent> {
     if (!known && this.peerTable.size >= this.maxPeers) return 'peer-table-full';
 
     const type = known ? 'peer-refreshed' : 'peer-discovered';
-    this.peerTable.heard(nodeId, from.address, msg.tcpPort, this.now);
+    const tcpPort = discoveryTcpPort(datagram);
+    this.peerTable.heard(nodeId, from.address, tcpPort, this.now);
     if (known) this.counters.refreshed++;
     else this.counters.discovered++;
-    this.emit({ type, nodeId, address: from.address, tcpPort: msg.tcpPort });
+    this.emit({ type, nodeId, address: from.address, tcpPort });
     return null;
   }
 

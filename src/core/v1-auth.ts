@@ -3,14 +3,14 @@
  * All comparisons are constant-time.
  */
 import type { CryptoBackend } from '../crypto/backend.ts';
-import { communityHash, constantTimeEqual, truncatedHmac, verifyTruncatedHmac } from '../crypto/mac.ts';
+import { communityHash, constantTimeEqualAt, truncatedHmac, verifyTruncatedHmac } from '../crypto/mac.ts';
 import { ACCEPT_SIG_SIZE, TOKEN_SIZE, encodeAccept } from '../wire/accept.ts';
 import {
   COMMUNITY_HASH_SIZE,
   DISCOVERY_SIG_SIZE,
+  DISCOVERY_SIGNED_SIZE,
   encodeDiscovery,
   encodeDiscoverySigned,
-  type DiscoveryMessage,
 } from '../wire/discovery.ts';
 import { HELLO_SIG_SIZE, encodeHello, helloSignedBytes, type Hello } from '../wire/hello.ts';
 
@@ -56,8 +56,12 @@ export function signDiscovery(keys: V1Keys, a: DiscoveryAnnouncement): Uint8Arra
   return encodeDiscovery(signed, truncatedHmac(keys.crypto, keys.apiKey, signed, DISCOVERY_SIG_SIZE));
 }
 
-/** The checks in the reference's order: community hash first, then the signature. */
-export function checkDiscovery(keys: V1Keys, expectedCommunityHash: Uint8Array, msg: DiscoveryMessage): 'ok' | 'other-community' | 'bad-signature' {
-  if (expectedCommunityHash.length !== COMMUNITY_HASH_SIZE || !constantTimeEqual(msg.communityHash, expectedCommunityHash)) return 'other-community';
-  return verifyTruncatedHmac(keys.crypto, keys.apiKey, msg.signed, msg.sig, DISCOVERY_SIG_SIZE) ? 'ok' : 'bad-signature';
+/**
+ * The checks in the reference's order: community hash first, then the signature. Made on the
+ * datagram (DISCOVERY_SIZE bytes) in place: every node checks every announcement it hears.
+ */
+export function checkDiscovery(keys: V1Keys, expectedCommunityHash: Uint8Array, datagram: Uint8Array): 'ok' | 'other-community' | 'bad-signature' {
+  if (expectedCommunityHash.length !== COMMUNITY_HASH_SIZE || !constantTimeEqualAt(datagram, 0, expectedCommunityHash, 0, COMMUNITY_HASH_SIZE)) return 'other-community';
+  const signed = datagram.subarray(0, DISCOVERY_SIGNED_SIZE);
+  return verifyTruncatedHmac(keys.crypto, keys.apiKey, signed, datagram, DISCOVERY_SIG_SIZE, DISCOVERY_SIGNED_SIZE) ? 'ok' : 'bad-signature';
 }

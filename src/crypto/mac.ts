@@ -16,13 +16,24 @@ export function communityHash(backend: CryptoBackend, community: string): Uint8A
  * more than comparing the 4–32 bytes of a tag (a simulated 1,000-node network checks millions).
  */
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
+  return a.length === b.length && constantTimeEqualAt(a, 0, b, 0, a.length);
+}
+
+/**
+ * constantTimeEqual over `length` bytes of `a` from `aAt` and of `b` from `bAt`, without a view of
+ * either (a discovery datagram is checked in place); false when either has fewer bytes there.
+ */
+export function constantTimeEqualAt(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number, length: number): boolean {
+  if (aAt < 0 || bAt < 0 || aAt + length > a.length || bAt + length > b.length) return false;
   let difference = 0;
-  for (let i = 0; i < a.length; i++) difference |= a[i]! ^ b[i]!;
+  for (let i = 0; i < length; i++) difference |= a[aAt + i]! ^ b[bAt + i]!;
   return difference === 0;
 }
 
-/** Verifies a MAC truncated to `length` bytes over `data`, in constant time; a sig of another length fails. */
-export function verifyTruncatedHmac(backend: CryptoBackend, key: Uint8Array, data: Uint8Array, sig: Uint8Array, length: number): boolean {
-  return length > 0 && sig.length === length && constantTimeEqual(truncatedHmac(backend, key, data, length), sig);
+/**
+ * Verifies a MAC truncated to `length` bytes over `data`, in constant time: the MAC's first `length`
+ * bytes against `sig`'s `length` bytes from `sigAt` (a sig of another length fails).
+ */
+export function verifyTruncatedHmac(backend: CryptoBackend, key: Uint8Array, data: Uint8Array, sig: Uint8Array, length: number, sigAt = 0): boolean {
+  return length > 0 && sig.length - sigAt === length && constantTimeEqualAt(backend.hmacSha256(key, data), 0, sig, sigAt, length);
 }

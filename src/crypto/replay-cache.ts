@@ -11,23 +11,56 @@
  *
  * Time comes in as an argument (milliseconds); the cache never reads a clock.
  */
+import { U32Set, isU32 } from './u32-set.ts';
+
 export type ReplayPolicy =
   | { kind: 'window'; windowMs: number; maxAgeMs: number; capacity: number }
   | { kind: 'clear-at'; limit: number };
 
 export type ReplayVerdict = 'fresh' | 'replay' | 'stale' | 'future' | 'full';
 
+/**
+ * The keys seen: u32 keys (challenges) in a flat U32Set, every other key in a Set. (Discovery has
+ * every node check every announcement: a 1,000-node cluster keeps millions of challenges.)
+ */
+class SeenKeys {
+  private readonly numbers = new U32Set();
+  private readonly others = new Set<string | number>();
+
+  get size(): number {
+    return this.numbers.size + this.others.size;
+  }
+
+  has(key: string | number): boolean {
+    return typeof key === 'number' && isU32(key) ? this.numbers.has(key) : this.others.has(key);
+  }
+
+  add(key: string | number): void {
+    if (typeof key === 'number' && isU32(key)) this.numbers.add(key);
+    else this.others.add(key);
+  }
+
+  delete(key: string | number): void {
+    if (typeof key === 'number' && isU32(key)) this.numbers.delete(key);
+    else this.others.delete(key);
+  }
+
+  clear(): void {
+    this.numbers.clear();
+    this.others.clear();
+  }
+}
+
 export class ReplayCache {
-  /** key → time first seen. */
-  private readonly seen = new Map<string | number, number>();
+  private readonly seen = new SeenKeys();
   /**
    * Window policy: the keys in insertion order (which is time order) from `head` on, so expiry pops
-   * from the front. Not by iterating the Map: an iteration from its start also walks every hole the
+   * from the front. Not by iterating a Map or Set: an iteration from its start also walks every hole the
    * deletions left, until V8 next rehashes the table, so at tens of thousands of live entries each
    * check cost tens of µs (attacks/simulated/challenge-birthday.ts measured it).
    */
   private order: (string | number)[] = [];
-  /** When each key of `order` was recorded (its value in `seen`), so expiry reads an array, not the Map. */
+  /** When each key of `order` was recorded. */
   private recordedAt: number[] = [];
   private head = 0;
   private clears = 0;
@@ -61,7 +94,7 @@ export class ReplayCache {
     const policy = this.policy;
     if (policy.kind === 'clear-at') {
       if (this.seen.has(key)) return 'replay';
-      this.seen.set(key, now);
+      this.seen.add(key);
       if (this.seen.size > policy.limit) {
         this.seen.clear();
         this.clears++;
@@ -75,7 +108,7 @@ export class ReplayCache {
     this.expire(now);
     if (this.seen.has(key)) return 'replay';
     if (this.seen.size >= policy.capacity) return 'full';
-    this.seen.set(key, now);
+    this.seen.add(key);
     this.order.push(key);
     this.recordedAt.push(now);
     return 'fresh';

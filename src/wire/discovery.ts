@@ -9,6 +9,7 @@ export const DISCOVERY_SIZE = 50;
 export const DISCOVERY_SIGNED_SIZE = 34;
 export const COMMUNITY_HASH_SIZE = 8;
 export const DISCOVERY_SIG_SIZE = 16;
+export const DISCOVERY_NODE_ID_SIZE = 16;
 export const DEFAULT_DISCOVERY_PORT = 9999;
 export const DEFAULT_TCP_PORT = 9000;
 
@@ -28,7 +29,7 @@ export interface DiscoveryMessage extends DiscoveryFields {
 
 export function encodeDiscoverySigned(fields: DiscoveryFields): Uint8Array {
   requireLength('community hash', fields.communityHash, COMMUNITY_HASH_SIZE);
-  requireLength('node_uuid', fields.nodeId, 16);
+  requireLength('node_uuid', fields.nodeId, DISCOVERY_NODE_ID_SIZE);
   requireUint('tcp_port', fields.tcpPort, 16);
   requireUint('timestamp', fields.timestamp, 32);
   requireUint('challenge', fields.challenge, 32);
@@ -46,16 +47,39 @@ export function encodeDiscovery(signed: Uint8Array, sig: Uint8Array): Uint8Array
   return concatBytes(signed, sig);
 }
 
+/** Where the node id, the TCP port, the timestamp and the challenge start (the community hash at 0, the signature at DISCOVERY_SIGNED_SIZE). */
+export const DISCOVERY_NODE_ID_AT = COMMUNITY_HASH_SIZE;
+const TCP_PORT_AT = DISCOVERY_NODE_ID_AT + DISCOVERY_NODE_ID_SIZE;
+const TIMESTAMP_AT = 26;
+const CHALLENGE_AT = 30;
+
+// The field readers take a datagram already known to be DISCOVERY_SIZE bytes and build nothing: every
+// node of a simulated cluster reads every announcement, so the discovery agent reads its fields in place.
+
+export function discoveryTcpPort(d: Uint8Array): number {
+  return (d[TCP_PORT_AT]! << 8) | d[TCP_PORT_AT + 1]!;
+}
+
+export function discoveryTimestamp(d: Uint8Array): number {
+  return readU32(d, TIMESTAMP_AT);
+}
+
+export function discoveryChallenge(d: Uint8Array): number {
+  return readU32(d, CHALLENGE_AT);
+}
+
+function readU32(d: Uint8Array, at: number): number {
+  return ((d[at]! << 24) | (d[at + 1]! << 16) | (d[at + 2]! << 8) | d[at + 3]!) >>> 0;
+}
+
 export function decodeDiscovery(datagram: Uint8Array): DiscoveryMessage {
   requireLength('discovery datagram', datagram, DISCOVERY_SIZE);
-  // Read byte by byte rather than through a DataView: every node of a simulated cluster decodes every announcement.
-  const d = datagram;
   return {
-    communityHash: d.slice(0, 8),
-    nodeId: d.slice(8, 24),
-    tcpPort: (d[24]! << 8) | d[25]!,
-    timestamp: ((d[26]! << 24) | (d[27]! << 16) | (d[28]! << 8) | d[29]!) >>> 0,
-    challenge: ((d[30]! << 24) | (d[31]! << 16) | (d[32]! << 8) | d[33]!) >>> 0,
+    communityHash: datagram.slice(0, COMMUNITY_HASH_SIZE),
+    nodeId: datagram.slice(DISCOVERY_NODE_ID_AT, TCP_PORT_AT),
+    tcpPort: discoveryTcpPort(datagram),
+    timestamp: discoveryTimestamp(datagram),
+    challenge: discoveryChallenge(datagram),
     signed: datagram.slice(0, DISCOVERY_SIGNED_SIZE),
     sig: datagram.slice(DISCOVERY_SIGNED_SIZE),
   };

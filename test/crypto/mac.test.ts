@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { BACKENDS, nobleBackend, nodeBackend } from '../../src/crypto/backend.ts';
-import { constantTimeEqual, truncatedHmac, verifyTruncatedHmac } from '../../src/crypto/mac.ts';
+import { constantTimeEqual, constantTimeEqualAt, truncatedHmac, verifyTruncatedHmac } from '../../src/crypto/mac.ts';
 
 const backends = Object.values(BACKENDS);
 const hex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text, 'hex'));
@@ -83,6 +83,19 @@ test('constantTimeEqual: equal bytes, different lengths, every one-bit differenc
   for (const flipped of oneBitFlips(a)) assert.equal(constantTimeEqual(a, flipped), false, toHex(flipped));
 });
 
+test('constantTimeEqualAt: compares the given ranges in place; a range past either end is unequal', () => {
+  const a = hex('00112233445566778899aabbccddeeff');
+  const framed = Uint8Array.of(9, 9, ...a, 7);
+  assert.equal(constantTimeEqualAt(framed, 2, a, 0, 16), true);
+  assert.equal(constantTimeEqualAt(framed, 3, a, 1, 15), true);
+  assert.equal(constantTimeEqualAt(framed, 1, a, 0, 16), false);
+  assert.equal(constantTimeEqualAt(framed, 3, a, 0, 16), false, 'past the end of framed');
+  assert.equal(constantTimeEqualAt(a, 1, a, 1, 16), false, 'past the end of both');
+  assert.equal(constantTimeEqualAt(a, -1, a, -1, 2), false);
+  assert.equal(constantTimeEqualAt(a, 16, framed, 18, 0), true, 'nothing to compare');
+  for (const flipped of oneBitFlips(a)) assert.equal(constantTimeEqualAt(framed, 2, flipped, 0, 16), false, toHex(flipped));
+});
+
 const KEY = ascii('test-secret-key');
 const SIGNED = hex('a1b2c3d4e5f607182930a1b2c3d4e5f612345678'); // a HELLO's node_uuid ‖ challenge
 const HELLO_SIG = hex('8b6d98913a9f26e16ba09fadc8fb89d1'); // from the reference vectors
@@ -102,5 +115,10 @@ for (const backend of backends) {
     ];
     for (const [what, sig, length] of refused) assert.equal(verifyTruncatedHmac(backend, KEY, SIGNED, sig, length), false, what);
     for (const flipped of oneBitFlips(HELLO_SIG)) assert.equal(verifyTruncatedHmac(backend, KEY, SIGNED, flipped, 16), false, toHex(flipped));
+    // The signature read where it sits in a message: from sigAt to the end, exactly `length` bytes.
+    const message = Uint8Array.of(...SIGNED, ...HELLO_SIG);
+    assert.equal(verifyTruncatedHmac(backend, KEY, SIGNED, message, 16, SIGNED.length), true);
+    assert.equal(verifyTruncatedHmac(backend, KEY, SIGNED, Uint8Array.of(...message, 0), 16, SIGNED.length), false, 'a byte after the signature');
+    assert.equal(verifyTruncatedHmac(backend, KEY, SIGNED, message, 16, SIGNED.length - 1), false, 'one byte early');
   });
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_BACKEND } from '../../../src/crypto/backend.ts';
-import { memoizingBackend } from '../../../sim/asoc/memo-crypto.ts';
+import { contentHash, memoizingBackend } from '../../../sim/asoc/memo-crypto.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -32,4 +32,20 @@ test('memo: callers own their copy; long inputs are always computed; many keys s
     const k = bytes(`key ${i}`);
     assert.deepEqual(memo.hmacSha256(k, bytes('b')), DEFAULT_BACKEND.hmacSha256(k, bytes('b')));
   }
+});
+
+test('memo: two inputs whose hashes collide each get their own MAC (the bytes are compared, not only the hash)', () => {
+  const seen = new Map<number, Uint8Array>();
+  let pair: [Uint8Array, Uint8Array] | null = null;
+  for (let i = 0; pair === null && i < 1_000_000; i++) {
+    const input = new Uint8Array(new Uint32Array([i, Math.imul(i, 0x9e3779b1)]).buffer);
+    const earlier = seen.get(contentHash(input));
+    if (earlier) pair = [earlier, input];
+    else seen.set(contentHash(input), input);
+  }
+  assert.ok(pair, 'no colliding pair among a million 8-byte inputs');
+  const memo = memoizingBackend(DEFAULT_BACKEND);
+  const key = bytes('k');
+  for (const input of [...pair, ...pair]) assert.deepEqual(memo.hmacSha256(key, input), DEFAULT_BACKEND.hmacSha256(key, input));
+  assert.deepEqual(memo.hmacStats, { requested: 4, computed: 2 });
 });
