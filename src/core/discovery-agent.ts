@@ -16,7 +16,7 @@ import { ReplayCache } from '../crypto/replay-cache.ts';
 import { bytesToHex } from '../wire/bytes.ts';
 import { DISCOVERY_NODE_ID_AT, DISCOVERY_NODE_ID_SIZE, DISCOVERY_SIZE, discoveryChallenge, discoveryTcpPort, discoveryTimestamp } from '../wire/discovery.ts';
 import type { ConnectionMachine } from './connection-machine.ts';
-import { DiscoveryPeerTable, type PeerRecord } from './discovery-peer-table.ts';
+import { DiscoveryPeerTable, NO_PEER } from './discovery-peer-table.ts';
 import { HANDSHAKES } from './handshake-registry.ts';
 import type { AsocProfile } from './profile.ts';
 import type { RandomSource } from './random.ts';
@@ -209,7 +209,7 @@ export class DiscoveryAgent implements DatagramMachine<DiscoveryEvent> {
   /** The next announcement or the moment the stalest peer expires, whichever is first. */
   pollTimeout(): number | null {
     const stalest = this.peerTable.stalest();
-    return stalest === null ? this.nextAnnounceAt : Math.min(this.nextAnnounceAt, this.expiryOf(stalest));
+    return stalest === NO_PEER ? this.nextAnnounceAt : Math.min(this.nextAnnounceAt, this.expiryOf(stalest));
   }
 
   // ---- internals ---------------------------------------------------------------------------
@@ -221,26 +221,29 @@ export class DiscoveryAgent implements DatagramMachine<DiscoveryEvent> {
     const auth = checkDiscovery(this.keys, this.communityHash, datagram);
     if (auth !== 'ok') return auth;
     if (constantTimeEqualAt(datagram, DISCOVERY_NODE_ID_AT, this.config.nodeId, 0, DISCOVERY_NODE_ID_SIZE)) return 'own';
-    const nodeId = bytesToHex(datagram.subarray(DISCOVERY_NODE_ID_AT, DISCOVERY_NODE_ID_AT + DISCOVERY_NODE_ID_SIZE));
+    const known = this.peerTable.find(datagram, DISCOVERY_NODE_ID_AT);
     const challenge = discoveryChallenge(datagram);
     // Recorded before the rate limit is applied: a rate-limited message is spent too, so it cannot
     // be replayed once the interval has passed (from another address, to move the peer).
-    const replayKey = this.config.profile.discoveryReplayKey === 'challenge' ? challenge : `${nodeId}:${challenge}`;
+    const replayKey = this.config.profile.discoveryReplayKey === 'challenge' ? challenge : `${this.senderHex(datagram, known)}:${challenge}`;
     const freshness = this.replay.check(replayKey, this.now, discoveryTimestamp(datagram) * 1000);
     if (freshness !== 'fresh') return freshness === 'full' ? 'replay-cache-full' : freshness;
 
-    const known = this.peerTable.get(nodeId);
     const minInterval = this.config.profile.discoveryMinIntervalMs;
-    if (known && minInterval !== null && this.now - known.lastHeardAt < minInterval) return 'rate-limited';
-    if (!known && this.peerTable.size >= this.maxPeers) return 'peer-table-full';
+    if (known !== NO_PEER && minInterval !== null && this.now - this.peerTable.lastHeardAt(known) < minInterval) return 'rate-limited';
+    if (known === NO_PEER && this.peerTable.size >= this.maxPeers) return 'peer-table-full';
 
-    const type = known ? 'peer-refreshed' : 'peer-discovered';
     const tcpPort = discoveryTcpPort(datagram);
-    this.peerTable.heard(nodeId, from.address, tcpPort, this.now);
-    if (known) this.counters.refreshed++;
+    const peer = this.peerTable.heard(known, datagram, DISCOVERY_NODE_ID_AT, from.address, tcpPort, this.now);
+    if (known !== NO_PEER) this.counters.refreshed++;
     else this.counters.discovered++;
-    this.emit({ type, nodeId, address: from.address, tcpPort });
+    this.emit({ type: known !== NO_PEER ? 'peer-refreshed' : 'peer-discovered', nodeId: this.peerTable.nodeId(peer), address: from.address, tcpPort });
     return null;
+  }
+
+  /** The sender's node id in hex: the table's copy when it is a known peer, else read from the datagram. */
+  private senderHex(datagram: Uint8Array, known: number): string {
+    return known !== NO_PEER ? this.peerTable.nodeId(known) : bytesToHex(datagram.subarray(DISCOVERY_NODE_ID_AT, DISCOVERY_NODE_ID_AT + DISCOVERY_NODE_ID_SIZE));
   }
 
   private announce(): void {
@@ -256,15 +259,16 @@ export class DiscoveryAgent implements DatagramMachine<DiscoveryEvent> {
   /** Time only moves forward; every step forward first drops the peers that went stale. */
   private advanceTo(now: number): void {
     if (now > this.now) this.now = now;
-    for (let peer = this.peerTable.stalest(); peer !== null && this.now >= this.expiryOf(peer); peer = this.peerTable.stalest()) {
-      this.peerTable.delete(peer.nodeId);
+    const table = this.peerTable;
+    for (let peer = table.stalest(); peer !== NO_PEER && this.now >= this.expiryOf(peer); peer = table.stalest()) {
       this.counters.lost++;
-      this.emit({ type: 'peer-lost', nodeId: peer.nodeId, address: peer.address, tcpPort: peer.tcpPort });
+      this.emit({ type: 'peer-lost', nodeId: table.nodeId(peer), address: table.address(peer), tcpPort: table.tcpPort(peer) });
+      table.delete(peer);
     }
   }
 
-  private expiryOf(peer: PeerRecord): number {
-    return peer.lastHeardAt + this.staleAfterMs;
+  private expiryOf(peer: number): number {
+    return this.peerTable.lastHeardAt(peer) + this.staleAfterMs;
   }
 
   private emit(event: DiscoveryEvent): void {
