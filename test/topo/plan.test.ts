@@ -59,7 +59,7 @@ test('the default topology: one container per host with its roles, on the /24 th
 });
 
 test('--profile puts every node on one profile', () => {
-  const { plan } = loadTopology(`${REPO_ROOT}/${DEFAULT_TOPOLOGY}`, REPO_ROOT, 'asoc-hardened');
+  const { plan } = loadTopology(`${REPO_ROOT}/${DEFAULT_TOPOLOGY}`, REPO_ROOT, { profile: 'asoc-hardened' });
   assert.deepEqual([...new Set(plan.hosts.flatMap((h) => (h.node ? [h.node.profile] : [])))], ['asoc-hardened']);
 });
 
