@@ -27,7 +27,8 @@ export const NODE_FLAGS_HELP = `Node options:
   --community NAME        cluster name (not a secret; default "asoc-lab")
   --api-key-file FILE     the cluster's API key; or set ASOC_API_KEY. There is no default key.
   --host ADDR             listen address (default 0.0.0.0)
-  --port N                TCP port (default ${DEFAULT_TCP_PORT}; 0 picks a free one)
+  --port N                port to listen on, TCP (UDP with --transport udp) (default ${DEFAULT_TCP_PORT}; 0 picks a
+                          free one)
   --peer [NODEID@]HOST:PORT
                           a static peer, dialed and redialed forever (repeatable); NODEID pins it:
                           only that node may answer there (32 hex digits, its node id: asoc-hardened,
