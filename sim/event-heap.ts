@@ -8,8 +8,9 @@ export class ScheduledEvent {
   index = -1;
 
   constructor(
-    readonly time: number,
-    readonly seq: number,
+    /** When it runs; an event lane (event-lane.ts) moves its one entry on to its next item's time and seq. */
+    public time: number,
+    public seq: number,
     readonly action: () => void,
   ) {}
 
