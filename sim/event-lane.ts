@@ -44,7 +44,7 @@ export class EventLane {
     private readonly clock: LaneClock,
     private readonly queue: SharedQueue,
   ) {
-    this.entry = new ScheduledEvent(0, 0, this.runFirst);
+    this.entry = new ScheduledEvent(0, 0, this.runFirst, true);
   }
 
   /** Items waiting, the first included. */
@@ -77,7 +77,7 @@ export class EventLane {
     }
   }
 
-  /** The heap's entry came due: take the first item off, put the entry back for the next, run the item. */
+  /** The entry came due (it is on top of the heap): take the first item off, move the entry on to the next (or pop it), run the item. */
   private readonly runFirst = (): void => {
     const slot = this.head;
     const action = this.actions[slot] as (a: unknown, b: unknown) => void;
@@ -91,7 +91,9 @@ export class EventLane {
       this.entry.time = this.times[this.head]!;
       this.entry.seq = this.seqs[this.head]!;
       this.queue.laneBacklog--;
-      this.queue.heap.push(this.entry);
+      this.queue.heap.topMovedLater();
+    } else {
+      this.queue.heap.pop();
     }
     action(a, b);
   };

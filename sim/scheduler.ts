@@ -131,9 +131,10 @@ export class Scheduler {
 
   private step(budget: number): void {
     if (this.executed >= budget) throw new EventBudgetExceeded(this.executed, this.currentTime);
-    const event = this.heap.pop()!;
+    const event = this.heap.peek()!;
     this.currentTime = event.time;
     this.executed++;
-    event.action();
+    if (!event.lane) this.heap.pop();
+    event.action(); // a lane's entry stays on top: the lane moves it on to its next item, or pops it
   }
 }
