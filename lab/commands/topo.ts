@@ -2,6 +2,7 @@ import path from 'node:path';
 import { writeFileSync } from 'node:fs';
 import type { ProfileName } from '../../src/core/profile.ts';
 import { composeText } from '../../topo/compose.ts';
+import { COMPOSE_CHOICES, type ComposeChoice } from '../../topo/engine.ts';
 import { formatEvent } from '../../topo/events.ts';
 import { DEFAULT_FIDELITY_FILE, fidelityLine, fidelityText, simulatedFigures, writeFidelity, type FidelityLine } from '../../topo/fidelity.ts';
 import { loadScenario } from '../../scenarios/load.ts';
@@ -50,6 +51,9 @@ and routes are never touched.
 Options:
   --backend NAME  container (default) or netns (run, up and down)
   --profile NAME  every node speaks this profile instead of the file's (asoc-v1, asoc-hardened, …)
+  --compose v1|v2 which compose runs the containers: v1 is docker-compose (1.29), v2 the docker
+                  CLI's \`compose\` plugin (topo/compose-v2.sh provides it); default \$ASOC_COMPOSE,
+                  else docker-compose where installed, else v2
   --base IMAGE    the image's base (default: asoc-lab-base:local when present, made by
                   topo/base-image.sh from this machine's Node.js; else node:20-slim)
   --out DIR       run directories go here (default reports/topo)
@@ -70,9 +74,15 @@ const FLAGS = {
   'api-key-file': { type: 'string' },
   'file-addresses': { type: 'boolean' },
   backend: { type: 'string' },
+  compose: { type: 'string' },
 } as const;
 
 const BACKENDS = ['container', 'netns'] as const;
+
+function composeFlag(value: string | undefined): ComposeChoice | undefined {
+  if (value === undefined || (COMPOSE_CHOICES as readonly string[]).includes(value)) return value as ComposeChoice | undefined;
+  throw new UsageError(`--compose must be one of ${COMPOSE_CHOICES.join(', ')}, got "${value}"`);
+}
 
 const API_KEY_FILE = '/run/secrets/asoc_api_key';
 
@@ -198,8 +208,9 @@ export const topoCommand: Command = {
       else process.stdout.write(text);
       return 0;
     }
+    const compose = composeFlag(values.compose);
     const { signal, release } = abortOnSignal();
-    const options: TopoOptions = { file, repoRoot: REPO_ROOT, outDir: path.resolve(values.out ?? 'reports/topo'), profile, base: values.base, signal, log: (line) => console.log(line) };
+    const options: TopoOptions = { file, repoRoot: REPO_ROOT, outDir: path.resolve(values.out ?? 'reports/topo'), profile, base: values.base, compose, signal, log: (line) => console.log(line) };
     try {
       if (picked.name === 'down') {
         const left = await topoDown(options);

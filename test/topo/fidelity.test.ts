@@ -22,6 +22,7 @@ function run(streams: StreamFigure[]): TopoRunResult {
     topology: 'two',
     profile: null,
     composeFile: '/x/docker-compose.yml',
+    compose: 'docker-compose',
     image: { image: 'asoc-lab:local', base: 'asoc-lab-base:local', offline: true },
     hosts: [{ name: 'a', address: '198.18.2.2', roles: ['sender'], shaping: '10 Gbit/s to 198.18.2.3' }],
     simulatorOnly: ['latencyMs: the simulator\'s alone'],
