@@ -1,6 +1,7 @@
 /**
- * The simulator's fidelity: a topology's per-peer delivered throughput on real containers next to
- * the simulator's prediction for the same file, and their ratio (containers ÷ simulator). Both
+ * The simulator's fidelity: a topology's per-peer delivered throughput on real containers (or
+ * network namespaces) next to the simulator's prediction for the same file, and their ratio
+ * (real ÷ simulator). Both
  * sides use one definition: each stream's goodput from its first byte sent to the receiver's
  * receipt; per peer is the median over streams; aggregate, per workload, every delivered byte over
  * the time from its first stream's start to its last receipt, summed over workloads.
@@ -9,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runScenario } from '../scenarios/runner.ts';
 import type { Scenario } from '../scenarios/schema.ts';
+import { BACKEND_PLACES, type Backend } from './backends.ts';
 import type { TopoFigures } from './figures.ts';
 
 export interface ThroughputFigures {
@@ -19,17 +21,22 @@ export interface ThroughputFigures {
 
 export interface FidelityLine {
   topology: string;
+  /** Where the real side ran (lines written before namespaces could be measured have none: containers). */
+  backend?: Backend;
   claims: string[];
+  /** The real side's figures (on containers, or in namespaces: see backend). */
   containers: ThroughputFigures;
   simulator: ThroughputFigures;
-  /** containers ÷ simulator, per peer. */
+  /** real ÷ simulator, per peer. */
   ratio: number;
   /** How links were shaped, what the containers did not play (latency, loss …: the simulator's alone), where the simulator's CPU costs came from. */
   notes: string[];
   measuredAt: string;
 }
 
-export const DEFAULT_FIDELITY_FILE = 'reports/topo/fidelity.json';
+export const FIDELITY_FILE_NAME = 'fidelity.json';
+/** Where `asoc-lab topo fidelity` writes by default (in its --out, reports/topo) and verify reads. */
+export const DEFAULT_FIDELITY_FILE = `reports/topo/${FIDELITY_FILE_NAME}`;
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -72,12 +79,13 @@ export function simulatedFigures(scenario: Scenario, calibrationFile = defaultCa
   return { ...figures(delivered), calibration: [summary.calibration ?? 'no calibrated host', ...notices].join('; ') };
 }
 
-export function fidelityLine(scenario: Scenario, run: TopoFigures, simulated: SimulatedFigures, measuredAt: string): FidelityLine {
+export function fidelityLine(scenario: Scenario, run: TopoFigures, simulated: SimulatedFigures, measuredAt: string, backend: Backend): FidelityLine {
   const containers = figures(run.streams.filter((s) => s.error === null).map((s) => ({ workload: s.workload, bytes: s.bytes, startMs: s.startedAtMs, endMs: s.startedAtMs + s.ms })));
   const shaping = [...new Set(run.hosts.map((h) => h.shaping))].join('; ');
   const { calibration, ...simulator } = simulated;
   return {
     topology: run.topology,
+    backend,
     claims: scenario.claims,
     containers,
     simulator,
@@ -89,7 +97,7 @@ export function fidelityLine(scenario: Scenario, run: TopoFigures, simulated: Si
 
 export function fidelityText(line: FidelityLine): string {
   const f = (x: number) => x.toFixed(1);
-  return `${line.claims.join('/') || '-'} ${line.topology}: per peer ${f(line.containers.perPeerMBps)} MB/s on containers, ${f(line.simulator.perPeerMBps)} MB/s simulated, ratio ${line.ratio.toFixed(2)} (aggregate ${f(line.containers.aggregateMBps)} vs ${f(line.simulator.aggregateMBps)} MB/s, ${line.containers.streams} streams)`;
+  return `${line.claims.join('/') || '-'} ${line.topology}: per peer ${f(line.containers.perPeerMBps)} MB/s on ${BACKEND_PLACES[line.backend ?? 'container']}, ${f(line.simulator.perPeerMBps)} MB/s simulated, ratio ${line.ratio.toFixed(2)} (aggregate ${f(line.containers.aggregateMBps)} vs ${f(line.simulator.aggregateMBps)} MB/s, ${line.containers.streams} streams)`;
 }
 
 /** Reads the fidelity file (one line per topology); empty when there is none. */
@@ -101,9 +109,10 @@ export function readFidelity(file = DEFAULT_FIDELITY_FILE): FidelityLine[] {
   }
 }
 
-/** Adds or replaces the lines for their topologies in the fidelity file. */
+/** Adds or replaces the lines for their topologies and back-ends in the fidelity file. */
 export function writeFidelity(lines: readonly FidelityLine[], file = DEFAULT_FIDELITY_FILE): void {
-  const kept = readFidelity(file).filter((old) => !lines.some((l) => l.topology === old.topology));
+  const key = (l: FidelityLine) => `${l.topology} ${l.backend ?? 'container'}`;
+  const kept = readFidelity(file).filter((old) => !lines.some((l) => key(l) === key(old)));
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify({ lines: [...kept, ...lines] }, null, 2)}\n`);
 }

@@ -41,7 +41,7 @@ const scenario = parseScenario(fanoutTopology(3, '1MiB'), 'f.yaml');
 
 test('fidelity: per peer is the median over the delivered streams, aggregate all bytes over first start to last receipt, ratio containers ÷ simulator', () => {
   // Three 1 MB streams from t=0: done after 10, 5 and 2.5 ms (100, 200, 400 MB/s): 3 MB in 10 ms.
-  const line = fidelityLine({ ...scenario, claims: ['P3'] }, run([stream(100), stream(400), stream(200), stream(1, 'not sent')]), SIMULATED, '2026-01-01T00:00:00Z');
+  const line = fidelityLine({ ...scenario, claims: ['P3'] }, run([stream(100), stream(400), stream(200), stream(1, 'not sent')]), SIMULATED, '2026-01-01T00:00:00Z', 'container');
   assert.equal(line.containers.streams, 3);
   assert.equal(Math.round(line.containers.perPeerMBps), 200);
   assert.equal(Math.round(line.containers.aggregateMBps), 300);
@@ -51,8 +51,8 @@ test('fidelity: per peer is the median over the delivered streams, aggregate all
 });
 
 test('fidelity: streams one after another make a lower aggregate than the same streams at once', () => {
-  const together = fidelityLine(scenario, run([stream(100), stream(100)]), SIMULATED, 'now');
-  const apart = fidelityLine(scenario, run([stream(100), stream(100, null, 10)]), SIMULATED, 'now');
+  const together = fidelityLine(scenario, run([stream(100), stream(100)]), SIMULATED, 'now', 'container');
+  const apart = fidelityLine(scenario, run([stream(100), stream(100, null, 10)]), SIMULATED, 'now', 'container');
   assert.equal(Math.round(together.containers.aggregateMBps), 200);
   assert.equal(Math.round(apart.containers.aggregateMBps), 100);
 });
@@ -60,7 +60,7 @@ test('fidelity: streams one after another make a lower aggregate than the same s
 test('the fidelity file keeps one line per topology: a new measurement replaces the old one', () => {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'fidelity-')), 'fidelity.json');
   assert.deepEqual(readFidelity(file), []);
-  const line = (topology: string, ratio: number) => ({ ...fidelityLine(scenario, { ...run([stream(100)]), topology }, SIMULATED, 'now'), ratio });
+  const line = (topology: string, ratio: number) => ({ ...fidelityLine(scenario, { ...run([stream(100)]), topology }, SIMULATED, 'now', 'container'), ratio });
   writeFidelity([line('p3', 0.5), line('p4', 0.6)], file);
   writeFidelity([line('p3', 0.7)], file);
   assert.deepEqual(readFidelity(file).map((l) => [l.topology, l.ratio]), [['p4', 0.6], ['p3', 0.7]]);
