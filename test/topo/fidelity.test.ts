@@ -15,7 +15,7 @@ function stream(mbps: number, error: string | null = null, startedAtMs = 0): Str
   return { workload: 'w', from: 'a', to: 'b', bytes: 1e6, startedAtMs, ms: 1000 / mbps, mbps, hashChecked: error === null, error };
 }
 
-const SIMULATED = { streams: 2, perPeerMBps: 400, aggregateMBps: 800, calibration: 'reports/calibration.json' };
+const SIMULATED = { streams: 2, perPeerMBps: 400, aggregateMBps: 800, calibration: 'reports/calibration.json', collectives: [] };
 
 function run(streams: StreamFigure[]): TopoRunResult {
   return {
@@ -27,6 +27,7 @@ function run(streams: StreamFigure[]): TopoRunResult {
     hosts: [{ name: 'a', address: '198.18.2.2', roles: ['sender'], shaping: '10 Gbit/s to 198.18.2.3' }],
     simulatorOnly: ['latencyMs: the simulator\'s alone'],
     streams,
+    collectives: [],
     discovery: [],
     attacks: [],
     nodes: [],
