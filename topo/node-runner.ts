@@ -52,6 +52,7 @@ export async function runTopologyNode(options: NodeRunOptions): Promise<NodeRepo
   }
   const resolveHost: ResolveHost = options.fileAddresses ? async (peer) => assertBenchAddress(fileAddress(plan, peer), `host ${peer}`) : (peer) => addressOf(plan, peer);
   const node = await startNode(plan, host, options.apiKey, report, resolveHost);
+  await collectiveConnections(plan, name, node, resolveHost, options.stop);
   emit({ event: 'listening', name, nodeId: node.nodeIdHex });
   const otherNodes = plan.hosts.filter((h) => h.node && h.name !== name).length;
   const expectedIn = plan.streams.filter((s) => s.to === name).length;
@@ -138,6 +139,23 @@ function fileAddress(plan: ContainerPlan, name: string): string {
 
 function plainAddress(address: string): string {
   return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+}
+
+/**
+ * Waits until this node is connected to every peer it sends a collective's transfers to (or it is
+ * stopped): as in the simulator, a collective starts once its connections are up, so its completion
+ * time holds no dial and no redial after a peer that was not listening yet. A peer that does not
+ * come is left to the transfers, which then fail saying so.
+ */
+async function collectiveConnections(plan: ContainerPlan, name: string, node: AsocNode, resolveHost: ResolveHost, stop: Promise<string>): Promise<void> {
+  const receivers = [...new Set(plan.streams.filter((s) => s.from === name && s.after !== undefined).map((s) => s.to))];
+  const connected = Promise.all(
+    receivers.map(async (to) => {
+      const address = await resolveHost(to);
+      await node.waitForPeer((p) => plainAddress(p.address) === address, PEER_WAIT_MS).catch(() => {});
+    }),
+  );
+  await Promise.race([connected, stop]);
 }
 
 /** Streams received whole so far from each sender's address, and waits for a count of them. */
