@@ -38,16 +38,18 @@ function assertNothingLeft(result: TopoRunResult): void {
   assert.equal(docker(['network', 'ls', '-q', '--filter', 'label=com.docker.compose.project=asoc-lab-three-nodes-attacker']).trim(), '');
 }
 
-/** Why `docker compose` v2 cannot be tested here, or false when it answers (CI provides it with topo/compose-v2.sh). */
-function v2SkipReason(): string | false {
-  const v2 = spawnSync('docker', ['compose', 'version', '--short'], { encoding: 'utf8', timeout: 15_000 });
-  if (v2.status === 0 && /^v?2\./.test(v2.stdout.trim())) return false;
-  return `\`docker compose\` v2 is not installed (as root, topo/compose-v2.sh provides it): ${(v2.stdout + v2.stderr).trim().split('\n').at(-1) || v2.error}`;
+/** Why a compose cannot be tested here, or false when it answers (CI provides v2 with topo/compose-v2.sh; GitHub's runners have no 1.29). */
+function composeSkipReason(choice: ComposeChoice): string | false {
+  const [command, ...prefix] = choice === 'v1' ? ['docker-compose'] : ['docker', 'compose'];
+  const answer = spawnSync(command!, [...prefix, 'version', '--short'], { encoding: 'utf8', timeout: 15_000 });
+  if (answer.status === 0 && new RegExp(`^v?${choice === 'v1' ? 1 : 2}\\.`).test(answer.stdout.trim())) return false;
+  const hint = choice === 'v1' ? 'Debian\'s docker-compose package' : 'as root, topo/compose-v2.sh provides it';
+  return `compose ${choice} is not installed (${hint}): ${(answer.stdout + answer.stderr).trim().split('\n').at(-1) || answer.error}`;
 }
 
 for (const choice of ['v1', 'v2'] as const) {
   test(`compose ${choice} (${choice === 'v1' ? 'docker-compose 1.29' : '`docker compose`'}) config accepts the repository's docker-compose.yml`, { skip }, async (t) => {
-    const reason = choice === 'v2' ? v2SkipReason() : false;
+    const reason = composeSkipReason(choice);
     if (reason) return t.skip(reason);
     const [command, ...prefix] = await findCompose(choice);
     const resolved = execFileSync(command!, [...prefix, '-f', path.join(REPO_ROOT, 'docker-compose.yml'), 'config'], { encoding: 'utf8', cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -78,7 +80,7 @@ test('asoc-hardened on the same containers: the stream still arrives whole, the 
 });
 
 test('with `docker compose` v2 as the compose tool: the three containers stream, discover and replay as with 1.29, nothing left', { skip }, async (t) => {
-  const reason = v2SkipReason();
+  const reason = composeSkipReason('v2');
   if (reason) return t.skip(reason);
   const result = await run(undefined, 'v2');
   assert.equal(result.compose, 'docker compose');
