@@ -44,7 +44,7 @@ function composeSkipReason(choice: ComposeChoice): string | false {
   const answer = spawnSync(command!, [...prefix, 'version', '--short'], { encoding: 'utf8', timeout: 15_000 });
   if (answer.status === 0 && new RegExp(`^v?${choice === 'v1' ? 1 : 2}\\.`).test(answer.stdout.trim())) return false;
   const hint = choice === 'v1' ? 'Debian\'s docker-compose package' : 'as root, topo/compose-v2.sh provides it';
-  return `compose ${choice} is not installed (${hint}): ${(answer.stdout + answer.stderr).trim().split('\n').at(-1) || answer.error}`;
+  return `compose ${choice} is not installed (${hint}): ${`${answer.stdout ?? ''}${answer.stderr ?? ''}`.trim().split('\n').at(-1) || answer.error}`;
 }
 
 for (const choice of ['v1', 'v2'] as const) {
