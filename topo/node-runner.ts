@@ -12,7 +12,8 @@
 import { createHash } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { PROFILES } from '../src/core/profile.ts';
-import { AsocNode } from '../src/net/node.ts';
+import { AsocNode, type AsocNodeOptions } from '../src/net/node.ts';
+import { SttUdpNode } from '../src/net/stt-udp-node.ts';
 import type { IncomingStream } from '../src/driver/incoming-stream.ts';
 import { assertBenchAddress } from './bench-net.ts';
 import type { NodeReport, TopoEvent } from './events.ts';
@@ -43,7 +44,7 @@ export async function runTopologyNode(options: NodeRunOptions): Promise<NodeRepo
   const { plan, name, emit } = options;
   const host = plan.hosts.find((h) => h.name === name);
   if (!host) throw new UnknownHostError(`topology ${plan.name} has no host "${name}" (hosts: ${plan.hosts.map((h) => h.name).join(', ')})`);
-  const report: NodeReport = { name, address: host.address, profile: host.node?.profile ?? null, nodeId: null, discovered: [], peers: [], sent: [], received: [], authFailures: 0, errors: [] };
+  const report: NodeReport = { name, address: host.address, profile: host.node?.profile ?? null, transport: host.node?.transport ?? null, nodeId: null, discovered: [], peers: [], sent: [], received: [], authFailures: 0, errors: [] };
   if (!host.node) {
     emit({ event: 'listening', name, nodeId: null });
     emit({ event: 'done', name });
@@ -95,10 +96,13 @@ export async function runTopologyNode(options: NodeRunOptions): Promise<NodeRepo
 /** A host's address by its name, checked against 198.18.0.0/15. */
 type ResolveHost = (name: string) => Promise<string>;
 
-async function startNode(plan: ContainerPlan, host: PlannedHost, apiKey: Uint8Array, report: NodeReport, resolveHost: ResolveHost): Promise<AsocNode> {
+/** A node over either transport (stt over UDP, or any profile over TCP). */
+type TopologyNode = AsocNode | SttUdpNode;
+
+async function startNode(plan: ContainerPlan, host: PlannedHost, apiKey: Uint8Array, report: NodeReport, resolveHost: ResolveHost): Promise<TopologyNode> {
   const spec = host.node!;
   const peers = await Promise.all(spec.peers.map(async (peer) => `${await resolveHost(peer)}:${plan.hosts.find((h) => h.name === peer)!.node!.port}`));
-  const node = new AsocNode({
+  const options: AsocNodeOptions = {
     community: spec.community,
     apiKey,
     host: '0.0.0.0',
@@ -107,7 +111,8 @@ async function startNode(plan: ContainerPlan, host: PlannedHost, apiKey: Uint8Ar
     discovery: spec.discovery === false ? false : { port: spec.discovery.port, broadcastAddress: plan.subnet.broadcast },
     profile: PROFILES[spec.profile],
     limits: { chunkSize: spec.chunkBytes },
-  });
+  };
+  const node = spec.transport === 'udp' ? new SttUdpNode(options) : new AsocNode(options);
   node.on('discovered', (e) => {
     const address = plainAddress(e.address);
     if (!report.discovered.includes(address)) report.discovered.push(address);
@@ -147,7 +152,7 @@ function plainAddress(address: string): string {
  * time holds no dial and no redial after a peer that was not listening yet. A peer that does not
  * come is left to the transfers, which then fail saying so.
  */
-async function collectiveConnections(plan: ContainerPlan, name: string, node: AsocNode, resolveHost: ResolveHost, stop: Promise<string>): Promise<void> {
+async function collectiveConnections(plan: ContainerPlan, name: string, node: TopologyNode, resolveHost: ResolveHost, stop: Promise<string>): Promise<void> {
   const receivers = [...new Set(plan.streams.filter((s) => s.from === name && s.after !== undefined).map((s) => s.to))];
   const connected = Promise.all(
     receivers.map(async (to) => {
@@ -187,7 +192,7 @@ async function arrived(plan: ContainerPlan, index: number, arrivals: Arrivals, r
 }
 
 /** Sends one stream once `ready` resolves (its start time passed and what it depends on arrived). */
-async function send(node: AsocNode, stream: PlannedStream, report: NodeReport, resolveHost: ResolveHost, ready: Promise<void>): Promise<void> {
+async function send(node: TopologyNode, stream: PlannedStream, report: NodeReport, resolveHost: ResolveHost, ready: Promise<void>): Promise<void> {
   const entry = { workload: stream.workload, to: stream.to, bytes: 0, startedAtMs: 0, ms: 0, sha256: '', confirmed: false };
   try {
     await ready;

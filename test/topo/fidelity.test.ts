@@ -21,6 +21,7 @@ function run(streams: StreamFigure[]): TopoRunResult {
   return {
     topology: 'two',
     profile: null,
+    transport: 'tcp',
     composeFile: '/x/docker-compose.yml',
     compose: 'docker-compose',
     image: { image: 'asoc-lab:local', base: 'asoc-lab-base:local', offline: true },
