@@ -8,7 +8,9 @@
  * - ring-all-reduce: N participants in ring order reduce a tensor of T bytes in 2(N − 1) steps of
  *   ⌈T / N⌉; in step s participant i sends to i + 1 the chunk it received in step s − 1 (the
  *   reduce-scatter's partial sums, then the all-gather's results). On one switch the ideal is the
- *   bandwidth-optimal 2(N − 1)/N × T / rate.
+ *   bandwidth-optimal 2(N − 1)/N × T / rate. With `steps` only the first steps run (1: one tensor
+ *   round, every participant sends one chunk to the next at once: what a cluster of thousands can
+ *   afford to simulate).
  * - parameter-server: every worker sends T to the server (fan-in); once the server has all of
  *   them it sends T back to every worker (fan-out). Ideal on one switch: 2 × workers × T / rate.
  * - pipeline: stages in order pass M micro-batches of T down the line: stage i forwards
@@ -36,6 +38,8 @@ export interface CollectivePlanInput {
   server?: string;
   /** pipeline: micro-batches. */
   microBatches?: number;
+  /** ring-all-reduce: how many of its 2(N − 1) steps run (default all). */
+  steps?: number;
 }
 
 export class CollectivePlanError extends Error {
@@ -48,7 +52,7 @@ export function planCollective(input: CollectivePlanInput): PlannedTransfer[] {
   if (new Set(p).size !== p.length) throw new CollectivePlanError(`${input.kind}: a participant is named twice`);
   switch (input.kind) {
     case 'ring-all-reduce':
-      return ringAllReduce(p, bytes);
+      return ringAllReduce(p, bytes, input.steps ?? 2 * (p.length - 1));
     case 'parameter-server':
       return parameterServer(p, bytes, input.server);
     case 'pipeline':
@@ -58,12 +62,13 @@ export function planCollective(input: CollectivePlanInput): PlannedTransfer[] {
   }
 }
 
-function ringAllReduce(p: readonly string[], bytes: number): PlannedTransfer[] {
+function ringAllReduce(p: readonly string[], bytes: number, steps: number): PlannedTransfer[] {
   const n = p.length;
+  if (!(Number.isInteger(steps) && steps >= 1 && steps <= 2 * (n - 1))) throw new CollectivePlanError(`a ring all-reduce on ${n} participants has 1 to ${2 * (n - 1)} steps, got ${steps}`);
   const chunk = Math.ceil(bytes / n);
   const transfers: PlannedTransfer[] = [];
   // Transfer (step s, participant i) is at index s × n + i; it waits for what i received in step s − 1.
-  for (let s = 0; s < 2 * (n - 1); s++) {
+  for (let s = 0; s < steps; s++) {
     for (let i = 0; i < n; i++) transfers.push({ from: p[i]!, to: p[(i + 1) % n]!, bytes: chunk, phase: s, after: s === 0 ? [] : [(s - 1) * n + ((i + n - 1) % n)] });
   }
   return transfers;

@@ -96,7 +96,7 @@ class Collective {
     private readonly nodes: ReadonlyMap<string, ScenarioNode>,
     readonly participants: readonly string[],
   ) {
-    this.plan = planCollective({ kind: spec.kind, participants, bytes: spec.bytes, ...(spec.server ? { server: spec.server } : {}), microBatches: spec.microBatches });
+    this.plan = planCollective({ kind: spec.kind, participants, bytes: spec.bytes, ...(spec.server ? { server: spec.server } : {}), microBatches: spec.microBatches, ...(spec.steps === undefined ? {} : { steps: spec.steps }) });
     this.loads = this.plan.map((t) => ({ phase: t.phase, bytes: t.bytes, channels: network.path(t.from, t.to) }));
     this.hosts = [...new Set(this.plan.flatMap((t) => [t.from, t.to]))].map((name) => network.host(name).host);
     this.hostByAddress = new Map(this.hosts.map((h) => [h.addressText, h.name]));

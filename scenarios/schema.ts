@@ -14,7 +14,7 @@
  *     [switches]: [{ name, hosts: all | [host or group, …], [port: {…channel}] }]
  *   nodes:     [{ on: host(s), [community], [apiKey], [profile], [port], [chunkBytes], [peers], [discovery], [startWithinMs] }]
  *   [workloads]: [{ name, from, to: node(s) | all, bytes, [chunkBytes], [atMs], [repeat: {count, everyMs}], [retries] }]
- *   [collectives]: [{ name, kind: ring-all-reduce | parameter-server | pipeline | all-to-all, nodes: node(s) | all, bytes, [server], [microBatches], [chunkBytes], [atMs] }]
+ *   [collectives]: [{ name, kind: ring-all-reduce | parameter-server | pipeline | all-to-all, nodes: node(s) | all, bytes, [server], [microBatches], [steps], [chunkBytes], [atMs] }]
  *   [events]:  [{ atMs, action: partition|hold|heal, [between: [side, side]] }]
  *   [attacks]: [{ name, from: host without a node, target: node, [replayTo: nodes] }]   (run on containers only)
  *
@@ -205,6 +205,8 @@ const collectiveSchema = z.strictObject({
   server: identifier.optional(),
   /** pipeline: micro-batches passed down the stages. */
   microBatches: positiveInt.default(1),
+  /** ring-all-reduce: run only its first steps of 2(N − 1) (1: one tensor round). Default all. */
+  steps: positiveInt.optional(),
   chunkBytes: bytes.optional(),
   atMs: ms.default(0),
 });
@@ -332,7 +334,12 @@ function checkReferences(scenario: Scenario, report: Report): void {
         if (participants.includes(collective.server)) report(['collectives', i, 'nodes'], `the server "${collective.server}" cannot also be a worker`);
       }
     } else if (collective.server !== undefined) report(['collectives', i, 'server'], `only a parameter-server has a server, not ${collective.kind}`);
-    if (new Set(participants).size < 2) report(['collectives', i, 'nodes'], `a collective needs at least 2 participants, got ${new Set(participants).size}`);
+    const distinct = new Set(participants).size;
+    if (distinct < 2) report(['collectives', i, 'nodes'], `a collective needs at least 2 participants, got ${distinct}`);
+    if (collective.steps !== undefined) {
+      if (collective.kind !== 'ring-all-reduce') report(['collectives', i, 'steps'], `only a ring-all-reduce has steps, not ${collective.kind}`);
+      else if (distinct >= 2 && collective.steps > 2 * (distinct - 1)) report(['collectives', i, 'steps'], `a ring all-reduce on ${distinct} nodes has ${2 * (distinct - 1)} steps, got ${collective.steps}`);
+    }
   });
   scenario.attacks.forEach((attack, i) => {
     hostRefsAt(attack.from, ['attacks', i, 'from']);

@@ -15,7 +15,7 @@
 import { Barrier } from './barrier.ts';
 import type { Packet } from './packet.ts';
 import type { SimRandom } from './random.ts';
-import type { Scheduler } from './scheduler.ts';
+import type { EventLane, Scheduler } from './scheduler.ts';
 import type { DropReason, PacketEvent, Trace } from './trace.ts';
 
 export interface ChannelOptions {
@@ -75,6 +75,8 @@ export class Channel {
   private readonly scheduler: Scheduler;
   private readonly trace: Trace;
   private readonly random: SimRandom;
+  /** Packets on their way, in arrival order (reordered ones go round it, through the heap). */
+  private readonly arrivals: EventLane;
   private readonly barrier = new Barrier();
   private readonly rules: FaultRule[] = [];
   private tap: Tap | null = null;
@@ -90,6 +92,7 @@ export class Channel {
   ) {
     this.options = { ...DEFAULT_CHANNEL_OPTIONS, ...options };
     this.scheduler = context.scheduler;
+    this.arrivals = context.scheduler.lane();
     this.trace = context.trace;
     this.random = context.random;
     this.id = this.trace.registerLink(name);
@@ -182,15 +185,15 @@ export class Channel {
       this.lastArrival = arrival;
     }
     arrival += extraDelay;
-    this.scheduler.at(arrival, () => this.arrive(packet, 'deliver'));
-    if (random.chance(options.duplicate)) this.scheduler.at(arrival, () => this.arrive(packet, 'duplicate'));
+    this.arrivals.push(arrival, this.arrive, packet, 'deliver');
+    if (random.chance(options.duplicate)) this.arrivals.push(arrival, this.arrive, packet, 'duplicate');
   }
 
-  private arrive(packet: Packet, kind: 'deliver' | 'duplicate'): void {
+  private readonly arrive = (packet: Packet, kind: 'deliver' | 'duplicate'): void => {
     this.counts.delivered++;
     this.record(kind, packet);
     this.deliver(packet);
-  }
+  };
 
   private drop(packet: Packet, reason: DropReason): void {
     this.counts.dropped++;

@@ -10,7 +10,7 @@
  * bench/calibration-file.ts: the simulator takes costs, never files).
  */
 import type { Packet } from './packet.ts';
-import type { Scheduler } from './scheduler.ts';
+import type { EventLane, Scheduler } from './scheduler.ts';
 
 export interface CpuCosts {
   sendPerFrameMs: number;
@@ -37,7 +37,11 @@ export const FREE_CPU: Readonly<CpuCosts> = {
 /** Received frames that may wait for the CPU before more are dropped (Linux netdev_max_backlog). */
 export const DEFAULT_RECEIVE_BACKLOG_FRAMES = 1000;
 
+const runTask = (task: () => void): void => task();
+
 export class Cpu {
+  /** Queued work, in the order it finishes (one FIFO resource: finishing times never go down). */
+  private readonly work: EventLane;
   private freeAt = 0;
   private busy = 0;
   private receiveBacklog = 0;
@@ -47,7 +51,9 @@ export class Cpu {
     private readonly scheduler: Scheduler,
     readonly costs: Readonly<CpuCosts>,
     private readonly receiveBacklogFrames = DEFAULT_RECEIVE_BACKLOG_FRAMES,
-  ) {}
+  ) {
+    this.work = scheduler.lane();
+  }
 
   /** Received frames dropped so far because the backlog was full. */
   get droppedFrames(): number {
@@ -61,18 +67,12 @@ export class Cpu {
 
   /** Runs `task` once `costMs` of CPU time has been spent on it, after all work queued before it. */
   run(costMs: number, task: () => void): void {
-    const now = this.scheduler.now;
-    if (costMs === 0 && this.freeAt <= now) {
-      task();
-      return;
-    }
-    this.freeAt = Math.max(this.freeAt, now) + costMs;
-    this.busy += costMs;
-    this.scheduler.at(this.freeAt, task);
+    this.queueWork(costMs, runTask, task, undefined);
   }
 
-  send(packet: Packet, task: () => void): void {
-    this.run(this.costs.sendPerFrameMs + this.costs.sendPerByteMs * packet.payload.length, task);
+  /** Runs `task(packet)` once the CPU has sent the packet. */
+  send(packet: Packet, task: (packet: Packet) => void): void {
+    this.queueWork(this.costs.sendPerFrameMs + this.costs.sendPerByteMs * packet.payload.length, task, packet, undefined);
   }
 
   /**
@@ -90,10 +90,24 @@ export class Cpu {
       return true;
     }
     this.receiveBacklog++;
-    this.run(costMs, () => {
-      this.receiveBacklog--;
-      task(packet);
-    });
+    this.queueWork(costMs, this.received, task, packet);
     return true;
+  }
+
+  private readonly received = (task: (packet: Packet) => void, packet: Packet): void => {
+    this.receiveBacklog--;
+    task(packet);
+  };
+
+  /** Runs `action(a, b)` after `costMs` of CPU time, behind the work queued before it (at once when free and idle). */
+  private queueWork<A, B>(costMs: number, action: (a: A, b: B) => void, a: A, b: B): void {
+    const now = this.scheduler.now;
+    if (costMs === 0 && this.freeAt <= now) {
+      action(a, b);
+      return;
+    }
+    this.freeAt = Math.max(this.freeAt, now) + costMs;
+    this.busy += costMs;
+    this.work.push(this.freeAt, action, a, b);
   }
 }

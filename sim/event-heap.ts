@@ -8,9 +8,12 @@ export class ScheduledEvent {
   index = -1;
 
   constructor(
-    readonly time: number,
-    readonly seq: number,
+    /** When it runs; an event lane (event-lane.ts) moves its one entry on to its next item's time and seq. */
+    public time: number,
+    public seq: number,
     readonly action: () => void,
+    /** An event lane's entry: the scheduler leaves it on top of the heap for its action to move on or pop. */
+    readonly lane = false,
   ) {}
 
   get pending(): boolean {
@@ -43,6 +46,11 @@ export class EventHeap {
     const top = this.items[0];
     if (top !== undefined) this.removeAt(0);
     return top;
+  }
+
+  /** The top entry's key moved later (an event lane's next item): restores the order, cheaper than pop and push. */
+  topMovedLater(): void {
+    this.siftDown(0);
   }
 
   remove(event: ScheduledEvent): void {

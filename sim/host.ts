@@ -117,7 +117,7 @@ export class Host implements StackHost {
 
   /** Sends a packet: CPU first, then the channel towards its destination (every interface for broadcast). */
   transmit(packet: Packet): void {
-    this.cpu.send(packet, () => this.route(packet));
+    this.cpu.send(packet, this.route);
   }
 
   /** A channel delivers a packet to this host. */
@@ -129,7 +129,7 @@ export class Host implements StackHost {
     if (!this.cpu.receive(packet, this.demultiplex)) this.event('cpu.backlog-drop');
   }
 
-  private route(packet: Packet): void {
+  private readonly route = (packet: Packet): void => {
     if (packet.dst === BROADCAST_ADDRESS) {
       for (const channel of this.interfaces) channel.offer(packet);
       return;
@@ -137,7 +137,7 @@ export class Host implements StackHost {
     const channel = this.routes.get(packet.dst) ?? (packet.dst !== this.address && this.lan?.reaches(packet.dst) ? this.lan.uplink : undefined);
     if (channel === undefined) this.event('ip.unroutable', { dst: this.addresses.textOf(packet.dst) });
     else channel.offer(packet);
-  }
+  };
 
   private readonly demultiplex = (packet: Packet): void => {
     if (packet.protocol === Protocol.TCP) this.tcp.segmentArrived(packet);

@@ -45,7 +45,8 @@ export class ChunkQueue {
     const index = this.find(offset);
     const chunk = this.chunks[index]!;
     const from = offset - this.starts[index]!;
-    return chunk.subarray(from, Math.min(chunk.length, from + maxLength));
+    const to = Math.min(chunk.length, from + maxLength);
+    return from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to); // a whole chunk as it is: no new view
   }
 
   /** Exactly `length` bytes from `offset`: a view when they lie in one chunk, a copy otherwise. */

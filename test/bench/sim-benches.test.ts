@@ -18,6 +18,7 @@ test('sim-events: the whole transfer arrives; events, goodput and memory are cou
   const b = await runSimEventsBench({ mebibytes: 2, hash: false });
   assert.equal(a.simulatedMiB, 2);
   assert.ok(a.events > 1000 && a.eventsPerSecond > 0 && a.rssMiB > 0);
+  assert.ok(a.cpuMs >= 0 && a.eventsPerCpuSecond > 0, 'CPU time is measured beside wall time');
   assert.ok(a.simulatedGoodputGbps > 0 && a.simulatedGoodputGbps <= 10, `${a.simulatedGoodputGbps} Gbit/s on a 10 Gbit/s link`);
   assert.equal(a.simulatedMs, b.simulatedMs, 'the trace hash changes nothing simulated');
   await assert.rejects(runSimEventsBench({ mebibytes: 0, hash: true }), RangeError);
@@ -29,7 +30,7 @@ test('sim-scale: each point in its own process, ring and discovery up to the dis
   const [ring, discovery] = report.points as Extract<ScalePoint, { outcome: 'done' }>[];
   assert.equal(ring!.connections, 12);
   assert.equal(discovery!.connections, expectedScaleConnections(12, 3));
-  for (const p of [ring!, discovery!]) assert.ok(p.events > 0 && p.eventsPerSecond > 0 && p.peakRssPerNodeKiB > 0 && /^[0-9a-f]{64}$/.test(p.traceHash!), p.kind);
+  for (const p of [ring!, discovery!]) assert.ok(p.events > 0 && p.eventsPerSecond > 0 && p.cpuMs > 0 && p.peakRssPerNodeKiB > 0 && /^[0-9a-f]{64}$/.test(p.traceHash!), p.kind);
   assert.match(report.discoveryLimit, /^broadcast discovery is O\(N²\)/);
 
   const request = { kind: 'discovery', nodes: 12, seed: SIM_SCALE_DEFAULTS.seed, peers: 3, virtualMs: 0, chunkBytes: 1, hash: true } as const;

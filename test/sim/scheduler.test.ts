@@ -114,3 +114,44 @@ test('runNext runs exactly the next event and says false once none is left', () 
   assert.equal(scheduler.now, 3);
   assert.equal(scheduler.eventsExecuted, 2);
 });
+
+test('lane events run in the same (time, scheduling order) order as heap events, across lanes and out-of-order items', () => {
+  // The same random schedule, once through lanes and at() mixed, once through at() only: the orders must match.
+  const run = (useLanes: boolean): string[] => {
+    const scheduler = new Scheduler();
+    const lanes = [scheduler.lane(), scheduler.lane(), scheduler.lane()];
+    const lastTime = [0, 0, 0];
+    const log: string[] = [];
+    let state = 99;
+    const next = (): number => (state = (state * 1103515245 + 12345) % 2 ** 31);
+    const record = (id: number, tag: string): void => void log.push(`${id}${tag}@${scheduler.now}`);
+    let id = 0;
+    const schedule = (): void => {
+      const lane = next() % 4;
+      // Mostly non-decreasing per lane; one in eight earlier than the lane's last (it must go round the lane).
+      const time = lane < 3 && next() % 8 !== 0 ? (lastTime[lane] = Math.max(lastTime[lane]!, scheduler.now) + (next() % 3)) : scheduler.now + (next() % 5);
+      const me = id++;
+      if (useLanes && lane < 3) lanes[lane]!.push(time, record, me, '');
+      else scheduler.at(time, () => record(me, ''));
+    };
+    for (let i = 0; i < 300; i++) schedule();
+    scheduler.at(1, () => {
+      for (let i = 0; i < 300; i++) schedule(); // scheduled while running, interleaved with queued items
+    });
+    assert.equal(scheduler.pendingEvents, 301);
+    scheduler.runUntilIdle();
+    assert.equal(scheduler.pendingEvents, 0);
+    assert.equal(scheduler.eventsExecuted, 601);
+    return log;
+  };
+  const withLanes = run(true);
+  assert.equal(withLanes.length, 600);
+  assert.deepEqual(withLanes, run(false));
+});
+
+test('a lane refuses a time in the past, as at() does', () => {
+  const scheduler = new Scheduler();
+  const lane = scheduler.lane();
+  scheduler.runUntilTime(10);
+  assert.throws(() => lane.push(5, () => {}, undefined, undefined), RangeError);
+});

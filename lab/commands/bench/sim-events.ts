@@ -7,6 +7,7 @@ export function printSimEventsSummary(r: SimEventsReport): void {
   console.log(`${r.scenario}${r.traceHash ? ', trace hashed' : ''}; ${r.machine.cpuModel}, node ${r.machine.nodeVersion}`);
   console.log(`${r.simulatedMiB} MiB in ${(r.simulatedMs / 1000).toFixed(3)} s of virtual time (${r.simulatedGoodputGbps.toFixed(2)} Gbit/s simulated)`);
   console.log(`${r.events.toLocaleString('en-US')} events in ${(r.wallMs / 1000).toFixed(2)} s wall: ${r.eventsPerSecond.toLocaleString('en-US')} events/s, ${r.simulatedMiBPerWallSecond.toFixed(0)} simulated MiB per wall second`);
+  console.log(`CPU ${(r.cpuMs / 1000).toFixed(2)} s: ${r.eventsPerCpuSecond.toLocaleString('en-US')} events per CPU second`);
   console.log(`heap ${r.heapUsedMiB.toFixed(0)} MiB, RSS ${r.rssMiB.toFixed(0)} MiB`);
 }
 

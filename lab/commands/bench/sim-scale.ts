@@ -6,13 +6,13 @@ import { benchCli, printTable } from './bench-cli.ts';
 const count = (n: number) => n.toLocaleString('en-US');
 
 function pointRow(p: ScalePoint): string[] {
-  if (p.outcome !== 'done') return [p.kind, count(p.nodes), p.outcome, p.detail, '', '', '', ''];
-  return [p.kind, count(p.nodes), 'done', (p.wallMs / 1000).toFixed(2), count(p.events), count(p.eventsPerSecond), count(p.peakRssMiB), count(p.peakRssPerNodeKiB)];
+  if (p.outcome !== 'done') return [p.kind, count(p.nodes), p.outcome, p.detail, '', '', '', '', ''];
+  return [p.kind, count(p.nodes), 'done', (p.wallMs / 1000).toFixed(2), (p.cpuMs / 1000).toFixed(2), count(p.events), count(p.eventsPerSecond), count(p.peakRssMiB), count(p.peakRssPerNodeKiB)];
 }
 
 export function printSimScaleSummary(r: SimScaleReport): void {
   console.log(`seed ${r.options.seed}; ${r.machine.cpuModel}, node ${r.machine.nodeVersion}`);
-  printTable([['kind', 'nodes', 'outcome', 'wall s', 'events', 'events/s', 'peak RSS MiB', 'KiB/node'], ...r.points.map(pointRow)], 3);
+  printTable([['kind', 'nodes', 'outcome', 'wall s', 'CPU s', 'events', 'events/s', 'peak RSS MiB', 'KiB/node'], ...r.points.map(pointRow)], 3);
   console.log(r.discoveryLimit);
 }
 
