@@ -246,6 +246,16 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
     return this.inbound.size;
   }
 
+  /** True when prepareFrames has work to do: the session protects frames and can make their cipher contexts ahead. */
+  get framesToPrepare(): boolean {
+    return this.stateValue === 'established' && this.protection?.unprepared === true;
+  }
+
+  /** Makes the cipher contexts of the next frames now; a driver calls it when nothing waits, so frames to come skip that work. */
+  prepareFrames(): void {
+    if (this.stateValue === 'established') this.protection?.prepare?.();
+  }
+
   // ---- input -------------------------------------------------------------------------------
 
   receive(bytes: Uint8Array, now: number): void {
