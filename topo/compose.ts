@@ -6,7 +6,8 @@
  *
  * Variables a run sets (all optional, empty by default): ASOC_IMAGE (image name), ASOC_BASE (the
  * Dockerfile's BASE), ASOC_NPM_OFFLINE (1: npm ci from topo/npm-cache), ASOC_TOPO_PROFILE (every
- * node's profile instead of the file's), ASOC_TOPO_HOLD (1: workloads wait for SIGUSR1, sent once
+ * node's profile instead of the file's), ASOC_TOPO_TRANSPORT (every node's transport: tcp, or udp
+ * for stt), ASOC_TOPO_HOLD (1: workloads wait for SIGUSR1, sent once
  * the links are shaped).
  */
 import { stringify } from 'yaml';
@@ -30,7 +31,7 @@ export interface ComposeOptions {
 export function composeText(plan: ContainerPlan, options: ComposeOptions): string {
   // Shared by every service: written once, as YAML anchors, and referred to after.
   const build = { context: options.context, args: { BASE: '${ASOC_BASE:-node:20-slim}', NPM_OFFLINE: '${ASOC_NPM_OFFLINE:-}' } };
-  const environment = { ASOC_TOPO_PROFILE: '${ASOC_TOPO_PROFILE:-}', ASOC_TOPO_HOLD: '${ASOC_TOPO_HOLD:-}' };
+  const environment = { ASOC_TOPO_PROFILE: '${ASOC_TOPO_PROFILE:-}', ASOC_TOPO_TRANSPORT: '${ASOC_TOPO_TRANSPORT:-}', ASOC_TOPO_HOLD: '${ASOC_TOPO_HOLD:-}' };
   const secrets = [API_KEY_SECRET];
   const services = Object.fromEntries(
     plan.hosts.map((host) => [

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { composeText } from './compose.ts';
 import { compose, docker, EngineError, exec, lines, type Engine } from './engine.ts';
 import { parseEvents, type NodeReport, type TopoEvent } from './events.ts';
-import type { ContainerPlan, PlannedHost } from './plan.ts';
+import type { ContainerPlan, PlannedHost, Transport } from './plan.ts';
 import { prepareRunDir } from './run-dir.ts';
 import { shapingCommands } from './shaping.ts';
 import { unnamedImages } from './image.ts';
@@ -33,11 +33,11 @@ export function projectName(topology: string): string {
 }
 
 /** Writes the run directory: the compose file (build context: the repository) and a fresh random API key. */
-export function prepareDeployment(plan: ContainerPlan, engine: Engine, options: { repoRoot: string; topologyPath: string; mountFrom: string | null; outDir: string; profile?: ProfileName | undefined }): Deployment {
+export function prepareDeployment(plan: ContainerPlan, engine: Engine, options: { repoRoot: string; topologyPath: string; mountFrom: string | null; outDir: string; profile?: ProfileName | undefined; transport?: Transport | undefined }): Deployment {
   const { dir, keyFile } = prepareRunDir(options.outDir, plan.name);
   const file = path.join(dir, 'docker-compose.yml');
   writeFileSync(file, composeText(plan, { topologyPath: options.topologyPath, mountFrom: options.mountFrom, context: options.repoRoot, keyFile }));
-  return { plan, engine, project: { name: projectName(plan.name), file }, dir, env: { ASOC_TOPO_PROFILE: options.profile ?? '', ASOC_TOPO_HOLD: '1' } };
+  return { plan, engine, project: { name: projectName(plan.name), file }, dir, env: { ASOC_TOPO_PROFILE: options.profile ?? '', ASOC_TOPO_TRANSPORT: options.transport ?? '', ASOC_TOPO_HOLD: '1' } };
 }
 
 export async function up(dep: Deployment, signal?: AbortSignal): Promise<void> {

@@ -33,6 +33,8 @@ export interface NodeReport {
   name: string;
   address: string;
   profile: string | null;
+  /** What carried its connections (null: no node on this host). */
+  transport: 'tcp' | 'udp' | null;
   nodeId: string | null;
   /** Addresses of the nodes discovery found. */
   discovered: string[];

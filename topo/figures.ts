@@ -34,6 +34,8 @@ export interface AttackFigure {
 export interface TopoFigures {
   topology: string;
   profile: string | null;
+  /** What carried the nodes' connections. */
+  transport: 'tcp' | 'udp';
   hosts: { name: string; address: string; roles: string[]; shaping: string }[];
   simulatorOnly: string[];
   streams: StreamFigure[];
@@ -46,6 +48,7 @@ export interface TopoFigures {
 
 /** The figures of a run from the nodes' reports (a host without one is a problem). */
 export function topoFigures(plan: ContainerPlan, reports: ReadonlyMap<string, NodeReport>, attacks: AttackFigure[], profile: string | null): TopoFigures {
+  const transport = plan.hosts.some((h) => h.node?.transport === 'udp') ? 'udp' : 'tcp';
   const problems: string[] = [];
   const addressOf = new Map(plan.hosts.map((h) => [h.name, h.address]));
   for (const host of plan.hosts) if (!reports.has(host.name)) problems.push(`${host.name} left no report`);
@@ -70,6 +73,7 @@ export function topoFigures(plan: ContainerPlan, reports: ReadonlyMap<string, No
   return {
     topology: plan.name,
     profile,
+    transport,
     hosts: plan.hosts.map((h) => ({ name: h.name, address: h.address, roles: h.roles, shaping: describeRates(h.egress) })),
     simulatorOnly: plan.simulatorOnly,
     streams,
@@ -98,7 +102,8 @@ export function hostLine(host: PlannedHost): string {
 
 /** The run as a person reads it: a heading naming where it ran, the figures, the teardown line, the problems. */
 export function figuresText(result: TopoFigures, where: string, teardown: string): string {
-  const out = [`topology ${result.topology} on ${where}${result.profile ? ` (every node ${result.profile})` : ''}`];
+  const over = result.transport === 'udp' ? ' over UDP' : '';
+  const out = [`topology ${result.topology} on ${where}${result.profile ? ` (every node ${result.profile}${over})` : over ? ` (every node${over})` : ''}`];
   if (result.streams.length > 0) {
     out.push('streams (MB = 10^6 bytes; goodput from the first byte sent to the receiver\'s receipt):');
     for (const s of result.streams) out.push(`  ${s.workload} ${s.from} → ${s.to}: ${s.error ? `FAILED: ${s.error}` : `${(s.bytes / 1e6).toFixed(1)} MB in ${(s.ms / 1000).toFixed(2)} s, ${s.mbps.toFixed(1)} MB/s, SHA-256 checked`}`);

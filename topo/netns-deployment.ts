@@ -15,7 +15,7 @@ import { exec, lines, TopoEnvironmentError } from './engine.ts';
 import { parseEvents, type NodeReport, type TopoEvent } from './events.ts';
 import type { AttackFigure } from './figures.ts';
 import { hostNamespace, netnsShapingCommands, setupCommands, topologyPrefix } from './netns.ts';
-import type { ContainerPlan, PlannedHost } from './plan.ts';
+import type { ContainerPlan, PlannedHost, Transport } from './plan.ts';
 
 const POLL_MS = 250;
 const STOP_GRACE_MS = 15_000;
@@ -93,7 +93,7 @@ export async function shapeNamespaces(plan: ContainerPlan): Promise<void> {
  * `ip netns exec` runs it in place, so the pid is the node's. Detached: a Ctrl-C at the terminal
  * reaches the run (which then tears down), not the nodes.
  */
-export function startNodes(plan: ContainerPlan, options: { repoRoot: string; topologyFile: string; dir: string; keyFile: string; profile?: ProfileName | undefined; keepAfterExit: boolean }): NamespaceNode[] {
+export function startNodes(plan: ContainerPlan, options: { repoRoot: string; topologyFile: string; dir: string; keyFile: string; profile?: ProfileName | undefined; transport?: Transport | undefined; keepAfterExit: boolean }): NamespaceNode[] {
   const cli = path.join(options.repoRoot, 'bin/asoc-lab.js');
   return plan.hosts.map((host) => {
     const namespace = hostNamespace(plan.name, host.name);
@@ -101,7 +101,7 @@ export function startNodes(plan: ContainerPlan, options: { repoRoot: string; top
     const fd = openSync(log, 'w');
     const child = spawn('ip', ['netns', 'exec', namespace, process.execPath, cli, 'topo', 'node', options.topologyFile, '--name', host.name, '--file-addresses', '--api-key-file', options.keyFile], {
       cwd: options.repoRoot,
-      env: { ...process.env, ASOC_TOPO_HOLD: '1', ASOC_TOPO_PROFILE: options.profile ?? '' },
+      env: { ...process.env, ASOC_TOPO_HOLD: '1', ASOC_TOPO_PROFILE: options.profile ?? '', ASOC_TOPO_TRANSPORT: options.transport ?? '' },
       stdio: ['ignore', fd, fd],
       detached: true,
     });

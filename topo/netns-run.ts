@@ -33,7 +33,7 @@ export interface NetnsRunResult extends TopoFigures {
 /** The file's plan, after the checks (root, ip, tc) and that the topology is not up already. */
 async function prepare(options: TopoOptions): Promise<{ file: string; scenario: Scenario; plan: ContainerPlan }> {
   const file = path.resolve(options.file);
-  const { scenario, plan } = loadTopology(file, options.repoRoot, options.profile);
+  const { scenario, plan } = loadTopology(file, options.repoRoot, options);
   await preflightNetns({ shaping: plan.hosts.some((h) => h.egress.length > 0) });
   await assertNotUp(plan.name);
   return { file, scenario, plan };
@@ -45,7 +45,7 @@ async function bringUp(dep: NetnsDeployment, file: string, options: TopoOptions,
   options.log(`creating ${plan.hosts.length} network namespaces ${topologyPrefix(plan.name)}… on ${plan.subnet.network}/${plan.subnet.prefix}, bridged in ${bridgeNamespace(plan.name)}`);
   const began = performance.now();
   await createNamespaces(plan, options.signal);
-  dep.nodes = startNodes(plan, { repoRoot: options.repoRoot, topologyFile: file, dir: dep.dir, keyFile: dep.keyFile, profile: options.profile, keepAfterExit });
+  dep.nodes = startNodes(plan, { repoRoot: options.repoRoot, topologyFile: file, dir: dep.dir, keyFile: dep.keyFile, profile: options.profile, transport: options.transport, keepAfterExit });
   await waitForAll(dep.nodes, 'listening', LISTEN_TIMEOUT_MS + plan.hosts.length * 2_000, options.signal);
   timings.startMs = performance.now() - began;
   for (const host of plan.hosts) options.log(hostLine(host));

@@ -11,7 +11,8 @@
 import { createHash } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { PROFILES } from '../src/core/profile.ts';
-import { AsocNode } from '../src/net/node.ts';
+import { AsocNode, type AsocNodeOptions } from '../src/net/node.ts';
+import { SttUdpNode } from '../src/net/stt-udp-node.ts';
 import type { IncomingStream } from '../src/driver/incoming-stream.ts';
 import { assertBenchAddress } from './bench-net.ts';
 import type { NodeReport, TopoEvent } from './events.ts';
@@ -42,7 +43,7 @@ export async function runTopologyNode(options: NodeRunOptions): Promise<NodeRepo
   const { plan, name, emit } = options;
   const host = plan.hosts.find((h) => h.name === name);
   if (!host) throw new UnknownHostError(`topology ${plan.name} has no host "${name}" (hosts: ${plan.hosts.map((h) => h.name).join(', ')})`);
-  const report: NodeReport = { name, address: host.address, profile: host.node?.profile ?? null, nodeId: null, discovered: [], peers: [], sent: [], received: [], authFailures: 0, errors: [] };
+  const report: NodeReport = { name, address: host.address, profile: host.node?.profile ?? null, transport: host.node?.transport ?? null, nodeId: null, discovered: [], peers: [], sent: [], received: [], authFailures: 0, errors: [] };
   if (!host.node) {
     emit({ event: 'listening', name, nodeId: null });
     emit({ event: 'done', name });
@@ -83,10 +84,13 @@ export async function runTopologyNode(options: NodeRunOptions): Promise<NodeRepo
 /** A host's address by its name, checked against 198.18.0.0/15. */
 type ResolveHost = (name: string) => Promise<string>;
 
-async function startNode(plan: ContainerPlan, host: PlannedHost, apiKey: Uint8Array, report: NodeReport, resolveHost: ResolveHost): Promise<AsocNode> {
+/** A node over either transport (stt over UDP, or any profile over TCP). */
+type TopologyNode = AsocNode | SttUdpNode;
+
+async function startNode(plan: ContainerPlan, host: PlannedHost, apiKey: Uint8Array, report: NodeReport, resolveHost: ResolveHost): Promise<TopologyNode> {
   const spec = host.node!;
   const peers = await Promise.all(spec.peers.map(async (peer) => `${await resolveHost(peer)}:${plan.hosts.find((h) => h.name === peer)!.node!.port}`));
-  const node = new AsocNode({
+  const options: AsocNodeOptions = {
     community: spec.community,
     apiKey,
     host: '0.0.0.0',
@@ -95,7 +99,8 @@ async function startNode(plan: ContainerPlan, host: PlannedHost, apiKey: Uint8Ar
     discovery: spec.discovery === false ? false : { port: spec.discovery.port, broadcastAddress: plan.subnet.broadcast },
     profile: PROFILES[spec.profile],
     limits: { chunkSize: spec.chunkBytes },
-  });
+  };
+  const node = spec.transport === 'udp' ? new SttUdpNode(options) : new AsocNode(options);
   node.on('discovered', (e) => {
     const address = plainAddress(e.address);
     if (!report.discovered.includes(address)) report.discovered.push(address);
@@ -129,7 +134,7 @@ function plainAddress(address: string): string {
   return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
 }
 
-async function send(node: AsocNode, stream: PlannedStream, report: NodeReport, resolveHost: ResolveHost): Promise<void> {
+async function send(node: TopologyNode, stream: PlannedStream, report: NodeReport, resolveHost: ResolveHost): Promise<void> {
   const entry = { workload: stream.workload, to: stream.to, bytes: 0, startedAtMs: 0, ms: 0, sha256: '', confirmed: false };
   try {
     await new Promise((resolve) => setTimeout(resolve, stream.atMs));

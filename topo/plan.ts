@@ -15,8 +15,12 @@ import { coveringSubnet, isBenchAddress, type Subnet } from './bench-net.ts';
 
 export type Role = 'sender' | 'receiver' | 'observer' | 'attacker';
 
+/** What carries a node's connections: TCP (every profile), or UDP (stt only). */
+export type Transport = 'tcp' | 'udp';
+
 export interface PlannedNode {
   profile: ProfileName;
+  transport: Transport;
   port: number;
   community: string;
   chunkBytes: number;
@@ -81,7 +85,9 @@ export class TopologyPlanError extends Error {
 
 export interface PlanOptions {
   /** Every node speaks this profile instead of the file's. */
-  profile?: ProfileName;
+  profile?: ProfileName | undefined;
+  /** Every node runs over this transport (default tcp); udp takes only stt nodes and a file without attacks. */
+  transport?: Transport | undefined;
 }
 
 export function planContainers(scenario: Scenario, origin: string, options: PlanOptions = {}): ContainerPlan {
@@ -105,8 +111,11 @@ export function planContainers(scenario: Scenario, origin: string, options: Plan
   const ringPeer = ringPeers(scenario, index);
   for (const spec of scenario.nodes) {
     for (const host of index.resolve(spec.on)) {
+      const profile = options.profile ?? spec.profile;
+      if (options.transport === 'udp' && profile !== 'stt') problem(['nodes', scenario.nodes.indexOf(spec), 'profile'], `${host} speaks ${profile}, which runs over tcp only: over udp every node speaks stt (--profile stt)`);
       nodes.set(host, {
-        profile: options.profile ?? spec.profile,
+        profile,
+        transport: options.transport ?? 'tcp',
         port: spec.port,
         community: spec.community,
         chunkBytes: spec.chunkBytes,
@@ -129,6 +138,7 @@ export function planContainers(scenario: Scenario, origin: string, options: Plan
 
   const attacks = scenario.attacks.flatMap((attack, i) => {
     if (!(ATTACK_NAMES as readonly string[]).includes(attack.name)) problem(['attacks', i, 'name'], `no attack named "${attack.name}" (one of: ${ATTACK_NAMES.join(', ')})`);
+    if (options.transport === 'udp') problem(['attacks', i], `${attack.name}: the live attacks speak TCP to their target; run this file over tcp, or without its attacks`);
     const replayTo = attack.replayTo === undefined ? [] : index.resolve(attack.replayTo);
     return index.resolve(attack.from).map((from) => ({ name: attack.name, from, target: attack.target, replayTo }));
   });

@@ -17,7 +17,7 @@ import type { NodeReport } from './events.ts';
 import { cutShort, figuresText, hostLine, topoFigures, withLeftovers, type AttackFigure, type TopoFigures } from './figures.ts';
 import { ATTACK_TIMEOUT_S, attackArgs, attackFigure, targetProfile } from './attack-command.ts';
 import { buildImage, unnamedImages, type BuiltImage } from './image.ts';
-import { planContainers, type ContainerPlan } from './plan.ts';
+import { planContainers, type ContainerPlan, type PlanOptions, type Transport } from './plan.ts';
 
 /** How long the nodes may take to start listening. */
 const LISTEN_TIMEOUT_MS = 90_000;
@@ -34,11 +34,11 @@ export interface TopologyFile {
 }
 
 /** Reads a topology file and plans its containers. Files under scenarios/ are in the image; any other is mounted. */
-export function loadTopology(file: string, repoRoot: string, profile?: ProfileName): TopologyFile {
+export function loadTopology(file: string, repoRoot: string, overrides: PlanOptions = {}): TopologyFile {
   const absolute = path.resolve(file);
   const relative = path.relative(repoRoot, absolute).split(path.sep).join('/');
   const scenario = loadScenario(file);
-  const plan = planContainers(scenario, file, { profile });
+  const plan = planContainers(scenario, file, overrides);
   if (relative.startsWith('scenarios/')) return { scenario, plan, topologyPath: relative, mountFrom: null };
   return { scenario, plan, topologyPath: `/topology/${path.basename(absolute)}`, mountFrom: absolute };
 }
@@ -58,17 +58,19 @@ export interface TopoOptions {
   repoRoot: string;
   outDir: string;
   profile?: ProfileName | undefined;
+  /** Every node runs over this transport (default tcp; udp: stt only). */
+  transport?: Transport | undefined;
   base?: string | undefined;
   signal?: AbortSignal;
   log: (line: string) => void;
 }
 
 async function deploy(options: TopoOptions): Promise<{ topology: TopologyFile; engine: Engine; image: BuiltImage; dep: Deployment; imagesBefore: string[] }> {
-  const topology = loadTopology(options.file, options.repoRoot, options.profile);
+  const topology = loadTopology(options.file, options.repoRoot, options);
   const engine = await preflight({ shaping: topology.plan.hosts.some((h) => h.egress.length > 0) });
   const image = await buildImage(options.repoRoot, { base: options.base, signal: options.signal, log: options.log });
   const imagesBefore = await unnamedImages();
-  const dep = prepareDeployment(topology.plan, engine, { repoRoot: options.repoRoot, topologyPath: topology.topologyPath, mountFrom: topology.mountFrom, outDir: options.outDir, profile: options.profile });
+  const dep = prepareDeployment(topology.plan, engine, { repoRoot: options.repoRoot, topologyPath: topology.topologyPath, mountFrom: topology.mountFrom, outDir: options.outDir, profile: options.profile, transport: options.transport });
   return { topology, engine, image, dep, imagesBefore };
 }
 

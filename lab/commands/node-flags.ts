@@ -3,6 +3,7 @@ import net from 'node:net';
 import { WeakKeyError } from '../../src/core/api-key.ts';
 import { STT, type AsocProfile } from '../../src/core/profile.ts';
 import { AsocNode, parseStaticPeer, type AsocNodeOptions } from '../../src/net/node.ts';
+import { SttUdpNode } from '../../src/net/stt-udp-node.ts';
 import { DEFAULT_DISCOVERY_PORT, DEFAULT_TCP_PORT } from '../../src/wire/discovery.ts';
 import { MAX_WIRE_LENGTH } from '../../src/wire/frame.ts';
 import { cryptoFlag, hostPortFlag, integerFlag, loadApiKey, portFlag, profileFlag, UsageError } from './common.ts';
@@ -26,7 +27,8 @@ export const NODE_FLAGS_HELP = `Node options:
   --community NAME        cluster name (not a secret; default "asoc-lab")
   --api-key-file FILE     the cluster's API key; or set ASOC_API_KEY. There is no default key.
   --host ADDR             listen address (default 0.0.0.0)
-  --port N                TCP port (default ${DEFAULT_TCP_PORT}; 0 picks a free one)
+  --port N                port to listen on, TCP (UDP with --transport udp) (default ${DEFAULT_TCP_PORT}; 0 picks a
+                          free one)
   --peer [NODEID@]HOST:PORT
                           a static peer, dialed and redialed forever (repeatable); NODEID pins it:
                           only that node may answer there (32 hex digits, its node id: asoc-hardened,
@@ -43,12 +45,13 @@ export const NODE_FLAGS_HELP = `Node options:
                           measured by bench crypto)
   --max-frame SIZE        largest frame accepted (default 16MiB)`;
 
-/** `send` and `recv` only: what carries the connection. */
+/** What carries the connections. */
 export const TRANSPORT_FLAG = { transport: { type: 'string' } } as const;
 
-export const TRANSPORT_FLAG_HELP = `  --transport tcp|udp     tcp (default), or udp: stt over UDP datagrams, cut into segments that are
-                          acknowledged and retransmitted per stream (docs/stt.md); only with
-                          --profile stt, and without discovery or --peer`;
+export const TRANSPORT_FLAG_HELP = `  --transport tcp|udp     tcp (default; every profile), or udp: stt only (--profile stt), its frames
+                          cut into datagrams that are acknowledged and retransmitted per stream
+                          (docs/stt.md §7); --port is then a UDP port, --peer and discovery dial over
+                          UDP, and a node over UDP connects only to nodes over UDP`;
 
 export type Transport = 'tcp' | 'udp';
 
@@ -56,7 +59,7 @@ export type Transport = 'tcp' | 'udp';
 export function transportFlag(value: string | undefined, profile: AsocProfile): Transport {
   if (value === undefined || value === 'tcp') return 'tcp';
   if (value !== 'udp') throw new UsageError(`--transport must be tcp or udp, got "${value}"`);
-  if (profile.name !== STT.name) throw new UsageError(`--transport udp runs only the ${STT.name} profile (add --profile ${STT.name}), got profile ${profile.name}`);
+  if (profile.name !== STT.name) throw new UsageError(`--transport udp runs only the ${STT.name} profile (add --profile ${STT.name}); profile ${profile.name} runs over tcp`);
   return 'udp';
 }
 
@@ -102,11 +105,14 @@ function staticPeerFlag(value: string): void {
   }
 }
 
+/** A node over either transport. */
+export type LabNode = AsocNode | SttUdpNode;
+
 /** The node, with a key its profile refuses reported as the user's mistake and a weak key it takes warned about. */
-export function createNode(options: AsocNodeOptions): AsocNode {
-  let node: AsocNode;
+export function createNode(options: AsocNodeOptions, transport: Transport = 'tcp'): LabNode {
+  let node: LabNode;
   try {
-    node = new AsocNode(options);
+    node = transport === 'udp' ? new SttUdpNode(options) : new AsocNode(options);
   } catch (err) {
     if (err instanceof WeakKeyError) throw new UsageError(err.message);
     throw err;

@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
 import { StreamAbortedError, type IncomingStream } from '../../src/driver/incoming-stream.ts';
-import type { AsocNode } from '../../src/net/node.ts';
 import { netTimers } from '../../src/net/net-transport.ts';
 import { DEFAULT_DIGEST, EventDigest, type DigestEntry } from '../../src/driver/event-digest.ts';
 import type { Timers } from '../../src/driver/transport.ts';
 import { integerFlag, parseFlags, resolvableHostFlag, untilSignal, UsageError, type Command } from './common.ts';
 import { formatBytes } from '../../bench/units.ts';
-import { NODE_FLAGS, NODE_FLAGS_HELP, TRANSPORT_FLAG, TRANSPORT_FLAG_HELP, createNode, nodeOptionsFromFlags, transportFlag } from './node-flags.ts';
-import { receiveOverUdp } from './stt-udp-transfer.ts';
+import { NODE_FLAGS, NODE_FLAGS_HELP, TRANSPORT_FLAG, TRANSPORT_FLAG_HELP, createNode, nodeOptionsFromFlags, transportFlag, type LabNode } from './node-flags.ts';
 
 const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
 
@@ -18,7 +16,7 @@ const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`)
  * summarised per interval, so that a flood (of bad connections, of empty streams) gives a bounded
  * number of lines. Returns what prints the last summaries.
  */
-export function logNodeEvents(node: AsocNode, write: (line: string) => void, options: { intervalMs: number; timers?: Timers; streamDone?: (complete: boolean) => void }): { flush(): void } {
+export function logNodeEvents(node: LabNode, write: (line: string) => void, options: { intervalMs: number; timers?: Timers; streamDone?: (complete: boolean) => void }): { flush(): void } {
   const digest = (noun: string) =>
     new EventDigest<string>({
       timers: options.timers ?? netTimers,
@@ -72,8 +70,8 @@ async function readStream(stream: IncomingStream): Promise<{ kind: string; line:
 }
 
 /** Starts a node that logs what happens to it; resolves after `count` complete streams (if given) or a signal. */
-async function runNode(argv: string[], help: string, defaults: { port?: number }, transports: { udp: boolean }): Promise<number> {
-  const { values } = parseFlags(argv, { ...NODE_FLAGS, ...(transports.udp ? TRANSPORT_FLAG : {}), count: { type: 'string' }, 'log-interval': { type: 'string' } });
+async function runNode(argv: string[], help: string, defaults: { port?: number }): Promise<number> {
+  const { values } = parseFlags(argv, { ...NODE_FLAGS, ...TRANSPORT_FLAG, count: { type: 'string' }, 'log-interval': { type: 'string' } });
   if (values.help) {
     console.log(help);
     return 0;
@@ -81,11 +79,9 @@ async function runNode(argv: string[], help: string, defaults: { port?: number }
   const count = values.count === undefined ? Infinity : integerFlag('count', values.count, 0, 1);
   const intervalMs = integerFlag('log-interval', values['log-interval'], DEFAULT_DIGEST.intervalMs / 1000, 1, 86_400) * 1000;
   const options = nodeOptionsFromFlags(values, defaults);
-  const transport = transportFlag((values as { transport?: string }).transport, options.profile!);
-  if (transport === 'udp' && (values.discovery || values.peer?.length)) throw new UsageError('--transport udp only listens: it runs no discovery and dials no --peer');
+  const transport = transportFlag(values.transport, options.profile!);
   await resolvableHostFlag('host', options.host!);
-  if (transport === 'udp') return receiveOverUdp(options, count, log);
-  const node = createNode(options);
+  const node = createNode(options, transport);
   let completed = 0;
   let finish: () => void = () => {};
   const enough = new Promise<void>((resolve) => (finish = resolve));
@@ -97,7 +93,7 @@ async function runNode(argv: string[], help: string, defaults: { port?: number }
   });
   await node.start();
   const { host, port } = node.address;
-  log(`node ${node.nodeIdHex} listening on ${host}:${port} (profile ${node.profile.name})`);
+  log(`node ${node.nodeIdHex} listening on ${host}:${port}${transport === 'udp' ? ' over UDP' : ''} (profile ${node.profile.name})`);
   const why = await Promise.race([untilSignal(), enough.then(() => `${completed} stream(s) received`)]);
   log(`stopping: ${why}`);
   await node.stop();
@@ -114,13 +110,16 @@ export const nodeCommand: Command = {
   summary: 'run an ASoc node: listen, dial peers, discover, print every stream it receives',
   help: `Usage: asoc-lab node [options]
 
-Runs an ASoc v1 node until interrupted (Ctrl-C). Every incoming stream is read to its end and
-logged with its size and SHA-256; peers coming and going, and connections refused or closed
-before their handshake, are logged with the remote address and the reason.
+Runs a node (ASoc v1 unless --profile names another) until interrupted (Ctrl-C). Every incoming
+stream is read to its end and logged with its size and SHA-256; peers coming and going, and
+connections refused or closed before their handshake, are logged with the remote address and the
+reason. Every profile runs over TCP; stt also runs over UDP (--transport udp), with the same
+peers, discovery and log lines.
 
 ${NODE_FLAGS_HELP}
+${TRANSPORT_FLAG_HELP}
 ${LOG_FLAGS_HELP}`,
-  run: (argv) => runNode(argv, nodeCommand.help, {}, { udp: false }),
+  run: (argv) => runNode(argv, nodeCommand.help, {}),
 };
 
 export const recvCommand: Command = {
@@ -130,11 +129,10 @@ export const recvCommand: Command = {
 
 Listens (default port 9000) and prints each received stream's size and SHA-256; with --count N
 it exits after N streams. Pair it with \`asoc-lab send\`. Connections refused or closed before
-their handshake are logged with the remote address and the reason (over TCP; over UDP only
-peers that completed their handshake are logged, as they come and go).
+their handshake are logged with the remote address and the reason.
 
 ${NODE_FLAGS_HELP}
 ${TRANSPORT_FLAG_HELP}
 ${LOG_FLAGS_HELP}`,
-  run: (argv) => runNode(argv, recvCommand.help, {}, { udp: true }),
+  run: (argv) => runNode(argv, recvCommand.help, {}),
 };

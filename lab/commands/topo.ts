@@ -7,6 +7,7 @@ import { DEFAULT_FIDELITY_FILE, fidelityLine, fidelityText, simulatedFigures, wr
 import { loadScenario } from '../../scenarios/load.ts';
 import { runTopologyNode } from '../../topo/node-runner.ts';
 import { loadTopology, REPO_ROOT, resultText, topoDown, topoRun, topoUp, type TopoOptions } from '../../topo/run.ts';
+import type { Transport } from '../../topo/plan.ts';
 import { describeRates } from '../../topo/shaping.ts';
 import { measureScale } from '../../topo/scale.ts';
 import { netnsDown, netnsResultText, netnsRun, netnsTeardownLine, netnsUp } from '../../topo/netns-run.ts';
@@ -16,7 +17,7 @@ import { loadApiKey, parseFlags, profileFlag, subcommand, UsageError, type Comma
 const SUBCOMMANDS = ['run', 'up', 'down', 'compose', 'fidelity', 'scale', 'node'] as const;
 
 const help = `Usage: asoc-lab topo <run|up|down|compose|fidelity|node> <topology.yaml> [options]
-       asoc-lab topo <run|up|down> <topology.yaml> --backend netns [--profile NAME] [--out DIR]
+       asoc-lab topo <run|up|down> <topology.yaml> --backend netns [--profile NAME] [--transport tcp|udp] [--out DIR]
        asoc-lab topo scale [--nodes 8,16,32,64] [--bytes 16MiB]
 
 Runs a topology file (the same files \`asoc-lab sim\` reads, in scenarios/topologies/) on real
@@ -49,7 +50,13 @@ and routes are never touched.
 
 Options:
   --backend NAME  container (default) or netns (run, up and down)
-  --profile NAME  every node speaks this profile instead of the file's (asoc-v1, asoc-hardened, …)
+  --profile NAME  every node speaks this profile instead of the file's (asoc-v1, asoc-hardened,
+                  subduction, stt, …)
+  --transport tcp|udp
+                  what carries the nodes' connections (run, up, compose): tcp (default; every
+                  profile), or udp: stt over UDP datagrams (docs/stt.md §7), for files whose nodes
+                  all speak stt (add --profile stt) and that have no attacks (the live attacks
+                  speak TCP); anything else is refused before anything starts, naming what is wrong
   --base IMAGE    the image's base (default: asoc-lab-base:local when present, made by
                   topo/base-image.sh from this machine's Node.js; else node:20-slim)
   --out DIR       run directories go here (default reports/topo)
@@ -61,6 +68,7 @@ jitter and loss stay the simulator's (this kernel has no netem), and the run say
 
 const FLAGS = {
   profile: { type: 'string' },
+  transport: { type: 'string' },
   base: { type: 'string' },
   out: { type: 'string' },
   name: { type: 'string' },
@@ -73,6 +81,13 @@ const FLAGS = {
 } as const;
 
 const BACKENDS = ['container', 'netns'] as const;
+
+/** --transport (or the variable a node reads it from): tcp or udp; whether the file's nodes can take it is the plan's check. */
+function topoTransport(value: string | undefined, flag: string): Transport | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'tcp' && value !== 'udp') throw new UsageError(`${flag} must be tcp or udp, got "${value}"`);
+  return value;
+}
 
 const API_KEY_FILE = '/run/secrets/asoc_api_key';
 
@@ -91,7 +106,7 @@ function abortOnSignal(what = 'containers'): { signal: AbortSignal; release: () 
 async function runNode(file: string, name: string | undefined, keyFile: string | undefined, fileAddresses: boolean): Promise<number> {
   if (!name) throw new UsageError(`topo node needs --name HOST\n\n${help}`);
   const profile = process.env.ASOC_TOPO_PROFILE ? (profileFlag(process.env.ASOC_TOPO_PROFILE).name as ProfileName) : undefined;
-  const { plan } = loadTopology(file, process.cwd(), profile);
+  const { plan } = loadTopology(file, process.cwd(), { profile, transport: topoTransport(process.env.ASOC_TOPO_TRANSPORT || undefined, 'ASOC_TOPO_TRANSPORT') });
   const host = plan.hosts.find((h) => h.name === name);
   const apiKey = host?.node ? loadApiKey(keyFile ?? (process.env.ASOC_API_KEY ? undefined : API_KEY_FILE)) : new Uint8Array(0);
   const go = process.env.ASOC_TOPO_HOLD === '1' ? new Promise<void>((resolve) => process.once('SIGUSR1', () => resolve())) : Promise.resolve();
@@ -185,21 +200,22 @@ export const topoCommand: Command = {
     if (!file || (extra.length > 0 && picked.name !== 'fidelity')) throw new UsageError(`topo ${picked.name} takes one topology file\n\n${help}`);
     if (picked.name === 'node') return runNode(file, values.name, values['api-key-file'], values['file-addresses'] === true);
     const profile = values.profile === undefined ? undefined : (profileFlag(values.profile).name as ProfileName);
+    const transport = topoTransport(values.transport, '--transport');
     const backend = values.backend ?? 'container';
     if (!(BACKENDS as readonly string[]).includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got "${backend}"`);
     if (backend === 'netns') {
       if (picked.name !== 'run' && picked.name !== 'up' && picked.name !== 'down') throw new UsageError(`topo ${picked.name} runs on containers only; --backend netns is for run, up and down`);
-      return runNetns(picked.name, file, { repoRoot: REPO_ROOT, outDir: path.resolve(values.out ?? 'reports/topo'), profile });
+      return runNetns(picked.name, file, { repoRoot: REPO_ROOT, outDir: path.resolve(values.out ?? 'reports/topo'), profile, transport });
     }
     if (picked.name === 'compose') {
-      const { plan, topologyPath } = loadTopology(file, REPO_ROOT, profile);
+      const { plan, topologyPath } = loadTopology(file, REPO_ROOT, { profile, transport });
       const text = composeText(plan, { topologyPath, context: '.', keyFile: './.asoc-api-key' });
       if (values.write) writeFileSync(values.write, text);
       else process.stdout.write(text);
       return 0;
     }
     const { signal, release } = abortOnSignal();
-    const options: TopoOptions = { file, repoRoot: REPO_ROOT, outDir: path.resolve(values.out ?? 'reports/topo'), profile, base: values.base, signal, log: (line) => console.log(line) };
+    const options: TopoOptions = { file, repoRoot: REPO_ROOT, outDir: path.resolve(values.out ?? 'reports/topo'), profile, transport, base: values.base, signal, log: (line) => console.log(line) };
     try {
       if (picked.name === 'down') {
         const left = await topoDown(options);

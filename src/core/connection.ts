@@ -9,7 +9,7 @@
 import type { CryptoBackend } from '../crypto/backend.ts';
 import type { ReplayCache, ReplayPolicy } from '../crypto/replay-cache.ts';
 import { concatBytes } from '../wire/bytes.ts';
-import { RECEIPT_SIZE, decodeReceipt, encodeReceipt } from '../wire/control.ts';
+import { RECEIPT_SIZE, decodeReceipt, encodeCloseNotice, encodeReceipt, isCloseNotice } from '../wire/control.ts';
 import { WireError } from '../wire/errors.ts';
 import { FrameType, HEADER_SIZE, encodeHeader, frameTypeName, isCustomFrameType, requireCustomFrameType, type FrameHeader } from '../wire/frame.ts';
 import { FrameReader, type ReaderItem } from '../wire/frame-reader.ts';
@@ -88,6 +88,12 @@ export interface ConnectionProfile {
   readonly limits: Partial<ConnectionLimits>;
   /** Frames of types 0x80–0xFF after the handshake are taken whole and handed over (`custom-frame`), not ignored (stt). */
   readonly customFrames?: boolean;
+  /**
+   * The transport has no close of its own (stt over UDP): a connection closed by the application
+   * once its frames are sealed first sends a sealed close notice (control.ts), and one received
+   * closes this side as the peer's FIN would (`transport-closed`).
+   */
+  readonly closeNotice?: boolean;
 }
 
 export interface ConnectionConfig {
@@ -436,7 +442,10 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
   /** Closes from this side. What is already queued is still meant to be written (`flush: true`). */
   close(now: number, detail = 'closed by the application'): void {
     this.advanceTo(now);
-    if (this.stateValue !== 'closed') this.closeWith('local', detail, true);
+    if (this.stateValue === 'closed') return;
+    // Once frames are sealed: an stt client that sent AUTH_PROOF is established at the server before FINAL reaches it.
+    if (this.config.profile.closeNotice && this.protection) this.queueFrame(FrameType.CONTROL, 0, 0, encodeCloseNotice());
+    this.closeWith('local', detail, true);
   }
 
   // ---- frame handling ----------------------------------------------------------------------
@@ -651,6 +660,10 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
   }
 
   private onControl(header: FrameHeader, payload: Uint8Array): boolean {
+    if (this.config.profile.closeNotice && header.streamId === 0 && isCloseNotice(payload)) {
+      this.fail('transport-closed', 'the peer closed the session (its close notice)');
+      return true;
+    }
     const receipt = decodeReceipt(payload);
     if (!receipt) return false;
     this.updateStallClock(true); // the peer read a whole stream: it is alive and reading

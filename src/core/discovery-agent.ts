@@ -17,13 +17,15 @@ import { bytesToHex } from '../wire/bytes.ts';
 import { DISCOVERY_SIZE, decodeDiscovery } from '../wire/discovery.ts';
 import type { ConnectionMachine } from './connection-machine.ts';
 import { DiscoveryPeerTable, type PeerRecord } from './discovery-peer-table.ts';
-import { HANDSHAKES } from './handshake-registry.ts';
+import { HANDSHAKES, type HandshakeRegistry } from './handshake-registry.ts';
 import type { AsocProfile } from './profile.ts';
 import type { RandomSource } from './random.ts';
 import { checkDiscovery, signDiscovery, type V1Keys } from './v1-auth.ts';
 
 export interface DiscoveryAgentConfig {
   profile: AsocProfile;
+  /** Where the profile's security kind is looked up (default: the lab's kinds, HANDSHAKES). */
+  handshakes?: HandshakeRegistry;
   nodeId: Uint8Array;
   /** The TCP port this node accepts connections on, announced to the others. */
   tcpPort: number;
@@ -142,7 +144,7 @@ export class DiscoveryAgent implements DatagramMachine<DiscoveryEvent> {
       throw new RangeError('discovery interval, stale time and maxPeers must be positive');
     }
     // Each security kind keys its discovery apart, so nodes of different kinds never take each other's announcements.
-    const domain = HANDSHAKES.get(config.profile.security.kind).kind.discoveryDomain(config.crypto, config.apiKey, config.community);
+    const domain = (config.handshakes ?? HANDSHAKES).get(config.profile.security.kind).kind.discoveryDomain(config.crypto, config.apiKey, config.community);
     this.keys = domain.keys;
     this.community = domain.community;
     this.ownNodeId = bytesToHex(config.nodeId);

@@ -20,8 +20,15 @@ import { HANDSHAKES } from './handshake-registry.ts';
 import { STT } from './profile.ts';
 import { STT_DATAGRAM_HANDSHAKE, STT_DATAGRAM_TAG_SIZE, type SttSecurity } from './stt-handshake.ts';
 
-/** The stt profile over UDP: its settings, with the kind whose frames carry their nonce. */
-export const STT_OVER_UDP: ConnectionProfile = { ...STT, name: 'stt/udp', security: { ...(STT.security as SttSecurity), kind: 'stt-datagram' } };
+/** An stt profile (its settings kept, a node's frame size among them) over UDP: the kind whose frames carry their nonce, and a sealed close notice (UDP has no FIN). */
+export function overUdp<P extends ConnectionProfile>(profile: P): P {
+  const security = profile.security as SttSecurity;
+  if (security.kind !== 'stt' && security.kind !== 'stt-datagram') throw new TypeError(`profile ${profile.name} does not run over UDP (only stt does)`);
+  return { ...profile, security: { ...security, kind: 'stt-datagram' }, closeNotice: true };
+}
+
+/** The stt profile over UDP. */
+export const STT_OVER_UDP: ConnectionProfile = { ...overUdp(STT), name: 'stt/udp' };
 
 /** The lab's kinds and the datagram one, which no profile of PROFILES names. */
 export const STT_DATAGRAM_HANDSHAKES = HANDSHAKES.with(STT_DATAGRAM_HANDSHAKE);
@@ -49,6 +56,12 @@ const MAX_HELD_FRAMES = 256;
 
 export type DatagramConnectionConfig = Omit<ConnectionConfig, 'profile' | 'handshakes'> & { profile?: ConnectionProfile; datagramLimits?: Partial<DatagramLimits> };
 
+/** A core made elsewhere (a node's orchestration makes its connections' cores), of a datagram kind. */
+export interface WrappedCore {
+  connection: AsocConnection;
+  datagramLimits?: Partial<DatagramLimits>;
+}
+
 export interface DatagramConnectionStats {
   refused: number;
   lastRefusal: string | null;
@@ -72,10 +85,14 @@ export class SttDatagramConnection {
   private acks: number[] = [];
   private failureReported = false;
 
-  constructor(config: DatagramConnectionConfig) {
-    const { datagramLimits, profile, ...rest } = config;
-    const limits = { ...DEFAULT_DATAGRAM_LIMITS, ...datagramLimits };
-    this.connection = new AsocConnection({ ...rest, profile: profile ?? STT_OVER_UDP, handshakes: STT_DATAGRAM_HANDSHAKES });
+  constructor(config: DatagramConnectionConfig | WrappedCore) {
+    const limits = { ...DEFAULT_DATAGRAM_LIMITS, ...config.datagramLimits };
+    if ('connection' in config) {
+      this.connection = config.connection;
+    } else {
+      const { datagramLimits: _limits, profile, ...rest } = config;
+      this.connection = new AsocConnection({ ...rest, profile: profile ?? STT_OVER_UDP, handshakes: STT_DATAGRAM_HANDSHAKES });
+    }
     this.sender = new DatagramSender(limits);
     this.receiver = new DatagramReceiver(limits);
   }

@@ -270,6 +270,12 @@ export const STT_HANDSHAKE: HandshakeKind<SttSecurity> = {
 /**
  * stt over UDP (stt-datagram-connection.ts): the same messages and keys; frames carry their nonce, as
  * streams overtake each other. Not among the lab's profiles' kinds (HANDSHAKES): the datagram
- * connection brings its own registry with it.
+ * connection, and a node over UDP, bring their own registry with them.
  */
-export const STT_DATAGRAM_HANDSHAKE: HandshakeKind<SttSecurity> = { ...STT_HANDSHAKE, name: 'stt-datagram', tagSize: STT_DATAGRAM_TAG_SIZE };
+export const STT_DATAGRAM_HANDSHAKE: HandshakeKind<SttSecurity> = {
+  ...STT_HANDSHAKE,
+  name: 'stt-datagram',
+  tagSize: STT_DATAGRAM_TAG_SIZE,
+  // A community of its own: a node over UDP never takes an announcement of one over TCP (and dials it on the wrong transport).
+  discoveryDomain: (crypto, apiKey, community) => STT_HANDSHAKE.discoveryDomain(crypto, apiKey, `udp ${community}`),
+};

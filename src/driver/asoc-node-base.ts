@@ -7,6 +7,7 @@
 import { EventEmitter } from 'node:events';
 import type { AdmissionSettings } from '../core/admission.ts';
 import type { AsocConnection, ConnectionLimits } from '../core/connection.ts';
+import type { HandshakeRegistry } from '../core/handshake-registry.ts';
 import type { AuthFailure, CloseReason } from '../core/events.ts';
 import { ASOC_V1, type AsocProfile } from '../core/profile.ts';
 import type { RandomSource } from '../core/random.ts';
@@ -71,6 +72,8 @@ export interface NodeOptions {
   /** The node's Ed25519 seed, for kinds whose peers are known by their keys (subduction); drawn from the environment's randomness when absent. */
   identity?: Uint8Array;
   profile?: AsocProfile;
+  /** Where the profile's security kind is looked up (default: the lab's kinds; stt over UDP brings its own). */
+  handshakes?: HandshakeRegistry;
   /** Default: the environment's. */
   crypto?: CryptoBackend;
   limits?: Partial<ConnectionLimits>;
@@ -139,6 +142,7 @@ export abstract class AsocNodeBase<Socket, Conn extends DrivenConnection<Socket>
       // Its own random stream: drawing it moves no other draw, so kinds that ignore it keep their traces.
       identity: options.identity ?? env.random('identity').bytes(32),
       profile: this.profile,
+      handshakes: options.handshakes,
       community: options.community,
       apiKey: options.apiKey,
       crypto: options.crypto ?? env.crypto,

@@ -6,11 +6,11 @@
  * subclass's, which calls pump() at the end of its constructor (the client's HELLO goes out then).
  */
 import type { AsocConnection } from '../core/connection.ts';
-import type { CloseReason, ConnectionEvent } from '../core/events.ts';
+import type { ConnectionEvent } from '../core/events.ts';
+import { ConnectionEventDriver } from './connection-events.ts';
 import { ConnectionPump, type ByteSink } from './connection-pump.ts';
 import type { ConnectionLifecycle } from './orchestrator.ts';
-import type { PeerInfo } from './peer.ts';
-import type { Cancel, DeadlineTimerFactory, Timers } from './transport.ts';
+import type { DeadlineTimerFactory, Timers } from './transport.ts';
 
 /** A connected TCP socket as the driver sees it. */
 export interface ByteStream extends ByteSink {
@@ -48,49 +48,19 @@ export interface DriverClock {
   timers: Timers;
 }
 
-/** What a send resolves to. `confirmed`: the receiver's receipt arrived (else: written to the socket only). */
-export interface SendReceipt {
-  streamId: number;
-  bytes: number;
-  frames: number;
-  confirmed: boolean;
-  /** Milliseconds from the first byte queued to the receipt (or to the last byte written). */
-  elapsedMs: number;
-}
+export { ConnectionClosedError, ReceiptTimeoutError, type ReceiptOutcome, type SendReceipt } from './connection-events.ts';
 
-export class ConnectionClosedError extends Error {
-  override readonly name = 'ConnectionClosedError';
-  constructor(
-    readonly reason: CloseReason,
-    detail: string,
-  ) {
-    super(`connection closed (${reason}): ${detail}`);
-  }
-}
-
-export class ReceiptTimeoutError extends Error {
-  override readonly name = 'ReceiptTimeoutError';
-}
-
-/** The receiver's totals, or why they will never come. */
-export type ReceiptOutcome = { bytes: number; frames: number } | Error;
-
-export abstract class ConnectionDriver<Inbound> {
-  /** Set by the orchestration once the handshake completed. */
-  peer: PeerInfo | null = null;
+export abstract class ConnectionDriver<Inbound> extends ConnectionEventDriver<Inbound> {
   private readonly pumper: ConnectionPump<ConnectionEvent>;
-  /** Inbound streams open now, with the subclass's state for each. */
-  private readonly inbound = new Map<number, Inbound>();
-  private readonly receipts = new Map<number, { settle(outcome: ReceiptOutcome): void; cancelTimeout: Cancel }>();
   private endWhenWritten = false;
-  protected closeError: ConnectionClosedError | null = null;
 
   constructor(
     private readonly stream: ByteStream,
-    readonly core: AsocConnection,
-    private readonly lifecycle: ConnectionLifecycle<ConnectionDriver<Inbound>>,
+    core: AsocConnection,
+    lifecycle: ConnectionLifecycle<ConnectionDriver<Inbound>>,
     private readonly clock: DriverClock,
   ) {
+    super(core, lifecycle as ConnectionLifecycle<ConnectionEventDriver<Inbound>>, clock.timers);
     this.pumper = new ConnectionPump(stream, core, {
       now: clock.now,
       deadlineTimer: clock.deadlineTimer,
@@ -126,10 +96,6 @@ export abstract class ConnectionDriver<Inbound> {
     return this.stream.remotePort;
   }
 
-  get isOpen(): boolean {
-    return this.closeError === null;
-  }
-
   /** Closes gracefully: what is queued is still written, then FIN. */
   close(detail?: string): void {
     this.core.close(this.now(), detail);
@@ -156,23 +122,8 @@ export abstract class ConnectionDriver<Inbound> {
     return this.pumper.now();
   }
 
-  /** Settles `settle` with the receipt of `streamId` (whose END was just queued), a timeout, or the close. */
-  protected expectReceipt(streamId: number, timeoutMs: number, settle: (outcome: ReceiptOutcome) => void): void {
-    const cancelTimeout = this.clock.timers.after(timeoutMs, () => {
-      this.receipts.delete(streamId);
-      settle(new ReceiptTimeoutError(`no delivery receipt for stream ${streamId} within ${timeoutMs} ms of its END (a peer running the Python reference never sends one: send with confirm: false)`));
-    });
-    this.receipts.set(streamId, { settle, cancelTimeout });
-  }
-
   // ---- for the subclass --------------------------------------------------------------------
 
-  protected abstract streamOpened(streamId: number): Inbound;
-  protected abstract streamData(stream: Inbound | undefined, data: Uint8Array): void;
-  protected abstract streamEnded(stream: Inbound | undefined, end: { streamId: number; bytes: number; frames: number }): void;
-  protected abstract streamAborted(stream: Inbound | undefined, aborted: { streamId: number; bytes: number; reason: string }): void;
-  /** The connection closed: fail the sends not yet waiting for a receipt. */
-  protected abstract abandonSends(error: ConnectionClosedError): void;
   /** After a piece of data was taken in. */
   protected received(): void {}
   /** After the stream signalled room again. */
@@ -180,54 +131,9 @@ export abstract class ConnectionDriver<Inbound> {
   /** After every pump. */
   protected pumped(): void {}
 
-  // ---- events ------------------------------------------------------------------------------
-
-  private dispatch(e: ConnectionEvent): void {
-    switch (e.type) {
-      case 'established':
-        return this.lifecycle.established(this, e.peerNodeId);
-      case 'stream-opened':
-        this.inbound.set(e.streamId, this.streamOpened(e.streamId));
-        return;
-      case 'stream-data':
-        return this.streamData(this.inbound.get(e.streamId), e.data);
-      case 'stream-end': {
-        const stream = this.inbound.get(e.streamId);
-        this.inbound.delete(e.streamId);
-        return this.streamEnded(stream, { streamId: e.streamId, bytes: e.bytes, frames: e.frames });
-      }
-      case 'stream-aborted': {
-        const stream = this.inbound.get(e.streamId);
-        this.inbound.delete(e.streamId);
-        return this.streamAborted(stream, { streamId: e.streamId, bytes: e.bytes, reason: e.reason });
-      }
-      case 'receipt': {
-        const pending = this.receipts.get(e.streamId);
-        if (pending === undefined) return;
-        this.receipts.delete(e.streamId);
-        pending.cancelTimeout();
-        return pending.settle({ bytes: e.bytes, frames: e.frames });
-      }
-      case 'frame-ignored':
-        return;
-      case 'auth-failed':
-        return this.lifecycle.authFailed(this, e.reason);
-      case 'closed':
-        return this.onClosed(e.reason, e.detail, e.flush);
-    }
-  }
-
   // ---- closing -----------------------------------------------------------------------------
 
-  private onClosed(reason: CloseReason, detail: string, flush: boolean): void {
-    const error = new ConnectionClosedError(reason, detail);
-    this.closeError = error;
-    this.abandonSends(error);
-    for (const { settle, cancelTimeout } of this.receipts.values()) {
-      cancelTimeout();
-      settle(error);
-    }
-    this.receipts.clear();
+  protected override closeTransport(flush: boolean): void {
     if (flush) {
       // This runs inside the pump, which writes the rest once the event is handled; FIN follows the last byte.
       this.endWhenWritten = true;
@@ -236,7 +142,6 @@ export abstract class ConnectionDriver<Inbound> {
     } else {
       this.stream.destroy();
     }
-    this.lifecycle.closed(this, reason, detail);
   }
 
   /** After a close with flush: FIN once the core and the stream hold nothing more to write. */

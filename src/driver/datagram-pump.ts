@@ -23,6 +23,8 @@ export class DatagramPump {
     readonly machine: SttDatagramConnection,
     private readonly io: DatagramIo,
     private readonly onEvent: (event: ConnectionEvent) => void,
+    /** After every flush, whatever caused it (a datagram, the timer, the application). */
+    private readonly afterFlush: () => void = () => {},
   ) {
     this.timer = new MachineTimer(io.deadlineTimer, io.now, (now) => {
       machine.handleTimeout(now);
@@ -45,6 +47,7 @@ export class DatagramPump {
     for (let event = this.machine.pollEvent(); event; event = this.machine.pollEvent()) this.onEvent(event);
     for (let datagram = this.machine.pollDatagram(now); datagram; datagram = this.machine.pollDatagram(now)) this.io.send(datagram);
     this.timer.arm(this.machine.finished ? null : this.machine.pollTimeout());
+    this.afterFlush();
   }
 
   /** No more timers (the socket is closing). */

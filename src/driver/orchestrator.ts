@@ -13,7 +13,7 @@ import type { AsocProfile } from '../core/profile.ts';
 import type { RandomSource } from '../core/random.ts';
 import type { CryptoBackend } from '../crypto/backend.ts';
 import { ReplayCache } from '../crypto/replay-cache.ts';
-import { HANDSHAKES } from '../core/handshake-registry.ts';
+import { HANDSHAKES, type HandshakeRegistry, type RegisteredHandshake } from '../core/handshake-registry.ts';
 import { bytesToHex, hexToBytes } from '../wire/bytes.ts';
 import { Dialer, type DialStep } from './dialer.ts';
 import { DiscoveryService } from './discovery-service.ts';
@@ -65,6 +65,8 @@ export interface OrchestratorOptions<Socket, Conn extends NodeConnection> {
   /** The node's Ed25519 seed, for kinds whose peers are known by keys of their own (subduction). */
   identity?: Uint8Array;
   profile: AsocProfile;
+  /** Where the profile's security kind is looked up (default: the lab's kinds, HANDSHAKES; stt over UDP brings its own). */
+  handshakes?: HandshakeRegistry;
   community: string;
   apiKey: Uint8Array;
   crypto: CryptoBackend;
@@ -120,7 +122,7 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
 
   constructor(private readonly options: OrchestratorOptions<Socket, Conn>) {
     this.nodeIdHex = bytesToHex(options.nodeId);
-    const kind = HANDSHAKES.get(options.profile.security.kind).kind;
+    const kind = this.registered.kind;
     this.pinnedIdHex = kind.checksServerId ? bytesToHex(kind.pinnedId?.(options.crypto, options.nodeId, options.identity) ?? options.nodeId) : null;
     this.keyWarning = kind.checkKey?.(options.apiKey).warning ?? null;
     this.helloReplay = options.profile.helloReplay ? new ReplayCache(options.profile.helloReplay) : undefined;
@@ -173,7 +175,7 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
       if (peer.nodeId === undefined) continue;
       const digits = this.pinnedIdDigits;
       if (!new RegExp(`^[0-9a-f]{${digits}}$`).test(peer.nodeId)) throw new TypeError(`static peer ${peer.host}:${peer.port}: node id "${peer.nodeId}" is not ${digits} lower-case hex digits (profile ${this.options.profile.name} pins a peer by ${digits / 2} bytes)`);
-      if (!HANDSHAKES.get(this.options.profile.security.kind).kind.checksServerId) {
+      if (!this.registered.kind.checksServerId) {
         throw new TypeError(`static peer ${peer.nodeId}@${peer.host}:${peer.port}: profile ${this.options.profile.name} cannot pin a peer to a node id (its handshake never checks which node answered); pin peers with asoc-hardened, stt or subduction, or give host:port alone`);
       }
     }
@@ -188,9 +190,10 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
 
   /** Announces this node's `tcpPort` on `socket` (bound to the discovery port) and dials what it hears. */
   startDiscovery(socket: DatagramSocket, driver: { tcpPort: number; random: RandomSource; now(): number; deadlineTimer: DeadlineTimerFactory }): void {
-    const { profile, nodeId, community, apiKey, crypto } = this.options;
+    const { profile, handshakes, nodeId, community, apiKey, crypto } = this.options;
     this.discoveryService = new DiscoveryService({
       profile,
+      handshakes,
       nodeId,
       community,
       apiKey,
@@ -290,9 +293,15 @@ export class NodeOrchestrator<Socket, Conn extends NodeConnection> {
       // A discovered or pinned peer is known here by an id, which only a kind that checks the server's
       // id can use, and only in the form it pins by: subduction knows peers by their keys, so a
       // discovered peer's node id means nothing to it (its client then asks for the service).
-      expectedPeer: expectedPeer !== null && HANDSHAKES.get(profile.security.kind).kind.checksServerId && expectedPeer.length === this.pinnedIdDigits ? hexToBytes(expectedPeer) : undefined,
+      expectedPeer: expectedPeer !== null && this.registered.kind.checksServerId && expectedPeer.length === this.pinnedIdDigits ? hexToBytes(expectedPeer) : undefined,
       limits: limits ?? {},
+      handshakes: this.options.handshakes,
     });
+  }
+
+  /** The profile's security kind. */
+  private get registered(): RegisteredHandshake {
+    return (this.options.handshakes ?? HANDSHAKES).get(this.options.profile.security.kind);
   }
 
   private lifecycle(core: AsocConnection, outbound: Outbound<Socket> | null): ConnectionLifecycle<Conn> {

@@ -58,7 +58,7 @@ export interface SocketTransport {
 export const PLAIN_TCP: SocketTransport = { connector: netConnector, createServer: (onSocket) => net.createServer(onSocket) };
 
 /** The operating system as a node's environment: monotonic and wall clocks, unref'd timers, the OS's randomness. */
-function systemEnvironment(connector: Connector<net.Socket>): NodeEnvironment<net.Socket> {
+export function systemEnvironment<Socket extends { destroy(): void }>(connector: Connector<Socket>): NodeEnvironment<Socket> {
   return {
     now: monotonicNow,
     unixNow: wallClockNow,
@@ -100,8 +100,7 @@ export class AsocNode extends AsocNodeBase<net.Socket, SocketConnection, ByteSou
         resolve();
       });
     });
-    const discoveryWanted = this.options.discovery === undefined ? this.staticPeerCount === 0 : this.options.discovery !== false;
-    const discovery = discoveryWanted ? await bindDatagramSocket({ ...DEFAULT_DISCOVERY, ...(this.options.discovery || {}) }) : null;
+    const discovery = await openDiscovery(this.options.discovery, this.staticPeerCount);
     if (discovery) this.discoveryClosed = discovery.closed;
     this.launch(this.address.port, discovery);
   }
@@ -125,6 +124,12 @@ export class AsocNode extends AsocNodeBase<net.Socket, SocketConnection, ByteSou
   protected override sendOn(conn: SocketConnection, source: ByteSource, options: SendOptions): Promise<SendReceipt> {
     return conn.send(source, options);
   }
+}
+
+/** The discovery socket, when discovery is on: by default only when there are no static peers (as in the reference). */
+export async function openDiscovery(settings: AsocNodeOptions['discovery'], staticPeers: number): Promise<Awaited<ReturnType<typeof bindDatagramSocket>> | null> {
+  const wanted = settings === undefined ? staticPeers === 0 : settings !== false;
+  return wanted ? bindDatagramSocket({ ...DEFAULT_DISCOVERY, ...(settings || {}) }) : null;
 }
 
 /** "host:port" or "NODEID@host:port" (NODEID: 32 or 64 hex digits, any case; the node checks it fits its profile). */

@@ -206,7 +206,7 @@ export class SocketConnection extends ConnectionDriver<IncomingStream> {
   }
 }
 
-async function* asIterable(source: ByteSource): AsyncIterable<Uint8Array> {
+export async function* asIterable(source: ByteSource): AsyncIterable<Uint8Array> {
   if (source instanceof Uint8Array) yield source;
   else yield* source;
 }

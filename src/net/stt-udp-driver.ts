@@ -3,7 +3,8 @@
  * shared DatagramPump with the socket, the monotonic clock and real timers, as the simulator's
  * driver gives it a simulated socket. Datagrams from any other endpoint are left alone.
  */
-import type { Socket } from 'node:dgram';
+import dgram, { type Socket } from 'node:dgram';
+import net from 'node:net';
 import type { ConnectionEvent } from '../core/events.ts';
 import type { SttDatagramConnection } from '../core/stt-datagram-connection.ts';
 import { DatagramPump, type DatagramIo } from '../driver/datagram-pump.ts';
@@ -27,4 +28,21 @@ export function dgramSttUdpPump(socket: Socket, peer: UdpEndpoint, machine: SttD
     if (from.address === peer.address && from.port === peer.port) pump.receive(new Uint8Array(message.buffer, message.byteOffset, message.byteLength));
   });
   return pump;
+}
+
+/** A UDP socket bound to `host:port` (0: a free port), of the address's family. */
+export async function boundSocket(host: string, port: number): Promise<dgram.Socket> {
+  const socket = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, host, () => {
+      socket.off('error', reject);
+      resolve();
+    });
+  });
+  return socket;
+}
+
+export function closeSocket(socket: dgram.Socket): Promise<void> {
+  return new Promise((resolve) => socket.close(() => resolve()));
 }

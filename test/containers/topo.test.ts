@@ -15,6 +15,8 @@ import { interruptWhen } from '../support/interrupted-run.ts';
 
 const TOPOLOGY = path.join(REPO_ROOT, 'scenarios/topologies/three-nodes-attacker.yaml');
 const STREAM_BYTES = 256 * 1024 * 1024;
+/** Three nodes, no attacker, 32 MiB: the comparison profiles, kept small (CI's container part has a budget). */
+const SMALL_TOPOLOGY = path.join(REPO_ROOT, 'test/topo/fixtures/three-nodes-small.yaml');
 
 function skipReason(): string | false {
   if (process.env.ASOC_CONTAINER_TESTS !== '1') return 'container tests run with ASOC_CONTAINER_TESTS=1 (CI sets it once topo/setup-docker.sh has an engine answering)';
@@ -65,6 +67,18 @@ test('asoc-hardened on the same containers: the stream still arrives whole, the 
   assert.deepEqual(result.attacks.map((a) => [a.name, a.profile, a.outcome]), [['hello-replay', 'asoc-hardened', 'REFUSED']]);
   assertNothingLeft(result);
 });
+
+for (const [profile, transport] of [['stt', 'udp'], ['subduction', 'tcp']] as const) {
+  test(`${profile} over ${transport} on three containers: 32 MiB hash-checked, discovery finds all three, every node reports ${profile} over ${transport}, nothing left`, { skip }, async () => {
+    const result = await topoRun({ file: SMALL_TOPOLOGY, repoRoot: REPO_ROOT, outDir: mkdtempSync(path.join(tmpdir(), 'asoc-topo-')), profile, transport, log: () => {} });
+    assert.deepEqual(result.problems, []);
+    assert.deepEqual(result.streams.map((s) => [s.bytes, s.hashChecked]), [[32 * 1024 * 1024, true]]);
+    assert.deepEqual(result.discovery.map((d) => [d.name, d.found, d.expected]), [['receiver', 2, 2], ['sender', 2, 2], ['observer', 2, 2]]);
+    assert.deepEqual(result.nodes.map((n) => [n.name, n.profile, n.transport]).sort(), [['observer', profile, transport], ['receiver', profile, transport], ['sender', profile, transport]]);
+    assert.equal(result.transport, transport);
+    assert.deepEqual(result.leftovers, { containers: [], networks: [], danglingImages: [], errors: [] });
+  });
+}
 
 test('Ctrl-C during a run: it stops, takes the containers and the network down, and exits 1', { skip }, async () => {
   const { code, out } = await interruptWhen(['topo', 'run', TOPOLOGY, '--out', mkdtempSync(path.join(tmpdir(), 'asoc-topo-'))], 'running the workloads', REPO_ROOT);

@@ -196,3 +196,34 @@ test('carried nonces: frames open in any order within one epoch of the newest, e
   for (const i of [2, 4]) late.open(header, frames[i]!);
   assert.equal(late.open(header, frames[0]!), null, 'two epochs behind: its key is gone');
 });
+
+test('a close from one side reaches the other as its sealed close notice: the peer closes (transport-closed) and both finish', () => {
+  const net = new DatagramNet();
+  establish(net);
+  net.client.connection.close(net.now, 'done');
+  net.run();
+  const closed = net.events.server.find((e) => e.type === 'closed');
+  assert.deepEqual(closed && [closed.type, closed.reason, closed.detail], ['closed', 'transport-closed', 'the peer closed the session (its close notice)']);
+  assert.ok(net.client.finished && net.server.finished, 'the notice was acknowledged and nothing is left to send');
+});
+
+test('a close notice altered on the path, or sent unsealed by someone without the session keys, does not open: the peer never reads it as a close', () => {
+  for (const forge of ['altered', 'unsealed'] as const) {
+    let closing = false;
+    const net = new DatagramNet((from, d) => (closing && from === 'client' && isData(d) ? 'drop' : 'deliver'));
+    establish(net);
+    closing = true;
+    net.client.connection.close(net.now);
+    net.flush('client');
+    const notice = decodeDatagram(net.sent.client.at(-1)!) as DataSegment;
+    assert.equal(notice.streamId, 0);
+    // The notice's frame: the 14-byte header (CONTROL, stream 0) and the sealed body; `unsealed` puts the bare kind byte in its place.
+    const frame = forge === 'altered' ? Uint8Array.from(notice.bytes, (b, i) => (i === notice.bytes.length - 1 ? b ^ 1 : b)) : concatBytes(notice.bytes.subarray(0, 10), Uint8Array.of(0, 0, 0, 1), Uint8Array.of(2));
+    net.server.receiveDatagram(encodeDataSegment({ ...notice, bytes: frame }), net.now);
+    net.flush('server');
+    const closed = net.events.server.filter((e) => e.type === 'closed');
+    assert.equal(closed.length, 1, forge);
+    assert.notEqual(closed[0]!.type === 'closed' && closed[0]!.reason, 'transport-closed', `${forge}: read as the peer's close`);
+    assert.equal(closed[0]!.type === 'closed' && closed[0]!.reason, 'integrity-failed', forge);
+  }
+});

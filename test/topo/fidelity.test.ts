@@ -21,6 +21,7 @@ function run(streams: StreamFigure[]): TopoRunResult {
   return {
     topology: 'two',
     profile: null,
+    transport: 'tcp',
     composeFile: '/x/docker-compose.yml',
     image: { image: 'asoc-lab:local', base: 'asoc-lab-base:local', offline: true },
     hosts: [{ name: 'a', address: '198.18.2.2', roles: ['sender'], shaping: '10 Gbit/s to 198.18.2.3' }],

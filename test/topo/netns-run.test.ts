@@ -18,6 +18,8 @@ import { interruptWhen } from '../support/interrupted-run.ts';
 const TOPOLOGY = path.join(REPO_ROOT, 'scenarios/topologies/three-nodes-attacker.yaml');
 const NAME = 'three-nodes-attacker';
 const STREAM_BYTES = 256 * 1024 * 1024;
+/** Three nodes, no attacker, 32 MiB: the comparison profiles, kept small. */
+const SMALL_TOPOLOGY = path.join(REPO_ROOT, 'test/topo/fixtures/three-nodes-small.yaml');
 
 function skipReason(): string | false {
   if (process.getuid?.() !== 0) return 'the namespace back-end needs root (ip netns, tc)';
@@ -75,6 +77,18 @@ test('asoc-hardened on the same namespaces: the stream still arrives whole, the 
   assert.deepEqual(result.attacks.map((a) => [a.name, a.profile, a.outcome]), [['hello-replay', 'asoc-hardened', 'REFUSED']]);
   assertNothingLeft(result);
 });
+
+for (const [profile, transport] of [['stt', 'udp'], ['subduction', 'tcp']] as const) {
+  test(`${profile} over ${transport} on three namespaces: 32 MiB hash-checked, discovery finds all three, every node reports ${profile} over ${transport}, nothing left`, { skip }, async () => {
+    const result = await netnsRun({ ...options(), file: SMALL_TOPOLOGY, profile, transport });
+    assert.deepEqual(result.problems, []);
+    assert.deepEqual(result.streams.map((s) => [s.bytes, s.hashChecked]), [[32 * 1024 * 1024, true]]);
+    assert.deepEqual(result.discovery.map((d) => [d.name, d.found, d.expected]), [['receiver', 2, 2], ['sender', 2, 2], ['observer', 2, 2]]);
+    assert.deepEqual(result.nodes.map((n) => [n.name, n.profile, n.transport]).sort(), [['observer', profile, transport], ['receiver', profile, transport], ['sender', profile, transport]]);
+    assert.equal(result.transport, transport);
+    assert.deepEqual(result.leftovers, { namespaces: [], processes: [], errors: [] });
+  });
+}
 
 test('a node that stops before listening: the run names it, tears down, and leaves nothing', { skip }, async () => {
   // Every node refuses a profile that does not exist, and exits at once.

@@ -59,8 +59,24 @@ test('the default topology: one container per host with its roles, on the /24 th
 });
 
 test('--profile puts every node on one profile', () => {
-  const { plan } = loadTopology(`${REPO_ROOT}/${DEFAULT_TOPOLOGY}`, REPO_ROOT, 'asoc-hardened');
+  const { plan } = loadTopology(`${REPO_ROOT}/${DEFAULT_TOPOLOGY}`, REPO_ROOT, { profile: 'asoc-hardened' });
   assert.deepEqual([...new Set(plan.hosts.flatMap((h) => (h.node ? [h.node.profile] : [])))], ['asoc-hardened']);
+});
+
+test('--transport udp: every node runs stt over UDP; another profile, or a file with attacks (they speak TCP), is refused naming each node and attack', () => {
+  const small = `${REPO_ROOT}/test/topo/fixtures/three-nodes-small.yaml`;
+  const { plan } = loadTopology(small, REPO_ROOT, { profile: 'stt', transport: 'udp' });
+  assert.deepEqual(plan.hosts.map((h) => [h.name, h.node?.profile, h.node?.transport]), [['receiver', 'stt', 'udp'], ['sender', 'stt', 'udp'], ['observer', 'stt', 'udp']]);
+  assert.deepEqual([...new Set(loadTopology(small, REPO_ROOT, { profile: 'subduction' }).plan.hosts.map((h) => h.node?.transport))], ['tcp']);
+  assert.throws(() => loadTopology(small, REPO_ROOT, { profile: 'subduction', transport: 'udp' }), TopologyPlanError);
+  assert.throws(() => loadTopology(small, REPO_ROOT, { transport: 'udp' }), (err: TopologyPlanError) => {
+    assert.deepEqual(err.problems, ['receiver', 'sender', 'observer'].map((h) => `nodes[0].profile: ${h} speaks asoc-v1, which runs over tcp only: over udp every node speaks stt (--profile stt)`));
+    return true;
+  });
+  assert.throws(() => loadTopology(`${REPO_ROOT}/${DEFAULT_TOPOLOGY}`, REPO_ROOT, { profile: 'stt', transport: 'udp' }), (err: TopologyPlanError) => {
+    assert.deepEqual(err.problems, ['attacks[0]: hello-replay: the live attacks speak TCP to their target; run this file over tcp, or without its attacks']);
+    return true;
+  });
 });
 
 test('the repository\'s docker-compose.yml is the one generated from the default topology', () => {
