@@ -16,6 +16,7 @@ import { unnamedImages } from './image.ts';
 import type { ProfileName } from '../src/core/profile.ts';
 
 const POLL_MS = 500;
+const POLL_PAUSE_FACTOR = 4;
 const STOP_GRACE_S = 15;
 
 export interface Deployment {
@@ -82,16 +83,24 @@ async function eventsOf(host: PlannedHost, id: string): Promise<TopoEvent[]> {
   return parseEvents(log);
 }
 
-/** Waits until every host logged `kind`, polling the logs; throws after `timeoutMs` naming who is missing. */
+/**
+ * Waits until every host logged `kind`, polling the logs of those that have not yet; throws after
+ * `timeoutMs` naming who is missing. Each poll runs two docker commands per host, which on two cores
+ * would take CPU from the nodes being measured: the pause after a poll is at least
+ * POLL_PAUSE_FACTOR times what the poll took.
+ */
 export async function waitForAll(dep: Deployment, ids: ReadonlyMap<string, string>, kind: 'listening' | 'done', timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let missing = dep.plan.hosts;
   for (;;) {
     signal?.throwIfAborted();
-    const missing: string[] = [];
-    for (const host of dep.plan.hosts) if (!(await eventsOf(host, ids.get(host.name)!)).some((e) => e.event === kind)) missing.push(host.name);
+    const began = performance.now();
+    const still: PlannedHost[] = [];
+    for (const host of missing) if (!(await eventsOf(host, ids.get(host.name)!)).some((e) => e.event === kind)) still.push(host);
+    missing = still;
     if (missing.length === 0) return;
-    if (Date.now() > deadline) throw new EngineError(`after ${timeoutMs / 1000} s, ${missing.join(', ')} had not logged "${kind}"`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    if (Date.now() > deadline) throw new EngineError(`after ${timeoutMs / 1000} s, ${missing.map((h) => h.name).join(', ')} had not logged "${kind}"`);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(POLL_MS, POLL_PAUSE_FACTOR * (performance.now() - began))));
   }
 }
 

@@ -4,7 +4,7 @@
  * and the problems, made from the nodes' reports against the plan; and the lines a person reads.
  */
 import type { NodeReport } from './events.ts';
-import type { ContainerPlan, PlannedHost } from './plan.ts';
+import type { ContainerPlan, PlannedCollective, PlannedHost } from './plan.ts';
 import { describeRates } from './shaping.ts';
 
 export interface StreamFigure {
@@ -31,6 +31,18 @@ export interface AttackFigure {
   summary: string;
 }
 
+/** A collective played as streams: completion from its first transfer's start to its last receipt. */
+export interface CollectiveFigure {
+  name: string;
+  kind: string;
+  participants: string[];
+  bytes: number;
+  transfers: number;
+  delivered: number;
+  /** Null when a transfer failed. */
+  completionMs: number | null;
+}
+
 export interface TopoFigures {
   topology: string;
   profile: string | null;
@@ -39,6 +51,7 @@ export interface TopoFigures {
   hosts: { name: string; address: string; roles: string[]; shaping: string }[];
   simulatorOnly: string[];
   streams: StreamFigure[];
+  collectives: CollectiveFigure[];
   discovery: { name: string; found: number; expected: number }[];
   attacks: AttackFigure[];
   nodes: NodeReport[];
@@ -77,11 +90,18 @@ export function topoFigures(plan: ContainerPlan, reports: ReadonlyMap<string, No
     hosts: plan.hosts.map((h) => ({ name: h.name, address: h.address, roles: h.roles, shaping: describeRates(h.egress) })),
     simulatorOnly: plan.simulatorOnly,
     streams,
+    collectives: plan.collectives.map((c) => collectiveFigure(c, c.streams.map((i) => streams[i]!))),
     discovery,
     attacks,
     nodes: [...reports.values()],
     problems,
   };
+}
+
+function collectiveFigure(collective: PlannedCollective, streams: readonly StreamFigure[]): CollectiveFigure {
+  const delivered = streams.filter((s) => s.error === null);
+  const completionMs = delivered.length === streams.length ? Math.max(...delivered.map((s) => s.startedAtMs + s.ms)) - Math.min(...delivered.map((s) => s.startedAtMs)) : null;
+  return { name: collective.name, kind: collective.kind, participants: collective.participants, bytes: collective.bytes, transfers: streams.length, delivered: delivered.length, completionMs };
 }
 
 /** Whatever teardown left (`left`: one phrase each, such as "container 1a2b") is a problem of the run. */
@@ -104,10 +124,14 @@ export function hostLine(host: PlannedHost): string {
 export function figuresText(result: TopoFigures, where: string, teardown: string): string {
   const over = result.transport === 'udp' ? ' over UDP' : '';
   const out = [`topology ${result.topology} on ${where}${result.profile ? ` (every node ${result.profile}${over})` : over ? ` (every node${over})` : ''}`];
-  if (result.streams.length > 0) {
+  // A collective's transfers are summed up in its own line; only a failed one is listed.
+  const inCollective = new Set(result.collectives.map((c) => c.name));
+  const listed = result.streams.filter((s) => !inCollective.has(s.workload) || s.error);
+  if (listed.length > 0) {
     out.push('streams (MB = 10^6 bytes; goodput from the first byte sent to the receiver\'s receipt):');
-    for (const s of result.streams) out.push(`  ${s.workload} ${s.from} → ${s.to}: ${s.error ? `FAILED: ${s.error}` : `${(s.bytes / 1e6).toFixed(1)} MB in ${(s.ms / 1000).toFixed(2)} s, ${s.mbps.toFixed(1)} MB/s, SHA-256 checked`}`);
+    for (const s of listed) out.push(`  ${s.workload} ${s.from} → ${s.to}: ${s.error ? `FAILED: ${s.error}` : `${(s.bytes / 1e6).toFixed(1)} MB in ${(s.ms / 1000).toFixed(2)} s, ${s.mbps.toFixed(1)} MB/s, SHA-256 checked`}`);
   }
+  for (const c of result.collectives) out.push(`collective ${c.name} (${c.kind}, ${c.participants.length} nodes, ${(c.bytes / 2 ** 20).toFixed(0)} MiB): ${c.completionMs === null ? `FAILED: ${c.delivered} of ${c.transfers} transfers arrived` : `${c.transfers} transfers, completed in ${(c.completionMs / 1000).toFixed(3)} s (first transfer's start to last receipt)`}`);
   if (result.discovery.length > 0) out.push(`discovery: ${result.discovery.map((d) => `${d.name} found ${d.found}/${d.expected}`).join(', ')}`);
   for (const a of result.attacks) out.push(`attack ${a.name} from ${a.from} against ${[a.target, ...a.replayTo].join(', ')} (${a.profile}): ${a.outcome}: ${a.summary}`);
   out.push(teardown);

@@ -164,6 +164,21 @@ export async function stopAndCollect(nodes: readonly NamespaceNode[]): Promise<M
   return reports;
 }
 
+/** Each node's resident memory now (VmRSS of its process), in bytes, by host name; a node already gone is left out. */
+export function memoryUse(nodes: readonly NamespaceNode[]): Record<string, number> {
+  const use: Record<string, number> = {};
+  for (const node of nodes) {
+    if (node.pid <= 0 || node.exit !== null) continue;
+    try {
+      const kib = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${node.pid}/status`, 'utf8'))?.[1];
+      if (kib !== undefined) use[node.host.name] = Number(kib) * 1024;
+    } catch {
+      // gone between the check and the read
+    }
+  }
+  return use;
+}
+
 export interface NetnsLeftovers {
   namespaces: string[];
   /** Processes still running in them. */

@@ -12,7 +12,7 @@ import { cutShort, figuresText, hostLine, topoFigures, withLeftovers, type Attac
 import type { ContainerPlan } from './plan.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import { bridgeNamespace, topologyPrefix } from './netns.ts';
-import { assertNotUp, createNamespaces, go, preflightNetns, runAttacks, shapeNamespaces, startNodes, stopAndCollect, teardown, waitForAll, type NetnsDeployment, type NetnsLeftovers } from './netns-deployment.ts';
+import { assertNotUp, createNamespaces, go, memoryUse, preflightNetns, runAttacks, shapeNamespaces, startNodes, stopAndCollect, teardown, waitForAll, type NetnsDeployment, type NetnsLeftovers } from './netns-deployment.ts';
 import { prepareRunDir } from './run-dir.ts';
 import { loadTopology, type TopoOptions } from './run.ts';
 
@@ -28,6 +28,8 @@ export interface NetnsRunResult extends TopoFigures {
   leftovers: NetnsLeftovers;
   /** Wall-clock milliseconds: from creating the namespaces until every node listened; from the start signal until every node was done. */
   timings: { startMs: number | null; workloadMs: number | null };
+  /** Each node process's resident memory once every node was done, bytes (VmRSS). */
+  memoryBytes: Record<string, number>;
 }
 
 /** The file's plan, after the checks (root, ip, tc) and that the topology is not up already. */
@@ -61,6 +63,7 @@ export async function netnsRun(options: TopoOptions): Promise<NetnsRunResult> {
   let reports = new Map<string, NodeReport>();
   let attacks: AttackFigure[] = [];
   const problems: string[] = [];
+  let memoryBytes: Record<string, number> = {};
   let leftovers: NetnsLeftovers;
   try {
     await bringUp(dep, file, options, false, timings);
@@ -68,6 +71,7 @@ export async function netnsRun(options: TopoOptions): Promise<NetnsRunResult> {
     const began = performance.now();
     await waitForAll(dep.nodes, 'done', scenario.stop.maxMs + DONE_MARGIN_MS, options.signal);
     timings.workloadMs = performance.now() - began;
+    memoryBytes = memoryUse(dep.nodes);
     attacks = await runAttacks(dep, options.repoRoot, options.log, options.signal);
     reports = await stopAndCollect(dep.nodes);
   } catch (err) {
@@ -77,7 +81,7 @@ export async function netnsRun(options: TopoOptions): Promise<NetnsRunResult> {
     leftovers = await teardown(plan.name);
   }
   const left = [...leftovers.namespaces.map((n) => `namespace ${n}`), ...leftovers.processes.map((p) => `process ${p}`)];
-  const result: NetnsRunResult = { ...cutShort(withLeftovers(topoFigures(plan, reports, attacks, options.profile ?? null), left, leftovers.errors), problems), backend: 'netns', runDir: dep.dir, leftovers, timings };
+  const result: NetnsRunResult = { ...cutShort(withLeftovers(topoFigures(plan, reports, attacks, options.profile ?? null), left, leftovers.errors), problems), backend: 'netns', runDir: dep.dir, leftovers, timings, memoryBytes };
   writeFileSync(path.join(dep.dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
   return result;
 }

@@ -1,7 +1,8 @@
 /**
  * One host of a topology, inside its container (`asoc-lab topo node FILE --name NAME`): an ASoc
  * node as the file configures it (an attacker host runs none: `asoc-lab attack` is run in its
- * container from outside), the streams this host sends, and a report of everything it saw.
+ * container from outside), the streams this host sends (a collective's transfer once the ones it
+ * depends on have arrived), and a report of everything it saw.
  * Events go out as log lines (events.ts): `listening`, then `done` once its own part is complete
  * (its streams sent, the streams meant for it received, every other node discovered), and the
  * report as `result` when it is stopped. Peers are named by host name and resolved through the
@@ -52,6 +53,7 @@ export async function runTopologyNode(options: NodeRunOptions): Promise<NodeRepo
   }
   const resolveHost: ResolveHost = options.fileAddresses ? async (peer) => assertBenchAddress(fileAddress(plan, peer), `host ${peer}`) : (peer) => addressOf(plan, peer);
   const node = await startNode(plan, host, options.apiKey, report, resolveHost);
+  await collectiveConnections(plan, name, node, resolveHost, options.stop);
   emit({ event: 'listening', name, nodeId: node.nodeIdHex });
   const otherNodes = plan.hosts.filter((h) => h.node && h.name !== name).length;
   const expectedIn = plan.streams.filter((s) => s.to === name).length;
@@ -65,12 +67,22 @@ export async function runTopologyNode(options: NodeRunOptions): Promise<NodeRepo
   };
   let sendsFinished = false;
   node.on('discovered', () => checkDone(sendsFinished));
-  node.on('stream', (stream) => void receive(stream, report).then(() => checkDone(sendsFinished)));
+  const arrivals = new Arrivals();
+  node.on('stream', (stream) => void receive(stream, report, arrivals).then(() => checkDone(sendsFinished)));
   try {
     const stopped = await Promise.race([options.go.then(() => false), options.stop.then(() => true)]);
     if (!stopped) {
-      const mine = plan.streams.filter((s) => s.from === name);
-      await Promise.race([Promise.all(mine.map((stream) => send(node, stream, report, resolveHost))), options.stop]);
+      // In plan order: a collective's transfer depends only on earlier ones, so its own sends are there to wait for.
+      const sends = new Map<number, Promise<void>>();
+      plan.streams.forEach((stream, i) => {
+        if (stream.from !== name) return;
+        const ready = async () => {
+          await new Promise((resolve) => setTimeout(resolve, stream.atMs));
+          await Promise.all((stream.after ?? []).map((d) => (plan.streams[d]!.from === name ? sends.get(d)! : arrived(plan, d, arrivals, resolveHost))));
+        };
+        sends.set(i, send(node, stream, report, resolveHost, ready()));
+      });
+      await Promise.race([Promise.all(sends.values()), options.stop]);
       sendsFinished = true;
       checkDone(true);
     }
@@ -134,10 +146,56 @@ function plainAddress(address: string): string {
   return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
 }
 
-async function send(node: TopologyNode, stream: PlannedStream, report: NodeReport, resolveHost: ResolveHost): Promise<void> {
+/**
+ * Waits until this node is connected to every peer it sends a collective's transfers to (or it is
+ * stopped): as in the simulator, a collective starts once its connections are up, so its completion
+ * time holds no dial and no redial after a peer that was not listening yet. A peer that does not
+ * come is left to the transfers, which then fail saying so.
+ */
+async function collectiveConnections(plan: ContainerPlan, name: string, node: TopologyNode, resolveHost: ResolveHost, stop: Promise<string>): Promise<void> {
+  const receivers = [...new Set(plan.streams.filter((s) => s.from === name && s.after !== undefined).map((s) => s.to))];
+  const connected = Promise.all(
+    receivers.map(async (to) => {
+      const address = await resolveHost(to);
+      await node.waitForPeer((p) => plainAddress(p.address) === address, PEER_WAIT_MS).catch(() => {});
+    }),
+  );
+  await Promise.race([connected, stop]);
+}
+
+/** Streams received whole so far from each sender's address, and waits for a count of them. */
+class Arrivals {
+  private readonly counts = new Map<string, number>();
+  private waiting: { from: string; count: number; resolve: () => void }[] = [];
+
+  add(from: string): void {
+    const count = (this.counts.get(from) ?? 0) + 1;
+    this.counts.set(from, count);
+    this.waiting = this.waiting.filter((w) => (w.from === from && w.count <= count ? (w.resolve(), false) : true));
+  }
+
+  when(from: string, count: number): Promise<void> {
+    if ((this.counts.get(from) ?? 0) >= count) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.push({ from, count, resolve }));
+  }
+}
+
+/**
+ * Resolves once the plan's stream `index` (sent to this node) arrived: a node tells streams apart
+ * only by their sender (the plan gives a collective's pairs to it alone), so the n-th stream of a
+ * pair has arrived when n streams from that sender have.
+ */
+async function arrived(plan: ContainerPlan, index: number, arrivals: Arrivals, resolveHost: ResolveHost): Promise<void> {
+  const { from, to } = plan.streams[index]!;
+  const nth = plan.streams.slice(0, index + 1).filter((s) => s.from === from && s.to === to).length;
+  await arrivals.when(await resolveHost(from), nth);
+}
+
+/** Sends one stream once `ready` resolves (its start time passed and what it depends on arrived). */
+async function send(node: TopologyNode, stream: PlannedStream, report: NodeReport, resolveHost: ResolveHost, ready: Promise<void>): Promise<void> {
   const entry = { workload: stream.workload, to: stream.to, bytes: 0, startedAtMs: 0, ms: 0, sha256: '', confirmed: false };
   try {
-    await new Promise((resolve) => setTimeout(resolve, stream.atMs));
+    await ready;
     const address = await resolveHost(stream.to);
     const peer = await node.waitForPeer((p) => plainAddress(p.address) === address, PEER_WAIT_MS);
     const hash = createHash('sha256');
@@ -155,7 +213,7 @@ async function send(node: TopologyNode, stream: PlannedStream, report: NodeRepor
   }
 }
 
-async function receive(stream: IncomingStream, report: NodeReport): Promise<void> {
+async function receive(stream: IncomingStream, report: NodeReport, arrivals: Arrivals): Promise<void> {
   const hash = createHash('sha256');
   let first: number | null = null;
   const from = plainAddress(stream.peer.address);
@@ -165,6 +223,7 @@ async function receive(stream: IncomingStream, report: NodeReport): Promise<void
       hash.update(piece);
     }
     report.received.push({ from, streamId: stream.streamId, bytes: stream.bytesReceived, ms: first === null ? 0 : performance.now() - first, sha256: hash.digest('hex') });
+    arrivals.add(from);
   } catch (err) {
     report.received.push({ from, streamId: stream.streamId, bytes: stream.bytesReceived, ms: 0, sha256: '', error: (err as Error).message });
   }

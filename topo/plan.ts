@@ -6,6 +6,7 @@
  * reported at once, each naming its field.
  */
 import { ATTACK_NAMES } from '../attacks/live/index.ts';
+import { CollectivePlanError, planCollective, type CollectiveKind } from '../scenarios/collective-plans.ts';
 import type { ProfileName } from '../src/core/profile.ts';
 import { expandHosts } from '../scenarios/hosts.ts';
 import { ringPeers } from '../scenarios/ring-peers.ts';
@@ -51,6 +52,17 @@ export interface PlannedStream {
   chunkBytes: number;
   /** When the sender starts it, after the start signal. */
   atMs: number;
+  /** A collective's transfer: indexes (into the plan's streams) of the ones that must have arrived before it starts. */
+  after?: number[];
+}
+
+/** A collective (scenarios/collective-plans.ts) played as streams: its transfers are the plan's streams at `streams`. */
+export interface PlannedCollective {
+  name: string;
+  kind: CollectiveKind;
+  participants: string[];
+  bytes: number;
+  streams: number[];
 }
 
 export interface PlannedAttack {
@@ -67,6 +79,7 @@ export interface ContainerPlan {
   subnet: Subnet;
   hosts: PlannedHost[];
   streams: PlannedStream[];
+  collectives: PlannedCollective[];
   attacks: PlannedAttack[];
   /** What the file asks for that containers and namespaces do not play (the simulator does). */
   simulatorOnly: string[];
@@ -136,6 +149,8 @@ export function planContainers(scenario: Scenario, origin: string, options: Plan
     }
   }
 
+  const { collectives, unplayed } = planCollectives(scenario, nodes, index.resolve.bind(index), streams, problem);
+
   const attacks = scenario.attacks.flatMap((attack, i) => {
     if (!(ATTACK_NAMES as readonly string[]).includes(attack.name)) problem(['attacks', i, 'name'], `no attack named "${attack.name}" (one of: ${ATTACK_NAMES.join(', ')})`);
     if (options.transport === 'udp') problem(['attacks', i], `${attack.name}: the live attacks speak TCP to their target; run this file over tcp, or without its attacks`);
@@ -154,7 +169,38 @@ export function planContainers(scenario: Scenario, origin: string, options: Plan
   });
 
   if (problems.length > 0) throw new TopologyPlanError(origin, problems);
-  return { name: scenario.name, description: scenario.description, subnet, hosts, streams, attacks, simulatorOnly: simulatorOnly(scenario) };
+  return { name: scenario.name, description: scenario.description, subnet, hosts, streams, collectives, attacks, simulatorOnly: simulatorOnly(scenario, unplayed) };
+}
+
+/**
+ * Each collective's transfers, added to `streams` with their dependencies. A receiving node tells
+ * streams apart only by their sender, so a collective plays only when none of its sender → receiver
+ * pairs carries an earlier workload's or collective's streams; the others stay the simulator's
+ * (`unplayed`).
+ */
+function planCollectives(scenario: Scenario, nodes: ReadonlyMap<string, PlannedNode>, resolve: (refs: string | string[]) => string[], streams: PlannedStream[], problem: (path: PropertyKey[], message: string) => void): { collectives: PlannedCollective[]; unplayed: string[] } {
+  const pairsInUse = new Set(streams.map((s) => `${s.from}>${s.to}`));
+  const collectives: PlannedCollective[] = [];
+  const unplayed: string[] = [];
+  scenario.collectives.forEach((spec, i) => {
+    // As the simulator picks them (scenarios/collectives.ts): `all` is every node but the server, in the file's order.
+    const participants = spec.nodes === 'all' ? [...nodes.keys()].filter((name) => name !== spec.server) : resolve(spec.nodes);
+    let transfers: ReturnType<typeof planCollective>;
+    try {
+      transfers = planCollective({ kind: spec.kind, participants, bytes: spec.bytes, ...(spec.server ? { server: spec.server } : {}), microBatches: spec.microBatches });
+    } catch (err) {
+      if (!(err instanceof CollectivePlanError)) throw err;
+      return problem(['collectives', i], err.message);
+    }
+    const pairs = new Set(transfers.map((t) => `${t.from}>${t.to}`));
+    if ([...pairs].some((pair) => pairsInUse.has(pair))) return void unplayed.push(spec.name);
+    for (const pair of pairs) pairsInUse.add(pair);
+    const first = streams.length;
+    const chunkBytes = spec.chunkBytes ?? nodes.get(transfers[0]!.from)!.chunkBytes;
+    for (const t of transfers) streams.push({ workload: spec.name, from: t.from, to: t.to, bytes: t.bytes, chunkBytes, atMs: spec.atMs, after: t.after.map((d) => first + d) });
+    collectives.push({ name: spec.name, kind: spec.kind, participants, bytes: spec.bytes, streams: transfers.map((_, j) => first + j) });
+  });
+  return { collectives, unplayed };
 }
 
 /** A switch port's bandwidth shapes each attached host's egress to anyone; a link's, the egress towards the other end. */
@@ -178,7 +224,7 @@ function egressRates(scenario: Scenario, resolve: (refs: string | string[]) => s
   return rates;
 }
 
-function simulatorOnly(scenario: Scenario): string[] {
+function simulatorOnly(scenario: Scenario, unplayedCollectives: readonly string[]): string[] {
   const notes: string[] = [];
   const channels = [...scenario.topology.links, ...scenario.topology.switches.flatMap((s) => (s.port ? [s.port] : []))];
   const asked = (field: 'latencyMs' | 'jitterMs' | 'loss' | 'duplicate' | 'reorder') => channels.some((c) => (c[field] ?? 0) > 0);
@@ -189,7 +235,7 @@ function simulatorOnly(scenario: Scenario): string[] {
   if (scenario.topology.hosts.some((h) => h.tcp !== undefined)) notes.push('tcp settings: containers and namespaces use the kernel TCP as configured');
   if (scenario.workloads.some((w) => w.retries > 0)) notes.push('workload retries: a failed stream is reported, not sent again');
   if (scenario.nodes.some((n) => n.startWithinMs > 0)) notes.push('startWithinMs: nodes start as the back-end starts them');
-  if (scenario.collectives.length > 0) notes.push(`collectives (${scenario.collectives.map((c) => c.name).join(', ')}): the simulator's alone, not played on containers or namespaces`);
+  if (unplayedCollectives.length > 0) notes.push(`collectives (${unplayedCollectives.join(', ')}): the simulator's alone: each shares a sender → receiver pair with an earlier workload or collective, and a node tells streams apart only by their sender`);
   if (scenario.topology.fabrics.length > 0) notes.push('fabrics: containers and namespaces share one bridge; racks, spines and oversubscription are the simulator\'s');
   return notes;
 }

@@ -12,7 +12,7 @@ import { loadScenario } from '../scenarios/load.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import { API_KEY_SECRET } from './compose.ts';
 import { containers, down, memoryUse, prepareDeployment, shape, start, stopAndCollect, up, waitForAll, type Deployment, type Leftovers } from './deployment.ts';
-import { docker, preflight, type Engine } from './engine.ts';
+import { docker, preflight, type ComposeChoice, type Engine } from './engine.ts';
 import type { NodeReport } from './events.ts';
 import { cutShort, figuresText, hostLine, topoFigures, withLeftovers, type AttackFigure, type TopoFigures } from './figures.ts';
 import { ATTACK_TIMEOUT_S, attackArgs, attackFigure, targetProfile } from './attack-command.ts';
@@ -45,6 +45,8 @@ export function loadTopology(file: string, repoRoot: string, overrides: PlanOpti
 
 export interface TopoRunResult extends TopoFigures {
   composeFile: string;
+  /** The compose command that ran it (docker-compose, or docker compose for v2). */
+  compose: string;
   image: BuiltImage;
   leftovers: Leftovers;
   /** Wall-clock milliseconds: from `up` until every container listened; from the start signal until every node was done. */
@@ -61,13 +63,15 @@ export interface TopoOptions {
   /** Every node runs over this transport (default tcp; udp: stt only). */
   transport?: Transport | undefined;
   base?: string | undefined;
+  /** Which compose runs the containers (default: $ASOC_COMPOSE, else docker-compose where installed, else v2). */
+  compose?: ComposeChoice | undefined;
   signal?: AbortSignal;
   log: (line: string) => void;
 }
 
 async function deploy(options: TopoOptions): Promise<{ topology: TopologyFile; engine: Engine; image: BuiltImage; dep: Deployment; imagesBefore: string[] }> {
   const topology = loadTopology(options.file, options.repoRoot, options);
-  const engine = await preflight({ shaping: topology.plan.hosts.some((h) => h.egress.length > 0) });
+  const engine = await preflight({ shaping: topology.plan.hosts.some((h) => h.egress.length > 0), compose: options.compose });
   const image = await buildImage(options.repoRoot, { base: options.base, signal: options.signal, log: options.log });
   const imagesBefore = await unnamedImages();
   const dep = prepareDeployment(topology.plan, engine, { repoRoot: options.repoRoot, topologyPath: topology.topologyPath, mountFrom: topology.mountFrom, outDir: options.outDir, profile: options.profile, transport: options.transport });
@@ -114,7 +118,7 @@ export async function topoRun(options: TopoOptions): Promise<TopoRunResult> {
     options.log('taking the containers and the network down');
     leftovers = await down(dep, imagesBefore);
   }
-  const result: TopoRunResult = { ...cutShort(withLeftovers(topoFigures(plan, reports, attacks, options.profile ?? null), leftBehind(leftovers), leftovers.errors), problems), composeFile: dep.project.file, image, leftovers, timings, memoryBytes };
+  const result: TopoRunResult = { ...cutShort(withLeftovers(topoFigures(plan, reports, attacks, options.profile ?? null), leftBehind(leftovers), leftovers.errors), problems), composeFile: dep.project.file, compose: dep.engine.compose.join(' '), image, leftovers, timings, memoryBytes };
   writeFileSync(path.join(dep.dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
   return result;
 }
@@ -133,7 +137,7 @@ export async function topoUp(options: TopoOptions): Promise<Deployment> {
 
 export async function topoDown(options: TopoOptions): Promise<Leftovers> {
   const topology = loadTopology(options.file, options.repoRoot);
-  const engine = await preflight({ shaping: false });
+  const engine = await preflight({ shaping: false, compose: options.compose });
   const dep = prepareDeployment(topology.plan, engine, { repoRoot: options.repoRoot, topologyPath: topology.topologyPath, mountFrom: topology.mountFrom, outDir: options.outDir });
   return down(dep, await unnamedImages());
 }

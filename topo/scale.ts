@@ -1,22 +1,26 @@
 /**
- * How far containers scale on this machine: a fan-out topology (one sender streaming to every other
- * node at once, all on one 10 GbE switch) run at growing node counts, each on containers and in the
- * simulator. Per count: how long the containers took to start, their memory, and per-peer delivered
- * throughput on both sides with the ratio. The counts go up until one fails (what failed is kept).
+ * How far a back-end scales on this machine: a fan-out topology (one sender streaming to every other
+ * node at once, all on one 10 GbE switch) run at growing node counts, each on containers (or network
+ * namespaces) and in the simulator. Per count: how long the nodes took to start, their memory, and
+ * per-peer delivered throughput on both sides with the ratio. The counts go up until one fails
+ * (what failed is kept).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadScenario } from '../scenarios/load.ts';
+import { runOn, type BackendRun } from './backend-run.ts';
+import { BACKEND_PLACES, type Backend } from './backends.ts';
 import { fidelityLine, simulatedFigures, type FidelityLine } from './fidelity.ts';
-import { topoRun, type TopoOptions } from './run.ts';
+import type { TopoOptions } from './run.ts';
 
 export interface ScalePoint {
   nodes: number;
+  backend: Backend;
   ok: boolean;
   problems: string[];
   startSeconds: number | null;
   workloadSeconds: number | null;
-  /** Median memory of one container, MiB. */
+  /** Median memory of one container (or namespace node), MiB. */
   memoryMiBPerContainer: number | null;
   fidelity: FidelityLine | null;
 }
@@ -49,19 +53,20 @@ function median(values: number[]): number | null {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-export async function measureScale(counts: readonly number[], bytesPerStream: string, options: Omit<TopoOptions, 'file'>): Promise<ScalePoint[]> {
+export async function measureScale(backend: Backend, counts: readonly number[], bytesPerStream: string, options: Omit<TopoOptions, 'file'>): Promise<ScalePoint[]> {
   const dir = path.join(options.outDir, 'scale');
+  const report = path.join(options.outDir, scaleFile(backend));
   mkdirSync(dir, { recursive: true });
   const points: ScalePoint[] = [];
   for (const nodes of counts) {
     const file = path.join(dir, `fanout-${nodes}.yaml`);
     writeFileSync(file, fanoutTopology(nodes, bytesPerStream));
-    options.log(`scale: ${nodes} containers`);
-    let run: Awaited<ReturnType<typeof topoRun>>;
+    options.log(`scale: ${nodes} nodes on ${BACKEND_PLACES[backend]}`);
+    let run: BackendRun;
     try {
-      run = await topoRun({ ...options, file });
+      run = await runOn(backend, { ...options, file });
     } catch (err) {
-      points.push({ nodes, ok: false, problems: [(err as Error).message], startSeconds: null, workloadSeconds: null, memoryMiBPerContainer: null, fidelity: null });
+      points.push({ nodes, backend, ok: false, problems: [(err as Error).message], startSeconds: null, workloadSeconds: null, memoryMiBPerContainer: null, fidelity: null });
       options.log(scaleText(points.at(-1)!));
       break;
     }
@@ -69,25 +74,32 @@ export async function measureScale(counts: readonly number[], bytesPerStream: st
     const scenario = loadScenario(file);
     points.push({
       nodes,
+      backend,
       ok,
       problems: run.problems,
       startSeconds: run.timings.startMs === null ? null : run.timings.startMs / 1000,
       workloadSeconds: run.timings.workloadMs === null ? null : run.timings.workloadMs / 1000,
       memoryMiBPerContainer: median(Object.values(run.memoryBytes).map((b) => b / 1024 ** 2)),
-      fidelity: ok ? fidelityLine(scenario, run, simulatedFigures(scenario), new Date().toISOString()) : null,
+      fidelity: ok ? fidelityLine(scenario, run, simulatedFigures(scenario), new Date().toISOString(), backend) : null,
     });
     options.log(scaleText(points.at(-1)!));
     // Written after every count: a later count that fails takes nothing measured with it.
-    writeFileSync(path.join(options.outDir, 'scale.json'), `${JSON.stringify({ bytesPerStream, points }, null, 2)}\n`);
+    writeFileSync(report, `${JSON.stringify({ backend, bytesPerStream, points }, null, 2)}\n`);
     if (!ok) break;
   }
-  writeFileSync(path.join(options.outDir, 'scale.json'), `${JSON.stringify({ bytesPerStream, points }, null, 2)}\n`);
+  writeFileSync(report, `${JSON.stringify({ backend, bytesPerStream, points }, null, 2)}\n`);
   return points;
+}
+
+/** The scale report's file name: scale.json for containers, scale-netns.json for namespaces. */
+export function scaleFile(backend: Backend): string {
+  return backend === 'container' ? 'scale.json' : `scale-${backend}.json`;
 }
 
 export function scaleText(p: ScalePoint): string {
   const f = (x: number | null | undefined, digits = 1) => (x === null || x === undefined ? '-' : x.toFixed(digits));
   if (!p.ok) return `${p.nodes} nodes: FAILED: ${p.problems.slice(0, 3).join('; ')}`;
   const l = p.fidelity!;
-  return `${p.nodes} nodes: started in ${f(p.startSeconds)} s, ${f(p.memoryMiBPerContainer, 0)} MiB per container; per peer ${f(l.containers.perPeerMBps)} MB/s on containers, ${f(l.simulator.perPeerMBps)} simulated, ratio ${l.ratio.toFixed(2)}; aggregate ${f(l.containers.aggregateMBps)} vs ${f(l.simulator.aggregateMBps)} MB/s`;
+  const place = BACKEND_PLACES[p.backend];
+  return `${p.nodes} nodes: started in ${f(p.startSeconds)} s, ${f(p.memoryMiBPerContainer, 0)} MiB per ${p.backend === 'container' ? 'container' : 'node'}; per peer ${f(l.containers.perPeerMBps)} MB/s on ${place}, ${f(l.simulator.perPeerMBps)} simulated, ratio ${l.ratio.toFixed(2)}; aggregate ${f(l.containers.aggregateMBps)} vs ${f(l.simulator.aggregateMBps)} MB/s`;
 }

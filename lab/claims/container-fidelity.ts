@@ -15,8 +15,8 @@ export const containerFidelity: Instrument = {
     const lines = readFidelity();
     const summary =
       lines.length === 0
-        ? `not measured here: asoc-lab topo fidelity scenarios/topologies/two-node-10gbe.yaml scenarios/topologies/eight-node-fanout.yaml (as root, with a Docker engine) writes ${DEFAULT_FIDELITY_FILE}`
-        : `${lines.map(fidelityText).join('; ')} (containers ÷ simulator, per peer; from ${DEFAULT_FIDELITY_FILE}, measured ${lines.map((l) => l.measuredAt.slice(0, 10)).join(', ')})`;
+        ? `not measured here: asoc-lab topo fidelity scenarios/topologies/two-node-10gbe.yaml scenarios/topologies/eight-node-fanout.yaml scenarios/topologies/ring-allreduce-8.yaml (as root, with a Docker engine) writes ${DEFAULT_FIDELITY_FILE}`
+        : `${lines.map(fidelityText).join('; ')} (real ÷ simulator, per peer; from ${DEFAULT_FIDELITY_FILE}, measured ${lines.map((l) => l.measuredAt.slice(0, 10)).join(', ')})`;
     return { claims: [], measurements: [{ name: 'simulator fidelity on containers', summary, data: lines }] };
   },
 };

@@ -2,8 +2,11 @@ import path from 'node:path';
 import { writeFileSync } from 'node:fs';
 import type { ProfileName } from '../../src/core/profile.ts';
 import { composeText } from '../../topo/compose.ts';
+import { COMPOSE_CHOICES, type ComposeChoice } from '../../topo/engine.ts';
 import { formatEvent } from '../../topo/events.ts';
-import { DEFAULT_FIDELITY_FILE, fidelityLine, fidelityText, simulatedFigures, writeFidelity, type FidelityLine } from '../../topo/fidelity.ts';
+import { runOn } from '../../topo/backend-run.ts';
+import { BACKEND_PLACES, BACKENDS, type Backend } from '../../topo/backends.ts';
+import { FIDELITY_FILE_NAME, fidelityLine, fidelityText, simulatedFigures, writeFidelity, type FidelityLine } from '../../topo/fidelity.ts';
 import { loadScenario } from '../../scenarios/load.ts';
 import { runTopologyNode } from '../../topo/node-runner.ts';
 import { loadTopology, REPO_ROOT, resultText, topoDown, topoRun, topoUp, type TopoOptions } from '../../topo/run.ts';
@@ -17,8 +20,8 @@ import { loadApiKey, parseFlags, profileFlag, subcommand, UsageError, type Comma
 const SUBCOMMANDS = ['run', 'up', 'down', 'compose', 'fidelity', 'scale', 'node'] as const;
 
 const help = `Usage: asoc-lab topo <run|up|down|compose|fidelity|node> <topology.yaml> [options]
-       asoc-lab topo <run|up|down> <topology.yaml> --backend netns [--profile NAME] [--transport tcp|udp] [--out DIR]
-       asoc-lab topo scale [--nodes 8,16,32,64] [--bytes 16MiB]
+       asoc-lab topo <run|up|down|fidelity> <topology.yaml> --backend netns [--profile NAME] [--transport tcp|udp] [--out DIR]
+       asoc-lab topo scale [--nodes 8,16,32,64] [--bytes 16MiB] [--backend netns]
 
 Runs a topology file (the same files \`asoc-lab sim\` reads, in scenarios/topologies/) on real
 containers: one container per host on one Docker network, every address in 198.18.0.0/15. With
@@ -37,21 +40,25 @@ and routes are never touched.
   down FILE       take a topology's containers and network down
   compose FILE    print the compose file for a topology (--write PATH writes it instead); the
                   repository's docker-compose.yml is this for scenarios/topologies/three-nodes-attacker.yaml
-  fidelity FILE…  run each file on containers and in the simulator; print per-peer throughput on
-                  both, and their ratio (the simulator's fidelity), into reports/topo/fidelity.json
-                  (verify's report shows it). P3: two-node-10gbe.yaml; P4: eight-node-fanout.yaml
+  fidelity FILE…  run each file on containers (or namespaces) and in the simulator; print per-peer
+                  throughput on both, and their ratio (the simulator's fidelity), into
+                  <out>/fidelity.json, one line per file and back-end (verify's report shows
+                  reports/topo/fidelity.json). P3: two-node-10gbe.yaml; P4: eight-node-fanout.yaml
   scale           a fan-out (one sender to every other node at once, 10 GbE switch) at each node
-                  count of --nodes, on containers and simulated: start time, memory per container,
-                  per-peer throughput on both and the ratio; stops at the first count that fails;
-                  reports/topo/scale.json
+                  count of --nodes, on containers (or namespaces) and simulated: start time, memory
+                  per container (a namespace node's resident set), per-peer throughput on both and
+                  the ratio; stops at the first count that fails; <out>/scale.json (scale-netns.json)
   node FILE --name HOST [--file-addresses]
                   inside a container or namespace: run host HOST of the topology (what the compose
                   file starts; --file-addresses: peers at the file's addresses, without DNS)
 
 Options:
-  --backend NAME  container (default) or netns (run, up and down)
+  --backend NAME  container (default) or netns (run, up, down, fidelity and scale)
   --profile NAME  every node speaks this profile instead of the file's (asoc-v1, asoc-hardened,
                   subduction, stt, …)
+  --compose v1|v2 which compose runs the containers: v1 is docker-compose (1.29), v2 the docker
+                  CLI's \`compose\` plugin (topo/compose-v2.sh provides it); default \$ASOC_COMPOSE,
+                  else docker-compose where installed, else v2
   --transport tcp|udp
                   what carries the nodes' connections (run, up, compose): tcp (default; every
                   profile), or udp: stt over UDP datagrams (docs/stt.md §7), for files whose nodes
@@ -78,9 +85,13 @@ const FLAGS = {
   'api-key-file': { type: 'string' },
   'file-addresses': { type: 'boolean' },
   backend: { type: 'string' },
+  compose: { type: 'string' },
 } as const;
 
-const BACKENDS = ['container', 'netns'] as const;
+function composeFlag(value: string | undefined): ComposeChoice | undefined {
+  if (value === undefined || (COMPOSE_CHOICES as readonly string[]).includes(value)) return value as ComposeChoice | undefined;
+  throw new UsageError(`--compose must be one of ${COMPOSE_CHOICES.join(', ')}, got "${value}"`);
+}
 
 /** --transport (or the variable a node reads it from): tcp or udp; whether the file's nodes can take it is the plan's check. */
 function topoTransport(value: string | undefined, flag: string): Transport | undefined {
@@ -149,34 +160,35 @@ async function runNetns(name: 'run' | 'up' | 'down', file: string, options: Omit
   }
 }
 
-/** Each file on containers, then in the simulator; the lines go to the fidelity file. */
-async function fidelity(files: string[], options: TopoOptions): Promise<number> {
+/** Each file on the back-end, then in the simulator; the lines go to the fidelity file (fidelity.json in the run directory's parent, --out). */
+async function fidelity(backend: Backend, files: string[], options: TopoOptions): Promise<number> {
   const lines: FidelityLine[] = [];
   let failed = false;
   for (const file of files) {
-    const result = await topoRun({ ...options, file });
-    console.log(resultText(result));
+    const result = await runOn(backend, { ...options, file });
+    console.log(result.text);
     if (result.problems.length > 0) {
       failed = true;
       continue;
     }
     console.log(`simulating ${file} for the same figures`);
-    const line = fidelityLine(loadScenario(file), result, simulatedFigures(loadScenario(file)), new Date().toISOString());
+    const line = fidelityLine(loadScenario(file), result, simulatedFigures(loadScenario(file)), new Date().toISOString(), backend);
     console.log(fidelityText(line));
     lines.push(line);
   }
-  writeFidelity(lines);
-  console.log(`fidelity: ${DEFAULT_FIDELITY_FILE}`);
+  const out = path.join(options.outDir, FIDELITY_FILE_NAME);
+  writeFidelity(lines, out);
+  console.log(`fidelity: ${out}`);
   return failed ? 1 : 0;
 }
 
-async function scale(nodes: string, bytes: string, out: string | undefined): Promise<number> {
+async function scale(backend: Backend, nodes: string, bytes: string, outDir: string, compose: ComposeChoice | undefined): Promise<number> {
   const counts = nodes.split(',').map((n) => Number(n.trim()));
   if (counts.some((n) => !Number.isInteger(n) || n < 2 || n > 1000)) throw new UsageError(`--nodes must be node counts from 2 to 1000, such as 8,16,32, got "${nodes}"`);
   if (!Number.isFinite(parseByteSize(bytes))) throw new UsageError(`--bytes must be a size such as 16MiB, got "${bytes}"`);
-  const { signal, release } = abortOnSignal();
+  const { signal, release } = abortOnSignal(BACKEND_PLACES[backend]);
   try {
-    const points = await measureScale(counts, bytes, { repoRoot: REPO_ROOT, outDir: path.resolve(out ?? 'reports/topo'), signal, log: (line) => console.log(line) });
+    const points = await measureScale(backend, counts, bytes, { repoRoot: REPO_ROOT, outDir, compose, signal, log: (line) => console.log(line) });
     return points.every((p) => p.ok) ? 0 : 1;
   } finally {
     release();
@@ -195,17 +207,27 @@ export const topoCommand: Command = {
       console.log(help);
       return 0;
     }
-    if (picked.name === 'scale') return scale(values.nodes ?? '8,16,32,64', values.bytes ?? '16MiB', values.out);
+    const backend = values.backend ?? 'container';
+    if (!(BACKENDS as readonly string[]).includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got "${backend}"`);
+    const outDir = path.resolve(values.out ?? 'reports/topo');
+    const compose = composeFlag(values.compose);
+    if (picked.name === 'scale') return scale(backend as Backend, values.nodes ?? '8,16,32,64', values.bytes ?? '16MiB', outDir, compose);
     const [file, ...extra] = positionals;
     if (!file || (extra.length > 0 && picked.name !== 'fidelity')) throw new UsageError(`topo ${picked.name} takes one topology file\n\n${help}`);
     if (picked.name === 'node') return runNode(file, values.name, values['api-key-file'], values['file-addresses'] === true);
     const profile = values.profile === undefined ? undefined : (profileFlag(values.profile).name as ProfileName);
     const transport = topoTransport(values.transport, '--transport');
-    const backend = values.backend ?? 'container';
-    if (!(BACKENDS as readonly string[]).includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got "${backend}"`);
+    if (backend === 'netns' && picked.name === 'fidelity') {
+      const { signal, release } = abortOnSignal('namespaces');
+      try {
+        return await fidelity('netns', positionals, { file, repoRoot: REPO_ROOT, outDir, profile, transport, signal, log: (line) => console.log(line) });
+      } finally {
+        release();
+      }
+    }
     if (backend === 'netns') {
-      if (picked.name !== 'run' && picked.name !== 'up' && picked.name !== 'down') throw new UsageError(`topo ${picked.name} runs on containers only; --backend netns is for run, up and down`);
-      return runNetns(picked.name, file, { repoRoot: REPO_ROOT, outDir: path.resolve(values.out ?? 'reports/topo'), profile, transport });
+      if (picked.name !== 'run' && picked.name !== 'up' && picked.name !== 'down') throw new UsageError(`topo ${picked.name} runs on containers only; --backend netns is for run, up, down, fidelity and scale`);
+      return runNetns(picked.name, file, { repoRoot: REPO_ROOT, outDir, profile, transport });
     }
     if (picked.name === 'compose') {
       const { plan, topologyPath } = loadTopology(file, REPO_ROOT, { profile, transport });
@@ -215,14 +237,14 @@ export const topoCommand: Command = {
       return 0;
     }
     const { signal, release } = abortOnSignal();
-    const options: TopoOptions = { file, repoRoot: REPO_ROOT, outDir: path.resolve(values.out ?? 'reports/topo'), profile, transport, base: values.base, signal, log: (line) => console.log(line) };
+    const options: TopoOptions = { file, repoRoot: REPO_ROOT, outDir, profile, transport, base: values.base, compose, signal, log: (line) => console.log(line) };
     try {
       if (picked.name === 'down') {
         const left = await topoDown(options);
         console.log(left.containers.length + left.networks.length === 0 ? 'down: no container or network of this topology is left' : `down left ${left.containers.length} container(s) and ${left.networks.length} network(s)`);
         return left.containers.length + left.networks.length === 0 ? 0 : 1;
       }
-      if (picked.name === 'fidelity') return await fidelity(positionals, options);
+      if (picked.name === 'fidelity') return await fidelity('container', positionals, options);
       if (picked.name === 'up') {
         const dep = await topoUp(options);
         console.log(`up: ${dep.plan.hosts.map((h) => `${h.name} (${describeRates(h.egress)})`).join(', ')}\ncompose file: ${dep.project.file}\ntake it down with: asoc-lab topo down ${file}`);

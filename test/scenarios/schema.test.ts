@@ -79,7 +79,7 @@ test('a YAML syntax error is reported with its line', () => {
 
 test('every shipped scenario parses', () => {
   const files = readdirSync(TOPOLOGIES).filter((name) => name.endsWith('.yaml'));
-  assert.deepEqual(files.sort(), ['collectives-8.yaml', 'discovery-1000.yaml', 'eight-node-fanout.yaml', 'leaf-spine-collectives.yaml', 'lossy-wan.yaml', 'partition-and-heal.yaml', 'three-nodes-attacker.yaml', 'two-node-10gbe.yaml']);
+  assert.deepEqual(files.sort(), ['collectives-8.yaml', 'discovery-1000.yaml', 'eight-node-fanout.yaml', 'leaf-spine-collectives.yaml', 'lossy-wan.yaml', 'partition-and-heal.yaml', 'ring-allreduce-8.yaml', 'three-nodes-attacker.yaml', 'two-node-10gbe.yaml']);
   for (const file of files) {
     const scenario = loadScenario(join(TOPOLOGIES, file));
     assert.equal(`${scenario.name}.yaml`, file);

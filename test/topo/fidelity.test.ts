@@ -15,7 +15,7 @@ function stream(mbps: number, error: string | null = null, startedAtMs = 0): Str
   return { workload: 'w', from: 'a', to: 'b', bytes: 1e6, startedAtMs, ms: 1000 / mbps, mbps, hashChecked: error === null, error };
 }
 
-const SIMULATED = { streams: 2, perPeerMBps: 400, aggregateMBps: 800, calibration: 'reports/calibration.json' };
+const SIMULATED = { streams: 2, perPeerMBps: 400, aggregateMBps: 800, calibration: 'reports/calibration.json', collectives: [] };
 
 function run(streams: StreamFigure[]): TopoRunResult {
   return {
@@ -23,10 +23,12 @@ function run(streams: StreamFigure[]): TopoRunResult {
     profile: null,
     transport: 'tcp',
     composeFile: '/x/docker-compose.yml',
+    compose: 'docker-compose',
     image: { image: 'asoc-lab:local', base: 'asoc-lab-base:local', offline: true },
     hosts: [{ name: 'a', address: '198.18.2.2', roles: ['sender'], shaping: '10 Gbit/s to 198.18.2.3' }],
     simulatorOnly: ['latencyMs: the simulator\'s alone'],
     streams,
+    collectives: [],
     discovery: [],
     attacks: [],
     nodes: [],
@@ -41,7 +43,7 @@ const scenario = parseScenario(fanoutTopology(3, '1MiB'), 'f.yaml');
 
 test('fidelity: per peer is the median over the delivered streams, aggregate all bytes over first start to last receipt, ratio containers ÷ simulator', () => {
   // Three 1 MB streams from t=0: done after 10, 5 and 2.5 ms (100, 200, 400 MB/s): 3 MB in 10 ms.
-  const line = fidelityLine({ ...scenario, claims: ['P3'] }, run([stream(100), stream(400), stream(200), stream(1, 'not sent')]), SIMULATED, '2026-01-01T00:00:00Z');
+  const line = fidelityLine({ ...scenario, claims: ['P3'] }, run([stream(100), stream(400), stream(200), stream(1, 'not sent')]), SIMULATED, '2026-01-01T00:00:00Z', 'container');
   assert.equal(line.containers.streams, 3);
   assert.equal(Math.round(line.containers.perPeerMBps), 200);
   assert.equal(Math.round(line.containers.aggregateMBps), 300);
@@ -51,8 +53,8 @@ test('fidelity: per peer is the median over the delivered streams, aggregate all
 });
 
 test('fidelity: streams one after another make a lower aggregate than the same streams at once', () => {
-  const together = fidelityLine(scenario, run([stream(100), stream(100)]), SIMULATED, 'now');
-  const apart = fidelityLine(scenario, run([stream(100), stream(100, null, 10)]), SIMULATED, 'now');
+  const together = fidelityLine(scenario, run([stream(100), stream(100)]), SIMULATED, 'now', 'container');
+  const apart = fidelityLine(scenario, run([stream(100), stream(100, null, 10)]), SIMULATED, 'now', 'container');
   assert.equal(Math.round(together.containers.aggregateMBps), 200);
   assert.equal(Math.round(apart.containers.aggregateMBps), 100);
 });
@@ -60,7 +62,7 @@ test('fidelity: streams one after another make a lower aggregate than the same s
 test('the fidelity file keeps one line per topology: a new measurement replaces the old one', () => {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'fidelity-')), 'fidelity.json');
   assert.deepEqual(readFidelity(file), []);
-  const line = (topology: string, ratio: number) => ({ ...fidelityLine(scenario, { ...run([stream(100)]), topology }, SIMULATED, 'now'), ratio });
+  const line = (topology: string, ratio: number) => ({ ...fidelityLine(scenario, { ...run([stream(100)]), topology }, SIMULATED, 'now', 'container'), ratio });
   writeFidelity([line('p3', 0.5), line('p4', 0.6)], file);
   writeFidelity([line('p3', 0.7)], file);
   assert.deepEqual(readFidelity(file).map((l) => [l.topology, l.ratio]), [['p4', 0.6], ['p3', 0.7]]);

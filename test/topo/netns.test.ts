@@ -64,5 +64,5 @@ test('an unknown back-end, or one that does not do the subcommand, is a usage er
   assert.match(unknown.stderr, /--backend must be one of container, netns, got "vm"/);
   const compose = topo(['compose', TOPOLOGY, '--backend', 'netns']);
   assert.equal(compose.status, 2, compose.stderr);
-  assert.match(compose.stderr, /--backend netns is for run, up and down/);
+  assert.match(compose.stderr, /topo compose runs on containers only; --backend netns is for run, up, down, fidelity and scale/);
 });

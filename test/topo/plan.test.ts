@@ -174,11 +174,24 @@ test('events travel as log lines; other lines and a line cut short are skipped',
   assert.deepEqual(parseEvents(log), [{ event: 'listening', name: 'a', nodeId: 'ff' }, { event: 'done', name: 'a' }]);
 });
 
-test('collectives and fabrics plan for containers as far as containers go: ring peers dialed, the rest named as the simulator\'s', () => {
+test('collectives and fabrics plan for containers as far as containers go: ring peers dialed, the ring all-reduce played as dependent streams, fabrics named as the simulator\'s', () => {
   const { plan } = loadTopology(`${REPO_ROOT}/scenarios/topologies/leaf-spine-collectives.yaml`, REPO_ROOT);
   const peers = new Map(plan.hosts.map((h) => [h.name, h.node?.peers]));
   assert.deepEqual([peers.get('n-1'), peers.get('n-32')], [['n-2'], ['n-1']]);
+  // 2(N − 1) steps of N transfers of ⌈16 MiB / 32⌉; step s's transfer from n-i waits for what n-i received in step s − 1.
+  const [allReduce] = plan.collectives;
+  assert.deepEqual([allReduce?.name, allReduce?.participants.length, allReduce?.streams.length], ['all-reduce', 32, 2 * 31 * 32]);
+  const first = plan.streams[allReduce!.streams[0]!]!;
+  const secondStepOfN2 = plan.streams[allReduce!.streams[32 + 1]!]!;
+  assert.deepEqual([first.from, first.to, first.bytes, first.after], ['n-1', 'n-2', 512 * 1024, []]);
+  assert.deepEqual([secondStepOfN2.from, secondStepOfN2.to, secondStepOfN2.after?.map((i) => `${plan.streams[i]!.from}>${plan.streams[i]!.to}`)], ['n-2', 'n-3', ['n-1>n-2']]);
   const notes = plan.simulatorOnly.join('\n');
-  assert.match(notes, /collectives \(all-reduce\): the simulator's alone/);
+  assert.doesNotMatch(notes, /collectives/);
   assert.match(notes, /fabrics: containers and namespaces share one bridge/);
+});
+
+test('a collective sharing a sender → receiver pair with an earlier one stays the simulator\'s, named in the notes', () => {
+  const { plan } = loadTopology(`${REPO_ROOT}/scenarios/topologies/collectives-8.yaml`, REPO_ROOT);
+  assert.deepEqual(plan.collectives.map((c) => c.name), ['all-reduce']);
+  assert.match(plan.simulatorOnly.join('\n'), /collectives \(parameter-server, pipeline, all-to-all\): the simulator's alone: each shares a sender → receiver pair/);
 });
