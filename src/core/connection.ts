@@ -77,6 +77,11 @@ export interface ConnectionProfile {
    * type, size and MAC are checked, as the Python reference does (any size its length field allows).
    */
   readonly handshakeReads?: 'header' | 'whole-frame';
+  /**
+   * Once established, END may carry the stream's last bytes (asoc-hardened): a message that fits
+   * one frame is sent as one protected frame instead of DATA then END. Otherwise END is empty.
+   */
+  readonly endCarriesData?: boolean;
   /** Send the lab's CONTROL delivery receipt when a stream ends (ignored by v1 peers that don't know it). */
   readonly sendReceipts: boolean;
   /** Connection limits that differ from DEFAULT_LIMITS (a node's own settings override them). */
@@ -252,6 +257,16 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
     return this.inbound.size;
   }
 
+  /** True when prepareFrames has work to do: the session protects frames and can make their cipher contexts ahead. */
+  get framesToPrepare(): boolean {
+    return this.stateValue === 'established' && this.protection?.unprepared === true;
+  }
+
+  /** Makes the cipher contexts of the next frames now; a driver calls it when nothing waits, so frames to come skip that work. */
+  prepareFrames(): void {
+    if (this.stateValue === 'established') this.protection?.prepare?.();
+  }
+
   // ---- input -------------------------------------------------------------------------------
 
   receive(bytes: Uint8Array, now: number): void {
@@ -394,11 +409,22 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
     }
   }
 
-  /** Queues END (seq = last DATA seq + 1) and forgets the stream. Returns the bytes it carried. */
-  endStream(streamId: number, now: number): number {
+  /**
+   * Queues `last` (the stream's last bytes, if any), then END (seq = last DATA seq + 1), and forgets
+   * the stream. On a profile whose END carries data, END carries the last chunk of `last` (the
+   * whole chunks before it go in DATA frames); otherwise all of it goes in DATA frames and END is empty.
+   * Returns the bytes the stream carried.
+   */
+  endStream(streamId: number, now: number, last: Uint8Array = EMPTY): number {
     this.advanceTo(now);
     const stream = this.requireOutbound(streamId);
-    this.queueFrame(FrameType.END, streamId, stream.nextSeq, EMPTY);
+    // Cut as sendData cuts: whole chunks from the front; END takes what is left after them.
+    const lastChunkAt = Math.max(0, Math.ceil(last.length / this.limits.chunkSize) - 1) * this.limits.chunkSize;
+    const inEnd = this.config.profile.endCarriesData ? last.subarray(lastChunkAt) : EMPTY;
+    this.sendData(streamId, last.subarray(0, last.length - inEnd.length), now);
+    this.queueFrame(FrameType.END, streamId, stream.nextSeq, inEnd);
+    stream.bytes += inEnd.length;
+    this.stats.payloadBytesSent += inEnd.length;
     this.outbound.delete(streamId);
     return stream.bytes;
   }
@@ -481,8 +507,9 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
     }
   }
 
+  /** A piece of DATA, or of an END that carries data (opened first, when tagged), or of a frame to ignore. */
   private onStreamPiece(header: FrameHeader, data: Uint8Array, offset: number, last: boolean): void {
-    if (header.type !== FrameType.DATA) {
+    if (header.type !== FrameType.DATA && header.type !== FrameType.END) {
       if (offset === 0) this.emit({ type: 'frame-ignored', frameType: header.type, streamId: header.streamId, length: header.length });
       return;
     }
@@ -492,13 +519,14 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
     stream.bytes += data.length;
     stream.lastActivity = this.now;
     this.stats.payloadBytesReceived += data.length;
-    if (last) stream.frames++;
+    if (last && (header.type === FrameType.DATA || header.length > 0)) stream.frames++;
     if (data.length > 0) this.emit({ type: 'stream-data', streamId: header.streamId, data });
+    if (last && header.type === FrameType.END) this.endInbound(header.streamId, stream);
   }
 
   private startDataFrame(header: FrameHeader, stream: InboundStream | undefined): InboundStream | undefined {
     if (header.streamId === 0) {
-      this.fail('bad-stream-id', 'DATA on reserved stream 0');
+      this.fail('bad-stream-id', `${frameTypeName(header.type)} on reserved stream 0`);
       return undefined;
     }
     if (!stream) {
@@ -618,12 +646,17 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
     const stream = this.inbound.get(header.streamId);
     const expected = stream ? stream.nextSeq : 0; // END at seq 0 on an unseen stream: an empty stream
     if (header.seq !== expected) return this.fail('bad-seq', `stream ${header.streamId}: END at seq ${header.seq}, expected ${expected}`);
+    if (!stream) this.emit({ type: 'stream-opened', streamId: header.streamId });
+    this.endInbound(header.streamId, stream);
+  }
+
+  /** The stream's END arrived (after its bytes, if it carried any): it is over, and the receipt says what it carried. */
+  private endInbound(streamId: number, stream: InboundStream | undefined): void {
     const bytes = stream?.bytes ?? 0;
     const frames = stream?.frames ?? 0;
-    if (stream) this.inbound.delete(header.streamId);
-    else this.emit({ type: 'stream-opened', streamId: header.streamId });
-    this.emit({ type: 'stream-end', streamId: header.streamId, bytes, frames });
-    if (this.config.profile.sendReceipts) this.queueFrame(FrameType.CONTROL, header.streamId, 0, encodeReceipt({ bytes, frames }));
+    this.inbound.delete(streamId);
+    this.emit({ type: 'stream-end', streamId, bytes, frames });
+    if (this.config.profile.sendReceipts) this.queueFrame(FrameType.CONTROL, streamId, 0, encodeReceipt({ bytes, frames }));
   }
 
   private onControl(header: FrameHeader, payload: Uint8Array): boolean {
@@ -730,8 +763,8 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
    * - handshaking: everything but the awaited handshake message or the peer's refusal (whose sizes
    *   are bounded), so that any other frame closes the connection on its first piece; with
    *   `whole-frame` reads, every frame, its pieces held as they arrive (onHeldPiece);
-   * - tagged (asoc-hardened): everything but END and a receipt-sized CONTROL, which are small; the
-   *   pieces are held, uncopied, until the tag verifies (onSealedPiece);
+   * - tagged (asoc-hardened): everything but a receipt-sized CONTROL, which is small, and an END
+   *   that carries no data; the pieces are held, uncopied, until the tag verifies (onSealedPiece);
    * - v1: DATA, reserved and unknown types, a CONTROL too large to be a receipt, and HELLO/ACCEPT
    *   (ignored after the handshake);
    * - but on a profile with custom frames (stt), a custom frame is assembled, within the maximum
@@ -740,7 +773,8 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
   private isStreamed(h: FrameHeader): boolean {
     if (this.stateValue === 'handshaking') return this.readsWholeFrames() || !this.phase.takes(h.type);
     const tag = this.protection?.tagSize ?? 0;
-    if (h.type === FrameType.END || this.takesCustom(h.type)) return false;
+    if (h.type === FrameType.END) return this.endCarriesData();
+    if (this.takesCustom(h.type)) return false;
     if (h.type === FrameType.CONTROL) return h.length > RECEIPT_SIZE + tag;
     return true;
   }
@@ -748,6 +782,11 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
   /** Frames under the session's protection (a sealed handshake message) are read as usual: their tag comes first. */
   private readsWholeFrames(): boolean {
     return this.config.profile.handshakeReads === 'whole-frame' && this.protection === null;
+  }
+
+  /** Established on a profile whose END may carry the stream's last bytes. */
+  private endCarriesData(): boolean {
+    return this.config.profile.endCarriesData === true && this.stateValue === 'established';
   }
 
   private takesCustom(type: number): boolean {
@@ -759,14 +798,14 @@ export class AsocConnection implements ConnectionMachine<ConnectionEvent> {
   }
 
   /**
-   * END is empty (but for its tag). While handshaking, a message of the kind sent in the clear has
+   * END is empty (but for its tag), unless it carries data. While handshaking, a message of the kind sent in the clear has
    * its size whichever side it reaches (as the reference checks HELLO and ACCEPT), and a sealed one,
    * once awaited, its size and the tag. Refused on the header, before buffering.
    */
   private checkFixedLength(h: FrameHeader): void {
     if (this.stateValue === 'handshaking' && this.readsWholeFrames()) return;
     const tag = this.protection?.tagSize ?? 0;
-    if (h.type === FrameType.END) return requireLength(h, 0, tag);
+    if (h.type === FrameType.END && !this.endCarriesData()) return requireLength(h, 0, tag);
     if (this.stateValue !== 'handshaking') return;
     const message = this.phase.messageOf(h.type);
     if (message && (!message.sealed || message === this.phase.awaiting)) requireLength(h, message.size, message.sealed ? tag : 0);

@@ -14,7 +14,8 @@
  * (the nonce) runs on across keys; a direction refuses to go past `maxFrames` frames, far below the
  * counter's end (`exhausted`: the connection closes rather than reuse a nonce).
  */
-import { GCM_NONCE_SIZE, GCM_TAG_SIZE, type Aes256Gcm } from '../crypto/backend.ts';
+import { GCM_NONCE_SIZE, GCM_TAG_SIZE, type Aes256Gcm, type GcmOpening, type GcmSealing } from '../crypto/backend.ts';
+import { concatBytes } from '../wire/bytes.ts';
 
 export interface FrameProtection {
   /** Bytes a protected frame carries after its (possibly encrypted) payload. */
@@ -29,6 +30,10 @@ export interface FrameProtection {
   beginOpen(header: Uint8Array, bodyLength: number): FrameOpener;
   /** The payload of a received frame given whole, or null when it does not authenticate. */
   open(header: Uint8Array, body: Uint8Array): Uint8Array | null;
+  /** True when `prepare` has work to do. */
+  readonly unprepared?: boolean;
+  /** Does now, while nothing waits, what the next frames' sealing and opening can do ahead of them (optional). */
+  prepare?(): void;
 }
 
 /** One received frame being checked: the body in pieces, cut anywhere, then the verdict. */
@@ -82,15 +87,55 @@ class DirectionKey {
   }
 }
 
+/** Frames each direction has a cipher context made ahead for (`prepare`). */
+export const CONTEXTS_AHEAD = 4;
+
+/**
+ * Cipher contexts made ahead for one direction's next frames, each for the key current when it was
+ * made and one counter. A context is handed out once, and only for its own key and counter: a
+ * key that changed since leaves every context made under the old one unused, so a nonce is never
+ * used with a context made for another frame.
+ */
+class ContextsAhead<Context> {
+  private readonly made: { key: Uint8Array; counter: number; context: Context }[] = [];
+
+  constructor(private readonly make: (key: Uint8Array, counter: number) => Context) {}
+
+  /** The context for this frame: the one made ahead, or a new one. */
+  take(key: Uint8Array, counter: number): Context {
+    while (this.made.length > 0) {
+      const first = this.made.shift()!;
+      if (first.key === key && first.counter === counter) return first.context;
+      if (first.counter > counter) break;
+    }
+    this.made.length = 0;
+    return this.make(key, counter);
+  }
+
+  /** Contexts for the next frames, from `nextCounter` on, under `key`, up to `ahead` of them (none at or past `end`). */
+  fill(key: Uint8Array, nextCounter: number, ahead: number, end: number): void {
+    if (this.made.length > 0 && this.made[0]!.key !== key) this.made.length = 0;
+    for (let counter = nextCounter + this.made.length; this.made.length < ahead && counter < end; counter++) {
+      this.made.push({ key, counter, context: this.make(key, counter) });
+    }
+  }
+
+  missing(ahead: number): boolean {
+    return this.made.length < ahead;
+  }
+}
+
 export class GcmFrameProtection implements FrameProtection {
   readonly tagSize = GCM_TAG_SIZE;
   readonly usage: KeyUsage = { keyUpdates: 0, mostBytesUnderOneKey: 0 };
   private readonly send: DirectionKey;
   private readonly receive: DirectionKey;
   private readonly nonce = new Uint8Array(GCM_NONCE_SIZE);
+  private readonly sealings: ContextsAhead<GcmSealing>;
+  private readonly openings: ContextsAhead<GcmOpening>;
 
   constructor(
-    private readonly gcm: Aes256Gcm,
+    gcm: Aes256Gcm,
     keys: DirectionKeys,
     private readonly encrypt: boolean,
     rekey: Rekey | null = null,
@@ -98,6 +143,18 @@ export class GcmFrameProtection implements FrameProtection {
   ) {
     this.send = new DirectionKey(keys.send, rekey, this.usage);
     this.receive = new DirectionKey(keys.receive, rekey, this.usage);
+    this.sealings = new ContextsAhead((key, counter) => gcm.beginSeal(key, this.nonceFor(counter)));
+    this.openings = new ContextsAhead((key, counter) => gcm.beginOpen(key, this.nonceFor(counter)));
+  }
+
+  get unprepared(): boolean {
+    return this.sealings.missing(CONTEXTS_AHEAD) || this.openings.missing(CONTEXTS_AHEAD);
+  }
+
+  /** Makes the cipher contexts of each direction's next frames (node:crypto: one per frame). */
+  prepare(): void {
+    this.sealings.fill(this.send.key, this.send.frames, CONTEXTS_AHEAD, this.maxFrames);
+    this.openings.fill(this.receive.key, this.receive.frames, CONTEXTS_AHEAD, this.maxFrames);
   }
 
   get exhausted(): boolean {
@@ -107,18 +164,21 @@ export class GcmFrameProtection implements FrameProtection {
   seal(header: Uint8Array, payload: Uint8Array): Uint8Array[] {
     if (this.send.frames >= this.maxFrames) throw new RangeError(`no more than ${this.maxFrames} frames under one session: the connection must close (check exhausted first)`);
     const { key, counter } = this.send.take(header.length + payload.length);
-    const nonce = this.nonceFor(counter);
+    const sealing = this.sealings.take(key, counter);
+    sealing.aad(header);
     if (this.encrypt) {
-      const { ciphertext, tag } = this.gcm.seal(key, nonce, [header], payload);
+      const head = sealing.encrypt(payload);
+      const { rest, tag } = sealing.finish();
+      const ciphertext = joined(head, rest);
       return ciphertext.length > 0 ? [ciphertext, tag] : [tag];
     }
-    const { tag } = this.gcm.seal(key, nonce, [header, payload], EMPTY);
+    sealing.aad(payload);
+    const { tag } = sealing.finish();
     return payload.length > 0 ? [payload, tag] : [tag];
   }
 
   beginOpen(header: Uint8Array, bodyLength: number): FrameOpener {
-    const { key, nonce, payloadLength } = this.nextToOpen(header, bodyLength);
-    const opening = this.gcm.beginOpen(key, nonce);
+    const { opening, payloadLength } = this.nextToOpen(header, bodyLength);
     opening.aad(header);
     const encrypt = this.encrypt;
     const payload: Uint8Array[] = [];
@@ -150,22 +210,26 @@ export class GcmFrameProtection implements FrameProtection {
     };
   }
 
-  /** One call to the cipher, no pieces to track: how a frame that arrived in one read is opened. */
+  /** No pieces to track: how a frame that arrived in one read is opened. */
   open(header: Uint8Array, body: Uint8Array): Uint8Array | null {
-    const { key, nonce, payloadLength } = this.nextToOpen(header, body.length);
+    const { opening, payloadLength } = this.nextToOpen(header, body.length);
     if (payloadLength < 0) return null;
     const payload = body.subarray(0, payloadLength);
-    const tag = body.subarray(payloadLength);
-    if (this.encrypt) return this.gcm.open(key, nonce, [header], payload, tag);
-    return this.gcm.open(key, nonce, [header, payload], EMPTY, tag) === null ? null : payload;
+    opening.aad(header);
+    let head = payload;
+    if (this.encrypt) head = opening.decrypt(payload);
+    else opening.aad(payload);
+    const result = opening.finish(body.subarray(payloadLength));
+    if (!result.ok) return null;
+    return joined(head, result.rest);
   }
 
-  /** The key and nonce of the next frame received (its bytes counted towards the key's limit), and its payload's length (negative: shorter than a tag). */
-  private nextToOpen(header: Uint8Array, bodyLength: number): { key: Uint8Array; nonce: Uint8Array; payloadLength: number } {
+  /** The cipher context of the next frame received (its bytes counted towards the key's limit), and its payload's length (negative: shorter than a tag). */
+  private nextToOpen(header: Uint8Array, bodyLength: number): { opening: GcmOpening; payloadLength: number } {
     if (this.receive.frames >= this.maxFrames) throw new RangeError(`no more than ${this.maxFrames} frames under one session: the connection must close (check exhausted first)`);
     const payloadLength = bodyLength - GCM_TAG_SIZE;
     const { key, counter } = this.receive.take(header.length + Math.max(0, payloadLength));
-    return { key, nonce: this.nonceFor(counter), payloadLength };
+    return { opening: this.openings.take(key, counter), payloadLength };
   }
 
   /** 4 zero bytes, then the counter as u64 (counters stay below 2^53: no session sends that many frames). */
@@ -177,4 +241,8 @@ export class GcmFrameProtection implements FrameProtection {
   }
 }
 
-const EMPTY = new Uint8Array(0);
+/** Two parts as one, without a copy when one is empty. */
+function joined(head: Uint8Array, rest: Uint8Array): Uint8Array {
+  if (rest.length === 0) return head;
+  return head.length === 0 ? rest : concatBytes(head, rest);
+}

@@ -98,6 +98,7 @@ export const ASOC_HARDENED: AsocProfile = {
   discoveryReplayKey: 'node-and-challenge',
   discoveryMinIntervalMs: 1_000,
   maxFrameSize: DEFAULT_MAX_FRAME_SIZE,
+  endCarriesData: true,
   sendReceipts: true,
   limits: { handshakeTimeoutMs: 5_000 },
   // 8 handshakes per address (an IPv6 /64), 20 of the 100 slots kept for peers that completed a handshake before

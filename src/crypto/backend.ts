@@ -14,13 +14,26 @@ import { concatBytes } from '../wire/bytes.ts';
 
 export type BackendName = 'node' | 'noble';
 
-/** AES-256-GCM with a 16-byte tag. `aad` parts are authenticated in order, as if concatenated. */
+/**
+ * AES-256-GCM with a 16-byte tag, one message per context. A context is made for one key and
+ * nonce and used for one message; making it is most of the cost of a small message with
+ * node:crypto (key schedule, GHASH key, a native handle), so a caller that knows the next nonce
+ * may make it ahead of time, while nothing waits.
+ */
 export interface Aes256Gcm {
-  seal(key: Uint8Array, nonce: Uint8Array, aad: readonly Uint8Array[], plaintext: Uint8Array): { ciphertext: Uint8Array; tag: Uint8Array };
-  /** Opens a message given whole: the plaintext, or null when `tag` does not verify (one call, no pieces to track). */
-  open(key: Uint8Array, nonce: Uint8Array, aad: readonly Uint8Array[], ciphertext: Uint8Array, tag: Uint8Array): Uint8Array | null;
-  /** Opens a message given in pieces, so a large frame is never assembled just to be checked. */
+  /** A message to seal: all AAD first, then the plaintext, then `finish`. */
+  beginSeal(key: Uint8Array, nonce: Uint8Array): GcmSealing;
+  /** A message to open, given in pieces, so a large frame is never assembled just to be checked. */
   beginOpen(key: Uint8Array, nonce: Uint8Array): GcmOpening;
+}
+
+/** One message being sealed. `aad` parts are authenticated in order, as if concatenated. */
+export interface GcmSealing {
+  aad(part: Uint8Array): void;
+  /** Ciphertext for this piece as far as the backend can tell yet (noble: none until finish). */
+  encrypt(part: Uint8Array): Uint8Array;
+  /** The tag, and ciphertext still owed after what encrypt returned. */
+  finish(): { rest: Uint8Array; tag: Uint8Array };
 }
 
 /**
@@ -48,24 +61,16 @@ export const GCM_NONCE_SIZE = 12;
 const EMPTY = new Uint8Array(0);
 
 const nodeGcm: Aes256Gcm = {
-  seal(key, nonce, aad, plaintext) {
+  beginSeal(key, nonce) {
     const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: GCM_TAG_SIZE });
-    for (const part of aad) if (part.length > 0) cipher.setAAD(part);
-    const ciphertext = plaintext.length > 0 ? plain(joinAll([cipher.update(plaintext), cipher.final()])) : (cipher.final(), EMPTY);
-    return { ciphertext, tag: plain(cipher.getAuthTag()) };
-  },
-  open(key, nonce, aad, ciphertext, tag) {
-    if (tag.length !== GCM_TAG_SIZE) return null;
-    const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: GCM_TAG_SIZE });
-    for (const part of aad) if (part.length > 0) decipher.setAAD(part);
-    const head = ciphertext.length > 0 ? decipher.update(ciphertext) : EMPTY;
-    decipher.setAuthTag(tag);
-    try {
-      const rest = decipher.final();
-      return rest.length === 0 ? plain(head) : plain(joinAll([head, rest]));
-    } catch {
-      return null; // the tag did not verify
-    }
+    return {
+      aad: (part) => void (part.length > 0 && cipher.setAAD(part)),
+      encrypt: (part) => (part.length > 0 ? plain(cipher.update(part)) : EMPTY),
+      finish() {
+        const rest = cipher.final();
+        return { rest: rest.length > 0 ? plain(rest) : EMPTY, tag: plain(cipher.getAuthTag()) };
+      },
+    };
   },
   beginOpen(key, nonce) {
     // OpenSSL takes GCM's AAD in several calls, so pieces are authenticated where they lie.
@@ -86,21 +91,22 @@ const nodeGcm: Aes256Gcm = {
   },
 };
 
+// noble's GCM is one-shot: the pieces are gathered and sealed or opened at the end (with the nonce as given now).
 const nobleGcm: Aes256Gcm = {
-  seal(key, nonce, aad, plaintext) {
-    const sealed = gcm(key, nonce, joinAll(aad)).encrypt(plaintext);
-    return { ciphertext: sealed.subarray(0, sealed.length - GCM_TAG_SIZE), tag: sealed.subarray(sealed.length - GCM_TAG_SIZE) };
-  },
-  open(key, nonce, aad, ciphertext, tag) {
-    if (tag.length !== GCM_TAG_SIZE) return null;
-    try {
-      return gcm(key, nonce, joinAll(aad)).decrypt(joinAll([ciphertext, tag]));
-    } catch {
-      return null;
-    }
+  beginSeal(key, givenNonce) {
+    const nonce = givenNonce.slice();
+    const aad: Uint8Array[] = [];
+    const plaintext: Uint8Array[] = [];
+    return {
+      aad: (part) => void aad.push(part),
+      encrypt: (part) => (plaintext.push(part), EMPTY),
+      finish() {
+        const sealed = gcm(key, nonce, joinAll(aad)).encrypt(joinAll(plaintext));
+        return { rest: sealed.subarray(0, sealed.length - GCM_TAG_SIZE), tag: sealed.subarray(sealed.length - GCM_TAG_SIZE) };
+      },
+    };
   },
   beginOpen(key, givenNonce) {
-    // noble's GCM is one-shot: the pieces are gathered and opened at the end (with the nonce as given now).
     const nonce = givenNonce.slice();
     const aad: Uint8Array[] = [];
     const ciphertext: Uint8Array[] = [];
@@ -146,9 +152,10 @@ export function backendByName(name: string): CryptoBackend {
   return backend;
 }
 
-/** Joins parts, without a copy when only one has bytes. */
+/** Joins parts, without a copy when at most one has bytes. */
 function joinAll(parts: readonly Uint8Array[]): Uint8Array {
   const nonEmpty = parts.filter((part) => part.length > 0);
+  if (nonEmpty.length === 0) return EMPTY;
   return nonEmpty.length === 1 ? nonEmpty[0]! : concatBytes(...nonEmpty);
 }
 

@@ -43,6 +43,7 @@ export class SocketConnection extends ConnectionDriver<IncomingStream> {
   private readonly writers = new Set<() => void>();
   private unreadBytes = 0;
   private paused = false;
+  private preparing = false;
 
   private markClosed!: () => void;
   /** Settles when the connection closes (whatever closed it). */
@@ -68,21 +69,29 @@ export class SocketConnection extends ConnectionDriver<IncomingStream> {
     // v1 has no way to abort one stream: when the source throws, the receiver sees the stream go
     // idle and drops it after §9.3's 30 s.
     const frameSize = this.core.limits.chunkSize;
+    // The last frame's bytes go with END (in one frame where the profile's END carries data). A
+    // source whose chunks come at once (bytes, an array, a generator) has its last frame held back
+    // until the next one shows it is not the last; an async source's frames go out as they come.
+    const holdsLast = !(Symbol.asyncIterator in Object(source));
+    let held: Uint8Array = EMPTY;
     for await (const chunk of asIterable(source)) {
       // One frame at a time: a chunk of many frames queued at once would put more than the send
       // window in the socket, and with both peers sending, what we owe could pass the limit at which
       // updateReading stops reading; both would stop, and neither's bytes would be taken.
       for (let at = 0; at < chunk.length; at += frameSize) {
-        await this.until(() => this.core.queuedBytes < this.flow.sendWindow);
         const piece = chunk.length > frameSize ? chunk.subarray(at, at + frameSize) : chunk; // a view, never a copy
-        this.core.sendData(streamId, piece, monotonicNow());
-        bytes += piece.length;
         frames++;
+        bytes += piece.length;
+        const next = holdsLast ? held : piece;
+        held = holdsLast ? piece : EMPTY;
+        if (next.length === 0) continue;
+        await this.until(() => this.core.queuedBytes < this.flow.sendWindow);
+        this.core.sendData(streamId, next, monotonicNow());
         this.pump();
       }
     }
     this.throwIfClosed();
-    this.core.endStream(streamId, monotonicNow());
+    this.core.endStream(streamId, monotonicNow(), held);
     if (options.confirm !== false) {
       const receipt = new Promise<{ bytes: number; frames: number }>((resolve, reject) =>
         this.expectReceipt(streamId, this.flow.receiptTimeoutMs, (outcome: ReceiptOutcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome))),
@@ -105,6 +114,20 @@ export class SocketConnection extends ConnectionDriver<IncomingStream> {
   protected override pumped(): void {
     if (!this.socket.writableNeedDrain) this.wakeWriters();
     this.updateReading();
+    this.prepareWhenIdle();
+  }
+
+  /**
+   * Once what the pump and the application's reactions to it (promise callbacks) had to do is done,
+   * the core makes the next frames' cipher contexts: a 1 KiB message then pays no context on its way.
+   */
+  private prepareWhenIdle(): void {
+    if (this.preparing || !this.core.framesToPrepare) return;
+    this.preparing = true;
+    setImmediate(() => {
+      this.preparing = false;
+      this.core.prepareFrames();
+    });
   }
 
   protected override received(): void {

@@ -24,9 +24,10 @@ const CaseSchema = z.strictObject({
   profile: z.enum(['asoc-hardened', 'asoc-hardened/encrypted', 'asoc-hardened/x25519']),
   /** Whether the client names the server it dials (its node id under HELLO's MAC) or not (16 zero bytes). */
   pinned: z.boolean(),
-  /** The client's stream: a DATA frame of these bytes on stream 1, then END. */
+  /** The client's stream on stream 1: a DATA frame of these bytes, then END; or, with `data_in_end`, END carrying them. */
   data: hex,
-  /** Every byte the client sent: HELLO, FINISH, DATA, END. */
+  data_in_end: z.boolean(),
+  /** Every byte the client sent: HELLO, FINISH, DATA and END, or END alone. */
   client_wire: hex,
   /** Every byte the server sent: ACCEPT, then the delivery receipt for stream 1. */
   server_wire: hex,
@@ -65,11 +66,15 @@ export const HARDENED_VECTOR_INPUTS: HardenedVectorInputs = {
   unix_ms: 1_767_225_600_000,
 };
 
-const CASES: readonly { profile: AsocProfile; pinned: boolean; data: string }[] = [
-  { profile: ASOC_HARDENED, pinned: true, data: '68656c6c6f2c2068617264656e6564' },
-  { profile: ASOC_HARDENED, pinned: false, data: '68656c6c6f2c2068617264656e6564' },
-  { profile: ASOC_HARDENED_ENCRYPTED, pinned: true, data: '68656c6c6f2c2068617264656e6564' },
-  { profile: ASOC_HARDENED_X25519, pinned: true, data: '68656c6c6f2c2068617264656e6564' },
+const HELLO_HARDENED = '68656c6c6f2c2068617264656e6564';
+
+const CASES: readonly { profile: AsocProfile; pinned: boolean; data: string; data_in_end: boolean }[] = [
+  { profile: ASOC_HARDENED, pinned: true, data: HELLO_HARDENED, data_in_end: false },
+  { profile: ASOC_HARDENED, pinned: false, data: HELLO_HARDENED, data_in_end: false },
+  { profile: ASOC_HARDENED_ENCRYPTED, pinned: true, data: HELLO_HARDENED, data_in_end: false },
+  { profile: ASOC_HARDENED_X25519, pinned: true, data: HELLO_HARDENED, data_in_end: false },
+  { profile: ASOC_HARDENED, pinned: true, data: HELLO_HARDENED, data_in_end: true },
+  { profile: ASOC_HARDENED_ENCRYPTED, pinned: true, data: HELLO_HARDENED, data_in_end: true },
 ];
 
 /** Hands out exactly `draws` (each a whole byte string), then refuses: the handshake draws nothing else. */
@@ -89,7 +94,7 @@ function scripted(...draws: string[]): RandomSource {
 
 /** Runs each case through the real core with the fixed inputs and returns the bytes it sent. */
 export function computeHardenedVectors(crypto: CryptoBackend, inputs: HardenedVectorInputs = HARDENED_VECTOR_INPUTS): HardenedVectors {
-  const cases = CASES.map(({ profile, pinned, data }) => {
+  const cases = CASES.map(({ profile, pinned, data, data_in_end }) => {
     const common = { profile, crypto, now: inputs.unix_ms, apiKey: hexToBytes(inputs.api_key) };
     const exchanges = profile === ASOC_HARDENED_X25519;
     const clientDraws = exchanges ? [inputs.client_nonce, inputs.client_ephemeral] : [inputs.client_nonce];
@@ -100,14 +105,18 @@ export function computeHardenedVectors(crypto: CryptoBackend, inputs: HardenedVe
     const pump = () => pumpUntilIdle(client, server, inputs.unix_ms, (from, bytes) => wire[from].push(bytes));
     pump();
     const stream = client.openStream();
-    client.sendData(stream, hexToBytes(data), inputs.unix_ms);
-    client.endStream(stream, inputs.unix_ms);
+    if (data_in_end) client.endStream(stream, inputs.unix_ms, hexToBytes(data));
+    else {
+      client.sendData(stream, hexToBytes(data), inputs.unix_ms);
+      client.endStream(stream, inputs.unix_ms);
+    }
     pump();
     if (client.state !== 'established' || server.state !== 'established') throw new Error(`${profile.name}: the vector handshake did not complete`);
     return {
       profile: profile.name as HardenedVectors['cases'][number]['profile'],
       pinned,
       data,
+      data_in_end,
       client_wire: bytesToHex(concatBytes(...wire.client)),
       server_wire: bytesToHex(concatBytes(...wire.server)),
       session_id: bytesToHex(client.sessionToken!),

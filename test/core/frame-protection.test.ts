@@ -128,3 +128,40 @@ test('a direction that has protected maxFrames frames is exhausted, and refuses 
   assert.equal(sender.exhausted, true);
   assert.throws(() => sender.seal(h, new Uint8Array(1)), /no more than 3 frames/);
 });
+
+test('property: contexts made ahead (prepare, at any points, across key changes) seal the same bytes as none, and open them', () => {
+  fc.assert(
+    fc.property(backends, fc.boolean(), fc.array(fc.tuple(payload, fc.boolean(), fc.boolean()), { minLength: 1, maxLength: 12 }), ([a, b], encrypt, frames) => {
+      const plainSender = new GcmFrameProtection(a.aes256gcm, { send: KEY_A, receive: KEY_B }, encrypt, rekeyAfter(40));
+      const sender = new GcmFrameProtection(a.aes256gcm, { send: KEY_A, receive: KEY_B }, encrypt, rekeyAfter(40));
+      const receiver = new GcmFrameProtection(b.aes256gcm, { send: KEY_B, receive: KEY_A }, encrypt, rekeyAfter(40));
+      const h = new Uint8Array(14).fill(9);
+      frames.forEach(([p, sealerPrepares, openerPrepares], i) => {
+        if (sealerPrepares) sender.prepare();
+        if (openerPrepares) receiver.prepare();
+        const body = concat(sender.seal(h, p));
+        assert.deepEqual(body, concat(plainSender.seal(h, p)), `frame ${i}: the same bytes as without contexts made ahead`);
+        assert.deepEqual(receiver.open(h, body), p, `frame ${i}`);
+      });
+      assert.deepEqual(sender.usage, plainSender.usage);
+    }),
+    { numRuns: 150 },
+  );
+});
+
+test('prepare: it leaves nothing to do until a frame uses a context; a context made ahead is never used for another frame', () => {
+  const { sender, receiver } = ends(nodeBackend, nodeBackend, false);
+  const h = new Uint8Array(14);
+  assert.equal(sender.unprepared, true);
+  sender.prepare();
+  receiver.prepare();
+  assert.equal(sender.unprepared, false);
+  const first = concat(sender.seal(h, Uint8Array.of(1)));
+  assert.equal(sender.unprepared, true, 'the first frame used one');
+  const second = concat(sender.seal(h, Uint8Array.of(2)));
+  // Each context made ahead belongs to one counter: the second frame fails at counter 0, opens at
+  // counter 1, and the first then fails at counter 2.
+  assert.equal(receiver.open(h, second), null);
+  assert.deepEqual(receiver.open(h, second), Uint8Array.of(2));
+  assert.equal(receiver.open(h, first), null);
+});

@@ -470,3 +470,78 @@ test('a session that has protected as many frames as it may closes (key-exhauste
   assert.equal(closeReason(pair.clientEvents), 'key-exhausted');
   assert.equal(eventsOf(pair.clientEvents, 'closed').length, 1);
 });
+
+/** The frames (type, payload length with its tag) that `from` queued since it last gave them out. */
+function framesOut(from: AsocConnection, to: AsocConnection, version = 2): { type: number; length: number }[] {
+  const bytes = deliver(from, to, 0);
+  return decodeFrames(bytes, { version }).frames.map((f) => ({ type: f.type, length: f.payload.length }));
+}
+
+for (const profile of HARDENED_PROFILES) {
+  test(`${profile.name}: a message that fits one frame is one protected frame: END carries it; the receiver gets it whole, once, and its receipt counts it`, () => {
+    const pair = new ConnectionPair({ profile });
+    pair.handshake();
+    const id = pair.client.openStream();
+    const message = patterned(1024, 5);
+    pair.client.endStream(id, 0, message);
+    assert.deepEqual(framesOut(pair.client, pair.server), [{ type: FrameType.END, length: 1024 + 16 }]);
+    drain(pair.server, pair.serverEvents);
+    assert.deepEqual(
+      pair.serverEvents.filter((e) => e.type.startsWith('stream')).map((e) => e.type),
+      ['stream-opened', 'stream-data', 'stream-end'],
+    );
+    assert.deepEqual(streamBytes(pair.serverEvents, id), message);
+    assert.deepEqual(eventsOf(pair.serverEvents, 'stream-end')[0], { type: 'stream-end', streamId: id, bytes: 1024, frames: 1 });
+    pair.pump();
+    assert.deepEqual(eventsOf(pair.clientEvents, 'receipt').map((r) => [r.bytes, r.frames]), [[1024, 1]]);
+  });
+
+  test(`${profile.name}: END carries only the last chunk: a longer message goes as DATA frames, then END with the rest`, () => {
+    const pair = new ConnectionPair({ profile, limits: { chunkSize: 1000 } });
+    pair.handshake();
+    const id = pair.client.openStream();
+    const message = patterned(2500, 6);
+    pair.client.endStream(id, 0, message);
+    assert.deepEqual(framesOut(pair.client, pair.server), [
+      { type: FrameType.DATA, length: 1000 + 16 },
+      { type: FrameType.DATA, length: 1000 + 16 },
+      { type: FrameType.END, length: 500 + 16 },
+    ]);
+    drain(pair.server, pair.serverEvents);
+    assert.deepEqual(streamBytes(pair.serverEvents, id), message);
+    assert.deepEqual(eventsOf(pair.serverEvents, 'stream-end')[0], { type: 'stream-end', streamId: id, bytes: 2500, frames: 3 });
+  });
+
+  test(`${profile.name}: an END that carries data and does not authenticate closes the receiver before any of its bytes is delivered, however the bytes are cut`, () => {
+    for (const cut of ['whole', 'bytes'] as const) {
+      for (const offset of [3, HEADER_SIZE, HEADER_SIZE + 700, HEADER_SIZE + 1024 + 15]) {
+        const pair = new ConnectionPair({ profile });
+        pair.handshake();
+        const id = pair.client.openStream();
+        pair.client.endStream(id, 0, patterned(1024, 8));
+        deliver(pair.client, pair.server, 0, (bytes) => {
+          const forged = bytes.slice();
+          forged[offset]! ^= 0x10;
+          return cut === 'whole' ? [forged] : Array.from(forged, (byte) => Uint8Array.of(byte));
+        });
+        drain(pair.server, pair.serverEvents);
+        assert.equal(closeReason(pair.serverEvents), 'integrity-failed', `${cut}, offset ${offset}`);
+        assert.equal(eventsOf(pair.serverEvents, 'stream-data').length, 0, `${cut}, offset ${offset}: nothing delivered`);
+        assert.equal(eventsOf(pair.serverEvents, 'stream-end').length, 0);
+      }
+    }
+  });
+}
+
+test('v1 keeps its wire: the same call sends DATA then an empty END, and a v1 receiver refuses an END that carries bytes', () => {
+  const pair = new ConnectionPair({ profile: ASOC_V1 });
+  pair.handshake();
+  const id = pair.client.openStream();
+  pair.client.endStream(id, 0, patterned(1024, 5));
+  assert.deepEqual(framesOut(pair.client, pair.server, 1).map((f) => [f.type, f.length]), [[FrameType.DATA, 1024], [FrameType.END, 0]]);
+  drain(pair.server, pair.serverEvents);
+  assert.deepEqual(streamBytes(pair.serverEvents, id), patterned(1024, 5));
+  pair.server.receive(concat([encodeHeader(FrameType.END, 3, 0, 4, 1), new Uint8Array(4)]), 0);
+  drain(pair.server, pair.serverEvents);
+  assert.equal(closeReason(pair.serverEvents), 'bad-length');
+});

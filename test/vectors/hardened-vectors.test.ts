@@ -12,8 +12,15 @@ for (const [name, backend] of Object.entries(BACKENDS)) {
   });
 }
 
-test('the frozen cases cover both suites, a pinned and an unpinned HELLO, and differ where they should', () => {
-  assert.deepEqual(frozen.cases.map((c) => [c.profile, c.pinned]), [['asoc-hardened', true], ['asoc-hardened', false], ['asoc-hardened/encrypted', true], ['asoc-hardened/x25519', true]]);
+test('the frozen cases cover both suites, a pinned and an unpinned HELLO, data in DATA and in END, and differ where they should', () => {
+  assert.deepEqual(frozen.cases.map((c) => [c.profile, c.pinned, c.data_in_end]), [
+    ['asoc-hardened', true, false],
+    ['asoc-hardened', false, false],
+    ['asoc-hardened/encrypted', true, false],
+    ['asoc-hardened/x25519', true, false],
+    ['asoc-hardened', true, true],
+    ['asoc-hardened/encrypted', true, true],
+  ]);
   const [pinned, unpinned, encrypted, forwardSecret] = frozen.cases;
   assert.notEqual(pinned!.client_wire.slice(0, 134), unpinned!.client_wire.slice(0, 134), 'the HELLO MAC covers the intended server');
   assert.ok(pinned!.client_wire.includes(pinned!.data), 'the integrity suite sends the data in the clear');
@@ -28,4 +35,16 @@ test("the forward-secret case's key shares are RFC 7748 §6.1's public keys for 
   // After the 14-byte header: HELLO's share follows node id, nonce, timestamp and suite (37 bytes); ACCEPT's follows node id, nonce and suite (33).
   assert.equal(forwardSecret.client_wire.slice(2 * (14 + 37), 2 * (14 + 37 + 32)), '8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a');
   assert.equal(forwardSecret.server_wire.slice(2 * (14 + 33), 2 * (14 + 33 + 32)), 'de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f');
+});
+
+test('END carrying the data: the same bytes up to FINISH, then one frame (header and tag) fewer; the receipt is the same', () => {
+  for (const profile of ['asoc-hardened', 'asoc-hardened/encrypted']) {
+    const [separate, inEnd] = [false, true].map((dataInEnd) => frozen.cases.find((c) => c.profile === profile && c.pinned && c.data_in_end === dataInEnd)!);
+    const finishEnd = 2 * (14 + 53 + 14 + 16); // HELLO, then FINISH
+    assert.equal(inEnd!.client_wire.slice(0, finishEnd), separate!.client_wire.slice(0, finishEnd), profile);
+    assert.equal(separate!.client_wire.length - inEnd!.client_wire.length, 2 * (14 + 16), profile);
+    const endHeader = inEnd!.client_wire.slice(finishEnd, finishEnd + 2 * 14);
+    assert.equal(endHeader, `02020000000100000000${(inEnd!.data.length / 2 + 16).toString(16).padStart(8, '0')}`, `${profile}: END, stream 1, seq 0, data and tag`);
+    assert.equal(inEnd!.server_wire, separate!.server_wire, `${profile}: the receipt counts the same bytes and one frame`);
+  }
 });
