@@ -125,4 +125,28 @@ export abstract class ConnectionEventDriver<Inbound> {
     this.closeTransport(flush);
     this.lifecycle.closed(this, reason, detail);
   }
+
+  // ---- waiting to send (both transports' sends wait on their window the same way) ---------------
+
+  private readonly writers = new Set<() => void>();
+
+  /** Resolves once `ready()` holds; throws the close error as soon as the connection is closed, and never waits after it. */
+  protected async until(ready: () => boolean): Promise<void> {
+    for (;;) {
+      this.throwIfClosed();
+      if (ready()) return;
+      await new Promise<void>((resolve) => this.writers.add(resolve));
+    }
+  }
+
+  /** Wakes every waiting send to check its condition again. */
+  protected wakeWriters(): void {
+    if (this.writers.size === 0) return; // the common case, on every socket read: skip making an iterator
+    for (const wake of this.writers) wake();
+    this.writers.clear();
+  }
+
+  protected throwIfClosed(): void {
+    if (this.closeError) throw this.closeError;
+  }
 }

@@ -47,7 +47,6 @@ export class DatagramConnection extends ConnectionEventDriver<IncomingStream> {
   readonly machine: SttDatagramConnection;
   private readonly pump: DatagramPump;
   /** Sends waiting for acknowledgements; all are woken after every flush and on the close. */
-  private readonly writers = new Set<() => void>();
   private unreadBytes = 0;
   /** How the link ends once the core closed: at once (cut), or once every datagram is acknowledged (flushed). */
   private ending: 'now' | 'when-acknowledged' | 'done' | null = null;
@@ -173,26 +172,5 @@ export class DatagramConnection extends ConnectionEventDriver<IncomingStream> {
 
   protected override streamAborted(stream: IncomingStream | undefined, aborted: { reason: string }): void {
     stream?.abort(aborted.reason);
-  }
-
-  // ---- sending -----------------------------------------------------------------------------
-
-  /** Resolves once `ready()` holds; throws the close error as soon as the connection is closed. */
-  private async until(ready: () => boolean): Promise<void> {
-    for (;;) {
-      this.throwIfClosed();
-      if (ready()) return;
-      await new Promise<void>((resolve) => this.writers.add(resolve));
-    }
-  }
-
-  private wakeWriters(): void {
-    if (this.writers.size === 0) return;
-    for (const wake of this.writers) wake();
-    this.writers.clear();
-  }
-
-  private throwIfClosed(): void {
-    if (this.closeError) throw this.closeError;
   }
 }

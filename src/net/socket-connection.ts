@@ -40,7 +40,6 @@ const NET_CLOCK = { now: monotonicNow, deadlineTimer: netDeadlineTimer, timers: 
 
 export class SocketConnection extends ConnectionDriver<IncomingStream> {
   /** Sends waiting for room; all are woken after a pump that left room, on 'drain', and on the close. */
-  private readonly writers = new Set<() => void>();
   private unreadBytes = 0;
   private paused = false;
   private preparing = false;
@@ -182,27 +181,6 @@ export class SocketConnection extends ConnectionDriver<IncomingStream> {
       this.paused = false;
       this.socket.resume();
     }
-  }
-
-  // ---- sending -----------------------------------------------------------------------------
-
-  /** Resolves once `ready()` holds; throws the close error as soon as the connection is closed, and never waits after it. */
-  private async until(ready: () => boolean): Promise<void> {
-    for (;;) {
-      this.throwIfClosed();
-      if (ready()) return;
-      await new Promise<void>((resolve) => this.writers.add(resolve));
-    }
-  }
-
-  private wakeWriters(): void {
-    if (this.writers.size === 0) return; // the common case, on every socket read: skip making an iterator
-    for (const wake of this.writers) wake();
-    this.writers.clear();
-  }
-
-  private throwIfClosed(): void {
-    if (this.closeError) throw this.closeError;
   }
 }
 
